@@ -1,0 +1,35 @@
+"""Every user-facing error message in one place (as spaCy does), so wording stays consistent."""
+
+from __future__ import annotations
+
+
+class CrosswireError(Exception):
+    """An error the user can act on; the CLI prints it as one line."""
+
+
+class InputReadError(CrosswireError):
+    """One input could not be read; the rest of the batch goes on."""
+
+    def __init__(self, origin: str, message: str) -> None:
+        super().__init__(f"{origin}: {message}")
+        self.origin = origin
+        self.message = message
+
+
+class Msg:
+    NO_INPUTS = "no input files given"
+    NOT_FOUND = "no such file or folder"
+    UNSUPPORTED = "unsupported file type {suffix!r} (expected .txt, .html, .htm, .jsonl, .xml, .rss, .atom)"
+    TOO_LARGE = "file is {size:,} bytes, over the limit of {limit:,} bytes"
+    EMPTY = "file is empty"
+    BINARY = "file looks binary, not text"
+    NO_TEXT = "no article text found"
+    JSON_LINE = "line {line}: not valid JSON ({error})"
+    JSON_NOT_OBJECT = "line {line}: expected a JSON object"
+    JSON_FIELD = "line {line}: {error}"
+    JSONL_NO_TEXT = "line {line}: needs 'text' or 'html'"
+    FEED_BROKEN = "not a readable RSS/Atom feed ({error})"
+    MANIFEST_LINE = "manifest line {line}: {error}"
+    BAD_DATE = "unreadable date {value!r}"
+    DB_OPEN = "cannot open database {url!r}: {error}"
+    OUT_DIR = "cannot write reports to {path}: {error}"

@@ -1,0 +1,271 @@
+"""Every typed model that flows through the pipeline, in the order the stages make them.
+
+    ingest  -> Article (raw text)          clean     -> Article (text cleaned, furniture listed)
+    language-> ArticleAnalysis            stories   -> StoryGroup
+    compare -> Claim, QuoteGroup, Conflict, FramingEntry
+    synthesis -> TimelineEntry, SummarySentence
+    report  -> Report (the `report.json` contract, schema_version 1)
+
+Field names of the report models are a public contract: add fields, never rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+SCHEMA_VERSION = 1
+
+Precision = Literal["day", "week", "month", "year"]
+ClaimStatus = Literal["consensus", "corroborated", "single_source", "disputed"]
+ConflictKind = Literal["date", "number", "attribute", "quote", "statement"]
+Bound = Literal["exact", "about", "at_least", "at_most", "more_than", "less_than"]
+QuoteKind = Literal["direct", "indirect", "partial"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --------------------------------------------------------------------------- ingest / clean
+
+
+class Article(_Model):
+    """One article as read from its input, then with its text cleaned."""
+
+    id: str
+    source: str = Field(description="The real publisher (outlet), not the feed it came through.")
+    title: str = ""
+    url: str | None = None
+    published: date | None = None
+    published_inferred: bool = False
+    text: str
+    boilerplate_removed: list[str] = Field(default_factory=list)
+    language: str | None = None
+    origin: str = Field(default="", description="File (and line or entry) it was read from.")
+    via: str | None = Field(default=None, description="Feed or aggregator it arrived through.")
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def content_hash(self) -> str:
+        """Identity of the content, so the same article read twice is stored once."""
+        key = "\x1f".join([self.source.strip().lower(), self.title.strip(), self.text.strip()])
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+class InputError(_Model):
+    """One input that could not be read; the rest of the batch goes on."""
+
+    origin: str
+    message: str
+
+
+# --------------------------------------------------------------------------- language
+
+
+class Sentence(_Model):
+    index: int
+    text: str
+    start: int
+    end: int
+
+
+class EntityMention(_Model):
+    text: str
+    sentence: int
+    start: int
+    end: int
+
+
+class ArticleEntity(_Model):
+    """An entity as one article names it, aliases merged within the article."""
+
+    name: str
+    type: str = Field(description="PERSON, ORG, GPE, LOC, NORP, OUTLET, EVENT, ...")
+    aliases: list[str] = Field(default_factory=list)
+    titles: list[str] = Field(
+        default_factory=list,
+        description="Titles and roles the article gives it ('former president', 'dictator').",
+    )
+    mentions: list[EntityMention] = Field(default_factory=list)
+
+
+class QuoteMention(_Model):
+    text: str
+    speaker: str | None = Field(default=None, description="Canonical entity name, if resolved.")
+    speaker_text: str | None = Field(default=None, description="The speaker as written.")
+    kind: QuoteKind = "direct"
+    sentence: int
+
+
+class NumberMention(_Model):
+    text: str
+    value: float
+    value_max: float | None = Field(default=None, description="Upper end of a range.")
+    unit: str | None = Field(default=None, description="What is counted, or the currency/%.")
+    bound: Bound = "exact"
+    sentence: int
+
+
+class TimeMention(_Model):
+    text: str
+    value: str = Field(description="TIMEX3-style value: 2025-11-21, 2025-W47, 2025-11, 2025.")
+    earliest: date
+    latest: date
+    precision: Precision
+    approximate: bool = False
+    relative: bool = Field(default=False, description="Resolved against the publication date.")
+    sentence: int
+
+
+class ArticleAnalysis(_Model):
+    """What one article says, read out of its text (no cross-article knowledge)."""
+
+    article_id: str
+    language: str | None = None
+    sentences: list[Sentence] = Field(default_factory=list)
+    entities: list[ArticleEntity] = Field(default_factory=list)
+    quotes: list[QuoteMention] = Field(default_factory=list)
+    numbers: list[NumberMention] = Field(default_factory=list)
+    times: list[TimeMention] = Field(default_factory=list)
+    published_inferred: date | None = Field(
+        default=None, description="Publication date inferred from the text, when none was given."
+    )
+
+
+# --------------------------------------------------------------------------- stories
+
+
+class StoryGroup(_Model):
+    """Articles grouped as one event, before comparison."""
+
+    id: str
+    article_ids: list[str]
+    duplicate_of: dict[str, str] = Field(
+        default_factory=dict, description="Syndicated copy id -> id of the original it copies."
+    )
+
+
+# --------------------------------------------------------------------------- report contract
+
+
+class ReportArticle(_Model):
+    id: str
+    source: str
+    title: str
+    url: str | None
+    published: date | None
+    published_inferred: bool
+    boilerplate_removed: list[str]
+    language: str | None = None
+    story_id: str | None = None
+    duplicate_of: str | None = Field(default=None, description="Original, if a syndicated copy.")
+    text: str = ""
+
+
+class StoryEntity(_Model):
+    name: str
+    type: str
+    aliases: list[str]
+    article_ids: list[str]
+    titles: dict[str, list[str]] = Field(
+        default_factory=dict, description="Article id -> titles/roles that article gives."
+    )
+
+
+class ClaimSource(_Model):
+    article_id: str
+    sentence: str
+    sentence_index: int = -1
+
+
+class Claim(_Model):
+    id: str
+    text: str
+    sources: list[ClaimSource]
+    outlets: int = Field(description="Distinct outlets; syndicated copies count once.")
+    status: ClaimStatus
+    attributed_to: str | None = Field(
+        default=None, description="When the claim is what someone said, who said it."
+    )
+    conflict_ids: list[str] = Field(default_factory=list)
+
+
+class QuoteVariant(_Model):
+    article_id: str
+    text: str
+
+
+class QuoteGroup(_Model):
+    speaker: str | None
+    variants: list[QuoteVariant]
+    wording_differs: bool
+
+
+class ConflictValue(_Model):
+    value: str
+    normalized: str | float | None
+    article_ids: list[str]
+    evidence: list[str]
+
+
+class Conflict(_Model):
+    id: str
+    kind: ConflictKind
+    subject: str
+    values: list[ConflictValue]
+    severity: Literal["low", "medium", "high"] = "medium"
+    explanation: str = ""
+
+
+class TimelineEntry(_Model):
+    date: date
+    earliest: date
+    latest: date
+    precision: Precision
+    event: str
+    article_ids: list[str]
+    conflict_ids: list[str] = Field(default_factory=list)
+    note: str = ""
+
+
+class FramingEntry(_Model):
+    article_id: str
+    term: str
+    refers_to: str
+    others_use: list[str]
+    loaded: bool = False
+
+
+class SummarySentence(_Model):
+    text: str
+    article_ids: list[str]
+    section: Literal["established", "disputed", "single_source", "timeline"] = "established"
+
+
+class Story(_Model):
+    id: str
+    title: str
+    article_ids: list[str]
+    outlets: int = 0
+    entities: list[StoryEntity] = Field(default_factory=list)
+    claims: list[Claim] = Field(default_factory=list)
+    quotes: list[QuoteGroup] = Field(default_factory=list)
+    conflicts: list[Conflict] = Field(default_factory=list)
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+    framing: list[FramingEntry] = Field(default_factory=list)
+    summary: list[SummarySentence] = Field(default_factory=list)
+    omissions: dict[str, list[str]] = Field(
+        default_factory=dict, description="Article id -> claim ids most other outlets include."
+    )
+
+
+class Report(_Model):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    generated_at: datetime
+    articles: list[ReportArticle]
+    stories: list[Story]
+    errors: list[InputError] = Field(default_factory=list)
