@@ -1,3 +1,231 @@
-import typer
+"""The `crosswire` command: analyze, extract, schema, eval."""
 
-app = typer.Typer()
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from crosswire.errors import CrosswireError, Msg
+from crosswire.models import Report
+from crosswire.options import Options
+
+app = typer.Typer(
+    help="Read many outlets' reports of one event: what they agree on, contradict, and frame differently.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Measure crosswire against gold data.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+out = Console()
+err = Console(stderr=True)
+
+Inputs = Annotated[
+    list[Path], typer.Argument(help="Files or folders of .txt, .html, .jsonl, RSS/Atom.")
+]
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _summary_table(report: Report, paths: dict[str, Path] | None) -> None:
+    table = Table(title="crosswire", show_lines=False)
+    for col in (
+        "story",
+        "articles",
+        "outlets",
+        "consensus",
+        "corroborated",
+        "disputed",
+        "single source",
+        "conflicts",
+    ):
+        table.add_column(col, overflow="fold")
+    for story in report.stories:
+        counts = {
+            s: sum(1 for c in story.claims if c.status == s)
+            for s in ("consensus", "corroborated", "disputed", "single_source")
+        }
+        table.add_row(
+            story.title[:60],
+            str(len(story.article_ids)),
+            str(story.outlets),
+            str(counts["consensus"]),
+            str(counts["corroborated"]),
+            str(counts["disputed"]),
+            str(counts["single_source"]),
+            str(len(story.conflicts)),
+        )
+    out.print(table)
+    for e in report.errors:
+        err.print(f"[yellow]skipped[/] {e.origin}: {e.message}", highlight=False)
+    if paths:
+        out.print(
+            f"Report: {paths['html']}  (also {paths['json'].name}, {paths['md'].name})",
+            highlight=False,
+        )
+
+
+@app.command()
+def analyze(
+    inputs: Inputs,
+    out_dir: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for report.json/.md/.html.")
+    ] = Path("out"),
+    db: Annotated[
+        str | None, typer.Option(help="SQLite path or SQLAlchemy URL; stories grow across runs.")
+    ] = None,
+    no_db: Annotated[bool, typer.Option("--no-db", help="Do not store anything.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print report.json to stdout.")] = False,
+    summary_sentences: Annotated[
+        int, typer.Option(help="Length of the brief.")
+    ] = Options.summary_sentences,
+) -> None:
+    """Analyze articles into a cited cross-source report."""
+    from crosswire.pipeline import analyze as run
+    from crosswire.report import write_reports
+
+    missing = [str(p) for p in inputs if not p.exists()]
+    if missing and len(missing) == len(inputs):
+        _fail(f"{missing[0]}: {Msg.NOT_FOUND}")
+    options = Options(summary_sentences=summary_sentences)
+    database = None if no_db else (db or "crosswire.db")
+    try:
+        if quiet or as_json or not sys.stderr.isatty():
+            report = run(inputs, options, db=database)
+        else:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                console=err,
+                transient=True,
+            ) as bar:
+                tasks: dict[str, TaskID] = {}
+
+                def progress(stage: str, done: int, total: int) -> None:
+                    if stage not in tasks:
+                        tasks[stage] = bar.add_task(stage, total=total)
+                    bar.update(tasks[stage], completed=done, total=total)
+
+                report = run(inputs, options, db=database, progress=progress)
+        paths = write_reports(report, out_dir)
+    except CrosswireError as exc:
+        _fail(str(exc))
+        return
+    if as_json:
+        sys.stdout.write(paths["json"].read_text(encoding="utf-8"))
+    elif not quiet:
+        _summary_table(report, paths)
+    elif report.errors:
+        for e in report.errors:
+            err.print(f"{e.origin}: {e.message}", highlight=False)
+    if report.errors:
+        raise typer.Exit(1)
+    if not report.articles:
+        _fail(Msg.NO_TEXT)
+
+
+@app.command()
+def extract(
+    inputs: Inputs,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON array on stdout (the default).")
+    ] = True,
+) -> None:
+    """Print what was read out of each article (entities, quotes, numbers, times), no clustering."""
+    from crosswire.language import analyze_article
+    from crosswire.pipeline import read_and_clean
+
+    del as_json  # JSON is the only output form for now
+    options = Options()
+    articles, errors = read_and_clean(inputs, options)
+    result = []
+    for article in articles:
+        a = analyze_article(article, options)
+        published = article.published or a.published_inferred
+        result.append(
+            {
+                "id": article.id,
+                "published": published.isoformat() if published else None,
+                "published_inferred": article.published is None
+                and a.published_inferred is not None,
+                "language": a.language,
+                "entities": [
+                    {"name": e.name, "type": e.type, "aliases": e.aliases, "titles": e.titles}
+                    for e in a.entities
+                ],
+                "quotes": [
+                    {"text": q.text, "speaker": q.speaker, "kind": q.kind} for q in a.quotes
+                ],
+                "numbers": [
+                    {
+                        "text": n.text,
+                        "value": n.value,
+                        "value_max": n.value_max,
+                        "unit": n.unit,
+                        "bound": n.bound,
+                    }
+                    for n in a.numbers
+                ],
+                "times": [
+                    {
+                        "text": t.text,
+                        "value": t.value,
+                        "earliest": t.earliest.isoformat(),
+                        "latest": t.latest.isoformat(),
+                        "precision": t.precision,
+                    }
+                    for t in a.times
+                ],
+            }
+        )
+    sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+    for e in errors:
+        err.print(f"{e.origin}: {e.message}", highlight=False)
+    if errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of report.json."""
+    from crosswire.report import report_schema
+
+    sys.stdout.write(json.dumps(report_schema(), indent=2) + "\n")
+
+
+@eval_app.command("stories")
+def eval_stories(
+    data: Annotated[Path, typer.Option(help="ECB+ dev documents (jsonl).")] = Path(
+        "../shared/data/ecbplus-dev/dev_documents.jsonl"
+    ),
+) -> None:
+    """B-cubed and V-measure of story grouping, beside a baseline."""
+    from crosswire.evaluate_stories import evaluate_ecbplus
+
+    if not data.exists():
+        _fail(f"{data}: {Msg.NOT_FOUND}")
+    results = evaluate_ecbplus(data)
+    table = Table(title="stories")
+    table.add_column("system")
+    metrics = sorted({m for r in results.values() for m in r})
+    for m in metrics:
+        table.add_column(m)
+    for system, r in results.items():
+        table.add_row(system, *(f"{r.get(m, float('nan')):.3f}" for m in metrics))
+    out.print(table)
+
+
+def main() -> None:  # pragma: no cover - entry point
+    app()

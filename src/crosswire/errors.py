@@ -19,7 +19,9 @@ class InputReadError(CrosswireError):
 class Msg:
     NO_INPUTS = "no input files given"
     NOT_FOUND = "no such file or folder"
-    UNSUPPORTED = "unsupported file type {suffix!r} (expected .txt, .html, .htm, .jsonl, .xml, .rss, .atom)"
+    UNSUPPORTED = (
+        "unsupported file type {suffix!r} (expected .txt, .html, .htm, .jsonl, .xml, .rss, .atom)"
+    )
     TOO_LARGE = "file is {size:,} bytes, over the limit of {limit:,} bytes"
     EMPTY = "file is empty"
     BINARY = "file looks binary, not text"
@@ -33,3 +35,12 @@ class Msg:
     BAD_DATE = "unreadable date {value!r}"
     DB_OPEN = "cannot open database {url!r}: {error}"
     OUT_DIR = "cannot write reports to {path}: {error}"
+    REPORT_INVALID = "not a valid crosswire report: {error}"
+    DB_UNKNOWN_ARTICLE = "cannot save {what}: article {article_id!r} is not in the database"
+    READ_FAILED = "cannot read file ({error})"
+    BAD_GZIP = "not a readable gzip file ({error})"
+    TOO_LARGE_UNPACKED = "file unpacks to more than {limit:,} bytes, the limit"
+    UNDECODABLE = "cannot tell the text encoding (not UTF-8, and no other encoding fits)"
+    FEED_EMPTY = "feed has no entries"
+    FEED_ENTRY_NO_TEXT = "entry {entry}: no article text found"
+    MANIFEST_NO_FILE = "manifest line {line}: no such file {file!r}"

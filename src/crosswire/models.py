@@ -11,8 +11,8 @@ Field names of the report models are a public contract: add fields, never rename
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from datetime import date, datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
@@ -40,7 +40,7 @@ class Article(_Model):
     source: str = Field(description="The real publisher (outlet), not the feed it came through.")
     title: str = ""
     url: str | None = None
-    published: date | None = None
+    published: dt.date | None = None
     published_inferred: bool = False
     text: str
     boilerplate_removed: list[str] = Field(default_factory=list)
@@ -71,6 +71,9 @@ class Sentence(_Model):
     text: str
     start: int
     end: int
+    lemmas: list[str] = Field(
+        default_factory=list, description="Lower-cased content-word lemmas, for matching claims."
+    )
 
 
 class EntityMention(_Model):
@@ -108,17 +111,27 @@ class NumberMention(_Model):
     unit: str | None = Field(default=None, description="What is counted, or the currency/%.")
     bound: Bound = "exact"
     sentence: int
+    anchor: str | None = Field(
+        default=None, description="Lemma of the verb the quantity belongs to ('kill', 'leave')."
+    )
 
 
 class TimeMention(_Model):
     text: str
     value: str = Field(description="TIMEX3-style value: 2025-11-21, 2025-W47, 2025-11, 2025.")
-    earliest: date
-    latest: date
+    earliest: dt.date
+    latest: dt.date
     precision: Precision
     approximate: bool = False
     relative: bool = Field(default=False, description="Resolved against the publication date.")
     sentence: int
+    anchor: str | None = Field(
+        default=None, description="Lemma of the verb or noun the expression dates."
+    )
+    event: str = Field(default="", description="The clause the expression dates, as written.")
+    reporting: bool = Field(
+        default=False, description="It dates an act of reporting ('confirmed on Sunday')."
+    )
 
 
 class ArticleAnalysis(_Model):
@@ -131,7 +144,7 @@ class ArticleAnalysis(_Model):
     quotes: list[QuoteMention] = Field(default_factory=list)
     numbers: list[NumberMention] = Field(default_factory=list)
     times: list[TimeMention] = Field(default_factory=list)
-    published_inferred: date | None = Field(
+    published_inferred: dt.date | None = Field(
         default=None, description="Publication date inferred from the text, when none was given."
     )
 
@@ -157,7 +170,7 @@ class ReportArticle(_Model):
     source: str
     title: str
     url: str | None
-    published: date | None
+    published: dt.date | None
     published_inferred: bool
     boilerplate_removed: list[str]
     language: str | None = None
@@ -222,9 +235,9 @@ class Conflict(_Model):
 
 
 class TimelineEntry(_Model):
-    date: date
-    earliest: date
-    latest: date
+    date: dt.date
+    earliest: dt.date
+    latest: dt.date
     precision: Precision
     event: str
     article_ids: list[str]
@@ -264,8 +277,8 @@ class Story(_Model):
 
 
 class Report(_Model):
-    schema_version: Literal[1] = SCHEMA_VERSION
-    generated_at: datetime
+    schema_version: Literal[1] = 1  # == SCHEMA_VERSION
+    generated_at: dt.datetime
     articles: list[ReportArticle]
     stories: list[Story]
     errors: list[InputError] = Field(default_factory=list)

@@ -21,7 +21,7 @@ class Options:
     duplicate_threshold: float = 0.6
     """Estimated Jaccard similarity of 5-word shingles above which one article copies another."""
     # compare
-    claim_threshold: float = 0.5
+    claim_threshold: float = 0.45
     """Minimum similarity for two sentences to state the same claim."""
     # synthesis
     summary_sentences: int = 10

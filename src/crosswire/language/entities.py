@@ -1,0 +1,369 @@
+"""Named entities with their aliases and the titles each article gives them.
+
+spaCy finds the mentions; what no library does for news is the alias merging ("Maduro" =
+"Nicolás Maduro", "VTV" = "Venezolana de Televisión", "Cartel de los Soles" = "Cartel of the
+Suns") and reading the title a mention carries ("former U.S. President Donald Trump"), so that is
+written here. The same `same_entity` test merges within an article and across a story.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz
+
+from crosswire.models import ArticleEntity, EntityMention, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span, Token
+
+__all__ = [
+    "extract_entities",
+    "fold",
+    "is_acronym_of",
+    "is_heading",
+    "merge_entities",
+    "resolve_description",
+    "same_entity",
+    "sentence_spans",
+    "title_head",
+]
+
+_TYPES = {
+    "PERSON": "PERSON",
+    "ORG": "ORG",
+    "GPE": "GPE",
+    "LOC": "LOC",
+    "NORP": "NORP",
+    "FAC": "FAC",
+    "EVENT": "EVENT",
+    "WORK_OF_ART": "WORK_OF_ART",
+    "LAW": "LAW",
+    "PRODUCT": "PRODUCT",
+}
+# Words that make an organisation name an outlet: generic to the news trade, not to one corpus.
+_OUTLET_WORDS = {
+    "times", "post", "news", "journal", "herald", "tribune", "gazette", "reuters", "press",
+    "television", "televisión", "tv", "radio", "broadcasting", "telegraph", "guardian",
+    "associated", "afp", "ap", "bbc", "cnn", "agency", "wire", "observer", "chronicle",
+}  # fmt: skip
+# Function words of the languages names most often mix in; ignored when comparing names.
+_NAME_STOP = {
+    "the", "of", "and", "for", "de", "del", "la", "las", "los", "el", "y", "da", "do", "dos",
+    "le", "les", "des", "du", "von", "van", "der", "di",
+}  # fmt: skip
+_DROP_PREFIX = re.compile(r"^(the|a|an)\s+", re.I)
+_DROP_SUFFIX = re.compile(r"(['’]s|['’])$")
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name."""
+    nfkd = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in nfkd if not unicodedata.combining(c)).casefold().strip()
+
+
+def _clean_name(text: str) -> str:
+    text = " ".join(text.split())
+    text = _DROP_PREFIX.sub("", text)
+    text = _DROP_SUFFIX.sub("", text)
+    return text.strip(" ,.;:-—–\"'“”«»")
+
+
+def _content_words(name: str) -> list[str]:
+    return [w for w in re.findall(r"[\w]+", fold(name)) if w not in _NAME_STOP]
+
+
+def is_acronym_of(acronym: str, name: str) -> bool:
+    """'VTV' ~ 'Venezolana de Televisión': each content word gives its initial, in order;
+    remaining letters may come from inside the words (Tele-Visión)."""
+    acr = fold(acronym).replace(".", "")
+    if not (2 <= len(acr) <= 8) or not acronym.replace(".", "").isupper():
+        return False
+    words = _content_words(name)
+    if len(words) < 2 or len(acr) < len(words):
+        return False
+
+    def match(ai: int, wi: int) -> bool:
+        if ai == len(acr):
+            return wi == len(words)
+        if wi == len(words):
+            return False
+        word = words[wi]
+        if word[0] != acr[ai]:
+            return False
+        # this word consumes acr[ai] and possibly more letters found inside it, in order
+        pos = 1
+        for take in range(0, len(acr) - ai):
+            if take:
+                found = word.find(acr[ai + take], pos)
+                if found < 0:
+                    break
+                pos = found + 1
+            if match(ai + take + 1, wi + 1):
+                return True
+        return False
+
+    return match(0, 0)
+
+
+def same_entity(a: str, type_a: str, b: str, type_b: str) -> bool:
+    """Whether two names denote the same entity (surname, acronym, accents, translation)."""
+    fa, fb = fold(a), fold(b)
+    if fa == fb:
+        return True
+    wa, wb = _content_words(a), _content_words(b)
+    if not wa or not wb:
+        return False
+    if is_acronym_of(a, b) or is_acronym_of(b, a):
+        return True
+    places = {"GPE", "NORP", "LOC"}
+    persons = "PERSON" in (type_a, type_b) and not ({type_a, type_b} & places)
+    if persons:
+        # "Maduro" = "Nicolás Maduro"; "Padrino López" = "Vladimir Padrino López"
+        short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+        if len(short) < len(long_) and long_[-len(short) :] == short:
+            return True
+        # "Nicolas Maduro Moros" vs "Nicolás Maduro"
+        return len(short) >= 2 and long_[: len(short)] == short
+    if type_a != type_b:
+        return False
+    # A name translated word by word keeps its first content word and its shape
+    # ("Cartel de los Soles" / "Cartel of the Suns"); the fuzzy ratio guards the rest.
+    if len(wa) >= 2 and len(wa) == len(wb) and wa[0] == wb[0]:
+        return fuzz.ratio(" ".join(wa[1:]), " ".join(wb[1:])) >= 60 or all(
+            x[0] == y[0] for x, y in zip(wa[1:], wb[1:], strict=True)
+        )
+    return False
+
+
+def title_head(title: str) -> str:
+    """The role noun of a title: 'former U.S. President' -> 'president'."""
+    words = re.findall(r"[A-Za-zÀ-ÿ-]+", title)
+    for word in reversed(words):
+        low = word.lower()
+        if (low not in _NAME_STOP and not word[:1].isupper()) or low in _ROLE_WORDS:
+            return low
+    return words[-1].lower() if words else ""
+
+
+# Role nouns are often capitalised before a name ("President", "Minister"); this lets
+# `title_head` skip capitalised place words ("U.S.") but keep the role.
+_ROLE_WORDS = {
+    "president", "minister", "secretary", "chancellor", "governor", "mayor", "senator",
+    "general", "commander", "chief", "director", "spokesman", "spokeswoman", "spokesperson",
+    "leader", "king", "queen", "prince", "premier", "judge", "ambassador", "chairman", "ceo",
+    "officer", "executive", "head", "dictator", "prosecutor", "representative", "pope",
+}  # fmt: skip
+
+
+def sentence_spans(docs: Sequence[Doc]) -> Iterable[tuple[int, Span]]:
+    """(sentence index, spaCy sentence) pairs, matching `language.parse`'s numbering."""
+    for doc in docs:
+        index = doc.user_data.get("first_sentence", 0)
+        for sent in doc.sents:
+            if sent.text.strip():
+                yield index, sent
+                index += 1
+
+
+def is_heading(text: str) -> bool:
+    """A Title Case line with no closing punctuation: a headline or section label."""
+    words = re.findall(r"[A-Za-zÀ-ÿ][\w’'-]*", text)
+    if len(words) < 2 or text.rstrip()[-1:] in '.!?"”»':
+        return False
+    small = {"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for", "with", "by"}
+    capital = sum(1 for w in words if w[0].isupper() or w.lower() in small)
+    return capital / len(words) >= 0.8
+
+
+def _title_of(ent: Span) -> str | None:
+    """The title/role written with a person mention: left modifiers or an apposition."""
+    doc = ent.doc
+    root = ent.root
+    candidates: list[list[Token]] = []
+    left = [t for t in root.lefts if t.i < ent.start]
+    if left:
+        start = min(next(iter(t.subtree)).i for t in left)
+        candidates.append(list(doc[start : ent.start]))
+    head = root.head
+    if root.dep_ in ("appos", "compound") and head.pos_ in ("NOUN", "PROPN"):
+        if not (ent.start <= head.i < ent.end) and head.ent_type_ != "PERSON":
+            candidates.append([t for t in head.subtree if t.i < ent.start])
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _ROLE_WORDS:
+        # "the dictator of Venezuela Nicolás Maduro": the parser hangs the name under "of"
+        candidates.append([t for t in head.head.subtree if t.i < ent.start])
+    for child in root.rights:
+        if child.dep_ == "appos" and child.pos_ == "NOUN":
+            pieces = []
+            for t in child.subtree:
+                if t.text in "(;—–":
+                    break  # "(PAA)" or a dash ends the title
+                if t.text != ",":
+                    pieces.append(t)
+            candidates.append(pieces)
+    for pieces in candidates:
+        title = _as_title(pieces)
+        if title:
+            return title
+    return None
+
+
+def _as_title(pieces: list[Token]) -> str | None:
+    while pieces and (pieces[0].pos_ in ("DET", "PUNCT", "ADP") or pieces[0].dep_ == "poss"):
+        pieces = pieces[1:]
+    while pieces and pieces[-1].pos_ in ("PUNCT", "DET", "ADP", "CCONJ"):
+        pieces = pieces[:-1]
+    if not pieces or len(pieces) > 10:
+        return None
+    if any(t.pos_ in ("VERB", "AUX") or t.ent_type_ == "PERSON" for t in pieces):
+        return None
+    if any(t.tag_ == "POS" or t.dep_ == "case" for t in pieces):
+        return None  # a possessive ("Trump's promise"): the person owns it, no title
+    if not any(t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ for t in pieces):
+        return None
+    doc = pieces[0].doc
+    return " ".join(doc[pieces[0].i : pieces[-1].i + 1].text.split())
+
+
+def merge_entities(entities: Sequence[ArticleEntity]) -> list[ArticleEntity]:
+    """Merge entities that `same_entity` links; the most frequent long form names the result."""
+    ordered = sorted(
+        entities, key=lambda e: (-len(_content_words(e.name)), -len(e.mentions), e.name)
+    )
+    groups: list[list[ArticleEntity]] = []
+    for ent in ordered:
+        target = None
+        for group in groups:
+            head = group[0]
+            if any(
+                same_entity(ent.name, ent.type, alias, head.type)
+                for alias in [head.name, *head.aliases]
+            ):
+                if target is not None and target is not group:
+                    target = None  # ambiguous ("Smith" and two Smiths): leave it alone
+                    break
+                target = group
+        if target is None:
+            groups.append([ent])
+        else:
+            target.append(ent)
+    merged: list[ArticleEntity] = []
+    for group in groups:
+        names: Counter[str] = Counter()
+        types: Counter[str] = Counter()
+        for e in group:
+            names[e.name] += max(1, len(e.mentions))
+            types[e.type] += max(1, len(e.mentions))
+        longest = max(len(_content_words(n)) for n in names)
+        canonical = max(
+            (n for n in names if len(_content_words(n)) == longest),
+            key=lambda n: (names[n], any(ord(c) > 127 for c in n), n),
+        )
+        kind = "PERSON" if "PERSON" in types else types.most_common(1)[0][0]
+        aliases = sorted({a for e in group for a in [e.name, *e.aliases]} - {canonical})
+        titles = list(dict.fromkeys(t for e in group for t in e.titles))
+        mentions = sorted(
+            (m for e in group for m in e.mentions), key=lambda m: (m.sentence, m.start)
+        )
+        merged.append(
+            ArticleEntity(
+                name=canonical, type=kind, aliases=aliases, titles=titles, mentions=mentions
+            )
+        )
+    return sorted(merged, key=lambda e: (e.mentions[0].sentence if e.mentions else 0, e.name))
+
+
+_EXPLICIT_ACRONYM = re.compile(
+    r"([A-Z][\w’'.-]*(?:\s+(?:[a-z]{1,3}\s+)?[A-Z][\w’'.-]*)+)\s+\(([A-Z]{2,8})\)"
+)
+
+
+def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list[ArticleEntity]:
+    """Entities of one article, aliases merged, titles attached."""
+    by_name: dict[tuple[str, str], ArticleEntity] = {}
+    places = {fold(e.text) for doc in docs for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC")}
+    for index, sent in sentence_spans(docs):
+        if is_heading(sent.text):
+            continue  # Title Case headings fool the tagger ("Rocky Backdrop: Why This")
+        offset = sentences[index].start - sent.start_char if index < len(sentences) else 0
+        for ent in sent.ents:
+            kind = _TYPES.get(ent.label_)
+            if kind is None:
+                continue
+            if kind in ("PERSON", "ORG") and len(ent) >= 3 and fold(ent[0].text) in places:
+                ent = ent[1:]  # "the dictator of Venezuela Nicolás Maduro": a place is no name
+            if kind == "PERSON" and any(t.pos_ == "VERB" or t.text in ":;" for t in ent):
+                continue
+            name = _clean_name(ent.text)
+            if len(name) < 2 or not any(c.isupper() for c in name):
+                continue
+            if kind == "ORG" and set(_content_words(name)) & _OUTLET_WORDS:
+                kind = "OUTLET"
+            key = (fold(name), kind)
+            entity = by_name.get(key)
+            if entity is None:
+                entity = by_name[key] = ArticleEntity(name=name, type=kind)
+            entity.mentions.append(
+                EntityMention(
+                    text=ent.text,
+                    sentence=index,
+                    start=offset + ent.start_char,
+                    end=offset + ent.end_char,
+                )
+            )
+            if kind in ("PERSON", "ORG"):
+                # the tagger often calls a person with a long title ORG; the role noun tells
+                title = _title_of(ent)
+                if title and kind == "ORG" and title_head(title) not in _ROLE_WORDS:
+                    title = None
+                if title and title not in entity.titles:
+                    entity.titles.append(title)
+    # "Port Almera Authority (PAA)" states the alias outright.
+    for sentence in sentences:
+        for m in _EXPLICIT_ACRONYM.finditer(sentence.text):
+            long_name, acr = _clean_name(m.group(1)), m.group(2)
+            for entity in by_name.values():
+                if fold(entity.name) == fold(acr) and long_name not in entity.aliases:
+                    entity.aliases.append(long_name)
+    return merge_entities(list(by_name.values()))
+
+
+def resolve_description(words: Sequence[str], entities: Sequence[ArticleEntity]) -> str | None:
+    """The entity a description ('the Venezuelan president') refers to, when only one fits.
+
+    The description's role noun must be the role noun of one of the entity's titles; the other
+    words ('Venezuelan', 'US', 'former') break ties by overlap with that entity's titles.
+    """
+    lowered = [w.lower() for w in words if w.lower() not in ("the", "a", "an")]
+    if not lowered:
+        return None
+    head = lowered[-1]
+    scored: list[tuple[int, str]] = []
+    for ent in entities:
+        if ent.type != "PERSON":
+            continue
+        heads = {title_head(t) for t in ent.titles}
+        if head not in heads:
+            continue
+        title_words = {w.lower().replace(".", "") for t in ent.titles for w in t.split()}
+        overlap = sum(1 for w in lowered[:-1] if w.replace(".", "") in title_words)
+        scored.append((overlap, ent.name))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    if len(scored) > 1 and scored[0][0] == scored[1][0]:
+        return None
+    return scored[0][1]
+
+
+def group_by_sentence(entities: Sequence[ArticleEntity]) -> dict[int, list[ArticleEntity]]:
+    """Entities mentioned in each sentence, for the stages that work sentence by sentence."""
+    out: dict[int, list[ArticleEntity]] = defaultdict(list)
+    for ent in entities:
+        for sentence in {m.sentence for m in ent.mentions}:
+            out[sentence].append(ent)
+    return dict(out)

@@ -1,0 +1,531 @@
+"""Quantities in news sentences: counts with what they count, money, percentages, ranges.
+
+Recognition is regexes of our own (quantulum3, the usual library, turns "10–13%" into
+11.5% and reads years and model names as quantities); spaCy's part-of-speech tags
+then find what a number counts: the noun phrase that follows it ("eight
+international airlines" -> "airlines", "three US officials" -> "us officials").
+
+Not quantities: dates, times and "10 days ago" (found by ``times.find_time_spans``),
+years 1900-2100 standing alone, ordinals ("21st"), model and flight names ("B-1",
+"A380", "Flight 370", "Air Force One"), phone numbers, fractions and scores
+written with "/" or ":". "hundreds of", "dozens of" are skipped: they bound
+nothing a reader could compare.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from crosswire.language._lexicon import (
+    MONTHS,
+    NUMBER_PHRASE,
+    WEEKDAYS,
+    parse_number_words,
+)
+from crosswire.language.times import find_time_spans
+from crosswire.models import Bound, NumberMention, Sentence
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+__all__ = ["extract_numbers"]
+
+_CURRENCY_SYMBOLS = {
+    "$": "USD",
+    "US$": "USD",
+    "USD$": "USD",
+    "A$": "AUD",
+    "AU$": "AUD",
+    "C$": "CAD",
+    "CA$": "CAD",
+    "HK$": "HKD",
+    "NZ$": "NZD",
+    "S$": "SGD",
+    "R$": "BRL",
+    "NT$": "TWD",
+    "Mex$": "MXN",
+    "€": "EUR",
+    "£": "GBP",
+    "¥": "JPY",
+    "₹": "INR",
+    "Rs": "INR",
+    "Rs.": "INR",
+    "₽": "RUB",
+    "₩": "KRW",
+}
+_CURRENCY_CODES = {"USD", "EUR", "GBP", "JPY", "CNY", "CHF", "CAD", "AUD", "INR", "RUB"}
+_CURRENCY_WORDS = {
+    "dollars": "USD",
+    "us dollars": "USD",
+    "u.s. dollars": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "rupees": "INR",
+    "roubles": "RUB",
+    "rubles": "RUB",
+    "bolivars": "VES",
+}
+_SCALE_VALUES = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mn": 1e6,
+    "mln": 1e6,
+    "m": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "bln": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
+    "dozen": 12.0,
+}
+# Single letters are scales only after a currency ("$3m"); "100m" alone is a distance.
+_AMBIGUOUS_SCALES = {"k", "m", "b"}
+
+_ATOM = re.compile(
+    r"(?P<cur>(?<![A-Za-z])(?:US|USD|A|AU|C|CA|HK|NZ|S|R|NT|Mex)?\$|[€£¥₹₽₩]"
+    r"|(?<![A-Za-z])(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|INR|RUB)\s?|(?<![A-Za-z])Rs\.?\s?)?"
+    r"(?:(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+    rf"|(?P<aword>(?i:(?:half\s+)?an?\s+(?:dozen|hundred|thousand|million|billion))(?![\w-]))"
+    rf"|(?P<words>(?i:{NUMBER_PHRASE})))"
+    r"(?:\s?(?P<scale>(?i:million|billion|trillion|thousand|hundred|dozen)(?![\w-])"
+    r"|(?:mn|mln|bn|bln|tn|m|b|k|M|B|K)(?![\w])))?"
+    r"(?:\s?(?P<pct>%|(?i:per\s?cent|percentage\s+points?|pct)(?![\w])))?"
+    r"(?:\s(?P<curw>(?i:(?:US\s|U\.S\.\s)?dollars|euros?|yen|yuan|rupees|roubles|rubles|bolivars)"
+    r"|USD|EUR|GBP|JPY|CNY|CHF)(?![\w]))?"
+)
+_PHONE = re.compile(
+    r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])\d{3}[\s.-]\d{3,4}(?![\w])"
+    r"|(?<![\w.,-])\d{3}-\d{4}(?![\w-])"
+)
+_BOUND_BEFORE = re.compile(
+    r"(?i)(?<![\w])(?P<w>at\s+least|no\s+(?:fewer|less)\s+than|not\s+less\s+than|more\s+than"
+    r"|over|upwards\s+of|in\s+excess\s+of|above|at\s+most|no\s+more\s+than|up\s+to"
+    r"|as\s+many\s+as|as\s+much\s+as|fewer\s+than|less\s+than|under|below|about|around"
+    r"|approximately|roughly|some|nearly|almost|close\s+to|an\s+estimated|estimated|circa"
+    r"|between|from|~)\s*$"
+)
+_BOUNDS: dict[str, Bound] = {
+    "at least": "at_least",
+    "no fewer than": "at_least",
+    "no less than": "at_least",
+    "not less than": "at_least",
+    "more than": "more_than",
+    "over": "more_than",
+    "upwards of": "more_than",
+    "in excess of": "more_than",
+    "above": "more_than",
+    "at most": "at_most",
+    "no more than": "at_most",
+    "up to": "at_most",
+    "as many as": "at_most",
+    "as much as": "at_most",
+    "fewer than": "less_than",
+    "less than": "less_than",
+    "under": "less_than",
+    "below": "less_than",
+}
+_ABOUT = {"about", "around", "approximately", "roughly", "some", "nearly", "almost"}
+_ABOUT |= {"close to", "an estimated", "estimated", "circa", "~"}
+_BOUND_AFTER = re.compile(r"(?i)\s*(?:(?P<more>or\s+more|\+|-?plus\b)|(?P<about>or\s+so\b))")
+_AGE = re.compile(r"(?i)[\s-]*(?:years?|yrs?)[\s-]*old\b")
+_HYPHEN_UNIT = re.compile(r"-(?P<w>[A-Za-z]+)(?![\w-])")
+_TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "mile"}
+_STATE_WORDS = {"dead", "killed", "injured", "wounded", "missing", "arrested", "detained"}
+_STATE_WORDS |= {"hurt", "displaced", "hospitalized", "hospitalised", "homeless"}
+_ONE_PRONOUN_BEFORE = {"no", "the", "this", "that", "each", "any", "every", "which", "another"}
+_ONE_PRONOUN_AFTER = {"of", "another", "by", "or", "and", "day"}
+_FUNCTION_CAPS = {
+    "about",
+    "some",
+    "nearly",
+    "almost",
+    "around",
+    "only",
+    "over",
+    "under",
+    "at",
+    "more",
+    "fewer",
+    "less",
+    "roughly",
+    "approximately",
+    "just",
+    "an",
+    "the",
+    "all",
+    "another",
+    "those",
+    "these",
+    "its",
+    "their",
+    "his",
+    "her",
+    "our",
+    "with",
+    "and",
+    "but",
+    "of",
+    "in",
+    "on",
+    "for",
+    "to",
+    "by",
+    "from",
+    "as",
+    "after",
+    "before",
+    "since",
+    "when",
+    "while",
+    "up",
+    "between",
+    "than",
+    "said",
+    "says",
+    "killing",
+    "leaving",
+    "least",
+}
+_NAME_BEFORE = {"no", "no.", "number", "nos", "nos.", "#"}
+
+
+@dataclass
+class _Atom:
+    start: int
+    end: int
+    value: float
+    is_words: bool
+    currency: str | None
+    percent: str | None
+    scale: float | None
+
+
+@dataclass(frozen=True)
+class _Tok:
+    start: int  # offset in the sentence text
+    end: int
+    text: str
+    pos: str
+    tag: str
+
+
+# --------------------------------------------------------------------------- tokens (spaCy)
+
+
+def _tokens_from_docs(
+    sentences: Sequence[Sentence], docs: Sequence[Doc]
+) -> list[list[_Tok]] | None:
+    """Tokens of each sentence, taken from the caller's docs when their offsets line up."""
+    out: list[list[_Tok]] = [[] for _ in sentences]
+    spans = sorted((s.start, s.end, i) for i, s in enumerate(sentences))
+    starts = [s for s, _, _ in spans]
+    import bisect
+
+    for doc in docs:
+        offset = int(doc.user_data.get("offset", 0)) if doc.user_data else 0
+        for tok in doc:
+            absolute = offset + tok.idx
+            k = bisect.bisect_right(starts, absolute) - 1
+            if k < 0:
+                continue
+            s_start, s_end, i = spans[k]
+            if absolute + len(tok.text) > s_end:
+                continue
+            rel = absolute - s_start
+            if sentences[i].text[rel : rel + len(tok.text)] != tok.text:
+                return None  # the docs are not of this text
+            out[i].append(_Tok(rel, rel + len(tok.text), tok.text, tok.pos_, tok.tag_))
+    return out
+
+
+def _tokens_by_parsing(sentences: Sequence[Sentence]) -> list[list[_Tok]]:
+    from crosswire.language import load_nlp
+
+    nlp = load_nlp()
+    disabled = [p for p in ("parser", "ner", "lemmatizer") if p in nlp.pipe_names]
+    result: list[list[_Tok]] = []
+    for doc in nlp.pipe((s.text for s in sentences), disable=disabled, batch_size=64):
+        result.append([_Tok(t.idx, t.idx + len(t.text), t.text, t.pos_, t.tag_) for t in doc])
+    return result
+
+
+# --------------------------------------------------------------------------- recognition
+
+
+def _masked_spans(text: str) -> list[tuple[int, int]]:
+    spans = find_time_spans(text)
+    spans.extend((m.start(), m.end()) for m in _PHONE.finditer(text))
+    return spans
+
+
+def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
+    return any(start < e and s < end for s, e in spans)
+
+
+def _prev_word(text: str, start: int) -> tuple[str, bool]:
+    """The word right before start (separated by spaces only) and whether it opens the sentence."""
+    m = re.search(r"(?:^|(?<=\s))([^\s]+)\s+$", text[max(0, start - 40) : start])
+    if not m:
+        return "", False
+    word = m.group(1)
+    first = not text[: max(0, start - 40) + m.start(1)].strip()
+    return word, first
+
+
+def _looks_like_name(text: str, start: int) -> bool:
+    """Preceded by a capitalised non-function word: "Flight 370", "Air Force One"."""
+    word, first = _prev_word(text, start)
+    bare = word.strip("\"'“”‘’(").rstrip(",")
+    if not bare or not bare[0].isupper() or word.endswith(","):
+        return False
+    key = bare.lower().rstrip(".")
+    if key in _FUNCTION_CAPS or key in MONTHS or key in WEEKDAYS:
+        return False
+    return not first or key not in _FUNCTION_CAPS
+
+
+def _atom(text: str, m: re.Match[str]) -> _Atom | None:
+    g = m.groupdict()
+    start, end = m.start(), m.end()
+    cur_text = (g["cur"] or "").strip()
+    currency = (
+        _CURRENCY_SYMBOLS.get(cur_text)
+        or (cur_text if cur_text in _CURRENCY_CODES else None)
+        or _CURRENCY_WORDS.get(re.sub(r"\s+", " ", (g["curw"] or "").lower()))
+        or (g["curw"] if g["curw"] in _CURRENCY_CODES else None)
+    )
+    scale_text = g["scale"]
+    scale: float | None = None
+    if scale_text:
+        key = scale_text.lower()
+        if key in _AMBIGUOUS_SCALES and currency is None:
+            return None
+        scale = _SCALE_VALUES[key]
+    if g["num"]:
+        value = float(g["num"].replace(",", ""))
+        before = text[start - 1 : start] if start else ""
+        before2 = text[start - 2 : start - 1] if start > 1 else ""
+        if not g["cur"]:
+            if before.isalnum() or before in "_#:/" or (before == "." and before2.isdigit()):
+                return None
+            if before in "-–" and before2.isalpha():
+                return None  # "B-1", "COVID-19"
+            if before == "," and before2.isdigit():
+                return None
+        after = text[end : end + 2]
+        if after[:1].isalpha() or after[:1] == "_":
+            return None  # "21st", "5G", "1990s"
+        if after[:1] in "/:" and after[1:2].isdigit():
+            return None  # "9/11", "3:1", "10:30"
+        if (
+            not (currency or g["pct"] or scale)
+            and re.fullmatch(r"\d{4}", g["num"])
+            and 1900 <= value <= 2100
+        ):
+            return None  # a year
+        is_words = False
+    elif g["aword"]:
+        words = g["aword"].lower().split()
+        value = 6.0 if words[0] == "half" else 1.0
+        value *= _SCALE_VALUES[words[-1]]
+        is_words = True
+    else:
+        parsed = parse_number_words(g["words"] or "")
+        if parsed is None:
+            return None
+        value = parsed
+        is_words = True
+    if scale:
+        value *= scale
+    percent = None
+    if g["pct"]:
+        percent = "percentage points" if "point" in g["pct"].lower() else "%"
+    return _Atom(start, end, value, is_words, currency, percent, scale)
+
+
+def _unit_after(text: str, end: int, tokens: Sequence[_Tok]) -> tuple[str | None, int]:
+    """What the number at text[..end] counts, and where that phrase ends."""
+    rest = text[end : end + 40]
+    age = _AGE.match(rest)
+    if age:
+        return "years old", end + age.end()
+    hyphen = _HYPHEN_UNIT.match(rest)
+    if hyphen:
+        word = hyphen.group("w").lower()
+        unit = word + "s" if word in _TIME_UNITS else word
+        return unit, end + hyphen.end()
+    run: list[_Tok] = []
+    i = next((k for k, t in enumerate(tokens) if t.start >= end), len(tokens))
+    while i < len(tokens) and len(run) < 5:
+        tok = tokens[i]
+        if tok.start - (run[-1].end if run else end) > 2:
+            break
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        nominal = tok.pos in {"NOUN", "PROPN", "ADJ"} and tok.text.lower() not in _STATE_WORDS
+        premodifier = tok.tag in {"VBN", "VBG"} and nxt is not None and nxt.pos in {"NOUN", "ADJ"}
+        if not (nominal or premodifier) or not tok.text[:1].isalpha():
+            break
+        run.append(tok)
+        i += 1
+    heads = [k for k, t in enumerate(run) if t.pos in {"NOUN", "PROPN"}]
+    if not heads:
+        first = tokens[i] if i < len(tokens) and not run else None
+        if first is not None and first.text.lower() in _STATE_WORDS and first.start - end <= 2:
+            return first.text.lower(), first.end
+        return None, end
+    head = heads[-1]
+    block = [run[head]]
+    k = head - 1
+    while k >= 0 and run[k].pos in {"NOUN", "PROPN"} and len(block) < 3:
+        block.insert(0, run[k])
+        k -= 1
+    words = [t.text.lower() for t in block]
+    stop = block[-1].end
+    after = tokens[i] if i < len(tokens) else None
+    if (
+        after is not None
+        and after.text.lower() in _STATE_WORDS
+        and after.start - stop <= 2
+        and len(words) < 3
+        and run[head] is run[-1]
+    ):
+        words.append(after.text.lower())
+        stop = after.end
+    return " ".join(words), stop
+
+
+def _numbers_in(sentence: Sentence, tokens: Sequence[_Tok]) -> list[NumberMention]:
+    text = sentence.text
+    masked = _masked_spans(text)
+    atoms: list[_Atom] = []
+    for m in _ATOM.finditer(text):
+        if _overlaps(m.start(), m.end(), masked):
+            continue
+        atom = _atom(text, m)
+        if atom is not None:
+            atoms.append(atom)
+
+    out: list[NumberMention] = []
+    i = 0
+    while i < len(atoms):
+        first = atoms[i]
+        last = first
+        value_max: float | None = None
+        bound_match = _BOUND_BEFORE.search(text[max(0, first.start - 40) : first.start])
+        bound_word = re.sub(r"\s+", " ", bound_match.group("w").lower()) if bound_match else ""
+        text_start = (
+            first.start - (len(text[max(0, first.start - 40) : first.start]) - bound_match.start())
+            if bound_match
+            else first.start
+        )
+        # Ranges: "10–13%", "80 to 90 people", "between 80 and 90".
+        if i + 1 < len(atoms):
+            nxt = atoms[i + 1]
+            gap = text[first.end : nxt.start]
+            joined = re.fullmatch(r"\s*(?:-|–|—|to)\s*", gap) and bound_word != "from"
+            joined = joined or (re.fullmatch(r"\s+and\s+", gap) and bound_word == "between")
+            if joined and first.is_words == nxt.is_words:
+                low = first.value
+                if first.scale is None and nxt.scale is not None:
+                    low *= nxt.scale
+                if low < nxt.value:
+                    first = _Atom(
+                        first.start,
+                        first.end,
+                        low,
+                        first.is_words,
+                        first.currency or nxt.currency,
+                        first.percent or nxt.percent,
+                        first.scale or nxt.scale,
+                    )
+                    value_max = nxt.value
+                    last = nxt
+                    i += 1
+        i += 1
+        if bound_word in {"between", "from"} and value_max is None:
+            bound_word, text_start = "", first.start
+        if (
+            _looks_like_name(text, text_start)
+            or _prev_word(text, first.start)[0].lower() in _NAME_BEFORE
+        ):
+            continue
+        if first.is_words and first.value == 1 and not (first.currency or first.percent):
+            prev = _prev_word(text, first.start)[0].lower()
+            nxt_word = re.match(r"\s*([A-Za-z]+)", text[last.end :])
+            if prev in _ONE_PRONOUN_BEFORE or (
+                nxt_word and nxt_word.group(1).lower() in _ONE_PRONOUN_AFTER
+            ):
+                continue
+        currency = first.currency or last.currency
+        percent = first.percent or last.percent
+        unit: str | None = currency or percent
+        stop = last.end
+        if unit is None:
+            unit, stop = _unit_after(text, last.end, tokens)
+            if unit is None and _is_age(text, first.start, last.end, first.value):
+                unit = "years old"
+        if unit is None and first.is_words:
+            continue  # "the two met": a pronoun, not a count
+        bound: Bound = _BOUNDS.get(bound_word, "about" if bound_word in _ABOUT else "exact")
+        if bound_word in {"between", "from"}:
+            bound = "exact"
+        after = _BOUND_AFTER.match(text[stop : stop + 12])
+        if after and bound == "exact":
+            bound = "at_least" if after.group("more") else "about"
+            stop += after.end()
+        out.append(
+            NumberMention(
+                text=text[text_start:stop],
+                value=first.value,
+                value_max=value_max,
+                unit=unit,
+                bound=bound,
+                sentence=sentence.index,
+            )
+        )
+    return out
+
+
+def _is_age(text: str, start: int, end: int, value: float) -> bool:
+    """ "Barra, 51, will ..." — a number between commas right after a name is an age."""
+    if value != int(value) or not 0 < value < 120:
+        return False
+    before = re.search(r"[A-Z][\w.'’-]*,\s*$", text[max(0, start - 40) : start])
+    return bool(before) and text[end : end + 1] == ","
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def extract_numbers(
+    sentences: Sequence[Sentence], docs: Doc | Sequence[Doc] | None = None
+) -> list[NumberMention]:
+    """Counts, money, percentages and ranges in the sentences, in text order.
+
+    ``docs`` are spaCy docs already parsed from the article (one doc, or one per
+    paragraph with ``user_data["offset"]`` giving its offset in the article, as
+    ``crosswire.language.parse`` makes them); sentence offsets must point into that
+    same text. Without docs, or when they do not line up, each sentence is tagged here.
+    """
+    if not sentences:
+        return []
+    tokens: list[list[_Tok]] | None = None
+    if docs is not None:
+        from spacy.tokens import Doc as SpacyDoc
+
+        doc_list = [docs] if isinstance(docs, SpacyDoc) else list(docs)
+        tokens = _tokens_from_docs(sentences, doc_list)
+    if tokens is None:
+        tokens = _tokens_by_parsing(sentences)
+    out: list[NumberMention] = []
+    for sentence, toks in zip(sentences, tokens, strict=True):
+        out.extend(_numbers_in(sentence, toks))
+    return out

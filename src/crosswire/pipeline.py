@@ -1,0 +1,135 @@
+"""The whole job, stage by stage: ingest -> clean -> language -> stories -> compare -> synthesis.
+
+Each stage is a function of data; this module only calls them in order, keeps the store in
+step, and reports progress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from crosswire.clean import clean_articles
+from crosswire.compare import compare_story
+from crosswire.ingest import read_inputs
+from crosswire.language import analyze_article
+from crosswire.models import Article, ArticleAnalysis, InputError, Report, ReportArticle, Story
+from crosswire.options import Options
+from crosswire.stories import find_duplicates, group_stories, story_title
+from crosswire.synthesis import synthesize
+
+__all__ = ["Progress", "analyze", "analyze_articles_to_report", "read_and_clean"]
+
+Progress = Callable[[str, int, int], None]
+"""progress(stage, done, total): called as work advances."""
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    del stage, done, total
+
+
+def read_and_clean(
+    inputs: Sequence[Path], options: Options
+) -> tuple[list[Article], list[InputError]]:
+    articles: list[Article] = []
+    errors: list[InputError] = []
+    for item in read_inputs(inputs, options):
+        if isinstance(item, InputError):
+            errors.append(item)
+        else:
+            articles.append(item)
+    return clean_articles(articles, options), errors
+
+
+def _with_inferred_dates(article: Article, analysis: ArticleAnalysis) -> Article:
+    if article.published is None and analysis.published_inferred is not None:
+        return article.model_copy(
+            update={"published": analysis.published_inferred, "published_inferred": True}
+        )
+    if analysis.language and article.language is None:
+        return article.model_copy(update={"language": analysis.language})
+    return article
+
+
+def analyze_articles_to_report(
+    articles: Sequence[Article],
+    options: Options,
+    *,
+    analyses: dict[str, ArticleAnalysis] | None = None,
+    errors: Sequence[InputError] = (),
+    progress: Progress = _quiet,
+) -> tuple[Report, dict[str, str], dict[str, ArticleAnalysis]]:
+    """Articles (already cleaned) to a report; `analyses` holds ones already computed."""
+    known = dict(analyses or {})
+    todo = [a for a in articles if a.id not in known]
+    for i, article in enumerate(todo, 1):
+        known[article.id] = analyze_article(article, options)
+        progress("reading articles", i, len(todo))
+    articles = [_with_inferred_dates(a, known[a.id]) for a in articles]
+    by_id = {a.id: a for a in articles}
+    progress("grouping stories", 0, 1)
+    duplicates = find_duplicates(articles, options)
+    groups = group_stories(articles, known, options, duplicates)
+    progress("grouping stories", 1, 1)
+    stories: list[Story] = []
+    story_of: dict[str, str] = {}
+    for i, group in enumerate(groups, 1):
+        members = [by_id[a] for a in group.article_ids]
+        story = compare_story(group, by_id, known, options, title=story_title(members))
+        stories.append(synthesize(story, by_id, known, options))
+        story_of.update({a: group.id for a in group.article_ids})
+        progress("comparing outlets", i, len(groups))
+    stories.sort(key=lambda s: (-s.outlets, -len(s.article_ids), s.id))
+    report = Report(
+        generated_at=datetime.now(UTC),
+        articles=[
+            ReportArticle(
+                id=a.id,
+                source=a.source,
+                title=a.title,
+                url=a.url,
+                published=a.published,
+                published_inferred=a.published_inferred,
+                boilerplate_removed=a.boilerplate_removed,
+                language=a.language,
+                story_id=story_of.get(a.id),
+                duplicate_of=duplicates.get(a.id),
+                text=a.text,
+            )
+            for a in articles
+        ],
+        stories=stories,
+        errors=list(errors),
+    )
+    return report, duplicates, known
+
+
+def analyze(
+    inputs: Sequence[Path],
+    options: Options | None = None,
+    *,
+    db: str | None = None,
+    progress: Progress = _quiet,
+) -> Report:
+    """Read, analyse and compare `inputs`; with `db`, add them to the stored corpus first and
+    report on every stored story (new articles join the stories they belong to)."""
+    options = options or Options()
+    articles, errors = read_and_clean(inputs, options)
+    if db is None:
+        report, _, _ = analyze_articles_to_report(
+            articles, options, errors=errors, progress=progress
+        )
+        return report
+    from crosswire.store import Store
+
+    with Store(db) as store:
+        store.add_articles(articles)
+        stored = store.get_articles()
+        analyses = store.get_analyses()
+        report, duplicates, known = analyze_articles_to_report(
+            stored, options, analyses=analyses, errors=errors, progress=progress
+        )
+        store.save_analyses([known[a.id] for a in stored if a.id not in analyses])
+        store.save_stories(report.stories, duplicates)
+    return report

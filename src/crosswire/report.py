@@ -1,0 +1,631 @@
+"""Write a `Report` as report.json (the contract), report.md (compact) and report.html (offline).
+
+Article text is hostile input: the HTML template autoescapes everything and nothing from an
+article is ever marked safe; the Markdown escapes the characters that would turn text into markup.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Literal, cast, get_args
+
+import jinja2
+from pydantic import ValidationError
+
+from crosswire.errors import CrosswireError, Msg
+from crosswire.models import (
+    ClaimStatus,
+    Conflict,
+    FramingEntry,
+    Report,
+    ReportArticle,
+    Story,
+    SummarySentence,
+    TimelineEntry,
+)
+
+STATUSES: tuple[str, ...] = get_args(ClaimStatus)
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("established", "Established"),
+    ("disputed", "Disputed"),
+    ("single_source", "Reported by one outlet"),
+    ("timeline", "Timeline"),
+)
+_STATUS_LABEL = {
+    "consensus": "consensus",
+    "corroborated": "corroborated",
+    "single_source": "single source",
+    "disputed": "disputed",
+}
+
+# --------------------------------------------------------------------------- schema + validation
+
+
+def report_schema() -> dict[str, Any]:
+    """JSON Schema of report.json, as written (serialization mode), for `crosswire schema`."""
+    schema = Report.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+def validate_report(data: dict[str, Any]) -> None:
+    """Raise ValueError with a readable message when `data` is not a valid report.json.
+
+    `jsonschema` is not a dependency, so the check is two-fold: Pydantic validates every field
+    (types, enums, extra keys), and a small walk over `report_schema()` checks required keys and
+    object/array shapes, so the published schema and the model cannot silently drift apart.
+    """
+    schema = report_schema()
+    problems: list[str] = []
+    _check_shape(schema, data, "$", schema.get("$defs", {}), problems)
+    if problems:
+        raise ValueError(Msg.REPORT_INVALID.format(error="; ".join(problems[:5])))
+    try:
+        Report.model_validate(data)
+    except ValidationError as exc:
+        details = [
+            f"{'.'.join(str(p) for p in err['loc']) or '$'}: {err['msg']}"
+            for err in exc.errors()[:5]
+        ]
+        raise ValueError(Msg.REPORT_INVALID.format(error="; ".join(details))) from exc
+
+
+_JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,),
+    "array": (list,),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "null": (type(None),),
+}
+
+
+def _check_shape(
+    schema: dict[str, Any], value: Any, path: str, defs: dict[str, Any], problems: list[str]
+) -> None:
+    """Hand-written because jsonschema is not installed: required keys and container shapes."""
+    if "$ref" in schema:
+        schema = defs[schema["$ref"].rsplit("/", 1)[-1]]
+    if "anyOf" in schema:
+        for option in schema["anyOf"]:
+            trial: list[str] = []
+            _check_shape(option, value, path, defs, trial)
+            if not trial:
+                return
+        problems.append(f"{path}: does not match any allowed type")
+        return
+    expected = schema.get("type")
+    if isinstance(expected, str) and expected in _JSON_TYPES:
+        is_bool = isinstance(value, bool)
+        if not isinstance(value, _JSON_TYPES[expected]) or (
+            is_bool and expected in ("integer", "number")
+        ):
+            problems.append(f"{path}: expected {expected}, got {type(value).__name__}")
+            return
+    if isinstance(value, dict):
+        for key in schema.get("required", []):
+            if key not in value:
+                problems.append(f"{path}: missing required key {key!r}")
+        for key, sub in schema.get("properties", {}).items():
+            if key in value:
+                _check_shape(sub, value[key], f"{path}.{key}", defs, problems)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            for key, sub_value in value.items():
+                _check_shape(extra, sub_value, f"{path}.{key}", defs, problems)
+    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
+        for i, item in enumerate(value):
+            _check_shape(schema["items"], item, f"{path}[{i}]", defs, problems)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_reports(report: Report, out_dir: Path) -> dict[str, Path]:
+    """Write report.json, report.md and report.html into `out_dir` (created if missing).
+
+    All three are rendered before any is written, and each file is written to a temporary file
+    then renamed over the old one, so a crash never leaves half a report.
+    """
+    rendered = {
+        "json": ("report.json", report.model_dump_json(indent=2) + "\n"),
+        "md": ("report.md", render_markdown(report)),
+        "html": ("report.html", render_html(report)),
+    }
+    out_dir = Path(out_dir)
+    paths: dict[str, Path] = {}
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for key, (name, text) in rendered.items():
+            paths[key] = out_dir / name
+            _atomic_write(paths[key], text)
+    except OSError as exc:
+        raise CrosswireError(Msg.OUT_DIR.format(path=out_dir, error=exc.strerror or exc)) from exc
+    return paths
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp makes the file owner-only; a report is meant to be read and shared.
+        os.chmod(tmp_name, 0o644)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+def _status_counts(story: Story) -> list[tuple[str, int]]:
+    counts: Counter[str] = Counter(claim.status for claim in story.claims)
+    return [(status, counts[status]) for status in STATUSES if counts[status]]
+
+
+def _span(entry: TimelineEntry) -> tuple[date, date]:
+    # mypy reads `earliest: date` in models.py as the field named `date` declared just above it;
+    # the values are `datetime.date` at run time (Pydantic validates them).
+    return cast(date, entry.earliest), cast(date, entry.latest)
+
+
+def _date_range(entry: TimelineEntry) -> str:
+    earliest, latest = _span(entry)
+    if earliest == latest:
+        return earliest.isoformat()
+    return f"{earliest.isoformat()} – {latest.isoformat()}"
+
+
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {plural or word + 's'}"
+
+
+def _show_value(value: str | float | None) -> str:
+    """A normalized conflict value for display: 12.0 reads as 12."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "" if value is None else str(value)
+
+
+def _is_web_url(url: str | None) -> bool:
+    # Only http(s) links are rendered as links: a `javascript:` or `data:` URL is hostile input.
+    return bool(url) and re.match(r"(?i)^https?://[^\s]+$", url or "") is not None
+
+
+# --------------------------------------------------------------------------- markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>|#])")
+
+
+def _md(text: str) -> str:
+    """One line of inline Markdown text: no raw HTML, no accidental links, tables or emphasis."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def _md_cites(article_ids: list[str]) -> str:
+    return " ".join(f"[{_md(aid)}]" for aid in article_ids)
+
+
+def render_markdown(report: Report) -> str:
+    """The report as compact Markdown: brief with [article-id] citations, tables and lists."""
+    by_id = {a.id: a for a in report.articles}
+    out: list[str] = ["# crosswire report", ""]
+    out.append(
+        f"Generated {report.generated_at.isoformat()} · {_count(len(report.articles), 'article')}"
+        f" · {_count(len(report.stories), 'story', 'stories')}"
+        f" · schema version {report.schema_version}"
+    )
+    out.append("")
+    if report.errors:
+        out += ["## Input errors", ""]
+        out += [f"- `{_md(e.origin)}`: {_md(e.message)}" for e in report.errors]
+        out.append("")
+    for story in report.stories:
+        out += _md_story(story, by_id)
+    out += ["## Articles", ""]
+    for art in report.articles:
+        line = f"- [{_md(art.id)}] **{_md(art.source)}**"
+        if art.title:
+            line += f" — {_md(art.title)}"
+        if art.published:
+            inferred = ", inferred" if art.published_inferred else ""
+            line += f" ({art.published.isoformat()}{inferred})"
+        if art.story_id:
+            line += f"; story `{_md(art.story_id)}`"
+        if art.duplicate_of:
+            line += f"; copy of [{_md(art.duplicate_of)}]"
+        if art.boilerplate_removed:
+            line += f"; {len(art.boilerplate_removed)} furniture lines removed"
+        out.append(line)
+    # Link reference definitions make each [article-id] citation a link to its source, where the
+    # source has a web address; other citations stay plain text.
+    links = [
+        f"[{_md(a.id)}]: <{_md_url(a.url)}>"
+        for a in report.articles
+        if a.url and _is_web_url(a.url)
+    ]
+    if links:
+        out += ["", *links]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md_url(url: str) -> str:
+    return url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+
+
+def _md_story(story: Story, by_id: dict[str, ReportArticle]) -> list[str]:
+    out = [f"## {_md(story.title) or 'Untitled story'} (`{_md(story.id)}`)", ""]
+    counts = ", ".join(f"{n} {_STATUS_LABEL[s]}" for s, n in _status_counts(story))
+    out.append(
+        f"{_count(story.outlets, 'outlet')} · {_count(len(story.article_ids), 'article')}"
+        + (f" · claims: {counts}" if counts else "")
+    )
+    out.append("")
+    if story.summary:
+        out += ["### Brief", ""]
+        for section, label in SECTIONS:
+            sentences = [s for s in story.summary if s.section == section]
+            if sentences:
+                out += [f"**{label}**", ""]
+                out += [f"- {_md(s.text)} {_md_cites(s.article_ids)}" for s in sentences]
+                out.append("")
+    if story.claims:
+        out += ["### Claims", ""]
+        out += [
+            "| Claim | Text | Status | Outlets | Sources | Conflicts |",
+            "|---|---|---|---|---|---|",
+        ]
+        for c in story.claims:
+            text = _md(c.text) + (f" — *{_md(c.attributed_to)}*" if c.attributed_to else "")
+            sources = _md_cites(list(dict.fromkeys(s.article_id for s in c.sources)))
+            conflicts = ", ".join(_md(x) for x in c.conflict_ids)
+            out.append(
+                f"| {_md(c.id)} | {text} | {_STATUS_LABEL[c.status]} | {c.outlets} | {sources} "
+                f"| {conflicts} |"
+            )
+        out.append("")
+    if story.conflicts:
+        out += ["### Conflicts", ""]
+        out += ["| Conflict | Subject | Kind | Severity | Values |", "|---|---|---|---|---|"]
+        for x in story.conflicts:
+            values = " · ".join(f"“{_md(v.value)}” {_md_cites(v.article_ids)}" for v in x.values)
+            subject = _md(x.subject) + (f" — {_md(x.explanation)}" if x.explanation else "")
+            out.append(f"| {_md(x.id)} | {subject} | {x.kind} | {x.severity} | {values} |")
+        out.append("")
+    if story.timeline:
+        out += ["### Timeline", ""]
+        for t in story.timeline:
+            earliest, latest = _span(t)
+            line = f"- **{t.date.isoformat()}** ({t.precision}"
+            line += f", {_date_range(t)})" if earliest != latest else ")"
+            line += f" {_md(t.event)} {_md_cites(t.article_ids)}"
+            if t.conflict_ids:
+                line += f" ⚠ disputed ({', '.join(_md(c) for c in t.conflict_ids)})"
+            if t.note:
+                line += f" — {_md(t.note)}"
+            out.append(line)
+        out.append("")
+    if story.framing:
+        out += ["### Framing", ""]
+        out += ["| Outlet | Term | Refers to | Others use | Loaded |", "|---|---|---|---|---|"]
+        for f in story.framing:
+            art = by_id.get(f.article_id)
+            outlet = f"{_md(art.source)} [{_md(f.article_id)}]" if art else f"[{_md(f.article_id)}]"
+            others = ", ".join(_md(o) for o in f.others_use)
+            out.append(
+                f"| {outlet} | {_md(f.term)} | {_md(f.refers_to)} | {others} "
+                f"| {'yes' if f.loaded else ''} |"
+            )
+        out.append("")
+    if story.quotes:
+        out += ["### Quotes", ""]
+        for q in story.quotes:
+            badge = " (wording differs)" if q.wording_differs else ""
+            out.append(f"- **{_md(q.speaker or 'Unknown speaker')}**{badge}")
+            out += [f"  - [{_md(v.article_id)}] “{_md(v.text)}”" for v in q.variants]
+        out.append("")
+    if story.entities:
+        out += ["### Entities", ""]
+        for e in story.entities:
+            aliases = f" — also: {', '.join(_md(a) for a in e.aliases)}" if e.aliases else ""
+            out.append(f"- **{_md(e.name)}** ({_md(e.type)}){aliases} {_md_cites(e.article_ids)}")
+        out.append("")
+    if story.omissions:
+        out += ["### Left out", ""]
+        for aid, claim_ids in story.omissions.items():
+            out.append(f"- [{_md(aid)}] omits {', '.join(_md(c) for c in claim_ids)}")
+        out.append("")
+    return out
+
+
+# --------------------------------------------------------------------------- html view model
+
+
+def _slug(text: str) -> str:
+    """An id-safe form of `text`; a short hash keeps two ids that slug alike apart."""
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
+    if slug == text and slug:
+        return slug
+    return f"{slug or 'x'}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:6]}"
+
+
+@dataclass(frozen=True)
+class Cite:
+    label: str
+    href: str | None
+    title: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    anchor: str | None = None
+
+
+@dataclass(frozen=True)
+class Cell:
+    mark: Literal["supports", "disputes", "silent"]
+    href: str | None = None
+    title: str = ""
+
+
+@dataclass
+class Bar:
+    x: float
+    label_x: float
+    width: float
+    dot_x: float
+    y: float
+    label: str
+    title: str
+    disputed: bool
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]
+    axis_y: float
+    x0: float
+    x1: float
+
+
+@dataclass
+class StoryView:
+    story: Story
+    anchor: str
+    status_counts: list[tuple[str, int]]
+    columns: list[str]
+    matrix: list[tuple[str, list[Cell]]]  # (row anchor, cells) per claim
+    conflict_anchor: dict[str, str]
+    chart: Chart | None
+    framing: list[tuple[str, list[FramingEntry]]]
+    summary: list[tuple[str, list[SummarySentence]]]
+    articles: list[ReportArticle] = field(default_factory=list)
+
+
+class _Anchors:
+    """Stable, unique element ids for articles and the sentences the report cites."""
+
+    def __init__(self, report: Report) -> None:
+        self.articles = {a.id: a for a in report.articles}
+        self.article = {a.id: f"art-{_slug(a.id)}" for a in report.articles}
+        self.sentence: dict[tuple[str, str], str] = {}
+        self.segments: dict[str, list[Segment]] = {}
+        wanted: dict[str, list[str]] = {a.id: [] for a in report.articles}
+        for story in report.stories:
+            for claim in story.claims:
+                for src in claim.sources:
+                    wanted.setdefault(src.article_id, []).append(src.sentence)
+            for conflict in story.conflicts:
+                for value in conflict.values:
+                    for aid in value.article_ids:
+                        wanted.setdefault(aid, []).extend(value.evidence)
+            for quote in story.quotes:
+                for variant in quote.variants:
+                    wanted.setdefault(variant.article_id, []).append(variant.text)
+        for art in report.articles:
+            self.segments[art.id] = self._mark(art, wanted.get(art.id, []))
+
+    def _mark(self, art: ReportArticle, sentences: list[str]) -> list[Segment]:
+        """Split the article text so each cited sentence found in it gets its own anchor."""
+        spans: list[tuple[int, int, str]] = []
+        for sentence in dict.fromkeys(s.strip() for s in sentences if s.strip()):
+            start = art.text.find(sentence)
+            if start >= 0:
+                spans.append((start, start + len(sentence), sentence))
+        spans.sort()
+        segments: list[Segment] = []
+        pos = marked = 0
+        last: str | None = None
+        for start, end, sentence in spans:
+            if start < pos:
+                # Overlaps the previous highlight: link to that one rather than nesting marks.
+                if last is not None:
+                    self.sentence[(art.id, sentence)] = last
+                continue
+            marked += 1
+            anchor = f"sen-{_slug(art.id)}-{marked}"
+            self.sentence[(art.id, sentence)] = anchor
+            if start > pos:
+                segments.append(Segment(art.text[pos:start]))
+            segments.append(Segment(art.text[start:end], anchor))
+            pos, last = end, anchor
+        if pos < len(art.text):
+            segments.append(Segment(art.text[pos:]))
+        return segments
+
+    def cite(self, article_id: str, sentence: str | None = None) -> Cite:
+        art = self.articles.get(article_id)
+        if art is None:
+            return Cite(article_id, None, "article not in this report")
+        href = self.article[article_id]
+        if sentence is not None:
+            href = self.sentence.get((article_id, sentence.strip()), href)
+        title = f"{art.source}: {art.title}" if art.title else art.source
+        return Cite(article_id, f"#{href}", title)
+
+    def outlet(self, article_id: str) -> str:
+        art = self.articles.get(article_id)
+        return art.source if art else article_id
+
+
+def _matrix(
+    story: Story, anchors: _Anchors, conflict_anchor: dict[str, str], si: int
+) -> list[tuple[str, list[Cell]]]:
+    conflicts = {c.id: c for c in story.conflicts}
+    rows: list[tuple[str, list[Cell]]] = []
+    for ci, claim in enumerate(story.claims):
+        supporting = {s.article_id: s.sentence for s in claim.sources}
+        cells: list[Cell] = []
+        for aid in story.article_ids:
+            if aid in supporting:
+                cite = anchors.cite(aid, supporting[aid])
+                cells.append(Cell("supports", cite.href, f"{anchors.outlet(aid)} supports"))
+                continue
+            against = _disputing_conflict(aid, claim.conflict_ids, conflicts)
+            if against is not None:
+                cells.append(
+                    Cell(
+                        "disputes",
+                        f"#{conflict_anchor[against.id]}",
+                        f"{anchors.outlet(aid)} disputes ({against.subject})",
+                    )
+                )
+            else:
+                cells.append(Cell("silent", None, f"{anchors.outlet(aid)} does not say"))
+        rows.append((f"claim-{si}-{ci}", cells))
+    return rows
+
+
+def _disputing_conflict(
+    article_id: str, conflict_ids: list[str], conflicts: dict[str, Conflict]
+) -> Conflict | None:
+    for cid in conflict_ids:
+        conflict = conflicts.get(cid)
+        if conflict and any(article_id in v.article_ids for v in conflict.values):
+            return conflict
+    return None
+
+
+_CHART_WIDTH = 900
+_ROW_HEIGHT = 40
+_LABEL_CHARS = 120
+
+
+def _chart(timeline: list[TimelineEntry]) -> Chart | None:
+    """Geometry of the timeline chart: one bar per entry over a shared day axis."""
+    if not timeline:
+        return None
+    spans = [_span(t) for t in timeline]
+    first = min(min(earliest, t.date) for t, (earliest, _) in zip(timeline, spans, strict=True))
+    last = max(max(latest, t.date) for t, (_, latest) in zip(timeline, spans, strict=True))
+    last += timedelta(days=1)
+    days = max(1, (last - first).days)
+    x0, x1 = 16.0, float(_CHART_WIDTH - 16)
+    per_day = (x1 - x0) / days
+
+    def pos(d: date) -> float:
+        return round(x0 + (d - first).days * per_day, 2)
+
+    bars: list[Bar] = []
+    for i, (t, (earliest, latest)) in enumerate(zip(timeline, spans, strict=True)):
+        y = 8 + i * _ROW_HEIGHT
+        start, end = pos(earliest), pos(latest + timedelta(days=1))
+        label = t.event if len(t.event) <= _LABEL_CHARS else t.event[: _LABEL_CHARS - 1] + "…"
+        prefix = "⚠ " if t.conflict_ids else ""
+        title = f"{t.date.isoformat()} ({t.precision}; {_date_range(t)}): {t.event}"
+        text = f"{prefix}{t.date.isoformat()} · {label}"
+        # Start the label over its bar, pulled left only as far as needed to stay in the chart
+        # (about 6.5 px per character at 12 px).
+        label_x = round(max(x0, min(start, x1 - 6.5 * len(text))), 2)
+        bars.append(
+            Bar(
+                x=start,
+                label_x=label_x,
+                width=max(2.0, round(end - start, 2)),
+                dot_x=round(pos(t.date) + per_day / 2, 2),
+                y=y,
+                label=text,
+                title=title,
+                disputed=bool(t.conflict_ids),
+            )
+        )
+    axis_y = 8 + len(timeline) * _ROW_HEIGHT + 4
+    step = max(1, math.ceil(days / 8))
+    ticks = [
+        (
+            round(pos(first + timedelta(days=d)) + per_day / 2, 2),
+            (first + timedelta(days=d)).isoformat(),
+        )
+        for d in range(0, days, step)
+    ]
+    return Chart(_CHART_WIDTH, int(axis_y + 30), bars, ticks, axis_y, x0, x1)
+
+
+def _story_view(story: Story, si: int, anchors: _Anchors, report: Report) -> StoryView:
+    conflict_anchor = {c.id: f"conflict-{si}-{ci}" for ci, c in enumerate(story.conflicts)}
+    by_outlet: dict[str, list[FramingEntry]] = {}
+    for f in story.framing:
+        by_outlet.setdefault(anchors.outlet(f.article_id), []).append(f)
+    summary = [
+        (label, [s for s in story.summary if s.section == section]) for section, label in SECTIONS
+    ]
+    return StoryView(
+        story=story,
+        anchor=f"story-{si}",
+        status_counts=_status_counts(story),
+        columns=list(story.article_ids),
+        matrix=_matrix(story, anchors, conflict_anchor, si),
+        conflict_anchor=conflict_anchor,
+        chart=_chart(story.timeline),
+        framing=list(by_outlet.items()),
+        summary=[(label, items) for label, items in summary if items],
+        articles=[a for a in report.articles if a.story_id == story.id],
+    )
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("crosswire", "templates"),
+    # Article content is hostile: every value is escaped, and nothing from it is marked safe.
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+
+
+def render_html(report: Report) -> str:
+    """The report as one self-contained HTML page that opens offline."""
+    anchors = _Anchors(report)
+    stories = [_story_view(s, i, anchors, report) for i, s in enumerate(report.stories)]
+    story_ids = {s.id for s in report.stories}
+    loose = [a for a in report.articles if a.story_id not in story_ids]
+    story_anchor = {v.story.id: v.anchor for v in stories}
+    return _ENV.get_template("report.html.j2").render(
+        report=report,
+        stories=stories,
+        loose_articles=loose,
+        anchors=anchors,
+        story_anchor=story_anchor,
+        status_label=_STATUS_LABEL,
+        is_web_url=_is_web_url,
+        count=_count,
+        show_value=_show_value,
+        date_range=_date_range,
+    )

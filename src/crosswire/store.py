@@ -1,0 +1,374 @@
+"""Persistence of articles, analyses and stories with SQLAlchemy 2 (SQLite by default).
+
+The schema lives in one place, `metadata`, so a migration tool (Alembic, later) can pick it up.
+Only portable column types are used, so the same tables work on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from crosswire.errors import CrosswireError, Msg
+from crosswire.models import Article, ArticleAnalysis, Story
+
+BUSY_TIMEOUT_MS = 10_000
+"""How long a SQLite writer waits for another process's lock before giving up."""
+
+_IN_CHUNK = 500
+"""Ids per IN (...) query; SQLite caps bound parameters per statement."""
+
+# JSON on every backend, JSONB (indexable, compact) on PostgreSQL.
+_Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+metadata = Base.metadata
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    published: Mapped[date | None] = mapped_column(Date, nullable=True)
+    published_inferred: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text)
+    boilerplate_removed: Mapped[list[str]] = mapped_column(_Json, default=list)
+    language: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    origin: Mapped[str] = mapped_column(Text, default="")
+    via: Mapped[str | None] = mapped_column(Text, nullable=True)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class AnalysisRow(Base):
+    __tablename__ = "analyses"
+
+    article_id: Mapped[str] = mapped_column(
+        String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[dict[str, Any]] = mapped_column(_Json)
+
+
+class StoryRow(Base):
+    __tablename__ = "stories"
+
+    id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    # Keeps the order stories were saved in; ids need not sort the way they were ranked.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(Text, default="")
+    data: Mapped[dict[str, Any]] = mapped_column(_Json)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StoryArticleRow(Base):
+    __tablename__ = "story_articles"
+
+    story_id: Mapped[str] = mapped_column(
+        String(255), ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    article_id: Mapped[str] = mapped_column(
+        String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    duplicate_of: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+def _to_url(url: str) -> URL:
+    """A SQLAlchemy URL as given, or a plain file path as a SQLite database (folders created)."""
+    if "://" in url:
+        return make_url(url)
+    path = Path(url).expanduser()
+    if url != ":memory:":
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OSError(f"cannot create folder {path.parent}: {exc.strerror or exc}") from exc
+    return URL.create("sqlite", database=str(path))
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers work while one process writes; the busy timeout makes a second writer
+    # wait instead of failing at once; foreign keys match what PostgreSQL enforces anyway.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+    finally:
+        cursor.close()
+
+
+def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
+    for i in range(0, len(items), _IN_CHUNK):
+        yield items[i : i + _IN_CHUNK]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    """Articles, their analyses and the stories they form, kept between runs."""
+
+    def __init__(self, url: str) -> None:
+        shown = url
+        try:
+            sa_url = _to_url(str(url))
+            shown = sa_url.render_as_string(hide_password=True)
+            self.engine: Engine = create_engine(sa_url)
+            if self.engine.dialect.name == "sqlite":
+                event.listen(self.engine, "connect", _sqlite_pragmas)
+            metadata.create_all(self.engine)
+        except (SQLAlchemyError, ArgumentError, ImportError, OSError, sqlite3.Error) as exc:
+            error: object = getattr(exc, "orig", None) or exc
+            if isinstance(exc, ImportError):
+                error = f"database driver not installed ({exc})"
+            raise CrosswireError(Msg.DB_OPEN.format(url=shown, error=error)) from exc
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # ---------------------------------------------------------------- articles
+
+    def add_articles(self, articles: Sequence[Article]) -> list[Article]:
+        """Store the articles whose content is new, in one transaction; return those stored.
+
+        The same content twice is stored once. An id already taken by different content is
+        stored under `<id>-<first 8 hex of its content hash>`, and that version is returned.
+        """
+        added: list[Article] = []
+        with self._sessions.begin() as session:
+            hashes = list({a.content_hash for a in articles})
+            ids = list({a.id for a in articles})
+            known_hashes = self._existing(session, ArticleRow.content_hash, hashes)
+            taken_ids = self._existing(session, ArticleRow.id, ids)
+            now = _now()
+            for article in articles:
+                digest = article.content_hash
+                if digest in known_hashes:
+                    continue
+                if article.id in taken_ids:
+                    article = article.model_copy(
+                        update={"id": self._free_id(session, article, taken_ids)}
+                    )
+                known_hashes.add(digest)
+                taken_ids.add(article.id)
+                session.add(_article_row(article, now))
+                added.append(article)
+        return added
+
+    @staticmethod
+    def _existing(session: Session, column: Any, values: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(values):
+            found.update(session.scalars(select(column).where(column.in_(chunk))))
+        return found
+
+    @staticmethod
+    def _free_id(session: Session, article: Article, taken: set[str]) -> str:
+        digest = article.content_hash
+        for length in range(8, len(digest) + 1):
+            candidate = f"{article.id}-{digest[:length]}"
+            if candidate not in taken and session.get(ArticleRow, candidate) is None:
+                return candidate
+        raise AssertionError("unreachable: the full content hash is unique per content")
+
+    def get_articles(self) -> list[Article]:
+        with self._sessions() as session:
+            rows = session.scalars(select(ArticleRow).order_by(ArticleRow.added_at, ArticleRow.id))
+            return [_article_model(row) for row in rows]
+
+    # ---------------------------------------------------------------- analyses
+
+    def save_analyses(self, analyses: Sequence[ArticleAnalysis]) -> None:
+        """Insert or replace each article's analysis, in one transaction."""
+        with self._sessions.begin() as session:
+            ids = list(dict.fromkeys(a.article_id for a in analyses))
+            self._require_articles(session, ids, "analysis")
+            existing: dict[str, AnalysisRow] = {}
+            for chunk in _chunks(ids):
+                for row in session.scalars(
+                    select(AnalysisRow).where(AnalysisRow.article_id.in_(chunk))
+                ):
+                    existing[row.article_id] = row
+            for analysis in analyses:
+                data = analysis.model_dump(mode="json")
+                if analysis.article_id in existing:
+                    existing[analysis.article_id].data = data
+                else:
+                    existing[analysis.article_id] = AnalysisRow(
+                        article_id=analysis.article_id, data=data
+                    )
+                    session.add(existing[analysis.article_id])
+
+    def get_analyses(self, ids: Iterable[str] | None = None) -> dict[str, ArticleAnalysis]:
+        with self._sessions() as session:
+            if ids is None:
+                rows = list(session.scalars(select(AnalysisRow)))
+            else:
+                rows = []
+                for chunk in _chunks(list(dict.fromkeys(ids))):
+                    rows += session.scalars(
+                        select(AnalysisRow).where(AnalysisRow.article_id.in_(chunk))
+                    )
+            return {row.article_id: ArticleAnalysis.model_validate(row.data) for row in rows}
+
+    # ---------------------------------------------------------------- stories
+
+    def save_stories(self, stories: Sequence[Story], duplicates: Mapping[str, str]) -> None:
+        """Replace every stored story and membership with these, in one transaction.
+
+        `duplicates` maps a syndicated copy's id to the id of the original it copies.
+        """
+        with self._sessions.begin() as session:
+            members = list(dict.fromkeys(aid for s in stories for aid in s.article_ids))
+            self._require_articles(session, members, "story")
+            session.execute(delete(StoryArticleRow))
+            session.execute(delete(StoryRow))
+            now = _now()
+            for position, story in enumerate(stories):
+                session.add(
+                    StoryRow(
+                        id=story.id,
+                        position=position,
+                        title=story.title,
+                        data=story.model_dump(mode="json"),
+                        updated_at=now,
+                    )
+                )
+            session.flush()  # stories first, so memberships' foreign keys resolve
+            for story in stories:
+                for aid in dict.fromkeys(story.article_ids):
+                    session.add(
+                        StoryArticleRow(
+                            story_id=story.id, article_id=aid, duplicate_of=duplicates.get(aid)
+                        )
+                    )
+
+    def get_stories(self) -> list[Story]:
+        with self._sessions() as session:
+            rows = session.scalars(select(StoryRow).order_by(StoryRow.position, StoryRow.id))
+            return [Story.model_validate(row.data) for row in rows]
+
+    def story_of(self, article_id: str) -> str | None:
+        """The id of the story the article belongs to, if any."""
+        with self._sessions() as session:
+            return session.scalars(
+                select(StoryArticleRow.story_id)
+                .join(StoryRow, StoryRow.id == StoryArticleRow.story_id)
+                .where(StoryArticleRow.article_id == article_id)
+                .order_by(StoryRow.position)
+                .limit(1)
+            ).first()
+
+    def duplicates(self) -> dict[str, str]:
+        """Syndicated copy id -> original id, as last saved with the stories."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(StoryArticleRow.article_id, StoryArticleRow.duplicate_of).where(
+                    StoryArticleRow.duplicate_of.is_not(None)
+                )
+            )
+            return {aid: orig for aid, orig in rows if orig is not None}
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, keyed by table name."""
+        with self._sessions() as session:
+            return {
+                table: session.scalar(select(func.count()).select_from(model)) or 0
+                for table, model in (
+                    ("articles", ArticleRow),
+                    ("analyses", AnalysisRow),
+                    ("stories", StoryRow),
+                    ("story_articles", StoryArticleRow),
+                )
+            }
+
+    # ---------------------------------------------------------------- helpers
+
+    def _require_articles(self, session: Session, ids: Sequence[str], what: str) -> None:
+        # Checked up front so the user gets a clear message, not a foreign-key IntegrityError.
+        known = self._existing(session, ArticleRow.id, ids)
+        for aid in ids:
+            if aid not in known:
+                raise CrosswireError(Msg.DB_UNKNOWN_ARTICLE.format(what=what, article_id=aid))
+
+
+def _article_row(article: Article, added_at: datetime) -> ArticleRow:
+    return ArticleRow(
+        id=article.id,
+        content_hash=article.content_hash,
+        source=article.source,
+        title=article.title,
+        url=article.url,
+        published=article.published,
+        published_inferred=article.published_inferred,
+        text=article.text,
+        boilerplate_removed=list(article.boilerplate_removed),
+        language=article.language,
+        origin=article.origin,
+        via=article.via,
+        added_at=added_at,
+    )
+
+
+def _article_model(row: ArticleRow) -> Article:
+    return Article(
+        id=row.id,
+        source=row.source,
+        title=row.title,
+        url=row.url,
+        published=row.published,
+        published_inferred=row.published_inferred,
+        text=row.text,
+        boilerplate_removed=list(row.boilerplate_removed or []),
+        language=row.language,
+        origin=row.origin,
+        via=row.via,
+    )

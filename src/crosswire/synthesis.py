@@ -1,0 +1,236 @@
+"""Synthesis stage: the story told once, as a timeline and a brief that cites every sentence.
+
+The brief is extractive: each sentence is a source sentence (or a sentence built from the
+conflict's own values), so it can only say what its sources say. Redundancy is removed with
+maximal marginal relevance; loaded words are replaced by the neutral word other outlets use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from crosswire.compare import LOADED
+from crosswire.embed import similarity_matrix
+from crosswire.models import (
+    Article,
+    ArticleAnalysis,
+    Claim,
+    Conflict,
+    Story,
+    SummarySentence,
+    TimelineEntry,
+    TimeMention,
+)
+from crosswire.options import Options
+
+__all__ = ["build_summary", "build_timeline", "mmr", "neutralize", "synthesize"]
+
+
+def build_timeline(story: Story, analyses: Mapping[str, ArticleAnalysis]) -> list[TimelineEntry]:
+    """Dated events, one entry per event; outlets that date it differently share the entry."""
+    claim_of = {(s.article_id, s.sentence_index): c.id for c in story.claims for s in c.sources}
+    conflict_of: dict[tuple[str, str], str] = {}
+    for conflict in story.conflicts:
+        if conflict.kind == "date":
+            for value in conflict.values:
+                for aid, sentence in zip(value.article_ids, value.evidence, strict=False):
+                    conflict_of[(aid, sentence)] = conflict.id
+    groups: dict[str, list[tuple[str, TimeMention]]] = defaultdict(list)
+    for aid in story.article_ids:
+        analysis = analyses.get(aid)
+        if analysis is None:
+            continue
+        for t in analysis.times:
+            text = (
+                analysis.sentences[t.sentence].text if t.sentence < len(analysis.sentences) else ""
+            )
+            key = conflict_of.get((aid, text)) or claim_of.get(
+                (aid, t.sentence), f"{aid}:{t.sentence}"
+            )
+            groups[f"{key}|{t.value if key not in conflict_of.values() else ''}"].append((aid, t))
+    entries = []
+    for key, mentions in groups.items():
+        conflict_id = key.split("|", 1)[0] if key.split("|", 1)[0] in conflict_of.values() else None
+        counts = Counter(t.value for _, t in mentions)
+        top = counts.most_common(1)[0][0]
+        main = [t for _, t in mentions if t.value == top]
+        first = min(main, key=lambda t: (t.relative, t.approximate))
+        earliest = min(t.earliest for _, t in mentions)
+        latest = max(t.latest for _, t in mentions)
+        event = next((t.event for t in main if t.event), "") or first.text
+        note = ""
+        if len(counts) > 1:
+            note = "Outlets date this differently: " + "; ".join(
+                f"{v} ({', '.join(sorted({a for a, t in mentions if t.value == v}))})"
+                for v in counts
+            )
+        entries.append(
+            TimelineEntry(
+                date=first.earliest
+                if first.precision != "day"
+                else first.earliest + (first.latest - first.earliest) / 2,
+                earliest=earliest,
+                latest=latest,
+                precision=first.precision,
+                event=event,
+                article_ids=sorted({a for a, _ in mentions}),
+                conflict_ids=[conflict_id] if conflict_id else [],
+                note=note,
+            )
+        )
+    entries.sort(key=lambda e: (e.date, e.earliest, e.event))
+    return entries
+
+
+def neutralize(text: str, loaded: Mapping[str, str]) -> str:
+    """Replace loaded words by their neutral counterparts, keeping capitalisation."""
+
+    def swap(m: re.Match[str]) -> str:
+        word = m.group(0)
+        neutral = loaded[word.lower()]
+        return neutral.capitalize() if word[0].isupper() else neutral
+
+    if not loaded:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in loaded) + r")\b", re.I)
+    return pattern.sub(swap, text)
+
+
+def mmr(texts: Sequence[str], relevance: Sequence[float], k: int, lam: float) -> list[int]:
+    """Indices of up to k texts by maximal marginal relevance (relevant, not redundant)."""
+    if not texts or k <= 0:
+        return []
+    sim = similarity_matrix([t.lower().split() for t in texts], texts)
+    rel = np.asarray(relevance, dtype=np.float32)
+    if rel.max() > 0:
+        rel = rel / rel.max()
+    chosen: list[int] = []
+    candidates = list(range(len(texts)))
+    while candidates and len(chosen) < k:
+
+        def score(i: int) -> float:
+            redundancy = max((float(sim[i, j]) for j in chosen), default=0.0)
+            return lam * float(rel[i]) - (1 - lam) * redundancy
+
+        best = max(candidates, key=lambda i: (score(i), -i))
+        if chosen and max(float(sim[best, j]) for j in chosen) > 0.8:
+            candidates.remove(best)
+            continue
+        chosen.append(best)
+        candidates.remove(best)
+    return chosen
+
+
+def _names(ids: Sequence[str], articles: Mapping[str, Article]) -> str:
+    outlets = sorted({articles[a].source for a in ids if a in articles})
+    if len(outlets) <= 1:
+        return outlets[0] if outlets else "one outlet"
+    return ", ".join(outlets[:-1]) + " and " + outlets[-1]
+
+
+def _conflict_sentence(conflict: Conflict, articles: Mapping[str, Article]) -> str:
+    sides = [
+        f"{_names(v.article_ids, articles)} {'say' if len({articles[a].source for a in v.article_ids if a in articles}) > 1 else 'says'} “{v.value}”"
+        for v in conflict.values
+    ]
+    lead = {
+        "date": "Outlets date this differently",
+        "number": "Outlets give different figures",
+        "attribute": f"Outlets describe {conflict.subject} differently",
+        "quote": f"Outlets quote {conflict.subject} differently",
+        "statement": "Outlets contradict each other",
+    }[conflict.kind]
+    subject = (
+        f" ({conflict.subject})" if conflict.kind in ("date", "number") and conflict.subject else ""
+    )
+    return f"{lead}{subject}: " + "; ".join(sides) + "."
+
+
+def build_summary(
+    story: Story,
+    articles: Mapping[str, Article],
+    timeline: Sequence[TimelineEntry],
+    options: Options,
+) -> list[SummarySentence]:
+    loaded = {
+        e.term.split()[0].lower(): LOADED[e.term.split()[0].lower()]
+        for e in story.framing
+        if e.loaded and e.term.split()[0].lower() in LOADED
+    }
+    loaded.update(
+        {
+            w: n
+            for w, n in LOADED.items()
+            if any(f.loaded and f.term.lower() == w for f in story.framing)
+        }
+    )
+    budget = max(1, options.summary_sentences)
+    out: list[SummarySentence] = []
+
+    def add(text: str, ids: Sequence[str], section: str) -> None:
+        out.append(
+            SummarySentence(
+                text=neutralize(text, loaded), article_ids=sorted(set(ids)), section=section
+            )
+        )
+
+    established = [c for c in story.claims if c.status in ("consensus", "corroborated")]
+    picked = mmr(
+        [c.text for c in established],
+        [c.outlets + (1 if c.status == "consensus" else 0) for c in established],
+        k=max(1, budget // 2),
+        lam=options.mmr_lambda,
+    )
+    for i in sorted(picked, key=lambda i: (-established[i].outlets, i)):
+        claim = established[i]
+        add(claim.text, [s.article_id for s in claim.sources], "established")
+    for conflict in story.conflicts:
+        add(
+            _conflict_sentence(conflict, articles),
+            [a for v in conflict.values for a in v.article_ids],
+            "disputed",
+        )
+    singles = [c for c in story.claims if c.status == "single_source"]
+
+    def salience(c: Claim) -> float:
+        # facts with figures, names or quotes are what a reader checks first
+        return (
+            sum(ch.isdigit() for ch in c.text) * 0.2
+            + sum(w[:1].isupper() for w in c.text.split()[1:]) * 0.3
+            + (1.0 if c.attributed_to else 0.0)
+        )
+
+    picked = mmr(
+        [c.text for c in singles],
+        [salience(c) + 0.1 for c in singles],
+        k=max(1, budget // 3),
+        lam=options.mmr_lambda,
+    )
+    for i in picked:
+        claim = singles[i]
+        aid = claim.sources[0].article_id
+        source = articles[aid].source if aid in articles else aid
+        add(f"Only {source} reports: {claim.text}", [aid], "single_source")
+    for entry in timeline[: max(1, budget // 2)]:
+        when = (
+            entry.date.isoformat()
+            if entry.precision == "day"
+            else f"{entry.earliest.isoformat()} – {entry.latest.isoformat()}"
+        )
+        add(f"{when}: {entry.event}.".replace("..", "."), entry.article_ids, "timeline")
+    return out
+
+
+def synthesize(
+    story: Story,
+    articles: Mapping[str, Article],
+    analyses: Mapping[str, ArticleAnalysis],
+    options: Options,
+) -> Story:
+    timeline = build_timeline(story, analyses)
+    summary = build_summary(story, articles, timeline, options)
+    return story.model_copy(update={"timeline": timeline, "summary": summary})

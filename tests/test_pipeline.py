@@ -1,0 +1,219 @@
+"""End to end: the bundled corpus and the real example, against what they were written to hold."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from crosswire.cli import app
+from crosswire.models import Report, Story
+from crosswire.pipeline import analyze
+from crosswire.report import validate_report, write_reports
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "examples" / "harbour-fire"
+MADURO = ROOT.parent / "shared" / "examples" / "maduro-trump-call"
+GOLD = json.loads((DEMO / "gold.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def demo() -> Report:
+    return analyze([DEMO])
+
+
+@pytest.fixture(scope="module")
+def maduro() -> Report:
+    if not MADURO.exists():
+        pytest.skip(f"real example corpus absent: {MADURO}")
+    return analyze([MADURO])
+
+
+def _fire(report: Report) -> Story:
+    return max(report.stories, key=lambda s: len(s.article_ids))
+
+
+def test_demo_groups_the_fire_and_leaves_the_football_match_alone(demo: Report) -> None:
+    fire = _fire(demo)
+    gold_fire = set(GOLD["stories"][0]["article_ids"]) | set(GOLD["duplicates"])
+    assert set(fire.article_ids) == gold_fire
+    assert len(demo.stories) == 2
+    assert fire.outlets == 6  # the syndicated copy counts once
+
+
+def test_demo_syndicated_copy_is_linked_to_its_wire_original(demo: Report) -> None:
+    marked = {a.id: a.duplicate_of for a in demo.articles if a.duplicate_of}
+    assert set(marked.items()) == set(GOLD["duplicates"].items()) or set(marked) | set(
+        marked.values()
+    ) == set(GOLD["duplicates"]) | set(GOLD["duplicates"].values())
+
+
+def test_demo_finds_the_death_toll_conflict_with_bounds_respected(demo: Report) -> None:
+    numbers = [c for c in _fire(demo).conflicts if c.kind == "number"]
+    assert len(numbers) == 1
+    values = {v.normalized for v in numbers[0].values}
+    assert {9.0, 12.0} <= values  # 12 against 9
+    clarion = next(v for v in numbers[0].values if v.normalized == 9.0)
+    assert clarion.article_ids == ["daily-clarion"]
+
+
+def test_demo_finds_the_date_of_the_fire_disputed(demo: Report) -> None:
+    dates = [c for c in _fire(demo).conflicts if c.kind == "date"]
+    assert dates, "the Courier dates the fire to 11 March, the others to 10 March"
+    values = {str(v.normalized) for c in dates for v in c.values}
+    assert "2026-03-10" in values and "2026-03-11" in values
+    courier = {
+        a for c in dates for v in c.values if v.normalized == "2026-03-11" for a in v.article_ids
+    }
+    assert "north-coast-courier" in courier
+
+
+def test_demo_finds_mara_quell_called_former_chief(demo: Report) -> None:
+    attrs = [c for c in _fire(demo).conflicts if c.kind == "attribute"]
+    assert [c.subject for c in attrs] == ["Mara Quell"]
+    former = [v for v in attrs[0].values if "former" in str(v.normalized)]
+    assert former and former[0].article_ids == ["harbourwatch-blog"]
+
+
+def test_demo_quote_with_dropped_negation_is_a_conflict(demo: Report) -> None:
+    quotes = [c for c in _fire(demo).conflicts if c.kind == "quote"]
+    assert len(quotes) == 1 and quotes[0].subject == "Teodor Brask"
+    affirmed = [v for v in quotes[0].values if v.normalized == "affirmed"]
+    assert [v.article_ids for v in affirmed] == [["lindmark-observer"]]
+
+
+def test_demo_statement_reworded_without_change_is_one_quote_group(demo: Report) -> None:
+    quell = [q for q in _fire(demo).quotes if q.speaker == "Mara Quell" and len(q.variants) > 1]
+    assert quell and quell[0].wording_differs
+    conflict_subjects = {c.subject for c in _fire(demo).conflicts if c.kind == "quote"}
+    assert "Mara Quell" not in conflict_subjects
+
+
+def test_demo_loaded_term_is_flagged_and_neutralised_in_the_brief(demo: Report) -> None:
+    fire = _fire(demo)
+    loaded = [f for f in fire.framing if f.loaded]
+    assert any("agitator" in f.term.lower() and f.article_id == "daily-clarion" for f in loaded)
+    assert not any("agitator" in s.text.lower() for s in fire.summary)
+
+
+# Claims are whole sentences for now: a sentence that adds one outlet's fact to a widely
+# reported one ("Askell said the union had written to Ostrow last week") joins the widely
+# reported claim. Splitting claims into clauses is issue 5's work; until then this is a known,
+# strict failure rather than a loosened check.
+_CLAUSE_LEVEL = pytest.mark.xfail(
+    strict=True, reason="sentence-level claims: a single-source clause inside a shared sentence"
+)
+
+
+@pytest.mark.parametrize(
+    "fact",
+    [
+        pytest.param(f, marks=_CLAUSE_LEVEL if f["contains"] == "written to Ostrow last week" else ())
+        for f in GOLD["single_source"]
+    ],
+    ids=[f["contains"][:30] for f in GOLD["single_source"]],
+)
+def test_demo_single_source_facts_are_marked(demo: Report, fact: dict[str, str]) -> None:
+    fire = _fire(demo)
+    claims = [c for c in fire.claims if any(fact["contains"] in s.sentence for s in c.sources)]
+    assert claims, fact
+    assert all(c.outlets == 1 for c in claims), fact
+
+
+def test_demo_furniture_is_removed_and_reported(demo: Report) -> None:
+    by_id = {a.id: a for a in demo.articles}
+    for aid, lines in GOLD["furniture"].items():
+        for line in lines:
+            assert line not in by_id[aid].text.splitlines(), (aid, line)
+
+
+def test_every_brief_sentence_cites_articles_of_its_story(demo: Report) -> None:
+    for story in demo.stories:
+        assert story.summary
+        for sentence in story.summary:
+            assert sentence.article_ids
+            assert set(sentence.article_ids) <= set(story.article_ids)
+
+
+def test_timeline_is_sorted_and_holds_the_fire(demo: Report) -> None:
+    fire = _fire(demo)
+    dates = [e.date for e in fire.timeline]
+    assert dates == sorted(dates)
+    assert any(e.date.isoformat() == "2026-03-10" for e in fire.timeline)
+
+
+def test_report_files_validate_against_the_schema(demo: Report, tmp_path: Path) -> None:
+    paths = write_reports(demo, tmp_path)
+    validate_report(json.loads(paths["json"].read_text(encoding="utf-8")))
+    assert "<svg" in paths["html"].read_text(encoding="utf-8")
+
+
+def test_running_twice_with_a_database_adds_nothing_twice(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    first = analyze([DEMO], db=db)
+    second = analyze([DEMO], db=db)
+    assert len(first.articles) == len(second.articles) == 8
+    assert [s.article_ids for s in first.stories] == [s.article_ids for s in second.stories]
+
+
+def test_cli_analyze_writes_reports_and_exits_nonzero_on_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "inputs"
+    bad.mkdir()
+    (bad / "broken.jsonl").write_text("{not json\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, ["analyze", str(DEMO), str(bad), "--out", str(tmp_path / "out"), "--no-db", "--quiet"]
+    )
+    assert result.exit_code == 1
+    assert (tmp_path / "out" / "report.json").exists()
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert len(report["articles"]) == 8
+    assert any("broken.jsonl" in e["origin"] for e in report["errors"])
+
+
+def test_cli_schema_prints_the_report_schema() -> None:
+    result = CliRunner().invoke(app, ["schema"])
+    assert result.exit_code == 0
+    assert "schema_version" in json.loads(result.stdout)["properties"]
+
+
+# ---------------------------------------------------------------- the real example
+
+
+def test_maduro_is_one_story_with_furniture_gone(maduro: Report) -> None:
+    assert len(maduro.stories) == 1 and maduro.stories[0].outlets == 5
+    texts = "\n".join(a.text for a in maduro.articles)
+    for furniture in ("Leave a Reply", "Exit mobile version", "Comments (0)", "Site icon"):
+        assert furniture not in texts
+
+
+def test_maduro_trump_called_former_president_is_an_attribute_conflict(maduro: Report) -> None:
+    story = maduro.stories[0]
+    attrs = [c for c in story.conflicts if c.kind == "attribute" and "Trump" in c.subject]
+    assert attrs
+    former = [v for v in attrs[0].values if "former" in str(v.normalized)]
+    assert former and "article-000" in former[0].article_ids
+
+
+def test_maduro_dictator_is_flagged_as_loaded(maduro: Report) -> None:
+    story = maduro.stories[0]
+    assert any(
+        f.loaded and "dictator" in f.term and f.article_id == "article-004" for f in story.framing
+    )
+
+
+def test_maduro_trump_quote_in_two_wordings_is_one_statement(maduro: Report) -> None:
+    groups = [
+        q for q in maduro.stories[0].quotes if q.speaker == "Donald Trump" and len(q.variants) > 1
+    ]
+    assert any(
+        {v.article_id for v in g.variants} >= {"article-000", "article-003"} and g.wording_differs
+        for g in groups
+    )
+
+
+def test_maduro_single_outlet_facts_are_single_source(maduro: Report) -> None:
+    story = maduro.stories[0]
+    deportees = [c for c in story.claims if any("266 deportees" in s.sentence for s in c.sources)]
+    assert deportees and all(c.status == "single_source" for c in deportees)

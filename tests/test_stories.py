@@ -1,0 +1,428 @@
+"""Story grouping and duplicate detection on small hand-made batches and the real example."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crosswire.models import (
+    Article,
+    ArticleAnalysis,
+    ArticleEntity,
+    EntityMention,
+    NumberMention,
+    TimeMention,
+)
+from crosswire.options import Options
+from crosswire.stories import find_duplicates, group_stories, story_title
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "maduro-trump-call"
+OPTIONS = Options()
+
+
+def _article(aid: str, source: str, published: date | None, title: str, text: str) -> Article:
+    return Article(
+        id=aid, source=source, published=published, title=title, text=" ".join(text.split())
+    )
+
+
+def _analysis(
+    aid: str,
+    names: list[tuple[str, str, int]],
+    days: list[date] = (),  # type: ignore[assignment]
+    figures: list[tuple[float, str]] = (),  # type: ignore[assignment]
+) -> ArticleAnalysis:
+    return ArticleAnalysis(
+        article_id=aid,
+        entities=[
+            ArticleEntity(
+                name=name,
+                type=kind,
+                mentions=[EntityMention(text=name, sentence=k, start=0, end=1) for k in range(n)],
+            )
+            for name, kind, n in names
+        ],
+        times=[
+            TimeMention(
+                text=d.isoformat(),
+                value=d.isoformat(),
+                earliest=d,
+                latest=d,
+                precision="day",
+                sentence=0,
+            )
+            for d in days
+        ],
+        numbers=[NumberMention(text=f"{v:g} {u}", value=v, unit=u, sentence=0) for v, u in figures],
+    )
+
+
+MON = date(2025, 3, 3)
+
+TURKEY_A = _article(
+    "quake-tr-a",
+    "Wire One",
+    MON,
+    "Earthquake kills 41 in eastern Turkey",
+    """A magnitude 6.8 earthquake struck Malatya province in eastern Turkey early on Monday,
+    killing at least 41 people and injuring hundreds, the country's disaster agency AFAD said.
+    The quake hit at 4:17 a.m. local time at a depth of 10 kilometres, according to the agency.
+    Dozens of buildings collapsed in the city of Malatya, and rescue teams were searching the
+    rubble for survivors through the morning. Interior Minister Ali Yerlikaya said 23
+    aftershocks had been recorded. President Recep Tayyip Erdogan said the state would rebuild
+    every damaged home within a year. Schools in the province will stay closed for a week.""",
+)
+TURKEY_B = _article(
+    "quake-tr-b",
+    "Daily Courier",
+    MON,
+    "Dozens dead as pre-dawn quake flattens Malatya apartment blocks",
+    """At least 41 people died when a powerful tremor shook Malatya before dawn on Monday,
+    Turkish officials said. AFAD, the disaster and emergency authority, put the magnitude at
+    6.8 and said the shock was shallow, about 10 km deep. Television footage showed residents
+    pulling neighbours from the ruins of apartment blocks while cranes cleared the streets.
+    Yerlikaya told reporters that more than 300 people were hurt and that 23 aftershocks
+    followed the main shock. Erdogan promised to rebuild the homes lost in Malatya and said
+    tents and blankets were on their way.""",
+)
+CHILE = _article(
+    "quake-cl",
+    "Wire One",
+    MON + timedelta(days=7),
+    "Earthquake kills 12 in northern Chile",
+    """A magnitude 7.1 earthquake struck off the coast of northern Chile on Monday, killing at
+    least 12 people and damaging hundreds of homes, Chile's disaster agency Senapred said. The
+    quake hit at 9:05 p.m. local time at a depth of 35 kilometres near the port city of
+    Antofagasta. Several buildings collapsed in the city, and rescue teams searched the rubble
+    for survivors overnight. Interior Minister Carolina Toha said 15 aftershocks had been
+    recorded. President Gabriel Boric said the government would help families rebuild their
+    homes. Schools in the region will stay closed for two days.""",
+)
+TURKEY_MONTH_LATER = _article(
+    "quake-tr-later",
+    "Daily Courier",
+    MON + timedelta(days=30),
+    "Malatya earthquake survivors still in tents",
+    """A month after a magnitude 6.8 earthquake struck Malatya province in eastern Turkey,
+    killing 41 people, thousands of survivors are still living in tents, the disaster agency
+    AFAD said. Rescue teams have cleared the rubble of the collapsed buildings, and Interior
+    Minister Ali Yerlikaya said the aftershocks had eased. President Recep Tayyip Erdogan
+    repeated that the state would rebuild every damaged home within a year.""",
+)
+
+ANALYSES = {
+    TURKEY_A.id: _analysis(
+        TURKEY_A.id,
+        [
+            ("Malatya", "GPE", 2),
+            ("Turkey", "GPE", 1),
+            ("AFAD", "ORG", 1),
+            ("Ali Yerlikaya", "PERSON", 1),
+            ("Recep Tayyip Erdogan", "PERSON", 1),
+        ],
+        [MON],
+        [(41, "people"), (23, "aftershocks")],
+    ),
+    TURKEY_B.id: _analysis(
+        TURKEY_B.id,
+        [
+            ("Malatya", "GPE", 2),
+            ("AFAD", "ORG", 1),
+            ("Yerlikaya", "PERSON", 1),
+            ("Erdogan", "PERSON", 1),
+        ],
+        [MON],
+        [(41, "people"), (23, "aftershocks")],
+    ),
+    CHILE.id: _analysis(
+        CHILE.id,
+        [
+            ("Chile", "GPE", 2),
+            ("Senapred", "ORG", 1),
+            ("Antofagasta", "GPE", 1),
+            ("Carolina Toha", "PERSON", 1),
+            ("Gabriel Boric", "PERSON", 1),
+        ],
+        [MON + timedelta(days=7)],
+        [(12, "people"), (15, "aftershocks")],
+    ),
+    TURKEY_MONTH_LATER.id: _analysis(
+        TURKEY_MONTH_LATER.id,
+        [
+            ("Malatya", "GPE", 1),
+            ("Turkey", "GPE", 1),
+            ("AFAD", "ORG", 1),
+            ("Ali Yerlikaya", "PERSON", 1),
+            ("Recep Tayyip Erdogan", "PERSON", 1),
+        ],
+        [],
+        [(41, "people")],
+    ),
+}
+
+PORT_STRIKE = """Dock workers at the port of Rotterdam walked off the job on Tuesday in a
+dispute over automation, halting most container traffic at Europe's largest port. The FNV union said about
+2,400 members joined the strike, which is set to last 48 hours. Port authority spokesman Sander
+de Vries said 31 ships were waiting at anchor off the coast and that operators had diverted
+several vessels to Antwerp and Hamburg. The union objects to plans by terminal operators to
+introduce remote-controlled cranes, which it says would cost up to 800 jobs over five years.
+Operators say the cranes are needed to keep the port competitive and that no worker will be
+laid off. Talks between the two sides broke down on Monday evening after nine hours without
+agreement. Shipping lines warned customers to expect delays of several days for goods
+travelling through the Netherlands. Economists said a longer stoppage could disrupt supplies
+of food and car parts across northern Europe before the holiday season. The government urged
+both sides to return to the table and offered to appoint a mediator. Union leader Niek Stam
+said the strike could be extended if operators refused to guarantee jobs in writing. Police
+reported no incidents at the picket lines, where several hundred workers gathered outside the
+main terminals in the morning."""
+
+
+def _copy_of_port_strike() -> str:
+    lines = PORT_STRIKE.split("\n")
+    lines[0] = (
+        "ROTTERDAM (Reuters) - Thousands of dockers in Rotterdam stopped work on Tuesday over"
+    )
+    text = "\n".join(lines)
+    return text.replace("halting most", "stopping most").replace("broke down", "collapsed")
+
+
+ORIGINAL = _article(
+    "port-reuters", "Reuters", date(2025, 6, 10), "Rotterdam dockers strike", PORT_STRIKE
+)
+COPY = _article(
+    "port-herald",
+    "Harbour Herald",
+    date(2025, 6, 10),
+    "Rotterdam port strike halts container traffic",
+    _copy_of_port_strike(),
+)
+LATER_COPY = _article(
+    "port-gazette", "Gazette", date(2025, 6, 11), "Port strike", _copy_of_port_strike()
+)
+
+QUOTE = (
+    '"We will not accept a future in which machines take the jobs of people who have kept this '
+    "port running for generations, and we will stay out for as long as it takes to get a "
+    'written guarantee that nobody loses their livelihood," Stam told the crowd.'
+)
+REPORT_ONE = _article(
+    "port-one",
+    "Radio One",
+    date(2025, 6, 10),
+    "Union vows to stay out",
+    """Union leader Niek Stam addressed several hundred strikers outside the Maasvlakte terminal
+    on Tuesday morning as the walkout entered its first day. """
+    + QUOTE
+    + """ The crowd cheered and blew horns. Terminal operators later issued a statement saying
+    the new cranes would be phased in slowly and that retraining would be offered to every
+    worker whose role changes. A spokesman for the economy ministry said officials were
+    following the situation closely.""",
+)
+REPORT_TWO = _article(
+    "port-two",
+    "Evening Post",
+    date(2025, 6, 10),
+    "Strike leader rallies dockers",
+    """Thousands of dock workers in Rotterdam kept cargo ships waiting on Tuesday, and their
+    leader promised more disruption. """
+    + QUOTE
+    + """ Analysts at ING estimated the stoppage was costing the Dutch economy tens of millions of
+    euros a day, while importers of fresh fruit scrambled to find space at other ports along the
+    North Sea coast. The strike is the first at the port in more than a decade.""",
+)
+
+
+def _ids(groups: list) -> list[list[str]]:  # type: ignore[type-arg]
+    return sorted(sorted(g.article_ids) for g in groups)
+
+
+# --------------------------------------------------------------------------- grouping
+
+
+def test_empty_input_gives_no_stories() -> None:
+    assert group_stories([], {}, OPTIONS) == []
+    assert find_duplicates([], OPTIONS) == {}
+
+
+def test_two_earthquakes_in_different_countries_a_week_apart_stay_apart() -> None:
+    groups = group_stories([TURKEY_A, CHILE], ANALYSES, OPTIONS)
+    assert _ids(groups) == [[CHILE.id], [TURKEY_A.id]]
+
+
+def test_two_reports_of_the_same_event_in_different_words_join() -> None:
+    groups = group_stories([TURKEY_A, TURKEY_B, CHILE], ANALYSES, OPTIONS)
+    assert _ids(groups) == [[CHILE.id], [TURKEY_A.id, TURKEY_B.id]]
+
+
+def test_same_event_joins_on_text_alone_when_analyses_are_missing() -> None:
+    groups = group_stories([TURKEY_A, TURKEY_B], {TURKEY_A.id: ANALYSES[TURKEY_A.id]}, OPTIONS)
+    assert _ids(groups) == [[TURKEY_A.id, TURKEY_B.id]]
+
+
+def test_article_published_thirty_days_later_on_the_same_topic_does_not_join() -> None:
+    groups = group_stories([TURKEY_A, TURKEY_B, TURKEY_MONTH_LATER], ANALYSES, OPTIONS)
+    assert _ids(groups) == [[TURKEY_A.id, TURKEY_B.id], [TURKEY_MONTH_LATER.id]]
+
+
+def test_month_later_article_would_join_if_the_date_window_allowed_it() -> None:
+    """The date window, not the text, keeps the follow-up out (the previous test's cause)."""
+    wide = Options(story_max_days=60)
+    groups = group_stories([TURKEY_A, TURKEY_B, TURKEY_MONTH_LATER], ANALYSES, wide)
+    assert _ids(groups) == [[TURKEY_A.id, TURKEY_B.id, TURKEY_MONTH_LATER.id]]
+
+
+def test_arrests_of_two_different_players_of_one_team_stay_apart() -> None:
+    jackson = _article(
+        "dui-jackson",
+        "Sports Wire",
+        date(2008, 12, 16),
+        "Chargers receiver arrested on suspicion of drunken driving",
+        """San Diego Chargers wide receiver Vincent Jackson was arrested early Tuesday on
+        suspicion of drunken driving after failing sobriety tests on a freeway in San Diego,
+        the California Highway Patrol said. Jackson was booked into the San Diego County jail
+        and released. The team said it was aware of the arrest. Jackson said in a statement
+        that he expected to clear his name. It is the second arrest for Jackson, who was on
+        probation for an earlier drunken driving case.""",
+    )
+    williams = _article(
+        "dui-williams",
+        "Sports Wire",
+        date(2008, 12, 20),
+        "Chargers lineman arrested on suspicion of drunken driving",
+        """Jamal Williams, the Chargers' veteran defensive tackle, spent part of Saturday
+        morning in the San Diego County jail after officers stopped his Bentley on State Route
+        94 and he failed a sobriety test, the California Highway Patrol said. A patrol
+        spokesman said the car had been weaving between lanes shortly before 3 a.m. Williams, a
+        three-time Pro Bowl player, was released on bail and declined to comment. The team said
+        it would handle the matter internally.""",
+    )
+    analyses = {
+        jackson.id: _analysis(
+            jackson.id,
+            [
+                ("Vincent Jackson", "PERSON", 5),
+                ("San Diego Chargers", "ORG", 1),
+                ("San Diego", "GPE", 2),
+                ("California Highway Patrol", "ORG", 1),
+            ],
+        ),
+        williams.id: _analysis(
+            williams.id,
+            [
+                ("Jamal Williams", "PERSON", 5),
+                ("San Diego Chargers", "ORG", 1),
+                ("San Diego", "GPE", 2),
+                ("California Highway Patrol", "ORG", 1),
+            ],
+        ),
+    }
+    groups = group_stories([jackson, williams], analyses, OPTIONS)
+    assert _ids(groups) == [[jackson.id], [williams.id]]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.permutations([TURKEY_A, TURKEY_B, CHILE, TURKEY_MONTH_LATER, ORIGINAL, COPY]))
+def test_grouping_does_not_depend_on_input_order(articles: list[Article]) -> None:
+    reference = group_stories(
+        [TURKEY_A, TURKEY_B, CHILE, TURKEY_MONTH_LATER, ORIGINAL, COPY], ANALYSES, OPTIONS
+    )
+    assert group_stories(articles, ANALYSES, OPTIONS) == reference
+
+
+def test_story_id_is_hash_of_first_article_and_survives_a_later_article_joining() -> None:
+    (alone,) = group_stories([TURKEY_A], ANALYSES, OPTIONS)
+    expected = "s-" + hashlib.sha1(TURKEY_A.id.encode()).hexdigest()[:10]
+    assert alone.id == expected
+    grown = group_stories([TURKEY_B, TURKEY_A], ANALYSES, OPTIONS)
+    assert [g.id for g in grown] == [expected]
+
+
+def test_stories_and_their_articles_come_in_publication_order() -> None:
+    groups = group_stories([CHILE, TURKEY_B, TURKEY_A], ANALYSES, OPTIONS)
+    assert [g.article_ids for g in groups] == [[TURKEY_A.id, TURKEY_B.id], [CHILE.id]]
+
+
+# --------------------------------------------------------------------------- duplicates
+
+
+def test_light_rewrite_is_a_copy_of_the_earlier_original_and_joins_its_story() -> None:
+    later = COPY.model_copy(update={"published": date(2025, 6, 11)})
+    assert find_duplicates([later, ORIGINAL], OPTIONS) == {COPY.id: ORIGINAL.id}
+    (story,) = group_stories([later, ORIGINAL], {}, OPTIONS)
+    assert story.article_ids == [ORIGINAL.id, COPY.id]
+    assert story.duplicate_of == {COPY.id: ORIGINAL.id}
+
+
+def test_same_day_copy_credits_its_original_source() -> None:
+    """Same date: the copy says "(Reuters)", so Reuters is the original, whatever the ids."""
+    renamed = ORIGINAL.model_copy(update={"id": "zz-reuters"})
+    assert find_duplicates([COPY, renamed], OPTIONS) == {COPY.id: "zz-reuters"}
+
+
+def test_copy_chains_collapse_to_the_root_original() -> None:
+    found = find_duplicates([LATER_COPY, COPY, ORIGINAL], OPTIONS)
+    assert found == {COPY.id: ORIGINAL.id, LATER_COPY.id: ORIGINAL.id}
+
+
+def test_independent_reports_quoting_the_same_long_quote_are_not_copies() -> None:
+    assert find_duplicates([REPORT_ONE, REPORT_TWO], OPTIONS) == {}
+
+
+def test_given_duplicates_are_used_and_copies_join_their_original() -> None:
+    groups = group_stories([CHILE, TURKEY_A], ANALYSES, OPTIONS, duplicates={CHILE.id: TURKEY_A.id})
+    assert len(groups) == 1
+    assert groups[0].duplicate_of == {CHILE.id: TURKEY_A.id}
+
+
+# --------------------------------------------------------------------------- titles
+
+
+def test_story_title_prefers_a_headline_over_page_furniture_and_originals_over_copies() -> None:
+    furniture = TURKEY_B.model_copy(update={"title": "World News"})
+    assert story_title([furniture, TURKEY_A]) == TURKEY_A.title
+    assert story_title([COPY, ORIGINAL], {COPY.id: ORIGINAL.id}) == ORIGINAL.title
+
+
+def test_story_title_falls_back_to_the_first_sentence_without_titles() -> None:
+    untitled = TURKEY_A.model_copy(update={"title": ""})
+    assert story_title([untitled]).startswith("A magnitude 6.8 earthquake struck Malatya")
+
+
+# --------------------------------------------------------------------------- real example
+
+
+def _read_example(folder: Path) -> list[Article]:
+    """A tiny stand-in for ingest: title = first non-empty line, the rest is the text."""
+    articles = []
+    for line in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
+        entry = json.loads(line)
+        lines = (folder / entry["file"]).read_text(encoding="utf-8").splitlines()
+        first = next(i for i, ln in enumerate(lines) if ln.strip())
+        articles.append(
+            Article(
+                id=entry["file"].removesuffix(".txt"),
+                source=entry["source"],
+                published=date.fromisoformat(entry["published"]),
+                title=lines[first].strip(),
+                text="\n".join(lines[first + 1 :]).strip(),
+            )
+        )
+    return articles
+
+
+def test_maduro_trump_call_example_is_one_story_without_duplicates() -> None:
+    if not EXAMPLE.is_dir():
+        pytest.skip(f"example corpus not found at {EXAMPLE}")
+    articles = _read_example(EXAMPLE)
+    assert len(articles) == 5
+    assert find_duplicates(articles, OPTIONS) == {}
+    groups = group_stories(articles, {}, OPTIONS)
+    assert len(groups) == 1
+    assert sorted(groups[0].article_ids) == sorted(a.id for a in articles)
+    assert groups[0].duplicate_of == {}
