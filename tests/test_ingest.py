@@ -370,18 +370,14 @@ def test_oversized_file_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_text("Title\n" + "x" * 200)
     [error] = read(path, options=Options(max_file_bytes=100))
-    assert error == InputError(
-        origin=str(path), message=Msg.TOO_LARGE.format(size=206, limit=100)
-    )
+    assert error == InputError(origin=str(path), message=Msg.TOO_LARGE.format(size=206, limit=100))
 
 
 def test_gzip_that_unpacks_past_the_limit_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "bomb.txt.gz"
     path.write_bytes(gzip.compress(b"Title\n" + b"x" * 10_000))
     [error] = read(path, options=Options(max_file_bytes=1_000))
-    assert error == InputError(
-        origin=str(path), message=Msg.TOO_LARGE_UNPACKED.format(limit=1_000)
-    )
+    assert error == InputError(origin=str(path), message=Msg.TOO_LARGE_UNPACKED.format(limit=1_000))
 
 
 def test_corrupt_gzip_is_an_input_error(tmp_path: Path) -> None:

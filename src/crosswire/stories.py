@@ -60,7 +60,7 @@ LEADER_FACTOR = 2.0
 """The single pass joins an article to a story only at this multiple of the threshold: joins
 made early, against a story of one or two articles, cannot be undone, and joining at the
 threshold itself cost 0.04 B-cubed F1 on ECB+ dev. Average-link merging settles the rest."""
-CONFLICT_FACTOR = 0.25
+CONFLICT_FACTOR = 0.1
 CONFLICT_NAMES = 3
 """Names speak against one event when two articles each name at least CONFLICT_NAMES things
 and share none (3% of same-event pairs on ECB+ dev, 43% of same-topic other-event pairs), or

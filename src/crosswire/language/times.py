@@ -207,8 +207,6 @@ _COUNT_NOUNS = {
     "pages",
 }
 _QUANTITY_WORDS = {"than", "least", "nearly", "almost", "over", "under", "most", "some"}
-_SENTENCE_OPENERS = {"since", "until", "after", "before", "during", "in", "by", "around", "about"}
-_SENTENCE_OPENERS |= {"circa", "spring", "summer", "autumn", "fall", "winter", "christmas", "fiscal"}
 _NAMED_DAY_WORDS = {"black", "cyber", "super", "good", "ash", "easter", "palm", "holy", "bloody"}
 
 
@@ -238,14 +236,18 @@ def _accept_year(text: str, m: re.Match[str]) -> bool:
         return False
     if before in "-–" and not (m.group("mod") or re.search(r"\d{4}\s?[-–]$", text[:start])):
         return False  # "B-2000", but "mid-2024" and "2009-2011" are years
-    nxt = _next_word(text, m.end()).lower()
-    if nxt in _COUNT_NOUNS:
+    nxt = _next_word(text, m.end())
+    if nxt.lower() in _COUNT_NOUNS:
         return False
-    if not m.group("mod") and re.search(r"(?<![.!?]\s)\b[A-Z][a-z]+\s+$", text[max(0, start - 30) : start]):
-        # "Russell 2000", "Windows 2000": a name, unless the word is a month or preposition.
-        word = re.findall(r"[A-Za-z]+", text[max(0, start - 30) : start])[-1].lower()
-        if word not in _MONTH_PREPOSITIONS and word not in MONTHS and word not in _SENTENCE_OPENERS:
-            return False
+    named = re.search(r"\b([A-Z][a-z]+)\s+$", text[max(0, start - 30) : start])
+    if (
+        named
+        and nxt[:1].isupper()
+        and named[1].lower() not in _MONTH_PREPOSITIONS
+        and month_number(nxt) is None
+        and nxt.lower() not in WEEKDAYS
+    ):
+        return False  # inside a proper name: "the Russell 2000 Index", "Windows 2000 Server"
     prev = _prev_words(text, m.start())
     return not (prev and prev[-1] in _QUANTITY_WORDS and not m.group("mod"))
 
