@@ -301,6 +301,27 @@ def test_bad_manifest_lines_are_errors_and_good_lines_still_apply(tmp_path: Path
     assert one.source == "Outlet" and one.published is None
 
 
+def test_manifest_in_a_parent_folder_reaches_files_in_subfolders(tmp_path: Path) -> None:
+    (tmp_path / "outlet").mkdir()
+    (tmp_path / "outlet" / "one.txt").write_text("Title\nBody.")
+    line = {"file": "outlet/one.txt", "source": "Parent says", "title": "T"}
+    (tmp_path / "manifest.jsonl").write_text(json.dumps(line))
+    nearer = {"file": "one.txt", "source": "Nearer wins"}
+    (tmp_path / "outlet" / "manifest.jsonl").write_text(json.dumps(nearer))
+    [one] = read(tmp_path)
+    assert isinstance(one, Article)
+    assert (one.source, one.title) == ("Nearer wins", "T")
+
+
+def test_a_manifest_given_by_name_reads_the_files_it_lists_in_order(tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (tmp_path / name).write_text(f"Title {name}\nBody.")
+    lines = [{"file": "c.txt", "source": "C"}, {"file": "a.txt", "source": "A"}]
+    (tmp_path / "manifest.jsonl").write_text("\n".join(json.dumps(x) for x in lines))
+    got = articles(read(tmp_path / "manifest.jsonl"))
+    assert [(a.id, a.source) for a in got] == [("c", "C"), ("a", "A")]
+
+
 def test_ids_are_unique_within_a_run_and_the_same_on_every_run(tmp_path: Path) -> None:
     for folder in ("a", "b", "c"):
         (tmp_path / folder).mkdir()

@@ -110,7 +110,9 @@ _CLAUSE_LEVEL = pytest.mark.xfail(
 @pytest.mark.parametrize(
     "fact",
     [
-        pytest.param(f, marks=_CLAUSE_LEVEL if f["contains"] == "written to Ostrow last week" else ())
+        pytest.param(
+            f, marks=_CLAUSE_LEVEL if f["contains"] == "written to Ostrow last week" else ()
+        )
         for f in GOLD["single_source"]
     ],
     ids=[f["contains"][:30] for f in GOLD["single_source"]],
@@ -217,3 +219,19 @@ def test_maduro_single_outlet_facts_are_single_source(maduro: Report) -> None:
     story = maduro.stories[0]
     deportees = [c for c in story.claims if any("266 deportees" in s.sentence for s in c.sources)]
     assert deportees and all(c.status == "single_source" for c in deportees)
+
+
+def test_maduro_date_of_the_call_differs_with_overlapping_intervals(maduro: Report) -> None:
+    dates = [c for c in maduro.stories[0].conflicts if c.kind == "date"]
+    assert len(dates) == 1
+    conflict = dates[0]
+    assert conflict.severity == "low"  # "about ten days ago" overlaps November 21
+    by_value = {str(v.normalized): v.article_ids for v in conflict.values}
+    assert "article-000" in by_value["2025-11-21"]
+    assert any(v.startswith("2025-11-2") and v != "2025-11-21" for v in by_value)
+
+
+def test_maduro_reporting_dates_are_not_taken_for_the_call(maduro: Report) -> None:
+    # "Trump confirmed on Sunday" and "Maduro said on Wednesday" date the reports, not the call
+    values = {str(v.normalized) for c in maduro.stories[0].conflicts for v in c.values}
+    assert "2025-11-30" not in values and "2025-12-03" not in values

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from crosswire.models import (
     ArticleEntity,
     EntityMention,
     NumberMention,
+    StoryGroup,
     TimeMention,
 )
 from crosswire.options import Options
@@ -35,8 +37,8 @@ def _article(aid: str, source: str, published: date | None, title: str, text: st
 def _analysis(
     aid: str,
     names: list[tuple[str, str, int]],
-    days: list[date] = (),  # type: ignore[assignment]
-    figures: list[tuple[float, str]] = (),  # type: ignore[assignment]
+    days: Sequence[date] = (),
+    figures: Sequence[tuple[float, str]] = (),
 ) -> ArticleAnalysis:
     return ArticleAnalysis(
         article_id=aid,
@@ -238,7 +240,7 @@ REPORT_TWO = _article(
 )
 
 
-def _ids(groups: list) -> list[list[str]]:  # type: ignore[type-arg]
+def _ids(groups: list[StoryGroup]) -> list[list[str]]:
     return sorted(sorted(g.article_ids) for g in groups)
 
 

@@ -74,10 +74,13 @@ _UI_PHRASES = tuple(
     min read|minute read|minutes read|related articles|related posts|related stories|
     related news|more stories|most read|most popular|trending now|recommended for you|
     you may also like|you might also like|don't miss|editor's picks|photo credit|
-    image credit|image source|this browser|notify me|your comment
+    image credit|image source|this browser|notify me|your comment|posted in|filed under|
+    tagged|use cookies|uses cookies|use of cookies|accept cookies|cookie settings|
+    continuing to browse|best experience|agree to our|copy link|print this
     """.replace("\n", "").split("|")
     if phrase.strip()
 )
+_UI_ANY = _UI_STRONG | _UI_WEAK
 _PHRASES_BY_FIRST: dict[str, list[tuple[str, ...]]] = defaultdict(list)
 for _phrase in _UI_PHRASES:
     _PHRASES_BY_FIRST[_phrase[0]].append(_phrase)
@@ -197,6 +200,10 @@ def _link_list(text: str) -> bool:
     return all(len(_TOKEN.findall(item)) <= 3 and not _ends_sentence(item) for item in items)
 
 
+def _is_table_row(text: str) -> bool:
+    return len(text) > 1 and text[0] == text[-1] == "|"
+
+
 def _features(raw: str, extra: frozenset[str]) -> _Line:
     text = _strip_bullet(raw.strip())
     tokens = [t.casefold().replace("’", "'") for t in _TOKEN.findall(text)]
@@ -205,13 +212,11 @@ def _features(raw: str, extra: frozenset[str]) -> _Line:
     sentence = _ends_sentence(text) or _has_inner_sentence_break(text)
     body = (sentence and words >= 5) or words > 25
     shape = 0.0
-    if len(text) > 1 and text[0] == text[-1] == "|" and tokens:
+    if _is_table_row(text) and tokens:
         shape = 0.0  # a table row (trafilatura writes tables as "| a | b |"): content
     elif not tokens:
         shape = 1.0  # rules, dots, lone symbols
-    elif _COUNTER.fullmatch(text) or (
-        words == 2 and tokens[0].isdigit() and tokens[1] in _UI_STRONG | _UI_WEAK
-    ):
+    elif _COUNTER.fullmatch(text) or (words == 2 and tokens[0].isdigit() and tokens[1] in _UI_ANY):
         shape = 1.0  # "Comments (0)", "12 shares"
     elif not body and _LIST_SEPARATORS.search(raw) and _link_list(raw):
         shape = 1.0  # "• Source 1 • Source 2", "Home | World | Politics"
@@ -254,6 +259,12 @@ def _is_furniture(f: _Line, zone: str) -> bool:
         return zone != "middle" and f.phrase and f.density >= _EDGE_SENTENCE
     score = max(f.shape, f.density)
     return score >= (_MIDDLE if zone == "middle" else _EDGE)
+
+
+def _ui_evidence(f: _Line) -> bool:
+    """Furniture by what it says, not just by being short: a UI phrase or prefix, a counter or
+    link row, or mostly UI words. Only such a line opens a furniture cluster at the tail."""
+    return f.phrase or f.shape >= _PHRASE_SCORE or f.density >= 0.5
 
 
 def _zones(lines: list[_Line | None]) -> list[str]:
@@ -315,7 +326,9 @@ def _repeated_lines(articles: Sequence[Article], lines: list[list[str]], k: int)
 
 
 def _strip_outlet(title: str, source: str) -> tuple[str, str]:
-    """ "Headline | Outlet" or "Outlet: Headline" -> ("Headline", "Outlet")."""
+    """Split the outlet's name off a title: "Headline | Outlet" -> ("Headline", "Outlet").
+
+    Also "Outlet: Headline". The rest must keep 3+ words to count as a headline."""
     name = " ".join(source.split())
     if len(name) < 2:
         return title, ""
@@ -404,6 +417,7 @@ def clean_articles(articles: Sequence[Article], options: Options) -> list[Articl
             article.title, features, zones, article.text, article.source
         )
         kept: list[str] = []
+        in_tail_cluster = False
         for i, (line, f) in enumerate(zip(lines, features, strict=True)):
             if f is None:
                 if kept and kept[-1]:
@@ -412,8 +426,13 @@ def clean_articles(articles: Sequence[Article], options: Options) -> list[Articl
             if i == title_line:
                 continue
             recurring_template = _norm(line) in recurring and not (f.sentence and f.words >= 5)
-            if recurring_template or _is_furniture(f, zones[i]):
+            # Below the last body paragraph, once furniture starts, a line that is not prose
+            # belongs to it: a heading with no text after it heads nothing ("Most read"
+            # followed by other stories' headlines).
+            cluster = in_tail_cluster and not f.body and not _is_table_row(f.text)
+            if recurring_template or cluster or _is_furniture(f, zones[i]):
                 removed.append(line)
+                in_tail_cluster = in_tail_cluster or (zones[i] == "tail" and _ui_evidence(f))
                 continue
             kept.append(f.text)
         text = "\n".join(kept).strip()

@@ -357,7 +357,17 @@ def _date_conflicts(ctx: _Ctx) -> list[Conflict]:
                 cv.article_ids.append(a)
                 cv.evidence.append(ctx.text(a, t.sentence))
         severity = "high" if disjoint else "low"
-        event = max((t.event for _, t in group), key=lambda e: (len(e) <= 160, -len(e)), default="")
+        # name the event by an explicit, exact mention where there is one: it reads best
+        event = min(
+            (t for _, t in group),
+            key=lambda t: (
+                t.relative,
+                t.precision != "day",
+                t.approximate,
+                len(t.event) > 160,
+                len(t.event),
+            ),
+        ).event
         conflicts.append(
             Conflict(
                 id=_short_id("c", "date", *sorted(values)),

@@ -76,7 +76,9 @@ def read_inputs(paths: Sequence[Path], options: Options) -> Iterator[Article | I
 
     Folders are walked recursively in sorted order, skipping hidden entries and manifests;
     inside folders, files of unknown type are skipped unless they sniff as HTML or a feed.
-    Article ids are made unique within the run (`-2`, `-3`, ... on collision).
+    `manifest.jsonl` lines override the fields read from the files they name (the nearest
+    manifest wins); a manifest given by name reads the files it lists. Article ids are made
+    unique within the run (`-2`, `-3`, ... on collision, in reading order).
     """
     run = _Run(options)
     for path in paths:
@@ -138,36 +140,10 @@ _DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
 
 
 # Major news languages: loading all of dateparser's ~200 locales costs ~2.5 s on first use.
-_DATE_LANGUAGES = tuple(
-    [
-        "en",
-        "es",
-        "fr",
-        "de",
-        "pt",
-        "it",
-        "nl",
-        "ru",
-        "uk",
-        "pl",
-        "tr",
-        "ar",
-        "zh",
-        "ja",
-        "ko",
-        "sv",
-        "da",
-        "nb",
-        "fi",
-        "cs",
-        "ro",
-        "hu",
-        "el",
-        "he",
-        "id",
-        "hi",
-    ]
-)
+_DATE_LANGUAGES = (
+    "en", "es", "fr", "de", "pt", "it", "nl", "ru", "uk", "pl", "tr", "ar", "zh",
+    "ja", "ko", "sv", "da", "nb", "fi", "cs", "ro", "hu", "el", "he", "id", "hi",
+)  # fmt: skip
 
 
 def _parse_written_date(text: str) -> date | None:
@@ -346,25 +322,37 @@ class _Run:
     options: Options
     ids: set[str] = field(default_factory=set)
     manifests: dict[Path, dict[Path, dict[str, Any]]] = field(default_factory=dict)
+    manifest_files: dict[Path, list[str]] = field(default_factory=dict)
     seen_files: set[Path] = field(default_factory=set)
 
     def read_path(self, path: Path) -> Iterator[Article | InputError]:
         if path.is_dir():
             for file in _walk(path):
-                yield from self.read_file(file, explicit=False)
+                yield from self.read_file(file, explicit=False, root=path)
+        elif path.is_file() and path.name == MANIFEST_NAME:
+            # A manifest given by name stands for the files it lists, in its order.
+            _, errors = self._manifest(_absolute(path.parent))
+            yield from errors
+            for name in self.manifest_files.get(_absolute(path.parent), []):
+                yield from self.read_file(path.parent / name, explicit=True, root=path.parent)
         elif path.is_file():
-            yield from self.read_file(path, explicit=True)
+            yield from self.read_file(path, explicit=True, root=path.parent)
         else:
             yield InputError(origin=str(path), message=Msg.NOT_FOUND)
 
-    def read_file(self, path: Path, *, explicit: bool) -> Iterator[Article | InputError]:
+    def read_file(
+        self, path: Path, *, explicit: bool, root: Path
+    ) -> Iterator[Article | InputError]:
         resolved = path.resolve()
         if resolved in self.seen_files:
             return
         self.seen_files.add(resolved)
-        overrides, errors = self._manifest(resolved.parent)
-        yield from errors
-        override = overrides.get(resolved)
+        # Manifests from the given folder down to the file's own; the nearest one wins.
+        override: dict[str, Any] = {}
+        for folder in _folders_between(_absolute(root), _absolute(path.parent)):
+            overrides, errors = self._manifest(folder)
+            yield from errors
+            override.update(overrides.get(resolved, {}))
         try:
             kind = _kind(path)
             if kind is None:
@@ -377,7 +365,7 @@ class _Run:
             single = kind in ("txt", "html")
             for item in items:
                 if isinstance(item, Article):
-                    item = self._finish(item, override, single=single)
+                    item = self._finish(item, override or None, single=single)
                 yield item
         except InputReadError as error:
             yield InputError(origin=error.origin, message=error.message)
@@ -402,6 +390,7 @@ class _Run:
             return self.manifests[folder], []
         overrides: dict[Path, dict[str, Any]] = {}
         self.manifests[folder] = overrides
+        self.manifest_files[folder] = listed = []
         path = folder / MANIFEST_NAME
         if not path.is_file():
             return overrides, []
@@ -435,6 +424,7 @@ class _Run:
                 else:
                     fields["published"] = when
             overrides[target] = fields
+            listed.append(file)
         return overrides, errors
 
 
@@ -467,6 +457,21 @@ def _manifest_line(line: str, number: int) -> tuple[str, dict[str, Any]]:
             raise bad(f"field {name!r} must not be empty")
         fields[name] = value.strip() if isinstance(value, str) else value
     return file.strip(), fields
+
+
+def _absolute(path: Path) -> Path:
+    """Absolute and normalized, but symlinks kept (a linked file's manifest is beside the link)."""
+    return Path(os.path.abspath(path))
+
+
+def _folders_between(root: Path, folder: Path) -> list[Path]:
+    """`root`, its subfolders down to `folder`, and `folder`; just `folder` if not below root."""
+    if folder != root and root not in folder.parents:
+        return [folder]
+    chain = [folder]
+    while chain[-1] != root:
+        chain.append(chain[-1].parent)
+    return chain[::-1]
 
 
 def _walk(folder: Path) -> list[Path]:
@@ -705,6 +710,8 @@ def _read_feed(path: Path, options: Options) -> Iterator[Article | InputError]:
                 published = date(struct.tm_year, struct.tm_mon, struct.tm_mday)
             except ValueError:
                 published = None
+        if published is None:
+            published = parse_date(entry.get("published") or entry.get("updated"))
         yield Article(
             id=f"{stem}-{digest}",
             source=publisher_name or feed_name,

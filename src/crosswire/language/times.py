@@ -284,7 +284,9 @@ def _accept_bare_decade(text: str, m: re.Match[str]) -> bool:
     # "in their 70s" is an age, "the 70s" (and "the 70s and 80s") a decade.
     if m.group("apos") or (prev and prev[-1] == "the"):
         return True
-    listed = re.search(r"\b(?:the\s+)?['’]?\d0['’]?s\s+(?:and|or|to|through)\s+$", text[: m.start()])
+    listed = re.search(
+        r"\b(?:the\s+)?['’]?\d0['’]?s\s+(?:and|or|to|through)\s+$", text[: m.start()]
+    )
     return bool(listed) and "the" in text[max(0, m.start() - 20) : m.start()].lower()
 
 
@@ -451,12 +453,12 @@ def _candidates(text: str) -> list[_Candidate]:
             found.append(_Candidate(m.start(), m.end(), pattern, m))
     found.sort(key=lambda c: (c.start - c.end, _PRIORITY[c.pattern.kind], c.start))
     taken: list[_Candidate] = []
-    occupied: list[tuple[int, int]] = []
+    occupied = bytearray(len(text))  # one flag per character, so overlap tests stay linear
     for cand in found:
-        if any(cand.start < e and s < cand.end for s, e in occupied):
+        if any(occupied[cand.start : cand.end]):
             continue
         taken.append(cand)
-        occupied.append((cand.start, cand.end))
+        occupied[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
     taken.sort(key=lambda c: c.start)
     return taken
 
@@ -679,9 +681,7 @@ def _resolve_date_parts(
     if year_text:
         year = int(year_text)
     elif ctx.published is not None:
-        found = _closest_year(
-            ctx.published, month, day, _future_context(ctx.text, m.start())
-        )
+        found = _closest_year(ctx.published, month, day, _future_context(ctx.text, m.start()))
         if found is None:
             return None
         year, relative = found, True

@@ -1,0 +1,97 @@
+"""Comparisons on small hand-made stories: like with like, bounds respected, precision first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from crosswire.compare import compare_story
+from crosswire.language import analyze_article
+from crosswire.models import Article, Story, StoryGroup
+from crosswire.options import Options
+from crosswire.synthesis import mmr, neutralize, synthesize
+
+OPTIONS = Options()
+
+
+def _story(texts: dict[str, str], published: date = date(2026, 3, 11)) -> Story:
+    articles = {
+        aid: Article(id=aid, source=f"Outlet {aid}", title=aid, text=text, published=published)
+        for aid, text in texts.items()
+    }
+    analyses = {aid: analyze_article(a, OPTIONS) for aid, a in articles.items()}
+    group = StoryGroup(id="s-test", article_ids=sorted(articles))
+    story = compare_story(group, articles, analyses, OPTIONS, title="test")
+    return synthesize(story, articles, analyses, OPTIONS)
+
+
+KILLED = "{n} people were killed when the factory in Dornholm collapsed on Monday morning."
+
+
+def test_different_death_tolls_conflict() -> None:
+    story = _story({"a": KILLED.format(n="82"), "b": KILLED.format(n="80")})
+    numbers = [c for c in story.conflicts if c.kind == "number"]
+    assert len(numbers) == 1
+    assert sorted(v.normalized for v in numbers[0].values) == [80.0, 82.0]
+
+
+def test_at_least_80_does_not_contradict_82() -> None:
+    story = _story({"a": KILLED.format(n="82"), "b": KILLED.format(n="at least 80")})
+    assert not [c for c in story.conflicts if c.kind == "number"]
+
+
+def test_different_numbers_of_different_things_do_not_conflict() -> None:
+    story = _story(
+        {
+            "a": KILLED.format(n="82"),
+            "b": "The company employed 300 people at the plant, which opened in 1998.",
+        }
+    )
+    assert not [c for c in story.conflicts if c.kind == "number"]
+
+
+def test_same_event_on_different_days_is_a_date_conflict_with_high_severity() -> None:
+    story = _story(
+        {
+            "a": "The factory in Dornholm collapsed on March 9, killing dozens of workers.",
+            "b": "The factory in Dornholm collapsed on March 4, killing dozens of workers.",
+        }
+    )
+    dates = [c for c in story.conflicts if c.kind == "date"]
+    assert len(dates) == 1 and dates[0].severity == "high"
+    assert {str(v.normalized) for v in dates[0].values} == {"2026-03-09", "2026-03-04"}
+    assert any(e.conflict_ids for e in story.timeline)
+
+
+def test_agreeing_outlets_make_a_consensus_claim_and_the_brief_cites_them() -> None:
+    text = "The bridge over the Kessa river reopened to traffic after three years of repairs."
+    story = _story({"a": text, "b": text.replace("reopened to traffic", "opened again to cars")})
+    consensus = [c for c in story.claims if c.status == "consensus"]
+    assert consensus and consensus[0].outlets == 2
+    established = [s for s in story.summary if s.section == "established"]
+    assert established and established[0].article_ids == ["a", "b"]
+
+
+def test_unrelated_sentences_stay_single_source() -> None:
+    story = _story(
+        {
+            "a": "The bridge over the Kessa river reopened to traffic after three years of repairs.",
+            "b": "The city council approved a new budget for public libraries on Tuesday evening.",
+        }
+    )
+    assert {c.status for c in story.claims} == {"single_source"}
+
+
+def test_neutralize_replaces_loaded_words_keeping_case() -> None:
+    assert neutralize(
+        "The Regime said the dictator would speak.",
+        {"regime": "government", "dictator": "president"},
+    ) == ("The Government said the president would speak.")
+
+
+def test_mmr_drops_near_duplicates() -> None:
+    texts = [
+        "The fire killed twelve workers at the port.",
+        "The fire killed twelve workers at the port on Tuesday.",
+        "The mayor announced an independent inquiry.",
+    ]
+    assert sorted(mmr(texts, [1.0, 0.9, 0.8], k=2, lam=0.7)) == [0, 2]
