@@ -93,8 +93,9 @@ def test_story_grouping_on_ecbplus_dev_beats_the_baseline_told_the_cluster_count
     assert results["gold"]["documents"] == 196
     assert results["gold"]["clusters"] == 16
     assert baseline["bcubed_f1"] == pytest.approx(0.847, abs=0.002)  # the published reference
-    # Measured 0.887 at the default threshold (0.987 at 0.16), on the data it was tuned on.
-    assert ours["bcubed_f1"] >= 0.87
+    # Measured 0.960 with this stand-in at the default threshold 0.18 (0.974 with the real
+    # language stage), on the data the threshold was tuned on: expect less on held-out data.
+    assert ours["bcubed_f1"] >= 0.94
     assert ours["bcubed_f1"] > baseline["bcubed_f1"]
     assert ours["v_measure"] > baseline["v_measure"]
     assert "ours" in format_results(results)

@@ -169,8 +169,8 @@ ANALYSES = {
 }
 
 PORT_STRIKE = """Dock workers at the port of Rotterdam walked off the job on Tuesday in a
-dispute over automation, halting most container traffic at Europe's largest port. The FNV union said about
-2,400 members joined the strike, which is set to last 48 hours. Port authority spokesman Sander
+dispute over automation, halting most container traffic at Europe's largest port. The FNV
+union said about 2,400 members joined the strike, which is set to last 48 hours. Port authority spokesman Sander
 de Vries said 31 ships were waiting at anchor off the coast and that operators had diverted
 several vessels to Antwerp and Hamburg. The union objects to plans by terminal operators to
 introduce remote-controlled cranes, which it says would cost up to 800 jobs over five years.
@@ -188,7 +188,7 @@ main terminals in the morning."""
 def _copy_of_port_strike() -> str:
     lines = PORT_STRIKE.split("\n")
     lines[0] = (
-        "ROTTERDAM (Reuters) - Thousands of dockers in Rotterdam stopped work on Tuesday over"
+        "ROTTERDAM (Reuters) - Thousands of dockers in Rotterdam stopped work on Tuesday in a"
     )
     text = "\n".join(lines)
     return text.replace("halting most", "stopping most").replace("broke down", "collapsed")
@@ -365,6 +365,16 @@ def test_same_day_copy_credits_its_original_source() -> None:
     """Same date: the copy says "(Reuters)", so Reuters is the original, whatever the ids."""
     renamed = ORIGINAL.model_copy(update={"id": "zz-reuters"})
     assert find_duplicates([COPY, renamed], OPTIONS) == {COPY.id: "zz-reuters"}
+
+
+def test_same_day_copy_crediting_the_agency_by_its_initials_points_at_the_agency() -> None:
+    """Both carry the wire's "(VPA)" dateline; only the agency is credited by the other."""
+    dateline = "PORT ALMERA (VPA) — "
+    wire = ORIGINAL.model_copy(
+        update={"id": "zz-wire", "source": "Veldara Press Agency", "text": dateline + PORT_STRIKE}
+    )
+    paper = COPY.model_copy(update={"id": "aa-paper", "text": dateline + _copy_of_port_strike()})
+    assert find_duplicates([paper, wire], OPTIONS) == {"aa-paper": "zz-wire"}
 
 
 def test_copy_chains_collapse_to_the_root_original() -> None:

@@ -14,7 +14,7 @@ class Options:
     repeated_line_min_articles: int = 2
     """A short line seen in this many articles of one outlet is that outlet's furniture."""
     # stories
-    story_threshold: float = 0.22
+    story_threshold: float = 0.18
     """Minimum similarity (0..1) between an article and a story for it to join."""
     story_max_days: int = 10
     """Articles published further apart than this are not the same event."""

@@ -114,12 +114,19 @@ def _shingles(text: str) -> set[str]:
 
 
 def _credits(copy: Article, source: str) -> bool:
-    """Whether `copy` credits `source` as wire reports do: "(Reuters)", "— AP", "via AFP"."""
+    """Whether `copy` credits `source` as wire copy does: "(Reuters)", "— AP", "via AFP".
+
+    The source's initials count too ("(VPA)" credits Veldara Press Agency), matched in capitals.
+    """
     name = source.strip()
     if not name:
         return False
-    pattern = rf"(?:\(\s*|[—–-]\s*|\bvia\s+|\bsource:\s*){re.escape(name)}\b"
-    return re.search(pattern, copy.text, flags=re.IGNORECASE) is not None
+    lead = r"(?:\(\s*|[—–-]\s*|\bvia\s+|\bsource:\s*)"
+    if re.search(rf"{lead}{re.escape(name)}\b", copy.text, flags=re.IGNORECASE):
+        return True
+    words = [w for w in re.split(r"[\s-]+", name) if w[:1].isupper() and w != "The"]
+    initials = "".join(w[0] for w in words)
+    return len(initials) >= 2 and re.search(rf"{lead}{initials}\b", copy.text) is not None
 
 
 def find_duplicates(articles: Sequence[Article], options: Options) -> dict[str, str]:

@@ -432,6 +432,41 @@ _PATTERNS: list[_Pattern] = [
 
 _PRIORITY = {p.kind: i for i, p in enumerate(_PATTERNS)}
 
+# A literal each pattern cannot match without: one fast search skips most patterns on
+# most sentences.
+_MONTH_STEMS = r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+_NEEDS = {
+    kind: re.compile(needs)
+    for kind, needs in {
+        "iso": r"\d[-/][01]\d[-/]",
+        "numeric": r"\d/\d",
+        "mdy": _MONTH_STEMS,
+        "dmy": _MONTH_STEMS,
+        "month_year": _MONTH_STEMS,
+        "month": _MONTH_STEMS,
+        "year": r"(?:1[89]|20)\d\d",
+        "decade": r"0['’]?s",
+        "short_decade": r"0['’]?s",
+        "short_year": r"['’]\d",
+        "quarter": r"(?i:quarter)",
+        "quarter_rel": r"(?i:quarter)",
+        "quarter_code": r"Q[1-4]",
+        "half": r"(?i:half)",
+        "season": r"(?i:spring|summer|autumn|winter|fall)",
+        "holiday": r"Christmas|New\s+Year",
+        "clock": r"\d:\d|\d\s?(?i:[ap]\.?m)|(?i:noon|midnight)|\d\s(?:UTC|GMT)",
+        "rel_day": r"(?i:today|tonight|yesterday|tomorrow|morning|afternoon|evening|night)",
+        "ago": r"(?i:ago)",
+        "shift": r"(?i:later|earlier)",
+        "rel_unit": r"(?i:week|month|year)",
+        "part_of": r"(?i:week|month|year)",
+        "weekend": r"(?i:weekend)",
+        "weekday": r"day",
+        "anaphor": r"(?i:day|morning|evening|night)",
+        "same_period": r"(?i:same)",
+    }.items()
+}
+
 
 @dataclass(frozen=True)
 class _Candidate:
@@ -445,6 +480,9 @@ def _candidates(text: str) -> list[_Candidate]:
     """Non-overlapping recognised expressions, longest first, in text order."""
     found: list[_Candidate] = []
     for pattern in _PATTERNS:
+        needs = _NEEDS.get(pattern.kind)
+        if needs is not None and not needs.search(text):
+            continue
         for m in pattern.regex.finditer(text):
             if m.end() == m.start():
                 continue
@@ -619,7 +657,8 @@ class _Context:
 
     def anchor(self, finest: tuple[str, ...]) -> TimeMention | None:
         """Latest mention in this or the previous three sentences with one of these precisions."""
-        for mention in reversed(self.history):
+        # Only the last few mentions: enough for news prose, and linear on any input.
+        for mention in reversed(self.history[-12:]):
             if self.sentence - mention.sentence > 3:
                 return None
             if mention.precision in finest:
@@ -1096,17 +1135,16 @@ def extract_times(sentences: Sequence[Sentence], published: date | None) -> list
     """
     history: list[TimeMention] = []
     for sentence in sentences:
-        ctx = _Context(sentence.text, sentence.index, published, history)
-        candidates = _candidates(sentence.text)
-        # Clock times lean on other day mentions of the sentence: resolve them last.
         resolved: dict[int, TimeMention] = {}
-        ctx.here = resolved
+        ctx = _Context(sentence.text, sentence.index, published, history, resolved)
+        first = len(history)
+        # Clock times lean on the other day mentions of the sentence: resolve them last.
+        candidates = _candidates(sentence.text)
         for cand in sorted(candidates, key=lambda c: c.pattern.kind == "clock"):
-            ctx.history = history + list(resolved.values())
             res = _resolve(ctx, cand)
             if res is None or res.earliest > res.latest:
                 continue
-            resolved[cand.start] = TimeMention(
+            mention = TimeMention(
                 text=sentence.text[cand.start : cand.end],
                 value=res.value,
                 earliest=res.earliest,
@@ -1116,5 +1154,7 @@ def extract_times(sentences: Sequence[Sentence], published: date | None) -> list
                 relative=res.relative,
                 sentence=sentence.index,
             )
-        history.extend(resolved[k] for k in sorted(resolved))
+            resolved[cand.start] = mention
+            history.append(mention)
+        history[first:] = [resolved[k] for k in sorted(resolved)]
     return history
