@@ -235,3 +235,35 @@ def test_maduro_reporting_dates_are_not_taken_for_the_call(maduro: Report) -> No
     # "Trump confirmed on Sunday" and "Maduro said on Wednesday" date the reports, not the call
     values = {str(v.normalized) for c in maduro.stories[0].conflicts for v in c.values}
     assert "2025-11-30" not in values and "2025-12-03" not in values
+
+
+def test_new_articles_join_the_stored_story_they_belong_to(tmp_path: Path) -> None:
+    first, later = tmp_path / "first", tmp_path / "later"
+    first.mkdir()
+    later.mkdir()
+    for name in ("vpa-wire.txt", "daily-clarion.txt"):
+        (first / name).write_text((DEMO / name).read_text(encoding="utf-8"), encoding="utf-8")
+    for name in ("north-coast-courier.txt", "harbourwatch-blog.txt"):
+        (later / name).write_text((DEMO / name).read_text(encoding="utf-8"), encoding="utf-8")
+    db = str(tmp_path / "grow.db")
+    before = analyze([first], db=db)
+    after = analyze([later], db=db)
+    assert len(before.stories) == 1 and len(before.stories[0].article_ids) == 2
+    assert len(after.stories) == 1
+    assert set(after.stories[0].article_ids) == {
+        "vpa-wire",
+        "daily-clarion",
+        "north-coast-courier",
+        "harbourwatch-blog",
+    }
+
+
+def test_cli_extract_prints_what_each_article_says() -> None:
+    result = CliRunner().invoke(app, ["extract", str(DEMO / "vpa-wire.txt")])
+    assert result.exit_code == 0, result.output
+    (article,) = json.loads(result.stdout)
+    assert article["id"] == "vpa-wire"
+    assert any(e["name"] == "Mara Quell" for e in article["entities"])
+    assert any(q["speaker"] == "Teodor Brask" for q in article["quotes"])
+    assert any(t["value"] == "2026-03-10" for t in article["times"])
+    assert {"text", "value", "unit", "bound"} <= set(article["numbers"][0])
