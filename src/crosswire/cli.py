@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -38,25 +39,15 @@ def _fail(message: str, code: int = 2) -> None:
 
 
 def _summary_table(report: Report, paths: dict[str, Path] | None) -> None:
-    table = Table(title="crosswire", show_lines=False)
-    for col in (
-        "story",
-        "articles",
-        "outlets",
-        "consensus",
-        "corroborated",
-        "disputed",
-        "single source",
-        "conflicts",
-    ):
-        table.add_column(col, overflow="fold")
+    table = Table(title="crosswire", show_lines=False, expand=False)
+    # the numbers need ~62 columns; the title gets what is left
+    table.add_column("story", max_width=max(16, out.width - 62), overflow="ellipsis", no_wrap=True)
+    for col in ("arts", "outl.", "agree", "corr.", "disp.", "single", "confl."):
+        table.add_column(col, justify="right", no_wrap=True, min_width=len(col))
     for story in report.stories:
-        counts = {
-            s: sum(1 for c in story.claims if c.status == s)
-            for s in ("consensus", "corroborated", "disputed", "single_source")
-        }
+        counts = Counter(c.status for c in story.claims)
         table.add_row(
-            story.title[:60],
+            story.title or story.id,
             str(len(story.article_ids)),
             str(story.outlets),
             str(counts["consensus"]),
@@ -66,6 +57,10 @@ def _summary_table(report: Report, paths: dict[str, Path] | None) -> None:
             str(len(story.conflicts)),
         )
     out.print(table)
+    out.print(
+        "claims: agree = consensus, corr. = corroborated, disp. = disputed, single = one outlet",
+        style="dim",
+    )
     for e in report.errors:
         err.print(f"[yellow]skipped[/] {e.origin}: {e.message}", highlight=False)
     if paths:

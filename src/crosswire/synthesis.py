@@ -56,9 +56,14 @@ def build_timeline(story: Story, analyses: Mapping[str, ArticleAnalysis]) -> lis
     for key, mentions in groups.items():
         conflict_id = key.split("|", 1)[0] if key.split("|", 1)[0] in conflict_of.values() else None
         counts = Counter(t.value for _, t in mentions)
-        top = counts.most_common(1)[0][0]
-        main = [t for _, t in mentions if t.value == top]
-        first = min(main, key=lambda t: (t.relative, t.approximate))
+        # date the entry by its most exact mention (an explicit day beats "last week"), then
+        # by how many mentions agree with it
+        rank = {"day": 0, "week": 1, "month": 2, "year": 3}
+        first = min(
+            (t for _, t in mentions),
+            key=lambda t: (t.relative, t.approximate, rank[t.precision], -counts[t.value]),
+        )
+        main = [t for _, t in mentions if t.value == first.value]
         earliest = min(t.earliest for _, t in mentions)
         latest = max(t.latest for _, t in mentions)
         event = next((t.event for t in main if t.event), "") or first.text
@@ -178,7 +183,13 @@ def build_summary(
             )
         )
 
-    established = [c for c in story.claims if c.status in ("consensus", "corroborated")]
+    # A disputed claim most outlets make is still the story's core ("Maduro confirmed the
+    # call"); the disputed section right below says which detail of it is contested.
+    established = [
+        c
+        for c in story.claims
+        if c.status in ("consensus", "corroborated") or (c.status == "disputed" and c.outlets >= 2)
+    ]
     picked = mmr(
         [c.text for c in established],
         [c.outlets + (1 if c.status == "consensus" else 0) for c in established],
@@ -215,7 +226,12 @@ def build_summary(
         aid = claim.sources[0].article_id
         source = articles[aid].source if aid in articles else aid
         add(f"Only {source} reports: {claim.text}", [aid], "single_source")
-    for entry in timeline[: max(1, budget // 2)]:
+    # the brief's timeline keeps the best-attested, most precise events, told in date order
+    precision_rank = {"day": 0, "week": 1, "month": 2, "year": 3}
+    ranked = sorted(
+        timeline, key=lambda e: (-len(e.article_ids), precision_rank[e.precision], e.date)
+    )[: max(1, budget // 2)]
+    for entry in sorted(ranked, key=lambda e: (e.date, e.event)):
         when = (
             entry.date.isoformat()
             if entry.precision == "day"

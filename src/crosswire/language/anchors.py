@@ -93,6 +93,8 @@ def anchor_mentions(
             continue
         verb = _governing(token)
         words = list(verb.subtree)
+        while words and words[0].dep_ in ("mark", "cc", "punct", "advmod") and len(words) > 3:
+            words = words[1:]  # "that he spoke ..." reads as "he spoke ..."
         event = (
             sent.doc[words[0].i : words[-1].i + 1].text
             if 3 <= len(words) <= 45
