@@ -23,7 +23,6 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 demo: $(VENV)/.installed
 	$(BIN)/crosswire analyze $(DEMO) --out $(OUT) --db $(OUT)/crosswire.db
-	@echo "Report: $(OUT)/report.html (also report.json, report.md)"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests bench

@@ -146,50 +146,52 @@ def _build_context(
 # --------------------------------------------------------------------------- entities
 
 
+@dataclass
+class _EntityCluster:
+    type: str
+    names: set[str] = field(default_factory=set)
+    counts: Counter[str] = field(default_factory=Counter)
+    articles: set[str] = field(default_factory=set)
+    titles: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def matches(self, name: str, kind: str) -> bool:
+        return any(same_entity(name, kind, n, self.type) for n in self.names)
+
+
 def _story_entities(ctx: _Ctx) -> list[StoryEntity]:
-    clusters: list[dict[str, object]] = []
+    """The articles' entities merged across the story by the same alias rules."""
+    clusters: list[_EntityCluster] = []
     pairs = [(aid, ent) for aid, analysis in ctx.analyses.items() for ent in analysis.entities]
     pairs.sort(key=lambda p: (-len(p[1].name.split()), -len(p[1].mentions), p[1].name, p[0]))
     for aid, ent in pairs:
-        target = None
-        for cluster in clusters:
-            names: set[str] = cluster["names"]  # type: ignore[assignment]
-            if any(same_entity(ent.name, ent.type, n, str(cluster["type"])) for n in names) or any(
-                same_entity(alias, ent.type, n, str(cluster["type"]))
-                for alias in ent.aliases
-                for n in names
-            ):
-                target = cluster
-                break
+        target = next(
+            (c for c in clusters if any(c.matches(n, ent.type) for n in [ent.name, *ent.aliases])),
+            None,
+        )
         if target is None:
-            target = {
-                "names": set(),
-                "type": ent.type,
-                "counts": Counter(),
-                "articles": set(),
-                "titles": defaultdict(list),
-            }
+            target = _EntityCluster(type=ent.type)
             clusters.append(target)
-        target["names"].add(ent.name)  # type: ignore[attr-defined]
-        target["names"].update(ent.aliases)  # type: ignore[attr-defined]
-        target["counts"][ent.name] += len(ent.mentions)  # type: ignore[index]
-        target["articles"].add(aid)  # type: ignore[attr-defined]
-        titles = target["titles"][aid]  # type: ignore[index]
+        target.names.add(ent.name)
+        target.names.update(ent.aliases)
+        target.counts[ent.name] += len(ent.mentions)
+        target.articles.add(aid)
+        titles = target.titles[aid]
         titles.extend(t for t in ent.titles if t not in titles)
         if ent.type == "PERSON":
-            target["type"] = "PERSON"
+            target.type = "PERSON"
     out = []
     for c in clusters:
-        counts: Counter[str] = c["counts"]  # type: ignore[assignment]
-        longest = max(len(n.split()) for n in counts)
-        name = max((n for n in counts if len(n.split()) == longest), key=lambda n: (counts[n], n))
+        longest = max(len(n.split()) for n in c.counts)
+        name = max(
+            (n for n in c.counts if len(n.split()) == longest), key=lambda n: (c.counts[n], n)
+        )
         out.append(
             StoryEntity(
                 name=name,
-                type=str(c["type"]),
-                aliases=sorted(set(c["names"]) - {name}),  # type: ignore[call-overload]
-                article_ids=sorted(c["articles"]),  # type: ignore[call-overload]
-                titles={k: v for k, v in sorted(c["titles"].items()) if v},  # type: ignore[attr-defined]
+                type=c.type,
+                aliases=sorted(c.names - {name}),
+                article_ids=sorted(c.articles),
+                titles={k: v for k, v in sorted(c.titles.items()) if v},
             )
         )
     out.sort(key=lambda e: (-len(e.article_ids), e.name))

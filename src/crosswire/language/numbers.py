@@ -94,8 +94,8 @@ _ATOM = re.compile(
     r"(?P<cur>(?<![A-Za-z])(?:US|USD|A|AU|C|CA|HK|NZ|S|R|NT|Mex)?\$|[€£¥₹₽₩]"
     r"|(?<![A-Za-z])(?:USD|EUR|GBP|JPY|CNY|CHF|CAD|AUD|INR|RUB)\s?|(?<![A-Za-z])Rs\.?\s?)?"
     r"(?:(?P<num>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
-    rf"|(?P<aword>(?i:(?:half\s+)?an?\s+(?:dozen|hundred|thousand|million|billion))(?![\w-]))"
-    rf"|(?P<words>(?i:{NUMBER_PHRASE})))"
+    rf"|(?<![\w-])(?P<aword>(?i:(?:half\s+)?an?\s+(?:dozen|hundred|thousand|million|billion))(?![\w-]))"
+    rf"|(?<![\w-])(?P<words>(?i:{NUMBER_PHRASE})))"
     r"(?:\s?(?P<scale>(?i:million|billion|trillion|thousand|hundred|dozen)(?![\w-])"
     r"|(?:mn|mln|bn|bln|tn|m|b|k|M|B|K)(?![\w])))?"
     r"(?:\s?(?P<pct>%|(?i:per\s?cent|percentage\s+points?|pct)(?![\w])))?"
@@ -136,6 +136,7 @@ _BOUNDS: dict[str, Bound] = {
 _ABOUT = {"about", "around", "approximately", "roughly", "some", "nearly", "almost"}
 _ABOUT |= {"close to", "an estimated", "estimated", "circa", "~"}
 _BOUND_AFTER = re.compile(r"(?i)\s*(?:(?P<more>or\s+more|\+|-?plus\b)|(?P<about>or\s+so\b))")
+_LONG_RUN = re.compile(r"\S{50,}")
 _AGE = re.compile(r"(?i)[\s-]*(?:years?|yrs?)[\s-]*old\b")
 _HYPHEN_UNIT = re.compile(r"-(?P<w>[A-Za-z]+)(?![\w-])")
 _TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "mile"}
@@ -245,13 +246,23 @@ def _tokens_from_docs(
     return out
 
 
+def _tokenizer_safe(text: str) -> str:
+    """The text with punctuation blanked inside very long space-free runs, same length.
+
+    spaCy's tokenizer peels prefixes and suffixes one at a time, which is quadratic on a
+    run like "((((...": 5,000 "%" take seconds. No word of prose is that long.
+    """
+    return _LONG_RUN.sub(lambda m: re.sub(r"[^\w]", " ", m.group()), text)
+
+
 def _tokens_by_parsing(sentences: Sequence[Sentence]) -> list[list[_Tok]]:
     from crosswire.language import load_nlp
 
     nlp = load_nlp()
     disabled = [p for p in ("parser", "ner", "lemmatizer") if p in nlp.pipe_names]
     result: list[list[_Tok]] = []
-    for doc in nlp.pipe((s.text for s in sentences), disable=disabled, batch_size=64):
+    texts = (_tokenizer_safe(s.text) for s in sentences)
+    for doc in nlp.pipe(texts, disable=disabled, batch_size=64):
         result.append([_Tok(t.idx, t.idx + len(t.text), t.text, t.pos_, t.tag_) for t in doc])
     return result
 
@@ -480,6 +491,8 @@ def _mentions(
             unit, stop = _unit_after(text, stop, tokens)
             if unit is None and _is_age(text, atom.start, atom.end, atom.value):
                 unit = "years old"
+        if unit is None and atom.value == 0:
+            continue  # "Comments (0)": a zero that counts nothing says nothing
         if (
             unit is None
             and atom.is_words

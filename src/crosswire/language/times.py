@@ -50,6 +50,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
@@ -76,7 +77,7 @@ _YEAR = r"(?P<year>1[89]\d\d|20\d\d)(?![\w%]|[.,]\d)"
 _APPROX = r"(?P<approx>(?i:about|around|approximately|roughly|circa|c\.|some|nearly|almost))"
 _PART = r"(?i:early|late|mid|the\s+(?:end|start|beginning|middle|close)\s+of)"
 _DAYPART = r"(?i:morning|afternoon|evening|night)"
-_COUNT = rf"(?:\d{{1,3}}|(?i:{NUMBER_WORD})|(?i:an?|a\s+few|a\s+couple\s+of))"
+_COUNT = rf"(?<![\w-])(?:\d{{1,3}}|(?i:{NUMBER_WORD})|(?i:an?|a\s+few|a\s+couple\s+of))"
 _CLOCK = (
     r"(?<![\w:.])(?:\d{1,2}:\d{2}(?::\d{2})?(?:\s?(?i:[ap]\.m\.|[ap]m\b))?"
     r"|\d{1,2}\s?(?i:[ap]\.m\.|[ap]m\b)"
@@ -357,7 +358,7 @@ _PATTERNS: list[_Pattern] = [
     ),
     _p(
         "half",
-        r"(?i:(?:the\s+)?(?P<ord>first|second)\s+half\s+of\s+)"
+        r"(?i:(?:the\s+)?(?P<ord>first|second)\s+(?P<half>half)\s+of\s+)"
         r"(?:(?P<year>(?:1[89]|20)\d\d)(?!\d)|(?P<rel>(?i:this|last|next))\s+(?i:year))",
     ),
     _p(
@@ -636,6 +637,10 @@ _VAGUE_COUNTS = {"a few": 3.0, "a couple of": 2.0, "a": 1.0, "an": 1.0}
 # --------------------------------------------------------------------------- resolution
 
 
+# A match's named groups; Any because which groups exist depends on the pattern.
+_Groups = dict[str, Any]
+
+
 @dataclass
 class _Resolved:
     value: str
@@ -701,232 +706,249 @@ def _year(year: int, mod: str | None, *, relative: bool) -> _Resolved | None:
     return _Resolved(f"{year:04d}", first, last, "year", approximate, relative)
 
 
-def _week(monday: date, mod: str | None, *, relative: bool) -> _Resolved | None:
-    first, last = monday, monday + timedelta(days=6)
-    approximate = False
-    if mod:
-        part = _part_interval("week", first, last, mod)
-        if part is None:
-            return None
-        first, last = part
-        approximate = True
-    return _Resolved(_week_value(monday), first, last, "week", approximate, relative)
+def _from_anchor(ctx: _Context, days: int) -> _Resolved | None:
+    """The latest day-precise mention nearby, moved by days ("the next day")."""
+    anchor = ctx.anchor(("day",))
+    if anchor is None:
+        return None
+    res = _day(date.fromisoformat(anchor.value) + timedelta(days=days), relative=anchor.relative)
+    res.approximate = anchor.approximate
+    return res
 
 
-def _resolve_date_parts(
-    ctx: _Context, m: re.Match[str], month: int, day: int, year_text: str | None
-) -> _Resolved | None:
+def _on_date(ctx: _Context, start: int, month: int, day: int, year: str | None) -> _Resolved | None:
+    """A month and day, with the year written or else the one nearest publication."""
     relative = False
-    if year_text:
-        year = int(year_text)
+    if year:
+        year_no = int(year)
     elif ctx.published is not None:
-        found = _closest_year(ctx.published, month, day, _future_context(ctx.text, m.start()))
+        found = _closest_year(ctx.published, month, day, _future_context(ctx.text, start))
         if found is None:
             return None
-        year, relative = found, True
+        year_no, relative = found, True
     else:
         return None
-    d = _safe_date(year, month, day)
-    if d is None:
-        return None
-    approx = m.groupdict().get("approx")
-    return _day(d, relative=relative, approx_days=2 if approx else 0)
+    d = _safe_date(year_no, month, day)
+    return _day(d, relative=relative) if d else None
 
 
 def _weekday_date(ctx: _Context, pub: date, target: int, rel: str | None, start: int) -> date:
     rel = (rel or "").lower()
-    if rel == "last" or rel == "past":
-        back = (pub.weekday() - target) % 7 or 7
-        return pub - timedelta(days=back)
+    ahead = (target - pub.weekday()) % 7 or 7
     if rel in {"next", "coming"}:
-        ahead = (target - pub.weekday()) % 7 or 7
         return pub + timedelta(days=ahead)
+    if rel in {"last", "past"}:
+        return pub - timedelta(days=(pub.weekday() - target) % 7 or 7)
     if rel == "this":
         return _week_start(pub) + timedelta(days=target)
     if _future_context(ctx.text, start):
-        ahead = (target - pub.weekday()) % 7 or 7
         return pub + timedelta(days=ahead)
     return pub - timedelta(days=(pub.weekday() - target) % 7)
 
 
 def _rel_day_offset(word: str) -> int:
-    word = word.lower()
-    return {"yesterday": -1, "tomorrow": 1}.get(word, 0)
+    return {"yesterday": -1, "tomorrow": 1}.get(word.lower(), 0)
 
 
-def _resolve(ctx: _Context, cand: _Candidate) -> _Resolved | None:
-    kind = cand.pattern.kind
-    m = cand.match
-    g = m.groupdict()
+def _r_iso(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    d = _safe_date(int(g["year"]), int(g["month"]), int(g["day"]))
+    return _day(d, relative=False) if d else None
+
+
+def _r_numeric(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    a, b = int(g["a"]), int(g["b"])
+    month, day = (b, a) if a > 12 else (a, b)  # US order unless the first cannot be a month
+    year = int(g["year"])
+    if len(g["year"]) == 2:
+        pivot = (ctx.published.year % 100 + 5) if ctx.published else 30
+        year += 2000 if year <= pivot else 1900
+    d = _safe_date(year, month, day)
+    return _day(d, relative=False) if d else None
+
+
+def _r_month_day(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    month = month_number(g["month"])
+    res = _on_date(ctx, start, month, int(g["day"]), g.get("year")) if month else None
+    if res is not None and g.get("approx"):
+        res = _day(res.earliest, relative=res.relative, approx_days=2)
+    return res
+
+
+def _r_holiday(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    month, day = _HOLIDAYS[re.sub(r"['’]", "", re.sub(r"\s+", " ", g["name"].lower()))]
+    return _on_date(ctx, start, month, day, g.get("year"))
+
+
+def _r_month_year(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    month = month_number(g["month"])
+    return _month(int(g["year"]), month, g["mod"], relative=False) if month else None
+
+
+def _r_month(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
     pub = ctx.published
+    if pub is None:
+        return None
+    month = MONTHS[g["month"].lower()]
+    rel = (g["rel"] or "").lower()
+    if g["yrel"]:  # "October of next year"
+        year: int | None = pub.year + {"last": -1, "next": 1}.get(g["yrel"].lower(), 0)
+    elif rel == "last":
+        year = pub.year if month < pub.month else pub.year - 1
+    elif rel == "next":
+        year = pub.year if month > pub.month else pub.year + 1
+    elif rel == "this":
+        year = pub.year
+    else:
+        year = _closest_year(pub, month, None, _future_context(ctx.text, start))
+    return _month(year, month, g["mod"], relative=True) if year else None
 
-    if kind == "iso":
-        d = _safe_date(int(g["year"]), int(g["month"]), int(g["day"]))
-        return _day(d, relative=False) if d else None
 
-    if kind == "numeric":
-        a, b = int(g["a"]), int(g["b"])
-        month, day = (b, a) if a > 12 else (a, b)
-        year = int(g["year"])
-        if len(g["year"]) == 2:
-            pivot = (pub.year % 100 + 5) if pub else 30
-            year += 2000 if year <= pivot else 1900
-        d = _safe_date(year, month, day)
-        return _day(d, relative=False) if d else None
+def _r_year(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    return _year(int(g["year"]), g["mod"], relative=False)
 
-    if kind in {"mdy", "dmy"}:
-        month = month_number(g["month"])
-        if month is None:
+
+def _r_short_year(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    yy = int(g["yy"])
+    pivot = (ctx.published.year % 100) if ctx.published else 30
+    return _year(yy + (2000 if yy <= pivot else 1900), None, relative=False)
+
+
+def _r_decade(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    decade = int(g["dec"])
+    if decade < 100:  # "the '80s"
+        decade += 2000 if decade <= ((ctx.published.year % 100) if ctx.published else 30) else 1900
+    res = _Resolved(str(decade // 10), date(decade, 1, 1), date(decade + 9, 12, 31), "year")
+    mod = g.get("mod")
+    if mod:
+        part = {"early": (0, 3), "mid": (3, 6), "late": (7, 9)}.get(mod.lower().strip("- "))
+        if part is None:
             return None
-        return _resolve_date_parts(ctx, m, month, int(g["day"]), g.get("year"))
+        res.earliest, res.latest = date(decade + part[0], 1, 1), date(decade + part[1], 12, 31)
+        res.approximate = True
+    return res
 
-    if kind == "month_year":
-        month = month_number(g["month"])
-        return _month(int(g["year"]), month, g["mod"], relative=False) if month else None
 
-    if kind == "month":
+def _r_quarter(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    """Quarters and halves: "the third quarter of 2009", "Q3 2024", "last quarter"."""
+    pub = ctx.published
+    half = g.get("half") is not None
+    if g.get("q") or g.get("q2"):
+        q = int(g.get("q") or g.get("q2") or 0)
+        year_text = g.get("year") or g.get("year2")
+    elif g.get("ord"):
+        q = _ORDINALS[g["ord"].lower()]
+        year_text = g.get("year")
+    else:
+        q, year_text = 0, None  # "last quarter": counted from publication below
+    size = 6 if half else 3
+    if half and q > 2:
+        return None
+    rel = re.sub(r"\s+", " ", (g.get("rel") or "").lower()).removeprefix("the ")
+    relative = True
+    if year_text:
+        year, relative = int(year_text), False
+    elif pub is None:
+        return None
+    elif q == 0:
+        shift = {"this": 0, "current": 0, "next": 1}.get(rel, -1)
+        year, index = divmod(pub.year * 4 + (pub.month - 1) // 3 + shift, 4)
+        q = index + 1
+    elif rel:
+        year = pub.year + {"last": -1, "previous": -1, "next": 1}.get(rel, 0)
+    else:
+        # The year whose quarter has its middle nearest publication.
+        found = _closest_year(pub, (q - 1) * size + size // 2 + 1, 1)
+        if found is None:
+            return None
+        year = found
+    first_month = (q - 1) * size + 1
+    return _Resolved(
+        f"{year:04d}-{'H' if half else 'Q'}{q}",
+        date(year, first_month, 1),
+        _month_end(year, first_month + size - 1),
+        "year",
+        relative=relative,
+    )
+
+
+def _r_season(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    pub = ctx.published
+    code, first_month = _SEASONS[g["season"].lower()]
+    rel = (g.get("rel") or "").lower()
+    if g.get("year"):
+        year: int | None = int(g["year"])
+    elif pub is None:
+        return None
+    elif rel == "this":
+        year = pub.year
+    elif rel == "last":
+        year = pub.year - 1 if first_month + 2 >= pub.month else pub.year
+    elif rel == "next":
+        year = pub.year + 1 if first_month <= pub.month else pub.year
+    else:
+        year = _closest_year(pub, first_month, 15)
+    if year is None:
+        return None
+    first = date(year, first_month, 1)
+    last = first + relativedelta(months=3) - timedelta(days=1)
+    if rel == "early":
+        last = first + relativedelta(months=1) - timedelta(days=1)
+    elif rel == "late":
+        first = first + relativedelta(months=2)
+    return _Resolved(
+        f"{year:04d}-{code}",
+        first,
+        last,
+        "year",
+        approximate=rel in {"early", "late"},
+        relative=not g.get("year"),
+    )
+
+
+def _r_clock(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    day_word = g.get("day1") or g.get("day2")
+    pub = ctx.published
+    if day_word:
         if pub is None:
             return None
-        month = MONTHS[g["month"].lower()]
-        rel = (g["rel"] or "").lower()
-        if g["yrel"]:  # "October of next year"
-            year = pub.year + {"last": -1, "next": 1}.get(g["yrel"].lower(), 0)
-        elif rel == "last":
-            year = pub.year if month < pub.month else pub.year - 1
-        elif rel == "next":
-            year = pub.year if month > pub.month else pub.year + 1
-        elif rel == "this":
-            year = pub.year
-        else:
-            found = _closest_year(pub, month, None, _future_context(ctx.text, m.start()))
-            if found is None:
-                return None
-            year = found
-        return _month(year, month, g["mod"], relative=True)
-
-    if kind == "year":
-        return _year(int(g["year"]), g["mod"], relative=False)
-
-    if kind in {"decade", "short_decade"}:
-        dec = int(g["dec"])
-        if dec < 100:
-            century = 2000 if dec <= ((pub.year % 100) if pub else 30) else 1900
-            dec += century
-        res = _Resolved(str(dec // 10), date(dec, 1, 1), date(dec + 9, 12, 31), "year")
-        mod = g.get("mod")
-        if mod:
-            part = {"early": (0, 3), "mid": (3, 6), "late": (7, 9)}.get(mod.lower().strip("- "))
-            if part is None:
-                return None
-            res.earliest, res.latest = date(dec + part[0], 1, 1), date(dec + part[1], 12, 31)
-            res.approximate = True
-        return res
-
-    if kind == "short_year":
-        yy = int(g["yy"])
-        pivot = (pub.year % 100) if pub else 30
-        return _year(yy + (2000 if yy <= pivot else 1900), None, relative=False)
-
-    if kind in {"quarter", "quarter_rel", "quarter_code", "half"}:
-        return _resolve_quarter(ctx, kind, g)
-
-    if kind == "season":
-        return _resolve_season(ctx, g)
-
-    if kind == "holiday":
-        key = re.sub(r"['’]", "", re.sub(r"\s+", " ", g["name"].lower()))
-        month, day = _HOLIDAYS[key]
-        return _resolve_date_parts(ctx, m, month, day, g.get("year"))
-
-    if kind == "clock":
-        return _resolve_clock(ctx, cand, g)
-
+        key = day_word.lower()
+        if key in WEEKDAYS:
+            return _day(_weekday_date(ctx, pub, WEEKDAYS[key], None, start), relative=True)
+        return _day(pub + timedelta(days=_rel_day_offset(key)), relative=True)
+    # Alone, a clock time belongs to the nearest day written in the same sentence, else
+    # (news style) to the day of publication or the night before.
+    days = [(abs(at - start), t) for at, t in ctx.here.items() if t.precision == "day"]
+    if days:
+        nearest = min(days, key=lambda pair: pair[0])[1]
+        return _day(date.fromisoformat(nearest.value), relative=nearest.relative)
     if pub is None:
-        return None  # everything below is relative to publication
-
-    if kind == "rel_day":
-        if g.get("far"):
-            offset = -2 if g["far"].lower().startswith("before") else 2
-        elif g.get("word"):
-            offset = _rel_day_offset(g["word"])
-        else:
-            offset = -1 if g["this"].lower() == "last" else 0
-        return _day(pub + timedelta(days=offset), relative=True)
-
-    if kind == "ago":
-        return _resolve_ago(pub, g)
-
-    if kind == "shift":
-        anchor = ctx.anchor(("day",))
-        n = _count(g["n"])
-        if anchor is None or n is None:
-            return None
-        days = int(n) * (7 if g["unit"].lower() == "week" else 1)
-        sign = 1 if g["dir"].lower() == "later" else -1
-        base = date.fromisoformat(anchor.value)
-        res = _day(base + timedelta(days=sign * days), relative=anchor.relative)
-        res.approximate = anchor.approximate
-        return res
-
-    if kind in {"rel_unit", "part_of", "weekend"}:
-        return _resolve_period(ctx, cand, g, pub)
-
-    if kind == "weekday":
-        d = _weekday_date(ctx, pub, WEEKDAYS[g["wd"].lower()], g["rel"], m.start())
-        return _day(d, relative=True)
-
-    if kind == "same_period":
-        anchor = ctx.anchor(("day", "week", "month"))
-        found = re.fullmatch(r"(\d{4})(.*)", anchor.value) if anchor else None
-        if anchor is None or found is None:
-            return None
-        return _Resolved(
-            f"{int(found[1]) - 1:04d}{found[2]}",
-            anchor.earliest - relativedelta(years=1),
-            anchor.latest - relativedelta(years=1),
-            anchor.precision,
-            anchor.approximate,
-            anchor.relative,
-        )
-
-    if kind == "anaphor":
-        anchor = ctx.anchor(("day",))
-        if anchor is None:
-            return None
-        if g.get("bare") and not (ctx.sentence - anchor.sentence <= 3):
-            return None
-        which = (g.get("which") or "").lower()
-        ba = (g.get("ba") or "").lower()
-        if "next" in which or "following" in which or ba == "after":
-            offset = 1
-        elif "previous" in which or "prior" in which or ba == "before":
-            offset = -1
-        else:
-            offset = 0
-        base = date.fromisoformat(anchor.value)
-        res = _day(base + timedelta(days=offset), relative=anchor.relative)
-        res.approximate = anchor.approximate
-        return res
-
-    return None
+        return None
+    res = _day(pub, relative=True)
+    res.earliest -= timedelta(days=1)
+    res.approximate = True
+    return res
 
 
-def _count(text: str) -> float | None:
-    key = re.sub(r"\s+", " ", text.lower().strip())
-    if key in _VAGUE_COUNTS:
-        return _VAGUE_COUNTS[key]
-    return parse_count(text)
+def _r_rel_day(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    if ctx.published is None:
+        return None
+    if g.get("far"):
+        offset = -2 if g["far"].lower().startswith("before") else 2
+    elif g.get("word"):
+        offset = _rel_day_offset(g["word"])
+    else:
+        offset = -1 if g["this"].lower() == "last" else 0  # "last night", "this morning"
+    return _day(ctx.published + timedelta(days=offset), relative=True)
 
 
-def _resolve_ago(pub: date, g: dict[str, str | None]) -> _Resolved | None:
-    n_text = g["n"] or ""
-    n = _count(n_text)
-    if n is None or n <= 0 or n != int(n):
+def _r_ago(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    pub = ctx.published
+    n = _count(g["n"])
+    if pub is None or n is None or n <= 0 or n != int(n):
         return None
     k = int(n)
-    vague = n_text.lower().startswith(("a few", "a couple"))
-    approx = bool(g["approx"]) or vague
-    unit = (g["unit"] or "").lower()
+    approx = bool(g["approx"]) or g["n"].lower().startswith(("a few", "a couple"))
+    unit = g["unit"].lower()
     if unit == "day":
         return _day(pub - timedelta(days=k), relative=True, approx_days=3 if approx else 0)
     if unit in {"week", "fortnight"}:
@@ -935,134 +957,72 @@ def _resolve_ago(pub: date, g: dict[str, str | None]) -> _Resolved | None:
     if unit == "month":
         target = pub - relativedelta(months=k)
         res = _month(target.year, target.month, None, relative=True)
-        if res is not None and approx:
-            res.approximate = True
-        return res
-    if unit in {"year", "decade"}:
+    else:
         years = k * (10 if unit == "decade" else 1)
         res = _year(pub.year - years, None, relative=True)
-        if res is not None and (approx or unit == "decade"):
-            res.approximate = True
-            if unit == "decade":
-                res.earliest = date(pub.year - years - 2, 1, 1)
-                res.latest = date(pub.year - years + 2, 12, 31)
-        return res
-    return None
-
-
-def _resolve_quarter(ctx: _Context, kind: str, g: dict[str, str | None]) -> _Resolved | None:
-    pub = ctx.published
-    half = kind == "half"
-    if kind == "quarter_code":
-        q = int(g["q"] or g["q2"] or 0)
-        year_text = g["year"] or g["year2"]
-    elif kind == "quarter_rel":
-        q = 0
-        year_text = None
-    else:
-        q = _ORDINALS[(g["ord"] or "").lower()]
-        year_text = g.get("year")
-    if half and q > 2:
-        return None
-    months_per = 6 if half else 3
-    relative = False
-    rel = re.sub(r"\s+", " ", (g.get("rel") or "").lower())
-    if year_text:
-        year = int(year_text)
-    elif pub is None:
-        return None
-    elif kind == "quarter_rel":
-        current = (pub.month - 1) // 3 + 1
-        shift = {"this": 0, "the current": 0, "next": 1}.get(rel, -1)
-        index = pub.year * 4 + current - 1 + shift
-        year, q = divmod(index, 4)
-        q += 1
-        relative = True
-    elif rel:
-        year = pub.year + {"last": -1, "the previous": -1, "next": 1}.get(rel, 0)
-        relative = True
-    else:
-        # The year whose quarter has its middle closest to publication.
-        mid_month = (q - 1) * months_per + months_per // 2 + 1
-        found = _closest_year(pub, mid_month, 1)
-        if found is None:
-            return None
-        year, relative = found, True
-    first_month = (q - 1) * months_per + 1
-    first = date(year, first_month, 1)
-    last = _month_end(year, first_month + months_per - 1)
-    value = f"{year:04d}-{'H' if half else 'Q'}{q}"
-    return _Resolved(value, first, last, "year", False, relative)
-
-
-def _resolve_season(ctx: _Context, g: dict[str, str | None]) -> _Resolved | None:
-    pub = ctx.published
-    code, first_month = _SEASONS[(g["season"] or "").lower()]
-    rel = (g.get("rel") or "").lower()
-    relative = False
-    if g.get("year"):
-        year = int(g["year"] or 0)
-    elif pub is None:
-        return None
-    else:
-        relative = True
-        if rel == "this":
-            year = pub.year
-        elif rel == "last":
-            year = pub.year - 1 if first_month + 2 >= pub.month else pub.year
-        elif rel == "next":
-            year = pub.year + 1 if first_month <= pub.month else pub.year
-        else:
-            found = _closest_year(pub, first_month if first_month < 12 else 12, 15)
-            if found is None:
-                return None
-            year = found
-    first = date(year, first_month, 1)
-    last = first + relativedelta(months=3) - timedelta(days=1)
-    approximate = rel in {"early", "late"}
-    if rel == "early":
-        last = first + relativedelta(months=1) - timedelta(days=1)
-    elif rel == "late":
-        first = first + relativedelta(months=2)
-    return _Resolved(f"{year:04d}-{code}", first, last, "year", approximate, relative)
-
-
-def _resolve_clock(ctx: _Context, cand: _Candidate, g: dict[str, str | None]) -> _Resolved | None:
-    day_word = g.get("day1") or g.get("day2")
-    if day_word:
-        if ctx.published is None:
-            return None
-        key = day_word.lower()
-        if key in WEEKDAYS:
-            d = _weekday_date(ctx, ctx.published, WEEKDAYS[key], None, cand.start)
-        else:
-            d = ctx.published + timedelta(days=_rel_day_offset(key))
-        return _day(d, relative=True)
-    # Alone, a clock time belongs to the nearest day written in the same sentence, else
-    # (news style) to the day of publication or the night before.
-    days = [(abs(at - cand.start), t) for at, t in ctx.here.items() if t.precision == "day"]
-    if days:
-        nearest = min(days, key=lambda pair: pair[0])[1]
-        return _day(date.fromisoformat(nearest.value), relative=nearest.relative)
-    if ctx.published is None:
-        return None
-    res = _day(ctx.published, relative=True)
-    res.earliest -= timedelta(days=1)
-    res.approximate = True
+        if res is not None and unit == "decade":
+            res.earliest = date(pub.year - years - 2, 1, 1)
+            res.latest = date(pub.year - years + 2, 12, 31)
+            approx = True
+    if res is not None:
+        res.approximate = approx
     return res
 
 
-def _resolve_period(
-    ctx: _Context, cand: _Candidate, g: dict[str, str | None], pub: date
-) -> _Resolved | None:
-    unit = (g.get("unit") or "").lower()
+def _r_shift(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    n = _count(g["n"])
+    if n is None or n != int(n):
+        return None
+    days = int(n) * (7 if g["unit"].lower() == "week" else 1)
+    return _from_anchor(ctx, days if g["dir"].lower() == "later" else -days)
+
+
+def _r_anaphor(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    which = (g.get("which") or "").lower()
+    before_after = (g.get("ba") or "").lower()
+    if "next" in which or "following" in which or before_after == "after":
+        return _from_anchor(ctx, 1)
+    if "previous" in which or "prior" in which or before_after == "before":
+        return _from_anchor(ctx, -1)
+    return _from_anchor(ctx, 0)
+
+
+def _r_same_period(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    """ "the same period last year": the period of the latest mention, a year earlier."""
+    anchor = ctx.anchor(("day", "week", "month"))
+    found = re.fullmatch(r"(\d{4})(.*)", anchor.value) if anchor else None
+    if anchor is None or found is None:
+        return None
+    return _Resolved(
+        f"{int(found[1]) - 1:04d}{found[2]}",
+        anchor.earliest - relativedelta(years=1),
+        anchor.latest - relativedelta(years=1),
+        anchor.precision,
+        anchor.approximate,
+        anchor.relative,
+    )
+
+
+def _r_weekday(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    if ctx.published is None:
+        return None
+    d = _weekday_date(ctx, ctx.published, WEEKDAYS[g["wd"].lower()], g["rel"], start)
+    return _day(d, relative=True)
+
+
+def _r_period(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
+    """Weeks, weekends, months and years named from publication or a nearby mention."""
+    pub = ctx.published
+    if pub is None:
+        return None
+    unit = g["unit"].lower()
     rel = re.sub(r"\s+", " ", (g.get("rel") or "").lower()).removeprefix("the ")
-    mod = g.get("mod")
+    mod = (g.get("mod") or "").lower()
     shift = {"last": -1, "previous": -1, "next": 1}.get(rel, 0)
-    future = _future_context(ctx.text, cand.start)
-    if cand.pattern.kind in {"part_of", "weekend"}:
-        # "the end of the week": the period of a recent mention, else the current
-        # one (the previous one early in the period, unless future is meant).
+    base = pub
+    if not rel:
+        # "the end of the week", "the weekend": the period of a recent mention, else the
+        # current one (the previous one early in the period, unless future is meant).
         finer = {
             "week": ("day", "week"),
             "weekend": ("day", "week"),
@@ -1071,55 +1031,81 @@ def _resolve_period(
         anchor = ctx.anchor(finer.get(unit, ("day", "week", "month", "year")))
         if anchor is not None:
             base = anchor.earliest
-            shift = 0
         else:
-            base = pub
             early = {
                 "week": pub.weekday() <= 2,
                 "weekend": pub.weekday() <= 3,
                 "month": pub.day <= 10,
                 "year": pub.month <= 3,
-            }.get(unit, False)
-            shift = -1 if early and not future else 0
-    else:
-        base = pub
+            }[unit]
+            shift = -1 if early and not _future_context(ctx.text, start) else 0
     if unit in {"week", "weekend"}:
         monday = _week_start(base) + timedelta(weeks=shift)
         if unit == "weekend":
             saturday = monday + timedelta(days=5)
-            return _Resolved(
-                f"{_week_value(monday)}-WE",
-                saturday,
-                saturday + timedelta(days=1),
-                "week",
-                False,
-                True,
-            )
-        res = _week(monday, None, relative=True)
+            value = f"{_week_value(monday)}-WE"
+            return _Resolved(value, saturday, saturday + timedelta(days=1), "week", relative=True)
+        res: _Resolved | None = _Resolved(
+            _week_value(monday), monday, monday + timedelta(days=6), "week", relative=True
+        )
     elif unit == "month":
-        first = (base.replace(day=1)) + relativedelta(months=shift)
+        first = base.replace(day=1) + relativedelta(months=shift)
         res = _month(first.year, first.month, None, relative=True)
-    elif unit == "year":
-        res = _year(base.year + shift, None, relative=True)
     else:
-        return None
+        res = _year(base.year + shift, None, relative=True)
     if res is None or not mod:
         return res
-    key = mod.lower()
-    if key in {"earlier", "later"}:
+    if mod in {"earlier", "later"}:
         if shift != 0:
             return None  # "earlier last week" is not an expression
-        if key == "earlier":
+        if mod == "earlier":
             res.latest = min(res.latest, pub)
         else:
             res.earliest = max(res.earliest, pub)
         return res
-    part = _part_interval(unit, res.earliest, res.latest, key)
+    part = _part_interval(unit, res.earliest, res.latest, mod)
     if part is None:
         return None
     res.earliest, res.latest = part
     res.approximate = True
     return res
+
+
+_RESOLVERS: dict[str, Callable[[_Context, _Groups, int], _Resolved | None]] = {
+    "iso": _r_iso,
+    "numeric": _r_numeric,
+    "mdy": _r_month_day,
+    "dmy": _r_month_day,
+    "month_year": _r_month_year,
+    "month": _r_month,
+    "year": _r_year,
+    "decade": _r_decade,
+    "short_decade": _r_decade,
+    "short_year": _r_short_year,
+    "quarter": _r_quarter,
+    "quarter_rel": _r_quarter,
+    "quarter_code": _r_quarter,
+    "half": _r_quarter,
+    "season": _r_season,
+    "holiday": _r_holiday,
+    "clock": _r_clock,
+    "rel_day": _r_rel_day,
+    "ago": _r_ago,
+    "shift": _r_shift,
+    "rel_unit": _r_period,
+    "part_of": _r_period,
+    "weekend": _r_period,
+    "weekday": _r_weekday,
+    "anaphor": _r_anaphor,
+    "same_period": _r_same_period,
+}
+
+
+def _count(text: str) -> float | None:
+    key = re.sub(r"\s+", " ", text.lower().strip())
+    if key in _VAGUE_COUNTS:
+        return _VAGUE_COUNTS[key]
+    return parse_count(text)
 
 
 # --------------------------------------------------------------------------- public API
@@ -1141,7 +1127,7 @@ def extract_times(sentences: Sequence[Sentence], published: date | None) -> list
         # Clock times lean on the other day mentions of the sentence: resolve them last.
         candidates = _candidates(sentence.text)
         for cand in sorted(candidates, key=lambda c: c.pattern.kind == "clock"):
-            res = _resolve(ctx, cand)
+            res = _RESOLVERS[cand.pattern.kind](ctx, cand.match.groupdict(), cand.start)
             if res is None or res.earliest > res.latest:
                 continue
             mention = TimeMention(
