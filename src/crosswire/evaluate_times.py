@@ -56,7 +56,10 @@ class _Timex:
     start: int
     end: int
     value: str
+    is_date: bool
+    """A DATE or TIME timex (not DURATION or SET)."""
     scored: bool
+    """Its value names a calendar period, so it counts in the main figures."""
 
 
 @dataclass
@@ -127,10 +130,10 @@ def _load(path: Path) -> _Doc:
             dct_span = span
             continue
         if timex.get("type") not in {"DATE", "TIME"}:
-            gold.append(_Timex(*span, value="", scored=False))
+            gold.append(_Timex(*span, value="", is_date=False, scored=False))
             continue
         normal = _normalise_gold(value)
-        gold.append(_Timex(*span, value=normal, scored=bool(_CALENDAR.fullmatch(normal))))
+        gold.append(_Timex(*span, normal, is_date=True, scored=bool(_CALENDAR.fullmatch(normal))))
 
     dateline = dct_span[0] if dct_span else None
     if dct is None or dateline is None or dct_text_odd:
@@ -161,71 +164,89 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else 0.0
 
 
+_Prediction = tuple[int, int, int, str]  # sentence, start, end, value
+
+
+def _score(
+    predictions: list[_Prediction], gold: list[_Timex], ignore: list[_Timex]
+) -> tuple[int, int, int]:
+    """(predictions counted, span matches, value matches); one to one, in text order.
+
+    A prediction overlapping only ``ignore`` timexes counts neither way.
+    """
+
+    def overlapping(p: _Prediction, pool: list[_Timex]) -> list[_Timex]:
+        return [g for g in pool if g.sentence == p[0] and g.start < p[2] and p[1] < g.end]
+
+    counted = matched = correct = 0
+    used: set[int] = set()
+    for p in predictions:
+        hits = overlapping(p, gold)
+        if hits or not overlapping(p, ignore):
+            counted += 1
+        free = [g for g in hits if id(g) not in used]
+        if free:
+            used.add(id(free[0]))
+            matched += 1
+            correct += free[0].value == p[3]
+    return counted, matched, correct
+
+
+def _predictions(doc: _Doc) -> list[_Prediction]:
+    """Predicted spans in the annotated sentences (the extractor reads the whole document)."""
+    sentences = [s for s in doc.sentences if s.index != doc.dateline]
+    texts = {s.index: s.text for s in sentences}
+    cursor: dict[int, int] = {}
+    out: list[_Prediction] = []
+    for m in extract_times(sentences, doc.dct):
+        # Mentions come in text order, so each text is found after the previous one.
+        start = texts[m.sentence].find(m.text, cursor.get(m.sentence, 0))
+        cursor[m.sentence] = start + len(m.text)
+        if m.sentence < _ANNOTATED_SENTENCES:
+            out.append((m.sentence, start, start + len(m.text), m.value))
+    return out
+
+
 def evaluate_meantime(folder: Path) -> dict[str, float]:
     """Span and value scores of ``extract_times`` on MEANTIME, with the gold DCT as publication date."""
     base = folder / "intra-doc_annotation"
     files = sorted((base if base.is_dir() else folder).rglob("*.xml"))
-    n_gold = n_gold_all = n_pred = n_pred_all = 0
-    matched = correct = matched_all = correct_all = 0
+    totals = {"gold": 0, "pred": 0, "match": 0, "correct": 0}
+    totals_all = dict(totals)
     for path in files:
         doc = _load(path)
-        sentences = [s for s in doc.sentences if s.index != doc.dateline]
-        mentions = extract_times(sentences, doc.dct)
-        texts = {s.index: s.text for s in sentences}
-        cursor: dict[int, int] = {}
-        predictions: list[tuple[int, int, int, str]] = []
-        for m in mentions:
-            if m.sentence >= _ANNOTATED_SENTENCES:
-                continue
-            start = texts[m.sentence].find(m.text, cursor.get(m.sentence, 0))
-            end = start + len(m.text)
-            cursor[m.sentence] = end
-            predictions.append((m.sentence, start, end, m.value))
+        predictions = _predictions(doc)
+        for tally, gold in (
+            (totals, [g for g in doc.gold if g.scored]),
+            (totals_all, [g for g in doc.gold if g.is_date]),
+        ):
+            counted, matched, correct = _score(predictions, gold, doc.gold)
+            tally["gold"] += len(gold)
+            tally["pred"] += counted
+            tally["match"] += matched
+            tally["correct"] += correct
 
-        def overlapping(p: tuple[int, int, int, str], pool: list[_Timex]) -> list[_Timex]:
-            return [g for g in pool if g.sentence == p[0] and g.start < p[2] and p[1] < g.end]
-
-        scored = [g for g in doc.gold if g.scored]
-        dates_all = [g for g in doc.gold if g.value or g.scored]  # DATE/TIME of any value
-        n_gold += len(scored)
-        n_gold_all += len(dates_all)
-        used: set[int] = set()
-        used_all: set[int] = set()
-        for p in predictions:
-            hits = overlapping(p, scored)
-            if hits or not overlapping(p, doc.gold):
-                n_pred += 1
-            free = [g for g in hits if id(g) not in used]
-            if free:
-                used.add(id(free[0]))
-                matched += 1
-                correct += free[0].value == p[3]
-            hits_all = overlapping(p, dates_all)
-            if hits_all or not overlapping(p, doc.gold):
-                n_pred_all += 1
-            free_all = [g for g in hits_all if id(g) not in used_all]
-            if free_all:
-                used_all.add(id(free_all[0]))
-                matched_all += 1
-                correct_all += free_all[0].value == p[3]
-
-    precision, recall = _ratio(matched, n_pred), _ratio(matched, n_gold)
-    value_p, value_r = _ratio(correct, n_pred), _ratio(correct, n_gold)
-    value_p_all, value_r_all = _ratio(correct_all, n_pred_all), _ratio(correct_all, n_gold_all)
+    precision = _ratio(totals["match"], totals["pred"])
+    recall = _ratio(totals["match"], totals["gold"])
+    value_p = _ratio(totals["correct"], totals["pred"])
+    value_r = _ratio(totals["correct"], totals["gold"])
     return {
         "documents": float(len(files)),
-        "gold": float(n_gold),
-        "predicted": float(n_pred),
+        "gold": float(totals["gold"]),
+        "predicted": float(totals["pred"]),
         "precision": precision,
         "recall": recall,
         "f1": _f1(precision, recall),
-        "value_accuracy": _ratio(correct, matched),
+        "value_accuracy": _ratio(totals["correct"], totals["match"]),
         "value_precision": value_p,
         "value_recall": value_r,
         "value_f1": _f1(value_p, value_r),
-        "gold_all": float(n_gold_all),
-        "recall_all": _ratio(matched_all, n_gold_all),
-        "value_f1_all": _f1(value_p_all, value_r_all),
+        "gold_all": float(totals_all["gold"]),
+        "recall_all": _ratio(totals_all["match"], totals_all["gold"]),
+        "value_f1_all": _f1(
+            _ratio(totals_all["correct"], totals_all["pred"]),
+            _ratio(totals_all["correct"], totals_all["gold"]),
+        ),
     }
 
 

@@ -324,16 +324,20 @@ def _atom(text: str, m: re.Match[str]) -> _Atom | None:
         before = text[start - 1 : start] if start else ""
         before2 = text[start - 2 : start - 1] if start > 1 else ""
         if not g["cur"]:
-            if before.isalnum() or before in "_#:/" or (before == "." and before2.isdigit()):
+            if (
+                before.isalnum()
+                or before in {"_", "#", ":", "/"}
+                or (before == "." and before2.isdigit())
+            ):
                 return None
-            if before in "-–" and before2.isalpha():
+            if before in {"-", "–"} and before2.isalpha():
                 return None  # "B-1", "COVID-19"
             if before == "," and before2.isdigit():
                 return None
         after = text[end : end + 2]
         if after[:1].isalpha() or after[:1] == "_":
             return None  # "21st", "5G", "1990s"
-        if after[:1] in "/:" and after[1:2].isdigit():
+        if after[:1] in {"/", ":"} and after[1:2].isdigit():
             return None  # "9/11", "3:1", "10:30"
         if (
             not (currency or g["pct"] or scale)
@@ -426,12 +430,14 @@ def _atoms_in(text: str) -> list[_Atom]:
 def _as_range(text: str, first: _Atom, nxt: _Atom, bound_word: str) -> _Atom | None:
     """The low end of "10–13%", "80 to 90 people", "between 80 and 90", or None."""
     gap = text[first.end : nxt.start]
-    dash_or_to = re.fullmatch(r"\s*(?:-|–|—|to)\s*", gap) and bound_word != "from"
+    dash = bool(re.fullmatch(r"\s*[-–—]\s*", gap))
+    dash_or_to = (dash or re.fullmatch(r"\s+to\s+", gap)) and bound_word != "from"
     between = re.fullmatch(r"\s+and\s+", gap) and bound_word == "between"
     if not (dash_or_to or between) or first.is_words != nxt.is_words:
         return None
-    # "rose 43% to 142,285": a change between two kinds of quantity, not a range.
-    if (first.percent and not nxt.percent) or (first.currency and not nxt.currency):
+    # The upper end may carry the unit for both ("10–13%"), the lower end only across a
+    # dash ("$1.5-2 billion"); "rose 43% to 142,285" is a change, not a range.
+    if (first.percent and not nxt.percent) or (first.currency and not nxt.currency and not dash):
         return None
     low = first.value
     if first.scale is None and nxt.scale is not None:

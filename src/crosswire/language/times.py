@@ -235,7 +235,7 @@ def _accept_year(text: str, m: re.Match[str]) -> bool:
     before = text[max(0, start - 1) : start]
     if before and (before.isalnum() or before in "$€£¥.,/#_'’"):
         return False
-    if before in "-–" and not (m.group("mod") or re.search(r"\d{4}\s?[-–]$", text[:start])):
+    if before in {"-", "–"} and not (m.group("mod") or re.search(r"\d{4}\s?[-–]$", text[:start])):
         return False  # "B-2000", but "mid-2024" and "2009-2011" are years
     nxt = _next_word(text, m.end())
     if nxt.lower() in _COUNT_NOUNS:
