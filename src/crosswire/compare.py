@@ -387,6 +387,15 @@ def _date_conflicts(ctx: _Ctx) -> list[Conflict]:
     return conflicts
 
 
+def _dated_apart(ctx: _Ctx, a: tuple[str, int], b: tuple[str, int]) -> bool:
+    """Whether two sentences carry dates whose intervals do not overlap."""
+    ta = [t for t in ctx.analyses[a[0]].times if t.sentence == a[1] and not t.reporting]
+    tb = [t for t in ctx.analyses[b[0]].times if t.sentence == b[1] and not t.reporting]
+    return bool(ta and tb) and all(
+        x.latest < y.earliest or y.latest < x.earliest for x in ta for y in tb
+    )
+
+
 def _number_conflicts(ctx: _Ctx) -> list[Conflict]:
     mentions = [
         (aid, n)
@@ -405,7 +414,16 @@ def _number_conflicts(ctx: _Ctx) -> list[Conflict]:
             if not (same_unit or same_verb):
                 continue
             sim = ctx.sentence_sim((ai, ni.sentence), (aj, nj.sentence))
-            if sim >= ctx.options.claim_threshold * (0.7 if same_unit and same_verb else 0.9):
+            # Within one story, the same count of the same thing by the same verb ("9 workers
+            # were killed" / "at least 12 workers were killed") is the same quantity unless
+            # the sentences date it differently; otherwise the sentences must match as a claim.
+            if same_unit and same_verb:
+                needed = ctx.options.claim_threshold * 0.45
+                if _dated_apart(ctx, (ai, ni.sentence), (aj, nj.sentence)):
+                    continue
+            else:
+                needed = ctx.options.claim_threshold * 0.9
+            if sim >= needed:
                 edges.append((i, j))
     conflicts = []
     for comp in _components(len(mentions), edges):

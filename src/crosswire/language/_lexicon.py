@@ -66,7 +66,6 @@ NUMBER_PHRASE = (
     rf"(?:{NUMBER_WORD})"
     rf"(?:(?:\s+|-)(?:and\s+)?(?:(?:{_SCALE_ALT})(?![\w-])|{NUMBER_WORD})){{0,6}}"
 )
-SCALE_WORD = rf"(?:{_SCALE_ALT})"
 
 _WORD_SPLIT = re.compile(r"[\s-]+")
 

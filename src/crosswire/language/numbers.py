@@ -9,7 +9,9 @@ Not quantities: dates, times and "10 days ago" (found by ``times.find_time_spans
 years 1900-2100 standing alone, ordinals ("21st"), model and flight names ("B-1",
 "A380", "Flight 370", "Air Force One"), phone numbers, fractions and scores
 written with "/" or ":". "hundreds of", "dozens of" are skipped: they bound
-nothing a reader could compare.
+nothing a reader could compare. Nor are scores ("won 2-1"), fractions ("one third"),
+the pronoun "one" ("no one", "one of them"), or a number word with no noun after it
+("the two met"). A bare digit string with nothing after it is kept with unit None.
 """
 
 from __future__ import annotations
@@ -136,6 +138,10 @@ _BOUNDS: dict[str, Bound] = {
 _ABOUT = {"about", "around", "approximately", "roughly", "some", "nearly", "almost"}
 _ABOUT |= {"close to", "an estimated", "estimated", "circa", "~"}
 _BOUND_AFTER = re.compile(r"(?i)\s*(?:(?P<more>or\s+more|\+|-?plus\b)|(?P<about>or\s+so\b))")
+_FRACTION_AFTER = re.compile(
+    r"[\s-]+(?:thirds?|quarters?|halves|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)\b",
+    re.IGNORECASE,
+)
 _LONG_RUN = re.compile(r"\S{50,}")
 _AGE = re.compile(r"(?i)[\s-]*(?:years?|yrs?)[\s-]*old\b")
 _HYPHEN_UNIT = re.compile(r"-(?P<w>[A-Za-z]+)(?![\w-])")
@@ -280,26 +286,20 @@ def _masked(text: str) -> bytearray:
     return mask
 
 
-def _prev_word(text: str, start: int) -> tuple[str, bool]:
-    """The word right before start (separated by spaces only) and whether it opens the sentence."""
-    m = re.search(r"(?:^|(?<=\s))([^\s]+)\s+$", text[max(0, start - 40) : start])
-    if not m:
-        return "", False
-    word = m.group(1)
-    first = not text[: max(0, start - 40) + m.start(1)].strip()
-    return word, first
+def _prev_word(text: str, start: int) -> str:
+    """The word right before start, separated from it by spaces only."""
+    m = re.search(r"(?:^|(?<=\s))(\S+)\s+$", text[max(0, start - 40) : start])
+    return m.group(1) if m else ""
 
 
 def _looks_like_name(text: str, start: int) -> bool:
     """Preceded by a capitalised non-function word: "Flight 370", "Air Force One"."""
-    word, first = _prev_word(text, start)
+    word = _prev_word(text, start)
     bare = word.strip("\"'“”‘’(").rstrip(",")
     if not bare or not bare[0].isupper() or word.endswith(","):
         return False
     key = bare.lower().rstrip(".")
-    if key in _FUNCTION_CAPS or key in MONTHS or key in WEEKDAYS:
-        return False
-    return not first or key not in _FUNCTION_CAPS
+    return key not in _FUNCTION_CAPS and key not in MONTHS and key not in WEEKDAYS
 
 
 def _atom(text: str, m: re.Match[str]) -> _Atom | None:
@@ -479,10 +479,12 @@ def _mentions(
             bound_word, text_start = "", atom.start
         if (
             _looks_like_name(text, text_start)
-            or _prev_word(text, atom.start)[0].lower() in _NAME_BEFORE
+            or _prev_word(text, atom.start).lower() in _NAME_BEFORE
         ):
             continue
         if atom.is_words and atom.value == 1 and _is_pronoun_one(text, atom):
+            continue
+        if value_max is None and _is_score_or_fraction(text, atom):
             continue
         bound: Bound = _BOUNDS.get(bound_word, "about" if bound_word in _ABOUT else "exact")
         stop = atom.end
@@ -518,10 +520,20 @@ def _mentions(
     return out
 
 
+def _is_score_or_fraction(text: str, atom: _Atom) -> bool:
+    """ "won 2-1" (a score, not a range), "one third" (a fraction, not a count of thirds)."""
+    if atom.is_words:
+        return bool(_FRACTION_AFTER.match(text, atom.end))
+    return bool(
+        re.search(r"\d[-–]$", text[max(0, atom.start - 2) : atom.start])
+        or re.match(r"[-–]\d", text[atom.end : atom.end + 2])
+    )
+
+
 def _is_pronoun_one(text: str, atom: _Atom) -> bool:
     """ "no one", "the one", "one of them": not a count."""
-    prev = _prev_word(text, atom.start)[0].lower()
-    nxt = re.match(r"\s*([A-Za-z]+)", text[atom.end :])
+    prev = _prev_word(text, atom.start).lower()
+    nxt = re.match(r"\s*([A-Za-z]+)", text[atom.end : atom.end + 40])
     return prev in _ONE_PRONOUN_BEFORE or bool(nxt and nxt.group(1).lower() in _ONE_PRONOUN_AFTER)
 
 

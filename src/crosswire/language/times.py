@@ -11,10 +11,13 @@ Resolution rules (documented here because they are choices, not facts):
 
 * A date without a year ("on October 24") takes the year, among the
   publication year and its neighbours, that puts it closest to publication; a
-  bare month, season or quarter likewise by its middle.
+  bare month, season or quarter likewise by its middle. News mostly looks back,
+  so a distance into the future counts double, unless the words just before
+  mark the future ("will", "is due to", "should be", "until"): then a distance
+  into the past does.
 * A bare weekday ("on Sunday", "Wednesday") is the most recent such day on or
   before publication (news style: the past week), unless the words just before
-  it say future ("will", "is due to", ...): then the first such day after.
+  it say future: then the first such day after publication.
   "last Saturday" is the most recent Saturday strictly before publication,
   "next Saturday" the first after, "this Saturday" the one in the same ISO week.
 * "about/around <date>" is approximate with a +/-2 day interval; "about N days
@@ -25,16 +28,19 @@ Resolution rules (documented here because they are choices, not facts):
   week start Mon-Tue, early Mon-Wed, mid Tue-Thu, late/end Thu-Sun.
   "earlier this week/month/year" runs from the period's start to publication,
   "later this ..." from publication to the period's end.
-* "the end/start of the week/month/year" (with "the") refers to the period of
-  the latest mention in this or the previous two sentences that is at least
-  that fine; failing that to the current period, or the previous one when
-  publication is early in the current period (Mon-Wed, days 1-10, Jan-Mar) and
-  nothing marks the future.
-* "the next day", "that day", "two days later" count from the latest
-  day-precise mention in this or the previous two sentences; else skipped.
-* A clock time ("18:00 UTC") is kept only with a day: one written next to it
-  ("16:00 UTC today", "Friday at 6 p.m.") or another day-precise mention in
-  the same sentence. Alone it says nothing about the day, so it is skipped.
+* "the end/start of the week/month/year" and "the weekend" (with "the") refer
+  to the period of the latest mention in this or the previous three sentences
+  that is at least that fine; failing that to the current period, or the
+  previous one when publication is early in it (Mon-Wed, days 1-10, Jan-Mar)
+  and nothing marks the future.
+* "the next day", "that day", "two days later", and a bare "the day" ("ended
+  the day down 3%", not "the day of the vote") count from the latest
+  day-precise mention in this or the previous three sentences; else skipped.
+  "the same period last year" is the latest day/week/month mention, a year back.
+* A clock time ("18:00 UTC") takes the day written next to it ("16:00 UTC
+  today", "Friday at 6 p.m."), else the nearest day-precise mention of the same
+  sentence, else - as news reports use it - the publication day, approximate,
+  with the night before in its interval.
 * ``precision`` is the finest calendar unit the expression fixes: a quarter,
   half-year, season or decade fixes only the year, so its precision is "year"
   while ``value`` ("2025-Q3", "2025-SU", "199") and the interval are exact.
@@ -45,6 +51,7 @@ Resolution rules (documented here because they are choices, not facts):
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from collections.abc import Callable, Sequence
@@ -62,6 +69,8 @@ from crosswire.language._lexicon import (
     parse_count,
 )
 from crosswire.models import Precision, Sentence, TimeMention
+
+__all__ = ["extract_times", "find_time_spans"]
 
 # --------------------------------------------------------------------------- grammar pieces
 
@@ -235,7 +244,9 @@ def _accept_year(text: str, m: re.Match[str]) -> bool:
     before = text[max(0, start - 1) : start]
     if before and (before.isalnum() or before in "$€£¥.,/#_'’"):
         return False
-    if before in {"-", "–"} and not (m.group("mod") or re.search(r"\d{4}\s?[-–]$", text[:start])):
+    if before in {"-", "–"} and not (
+        m.group("mod") or re.search(r"\d{4}\s?[-–]$", text[max(0, start - 8) : start])
+    ):
         return False  # "B-2000", but "mid-2024" and "2009-2011" are years
     nxt = _next_word(text, m.end())
     if nxt.lower() in _COUNT_NOUNS:
@@ -286,7 +297,8 @@ def _accept_bare_decade(text: str, m: re.Match[str]) -> bool:
     if m.group("apos") or (prev and prev[-1] == "the"):
         return True
     listed = re.search(
-        r"\b(?:the\s+)?['’]?\d0['’]?s\s+(?:and|or|to|through)\s+$", text[: m.start()]
+        r"\b(?:the\s+)?['’]?\d0['’]?s\s+(?:and|or|to|through)\s+$",
+        text[max(0, m.start() - 30) : m.start()],
     )
     return bool(listed) and "the" in text[max(0, m.start() - 20) : m.start()].lower()
 
@@ -376,7 +388,9 @@ _PATTERNS: list[_Pattern] = [
     _p(
         "clock",
         rf"(?:(?P<day1>{_CLOCK_DAY})(?:,?\s+(?i:at))?\s+)?(?P<clock>{_CLOCK})"
-        rf"(?:,?\s+(?:(?i:on|of)\s+)?(?P<day2>{_CLOCK_DAY})(?!\w))?",
+        # A weekday that opens a full date ("midnight on Wednesday, March 11") is left to
+        # the date patterns.
+        rf"(?:,?\s+(?:(?i:on|of)\s+)?(?P<day2>{_CLOCK_DAY})(?!\w)(?!,?\s+(?:{_MONTH_ANY}|\d)))?",
     ),
     _p(
         "rel_day",
@@ -657,8 +671,8 @@ class _Context:
     sentence: int
     published: date | None
     history: list[TimeMention] = field(default_factory=list)
-    here: dict[int, TimeMention] = field(default_factory=dict)
-    """Mentions already resolved in this sentence, by start offset."""
+    days_here: list[tuple[int, TimeMention]] = field(default_factory=list)
+    """Day-precise mentions of this sentence other than clock times, by start offset."""
 
     def anchor(self, finest: tuple[str, ...]) -> TimeMention | None:
         """Latest mention in this or the previous three sentences with one of these precisions."""
@@ -917,9 +931,10 @@ def _r_clock(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
         return _day(pub + timedelta(days=_rel_day_offset(key)), relative=True)
     # Alone, a clock time belongs to the nearest day written in the same sentence, else
     # (news style) to the day of publication or the night before.
-    days = [(abs(at - start), t) for at, t in ctx.here.items() if t.precision == "day"]
-    if days:
-        nearest = min(days, key=lambda pair: pair[0])[1]
+    if ctx.days_here:
+        k = bisect.bisect_left(ctx.days_here, start, key=lambda pair: pair[0])
+        near = ctx.days_here[max(0, k - 1) : k + 1]
+        nearest = min(near, key=lambda pair: abs(pair[0] - start))[1]
         return _day(date.fromisoformat(nearest.value), relative=nearest.relative)
     if pub is None:
         return None
@@ -1122,12 +1137,15 @@ def extract_times(sentences: Sequence[Sentence], published: date | None) -> list
     history: list[TimeMention] = []
     for sentence in sentences:
         resolved: dict[int, TimeMention] = {}
-        ctx = _Context(sentence.text, sentence.index, published, history, resolved)
+        ctx = _Context(sentence.text, sentence.index, published, history)
         first = len(history)
         # Clock times lean on the other day mentions of the sentence: resolve them last.
         candidates = _candidates(sentence.text)
         for cand in sorted(candidates, key=lambda c: c.pattern.kind == "clock"):
-            res = _RESOLVERS[cand.pattern.kind](ctx, cand.match.groupdict(), cand.start)
+            try:
+                res = _RESOLVERS[cand.pattern.kind](ctx, cand.match.groupdict(), cand.start)
+            except (OverflowError, ValueError):
+                continue  # arithmetic past the ends of the calendar (year 1 or 9999)
             if res is None or res.earliest > res.latest:
                 continue
             mention = TimeMention(
@@ -1142,5 +1160,7 @@ def extract_times(sentences: Sequence[Sentence], published: date | None) -> list
             )
             resolved[cand.start] = mention
             history.append(mention)
+            if mention.precision == "day" and cand.pattern.kind != "clock":
+                ctx.days_here.append((cand.start, mention))
         history[first:] = [resolved[k] for k in sorted(resolved)]
     return history
