@@ -128,3 +128,14 @@ def test_quote_finder_is_linear_on_long_unbalanced_input() -> None:
     started = time.perf_counter()
     find_quote_spans(text)
     assert time.perf_counter() - started < 1.0
+
+
+def test_parse_keeps_long_urls_and_survives_punctuation_runs() -> None:
+    url = "https://www.example.com/news/2026/03/10/a-very-long-path-to-an-article-about-a-fire"
+    text = f"Read the full story at {url} today.\n" + "$" * 20_000
+    started = time.perf_counter()
+    sentences, _ = parse(text)
+    assert time.perf_counter() - started < 5.0  # spaCy alone takes over a minute on this
+    assert url in sentences[0].text
+    for s in sentences:
+        assert text[s.start : s.end] == s.text

@@ -13,6 +13,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from crosswire.language._text import tokenizer_safe
 from crosswire.language.anchors import anchor_mentions
 from crosswire.language.entities import extract_entities
 from crosswire.language.numbers import extract_numbers
@@ -79,21 +80,24 @@ def parse(text: str) -> tuple[list[Sentence], list[Doc]]:
     """
     nlp = load_nlp()
     pieces = list(_chunks(text))
-    docs = list(nlp.pipe([p for _, p in pieces], batch_size=64))
+    docs = list(nlp.pipe([tokenizer_safe(p) for _, p in pieces], batch_size=64))
     sentences: list[Sentence] = []
-    for (offset, _), doc in zip(pieces, docs, strict=True):
+    for (offset, para), doc in zip(pieces, docs, strict=True):
         doc.user_data["offset"] = offset
         doc.user_data["first_sentence"] = len(sentences)
         for sent in doc.sents:
-            stripped = sent.text.strip()
+            # the original text, not the tokenizer-safe copy spaCy saw (same offsets)
+            raw = para[sent.start_char : sent.end_char]
+            stripped = raw.strip()
             if not stripped:
                 continue
+            lead = len(raw) - len(raw.lstrip())
             sentences.append(
                 Sentence(
                     index=len(sentences),
                     text=stripped,
-                    start=offset + sent.start_char,
-                    end=offset + sent.end_char,
+                    start=offset + sent.start_char + lead,
+                    end=offset + sent.start_char + lead + len(stripped),
                 )
             )
     return sentences, docs
@@ -140,7 +144,7 @@ def analyze_article(article: Article, options: Options) -> ArticleAnalysis:
     sentences, docs = parse(article.text)
     entities = extract_entities(docs, sentences)
     quotes = extract_quotes(docs, sentences, entities)
-    numbers = extract_numbers(sentences)
+    numbers = extract_numbers(sentences, docs)
     published = article.published
     inferred: date | None = None
     times = extract_times(sentences, published)

@@ -28,6 +28,7 @@ from crosswire.language._lexicon import (
     WEEKDAYS,
     parse_number_words,
 )
+from crosswire.language._text import tokenizer_safe
 from crosswire.language.times import find_time_spans
 from crosswire.models import Bound, NumberMention, Sentence
 
@@ -142,7 +143,6 @@ _FRACTION_AFTER = re.compile(
     r"[\s-]+(?:thirds?|quarters?|halves|fifths?|sixths?|sevenths?|eighths?|ninths?|tenths?)\b",
     re.IGNORECASE,
 )
-_LONG_RUN = re.compile(r"\S{50,}")
 _AGE = re.compile(r"(?i)[\s-]*(?:years?|yrs?)[\s-]*old\b")
 _HYPHEN_UNIT = re.compile(r"-(?P<w>[A-Za-z]+)(?![\w-])")
 _TIME_UNITS = {"second", "minute", "hour", "day", "week", "month", "year", "decade", "mile"}
@@ -252,22 +252,13 @@ def _tokens_from_docs(
     return out
 
 
-def _tokenizer_safe(text: str) -> str:
-    """The text with punctuation blanked inside very long space-free runs, same length.
-
-    spaCy's tokenizer peels prefixes and suffixes one at a time, which is quadratic on a
-    run like "((((...": 5,000 "%" take seconds. No word of prose is that long.
-    """
-    return _LONG_RUN.sub(lambda m: re.sub(r"[^\w]", " ", m.group()), text)
-
-
 def _tokens_by_parsing(sentences: Sequence[Sentence]) -> list[list[_Tok]]:
     from crosswire.language import load_nlp
 
     nlp = load_nlp()
     disabled = [p for p in ("parser", "ner", "lemmatizer") if p in nlp.pipe_names]
     result: list[list[_Tok]] = []
-    texts = (_tokenizer_safe(s.text) for s in sentences)
+    texts = (tokenizer_safe(s.text) for s in sentences)
     for doc in nlp.pipe(texts, disable=disabled, batch_size=64):
         result.append([_Tok(t.idx, t.idx + len(t.text), t.text, t.pos_, t.tag_) for t in doc])
     return result
