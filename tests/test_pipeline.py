@@ -267,3 +267,18 @@ def test_cli_extract_prints_what_each_article_says() -> None:
     assert any(q["speaker"] == "Teodor Brask" for q in article["quotes"])
     assert any(t["value"] == "2026-03-10" for t in article["times"])
     assert {"text", "value", "unit", "bound"} <= set(article["numbers"][0])
+
+
+def test_cli_eval_times_prints_the_metrics_table() -> None:
+    meantime = ROOT.parent / "shared" / "data" / "meantime-en"
+    if not meantime.exists():
+        pytest.skip(f"MEANTIME data absent: {meantime}")
+    result = CliRunner().invoke(app, ["eval", "times", "--data", str(meantime)])
+    assert result.exit_code == 0, result.output
+    assert "value_f1" in result.stdout
+
+
+def test_cli_eval_with_missing_data_is_one_clear_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "times", "--data", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "no such file or folder" in result.output

@@ -200,26 +200,67 @@ def schema() -> None:
     sys.stdout.write(json.dumps(report_schema(), indent=2) + "\n")
 
 
+SHARED = Path("../shared/data")
+
+
+def _metrics_table(title: str, rows: dict[str, dict[str, float]]) -> None:
+    """One row per metric, one column per system: fits a terminal however many metrics."""
+    table = Table(title=title)
+    table.add_column("metric")
+    for system in rows:
+        table.add_column(system, justify="right")
+    for m in sorted({m for r in rows.values() for m in r}):
+        cells = [r.get(m) for r in rows.values()]
+        table.add_row(
+            m,
+            *(
+                "" if v is None else (f"{v:.0f}" if float(v).is_integer() and v > 1 else f"{v:.3f}")
+                for v in cells
+            ),
+        )
+    out.print(table)
+
+
+def _require(path: Path) -> None:
+    if not path.exists():
+        _fail(f"{path}: {Msg.NOT_FOUND}")
+
+
 @eval_app.command("stories")
 def eval_stories(
-    data: Annotated[Path, typer.Option(help="ECB+ dev documents (jsonl).")] = Path(
-        "../shared/data/ecbplus-dev/dev_documents.jsonl"
-    ),
+    data: Annotated[Path, typer.Option(help="ECB+ dev documents (jsonl).")] = SHARED
+    / "ecbplus-dev"
+    / "dev_documents.jsonl",
 ) -> None:
-    """B-cubed and V-measure of story grouping, beside a baseline."""
+    """B-cubed and V-measure of story grouping, beside tf-idf + agglomerative told the truth."""
     from crosswire.evaluate_stories import evaluate_ecbplus
 
-    if not data.exists():
-        _fail(f"{data}: {Msg.NOT_FOUND}")
-    results = evaluate_ecbplus(data)
-    table = Table(title="stories")
-    table.add_column("system")
-    metrics = sorted({m for r in results.values() for m in r})
-    for m in metrics:
-        table.add_column(m)
-    for system, r in results.items():
-        table.add_row(system, *(f"{r.get(m, float('nan')):.3f}" for m in metrics))
-    out.print(table)
+    _require(data)
+    _metrics_table("stories (ECB+ dev)", dict(evaluate_ecbplus(data.parent)))
+
+
+@eval_app.command("times")
+def eval_times(
+    data: Annotated[Path, typer.Option(help="MEANTIME English folder.")] = SHARED / "meantime-en",
+) -> None:
+    """Time expressions against MEANTIME gold, with the gold creation date given."""
+    from crosswire.evaluate_times import evaluate_meantime
+
+    _require(data)
+    _metrics_table("times (MEANTIME)", {"crosswire": evaluate_meantime(data)})
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    data: Annotated[Path, typer.Option(help="article-extraction-benchmark folder.")] = SHARED
+    / "article-extraction-benchmark",
+    limit: Annotated[int | None, typer.Option(help="Score only the first N pages.")] = None,
+) -> None:
+    """Main-text extraction (ingest + clean) against the benchmark's ground truth."""
+    from crosswire.evaluate_extraction import evaluate_extraction
+
+    _require(data)
+    _metrics_table("extraction", {"crosswire": evaluate_extraction(data, limit)})
 
 
 def main() -> None:  # pragma: no cover - entry point
