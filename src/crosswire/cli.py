@@ -26,7 +26,7 @@ eval_app = typer.Typer(help="Measure crosswire against gold data.", no_args_is_h
 app.add_typer(eval_app, name="eval")
 
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # an error stays one line, however long
 
 Inputs = Annotated[
     list[Path], typer.Argument(help="Files or folders of .txt, .html, .jsonl, RSS/Atom.")
