@@ -282,3 +282,15 @@ def test_cli_eval_with_missing_data_is_one_clear_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["eval", "times", "--data", str(tmp_path / "nowhere")])
     assert result.exit_code == 2
     assert "no such file or folder" in result.output
+
+
+def test_missing_publication_date_is_inferred_from_the_text_and_marked(tmp_path: Path) -> None:
+    (tmp_path / "undated.txt").write_text(
+        "Bridge reopens\n\nThe Kessa bridge reopened on Tuesday, March 10, 2026, after repairs. "
+        "Officials said traffic was back to normal by Wednesday.\n",
+        encoding="utf-8",
+    )
+    report = analyze([tmp_path])
+    (article,) = report.articles
+    assert article.published_inferred is True
+    assert article.published is not None and article.published.isoformat() == "2026-03-10"
