@@ -13,7 +13,7 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -347,17 +347,10 @@ def _date_conflicts(ctx: _Ctx) -> list[Conflict]:
         # differing day values from the same outlet only are one outlet's approximation
         if not disjoint and len({frozenset(v) for v in outlets_by_value.values()}) < 2:
             continue
-        values: dict[str, ConflictValue] = {}
-        for a, t in sorted(group, key=lambda p: (p[1].earliest, p[0])):
-            key = f"{t.value}|{t.text.lower()}"
-            cv = values.get(key)
-            if cv is None:
-                cv = values[key] = ConflictValue(
-                    value=t.text, normalized=t.value, article_ids=[], evidence=[]
-                )
-            if a not in cv.article_ids:
-                cv.article_ids.append(a)
-                cv.evidence.append(ctx.text(a, t.sentence))
+        values = _collect_values(
+            (a, f"{t.value}|{t.text.lower()}", t.text, t.value, ctx.text(a, t.sentence))
+            for a, t in sorted(group, key=lambda p: (p[1].earliest, p[0]))
+        )
         severity = "high" if disjoint else "low"
         # name the event by an explicit, exact mention where there is one: it reads best
         event = min(
@@ -372,10 +365,10 @@ def _date_conflicts(ctx: _Ctx) -> list[Conflict]:
         ).event
         conflicts.append(
             Conflict(
-                id=_short_id("c", "date", *sorted(values)),
+                id=_short_id("c", "date", *sorted(f"{v.normalized}|{v.value}" for v in values)),
                 kind="date",
                 subject=_subject_words(event or ctx.text(group[0][0], group[0][1].sentence)),
-                values=list(values.values()),
+                values=values,
                 severity=severity,
                 explanation=(
                     "The dates given do not overlap."
@@ -385,6 +378,22 @@ def _date_conflicts(ctx: _Ctx) -> list[Conflict]:
             )
         )
     return conflicts
+
+
+def _collect_values(
+    entries: Iterable[tuple[str, str, str, str | float | None, str]],
+) -> list[ConflictValue]:
+    """(article, grouping key, value as written, normalized, evidence) -> one value per key,
+    listing each article once with its evidence sentence."""
+    values: dict[str, ConflictValue] = {}
+    for article_id, key, written, normalized, evidence in entries:
+        cv = values.setdefault(
+            key, ConflictValue(value=written, normalized=normalized, article_ids=[], evidence=[])
+        )
+        if article_id not in cv.article_ids:
+            cv.article_ids.append(article_id)
+            cv.evidence.append(evidence)
+    return list(values.values())
 
 
 def _dated_apart(ctx: _Ctx, a: tuple[str, int], b: tuple[str, int]) -> bool:
@@ -436,25 +445,18 @@ def _number_conflicts(ctx: _Ctx) -> list[Conflict]:
         )
         if not incompatible:
             continue
-        values: dict[str, ConflictValue] = {}
-        for a, n in sorted(group, key=lambda p: (p[1].value, p[0])):
-            key = f"{n.value}|{n.bound}|{n.value_max}"
-            cv = values.get(key)
-            if cv is None:
-                cv = values[key] = ConflictValue(
-                    value=n.text, normalized=n.value, article_ids=[], evidence=[]
-                )
-            if a not in cv.article_ids:
-                cv.article_ids.append(a)
-                cv.evidence.append(ctx.text(a, n.sentence))
+        values = _collect_values(
+            (a, f"{n.value}|{n.bound}|{n.value_max}", n.text, n.value, ctx.text(a, n.sentence))
+            for a, n in sorted(group, key=lambda p: (p[1].value, p[0]))
+        )
         unit = Counter(n.unit for _, n in group).most_common(1)[0][0] or ""
         anchor = Counter(n.anchor for _, n in group if n.anchor).most_common(1)
         conflicts.append(
             Conflict(
-                id=_short_id("c", "number", *sorted(values)),
+                id=_short_id("c", "number", *sorted(f"{v.normalized}|{v.value}" for v in values)),
                 kind="number",
                 subject=f"{unit} {anchor[0][0] if anchor else ''}".strip(),
-                values=list(values.values()),
+                values=values,
                 severity="high",
                 explanation="Outlets give values for the same quantity that cannot both hold, bounds considered.",
             )
@@ -588,16 +590,11 @@ def _quotes(ctx: _Ctx, entities: Sequence[StoryEntity]) -> tuple[list[QuoteGroup
         groups.append(QuoteGroup(speaker=speaker, variants=variants, wording_differs=len(norm) > 1))
         negated = {bool(_NEGATION.search(v.text)) for v in variants}
         if len(negated) == 2:
-            by_side: dict[str, ConflictValue] = {}
-            for v in variants:
-                side = "negated" if _NEGATION.search(v.text) else "affirmed"
-                cv = by_side.setdefault(
-                    side, ConflictValue(value=v.text, normalized=side, article_ids=[], evidence=[])
-                )
-                if v.article_id not in cv.article_ids:
-                    cv.article_ids.append(v.article_id)
-                    cv.evidence.append(v.text)
-            sides = list(by_side.values())
+            sides = _collect_values(
+                (v.article_id, side, v.text, side, v.text)
+                for v in variants
+                for side in ["negated" if _NEGATION.search(v.text) else "affirmed"]
+            )
             conflicts.append(
                 Conflict(
                     id=_short_id("c", "quote", *(v.text for v in variants)),
