@@ -29,6 +29,8 @@ from crosswire.options import Options
 
 __all__ = ["build_summary", "build_timeline", "mmr", "neutralize", "synthesize"]
 
+_PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
+
 
 def build_timeline(story: Story, analyses: Mapping[str, ArticleAnalysis]) -> list[TimelineEntry]:
     """Dated events, one entry per event; outlets that date it differently share the entry."""
@@ -58,10 +60,14 @@ def build_timeline(story: Story, analyses: Mapping[str, ArticleAnalysis]) -> lis
         counts = Counter(t.value for _, t in mentions)
         # date the entry by its most exact mention (an explicit day beats "last week"), then
         # by how many mentions agree with it
-        rank = {"day": 0, "week": 1, "month": 2, "year": 3}
         first = min(
             (t for _, t in mentions),
-            key=lambda t: (t.relative, t.approximate, rank[t.precision], -counts[t.value]),
+            key=lambda t: (
+                t.relative,
+                t.approximate,
+                _PRECISION_RANK[t.precision],
+                -counts[t.value],
+            ),
         )
         main = [t for _, t in mentions if t.value == first.value]
         earliest = min(t.earliest for _, t in mentions)
@@ -227,9 +233,8 @@ def build_summary(
         source = articles[aid].source if aid in articles else aid
         add(f"Only {source} reports: {claim.text}", [aid], "single_source")
     # the brief's timeline keeps the best-attested, most precise events, told in date order
-    precision_rank = {"day": 0, "week": 1, "month": 2, "year": 3}
     ranked = sorted(
-        timeline, key=lambda e: (-len(e.article_ids), precision_rank[e.precision], e.date)
+        timeline, key=lambda e: (-len(e.article_ids), _PRECISION_RANK[e.precision], e.date)
     )[: max(1, budget // 2)]
     for entry in sorted(ranked, key=lambda e: (e.date, e.event)):
         when = (
