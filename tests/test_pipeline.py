@@ -294,3 +294,10 @@ def test_missing_publication_date_is_inferred_from_the_text_and_marked(tmp_path:
     (article,) = report.articles
     assert article.published_inferred is True
     assert article.published is not None and article.published.isoformat() == "2026-03-10"
+
+
+def test_public_api_is_re_exported() -> None:
+    import crosswire
+
+    assert set(crosswire.__all__) >= {"analyze", "Options", "Report", "write_reports"}
+    assert crosswire.analyze is analyze
