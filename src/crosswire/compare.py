@@ -13,13 +13,13 @@ import hashlib
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-import numpy as np
 from rapidfuzz import fuzz
 
-from crosswire.embed import similarity_matrix
+from crosswire.embed import SentenceSpace
 from crosswire.language.entities import _ROLE_WORDS, fold, is_heading, same_entity, title_head
 from crosswire.language.quotes import find_quote_spans
 from crosswire.models import (
@@ -99,13 +99,18 @@ class _Ctx:
     options: Options
     units: list[tuple[str, Sentence]] = field(default_factory=list)
     index: dict[tuple[str, int], int] = field(default_factory=dict)
-    sim: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+    space: SentenceSpace = field(default_factory=lambda: SentenceSpace([], []))
+    pairs: dict[tuple[int, int], float] = field(default_factory=dict)
+    """Candidate sentence pairs (blocking): each sentence's nearest neighbours above a floor."""
 
     def sentence_sim(self, a: tuple[str, int], b: tuple[str, int]) -> float:
         i, j = self.index.get(a), self.index.get(b)
         if i is None or j is None:
             return 0.0
-        return float(self.sim[i, j])
+        if i == j:
+            return 1.0
+        known = self.pairs.get((min(i, j), max(i, j)))
+        return known if known is not None else self.space.sim(i, j)
 
     def text(self, article_id: str, sentence: int) -> str:
         sentences = self.analyses[article_id].sentences
@@ -113,6 +118,29 @@ class _Ctx:
 
     def outlets(self, article_ids: Sequence[str]) -> int:
         return len({self.outlet[a] for a in article_ids})
+
+    def candidate_mention_pairs(
+        self, mentions: Sequence[tuple[str, int]]
+    ) -> Iterator[tuple[int, int]]:
+        """Pairs of mentions (given as (article, sentence)) whose sentences are candidates:
+        neighbours in `pairs`, or the same sentence. Never all pairs."""
+        by_unit: dict[int, list[int]] = defaultdict(list)
+        for m, key in enumerate(mentions):
+            unit = self.index.get(key)
+            if unit is not None:
+                by_unit[unit].append(m)
+        for ms in by_unit.values():
+            for x in range(len(ms)):
+                for y in range(x + 1, len(ms)):
+                    yield ms[x], ms[y]
+        for u, v in self.pairs:
+            for a in by_unit.get(u, ()):
+                for b in by_unit.get(v, ()):
+                    yield (a, b) if a < b else (b, a)
+
+
+# The lowest similarity any comparison below asks of two sentences: the blocking floor.
+_PAIR_FLOOR = 0.2
 
 
 def _claimable(sentence: Sentence) -> bool:
@@ -139,7 +167,8 @@ def _build_context(
             if _claimable(sentence):
                 ctx.index[(aid, sentence.index)] = len(ctx.units)
                 ctx.units.append((aid, sentence))
-    ctx.sim = similarity_matrix([s.lemmas for _, s in ctx.units], [s.text for _, s in ctx.units])
+    ctx.space = SentenceSpace([s.lemmas for _, s in ctx.units], [s.text for _, s in ctx.units])
+    ctx.pairs = ctx.space.pairs(_PAIR_FLOOR)
     return ctx
 
 
@@ -161,16 +190,20 @@ class _EntityCluster:
 def _story_entities(ctx: _Ctx) -> list[StoryEntity]:
     """The articles' entities merged across the story by the same alias rules."""
     clusters: list[_EntityCluster] = []
+    exact: dict[str, _EntityCluster] = {}
     pairs = [(aid, ent) for aid, analysis in ctx.analyses.items() for ent in analysis.entities]
     pairs.sort(key=lambda p: (-len(p[1].name.split()), -len(p[1].mentions), p[1].name, p[0]))
     for aid, ent in pairs:
-        target = next(
+        # most names recur verbatim across a story: look those up before testing aliases
+        target = exact.get(fold(ent.name)) or next(
             (c for c in clusters if any(c.matches(n, ent.type) for n in [ent.name, *ent.aliases])),
             None,
         )
         if target is None:
             target = _EntityCluster(type=ent.type)
             clusters.append(target)
+        for name in [ent.name, *ent.aliases]:
+            exact.setdefault(fold(name), target)
         target.names.add(ent.name)
         target.names.update(ent.aliases)
         target.counts[ent.name] += len(ent.mentions)
@@ -205,17 +238,18 @@ def _claims(ctx: _Ctx) -> list[list[int]]:
     """Groups of unit indices stating the same thing, at most one sentence per article."""
     n = len(ctx.units)
     threshold = ctx.options.claim_threshold
-    rows, cols = np.nonzero(np.triu(ctx.sim, k=1) >= threshold)
     pairs = sorted(
         (
-            (float(ctx.sim[i, j]), int(i), int(j))
-            for i, j in zip(rows, cols, strict=True)
-            if ctx.units[i][0] != ctx.units[j][0]
+            (sim, i, j)
+            for (i, j), sim in ctx.pairs.items()
+            if sim >= threshold and ctx.units[i][0] != ctx.units[j][0]
         ),
         reverse=True,
     )
     parent = list(range(n))
-    members: dict[int, set[int]] = {i: {i} for i in range(n)}
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    articles: dict[int, set[str]] = {i: {ctx.units[i][0]} for i in range(n)}
+    vectors = {i: ctx.space.group_vector([i]) for i in {x for _, a, b in pairs for x in (a, b)}}
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -225,18 +259,20 @@ def _claims(ctx: _Ctx) -> list[list[int]]:
 
     for _, i, j in pairs:
         ri, rj = find(i), find(j)
-        if ri == rj:
-            continue
-        articles_i = {ctx.units[k][0] for k in members[ri]}
-        articles_j = {ctx.units[k][0] for k in members[rj]}
-        if articles_i & articles_j:
+        if ri == rj or articles[ri] & articles[rj]:
             continue
         # average link: the groups must agree as wholes, not through one bridging pair
-        mean = float(ctx.sim[np.ix_(sorted(members[ri]), sorted(members[rj]))].mean())
+        mean = ctx.space.group_sim(vectors[ri], len(members[ri]), vectors[rj], len(members[rj]))
         if mean < threshold * 0.85:
             continue
         parent[rj] = ri
-        members[ri] |= members.pop(rj)
+        members[ri].extend(members.pop(rj))
+        articles[ri] |= articles.pop(rj)
+        (lex_i, dense_i), (lex_j, dense_j) = vectors[ri], vectors.pop(rj)
+        vectors[ri] = (
+            lex_i + lex_j,
+            None if dense_i is None or dense_j is None else dense_i + dense_j,
+        )
     return [sorted(m) for m in members.values()]
 
 
@@ -300,32 +336,33 @@ def date_event_groups(ctx: _Ctx) -> list[list[tuple[str, TimeMention]]]:
         for t in analysis.times
         if t.precision != "year" and not t.reporting
     ]
+    candidates = list(ctx.candidate_mention_pairs([(a, t.sentence) for a, t in mentions]))
     edges = []
-    for i in range(len(mentions)):
-        for j in range(i + 1, len(mentions)):
-            (ai, ti), (aj, tj) = mentions[i], mentions[j]
-            if ctx.outlet[ai] == ctx.outlet[aj]:
-                if ai == aj and ti.sentence == tj.sentence:
-                    edges.append((i, j))  # two expressions for one event in one sentence
-                continue
-            sim = ctx.sentence_sim((ai, ti.sentence), (aj, tj.sentence))
-            same_anchor = ti.anchor is not None and ti.anchor == tj.anchor
-            if sim >= ctx.options.claim_threshold * (0.75 if same_anchor else 0.9):
-                edges.append((i, j))
+    for i, j in candidates:
+        (ai, ti), (aj, tj) = mentions[i], mentions[j]
+        if ctx.outlet[ai] == ctx.outlet[aj]:
+            if ai == aj and ti.sentence == tj.sentence:
+                edges.append((i, j))  # two expressions for one event in one sentence
+            continue
+        sim = ctx.sentence_sim((ai, ti.sentence), (aj, tj.sentence))
+        same_anchor = ti.anchor is not None and ti.anchor == tj.anchor
+        if sim >= ctx.options.claim_threshold * (0.75 if same_anchor else 0.9):
+            edges.append((i, j))
     groups = _components(len(mentions), edges)
     # Outlets that give a group's value for what is plausibly the same event join it as
     # support; this can add evidence to a value but never create a new one.
-    for group in groups:
-        values = {mentions[k][1].value for k in group}
-        for m, (am, tm) in enumerate(mentions):
-            if m in group or tm.value not in values:
+    group_of = {m: g for g, members in enumerate(groups) for m in members}
+    values = [{mentions[k][1].value for k in members} for members in groups]
+    joined = [set(members) for members in groups]
+    for i, j in candidates:
+        for x, y in ((i, j), (j, i)):
+            g = group_of.get(x)
+            if g is None or y in joined[g] or mentions[y][1].value not in values[g]:
                 continue
-            if any(
-                ctx.sentence_sim((am, tm.sentence), (mentions[k][0], mentions[k][1].sentence))
-                >= 0.25
-                for k in group
-            ):
-                group.append(m)
+            (ax, tx), (ay, ty) = mentions[x], mentions[y]
+            if ctx.sentence_sim((ax, tx.sentence), (ay, ty.sentence)) >= 0.25:
+                joined[g].add(y)
+                groups[g].append(y)
     return [[mentions[k] for k in g] for g in groups]
 
 
@@ -336,9 +373,7 @@ def _date_conflicts(ctx: _Ctx) -> list[Conflict]:
             continue
         days = [(a, t) for a, t in group if t.precision == "day"]
         day_values = {t.value for _, t in days}
-        disjoint = any(
-            x.latest < y.earliest or y.latest < x.earliest for _, x in group for _, y in group
-        )
+        disjoint = _apart(ctx, [(a, t.earliest, t.latest) for a, t in group])
         outlets_by_value = defaultdict(set)
         for a, t in days:
             outlets_by_value[t.value].add(ctx.outlet[a])
@@ -396,6 +431,23 @@ def _collect_values(
     return list(values.values())
 
 
+def _apart(ctx: _Ctx, spans: Sequence[tuple[str, Any, Any]]) -> bool:
+    """Whether two outlets give intervals (article, low, high) that do not overlap.
+
+    Linear in the common case: only the lowest upper bound and the highest lower bound can
+    be apart; the pairwise check runs only when those two come from the same outlet.
+    """
+    if len(spans) < 2:
+        return False
+    lowest_high = min(spans, key=lambda s: s[2])
+    highest_low = max(spans, key=lambda s: s[1])
+    if not lowest_high[2] < highest_low[1]:
+        return False
+    if ctx.outlet[lowest_high[0]] != ctx.outlet[highest_low[0]]:
+        return True
+    return any(x[2] < y[1] for x in spans for y in spans if ctx.outlet[x[0]] != ctx.outlet[y[0]])
+
+
 def _dated_apart(ctx: _Ctx, a: tuple[str, int], b: tuple[str, int]) -> bool:
     """Whether two sentences carry dates whose intervals do not overlap."""
     ta = [t for t in ctx.analyses[a[0]].times if t.sentence == a[1] and not t.reporting]
@@ -413,37 +465,30 @@ def _number_conflicts(ctx: _Ctx) -> list[Conflict]:
         if n.unit and n.unit not in ("%",)
     ]
     edges = []
-    for i in range(len(mentions)):
-        for j in range(i + 1, len(mentions)):
-            (ai, ni), (aj, nj) = mentions[i], mentions[j]
-            if ctx.outlet[ai] == ctx.outlet[aj]:
+    for i, j in ctx.candidate_mention_pairs([(a, n.sentence) for a, n in mentions]):
+        (ai, ni), (aj, nj) = mentions[i], mentions[j]
+        if ctx.outlet[ai] == ctx.outlet[aj]:
+            continue
+        same_unit = _unit_head(ni.unit) == _unit_head(nj.unit)
+        same_verb = ni.anchor is not None and ni.anchor == nj.anchor
+        if not (same_unit or same_verb):
+            continue
+        sim = ctx.sentence_sim((ai, ni.sentence), (aj, nj.sentence))
+        # Within one story, the same count of the same thing by the same verb ("9 workers
+        # were killed" / "at least 12 workers were killed") is the same quantity unless
+        # the sentences date it differently; otherwise the sentences must match as a claim.
+        if same_unit and same_verb:
+            needed = ctx.options.claim_threshold * 0.45
+            if _dated_apart(ctx, (ai, ni.sentence), (aj, nj.sentence)):
                 continue
-            same_unit = _unit_head(ni.unit) == _unit_head(nj.unit)
-            same_verb = ni.anchor is not None and ni.anchor == nj.anchor
-            if not (same_unit or same_verb):
-                continue
-            sim = ctx.sentence_sim((ai, ni.sentence), (aj, nj.sentence))
-            # Within one story, the same count of the same thing by the same verb ("9 workers
-            # were killed" / "at least 12 workers were killed") is the same quantity unless
-            # the sentences date it differently; otherwise the sentences must match as a claim.
-            if same_unit and same_verb:
-                needed = ctx.options.claim_threshold * 0.45
-                if _dated_apart(ctx, (ai, ni.sentence), (aj, nj.sentence)):
-                    continue
-            else:
-                needed = ctx.options.claim_threshold * 0.9
-            if sim >= needed:
-                edges.append((i, j))
+        else:
+            needed = ctx.options.claim_threshold * 0.9
+        if sim >= needed:
+            edges.append((i, j))
     conflicts = []
     for comp in _components(len(mentions), edges):
         group = [mentions[k] for k in comp]
-        incompatible = any(
-            _interval(x)[1] < _interval(y)[0] or _interval(y)[1] < _interval(x)[0]
-            for ax, x in group
-            for ay, y in group
-            if ctx.outlet[ax] != ctx.outlet[ay]
-        )
-        if not incompatible:
+        if not _apart(ctx, [(a, *_interval(n)) for a, n in group]):
             continue
         values = _collect_values(
             (a, f"{n.value}|{n.bound}|{n.value_max}", n.text, n.value, ctx.text(a, n.sentence))
@@ -561,17 +606,21 @@ def _quotes(ctx: _Ctx, entities: Sequence[StoryEntity]) -> tuple[list[QuoteGroup
         for q in analysis.quotes
         if q.kind != "indirect" and len(q.text.split()) >= 3
     ]
-    texts = [t for _, _, t in items]
-    dense = similarity_matrix([[w.lower() for w in _WORD.findall(t)] for t in texts], texts)
+    # candidates: quotes of the same speaker that are near neighbours in meaning or wording
+    by_speaker: dict[str, list[int]] = defaultdict(list)
+    for k, (_, speaker, _) in enumerate(items):
+        if speaker is not None:
+            by_speaker[speaker].append(k)
     edges = []
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
-            (ai, si, ti), (aj, sj, tj) = items[i], items[j]
-            if ai == aj or si is None or si != sj:
+    for members in by_speaker.values():
+        texts = [items[k][2] for k in members]
+        space = SentenceSpace([[w.lower() for w in _WORD.findall(t)] for t in texts], texts)
+        for (x, y), sim in space.pairs(floor=0.3).items():
+            i, j = members[x], members[y]
+            (ai, _, ti), (aj, _, tj) = items[i], items[j]
+            if ai == aj:
                 continue
-            if _same_quote(ti, tj) or (
-                dense[i, j] >= 0.6 and min(len(ti.split()), len(tj.split())) >= 4
-            ):
+            if _same_quote(ti, tj) or (sim >= 0.6 and min(len(ti.split()), len(tj.split())) >= 4):
                 edges.append((i, j))
     groups: list[QuoteGroup] = []
     conflicts: list[Conflict] = []
@@ -620,21 +669,27 @@ def _quotes(ctx: _Ctx, entities: Sequence[StoryEntity]) -> tuple[list[QuoteGroup
 def _statement_conflicts(ctx: _Ctx, claims: Sequence[list[int]]) -> list[Conflict]:
     """Two outlets' near-identical sentences of which exactly one is negated."""
     conflicts = []
+
+    def strip(text: str) -> str:
+        return _NEGATION.sub(" ", text.lower())
+
     for members in claims:
         units = [ctx.units[k] for k in members]
-        for x in range(len(units)):
-            for y in range(x + 1, len(units)):
-                (ax, sx), (ay, sy) = units[x], units[y]
-                if ctx.outlet[ax] == ctx.outlet[ay]:
+        negated = [u for u in units if _NEGATION.search(u[1].text)]
+        affirmed = [u for u in units if not _NEGATION.search(u[1].text)]
+        if not negated or not affirmed:
+            continue
+        found = False
+        for ax, sx in negated:
+            for ay, sy in affirmed[:50]:  # one counter-example is enough; bound the work
+                if found or ctx.outlet[ax] == ctx.outlet[ay]:
                     continue
-                nx, ny = bool(_NEGATION.search(sx.text)), bool(_NEGATION.search(sy.text))
-                if nx == ny:
-                    continue
-                strip = lambda s: _NEGATION.sub(" ", s.lower())  # noqa: E731
+                nx, ny = True, False
                 if fuzz.token_sort_ratio(strip(sx.text), strip(sy.text)) < 80:
                     continue
                 if any(a in sx.text or a in sy.text for a in ("“", '"', "«")):
                     continue  # negations inside quotes are the quote conflict's business
+                found = True
                 conflicts.append(
                     Conflict(
                         id=_short_id("c", "statement", sx.text, sy.text),
@@ -759,10 +814,11 @@ def compare_story(
         ids = sorted({a for a, _ in units})
         outlets = ctx.outlets(ids)
         # the claim's wording: the member most similar to the others, originals before copies
+        centre = ctx.space.group_vector(members)
         best = max(
             members,
             key=lambda k: (
-                float(ctx.sim[k, members].sum()),
+                ctx.space.group_sim(ctx.space.group_vector([k]), 1, centre, len(members)),
                 ctx.units[k][0] not in group.duplicate_of,
                 -len(ctx.units[k][1].text),
             ),

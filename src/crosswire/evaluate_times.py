@@ -39,6 +39,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from crosswire._scoring import Span, f1, match_spans, ratio
 from crosswire.language.times import extract_times
 from crosswire.models import Sentence
 
@@ -156,14 +157,6 @@ def _parse_dct(value: str) -> date | None:
         return None
 
 
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def _ratio(a: int, b: int) -> float:
-    return a / b if b else 0.0
-
-
 _Prediction = tuple[int, int, int, str]  # sentence, start, end, value
 
 
@@ -174,22 +167,13 @@ def _score(
 
     A prediction overlapping only ``ignore`` timexes counts neither way.
     """
-
-    def overlapping(p: _Prediction, pool: list[_Timex]) -> list[_Timex]:
-        return [g for g in pool if g.sentence == p[0] and g.start < p[2] and p[1] < g.end]
-
-    counted = matched = correct = 0
-    used: set[int] = set()
-    for p in predictions:
-        hits = overlapping(p, gold)
-        if hits or not overlapping(p, ignore):
-            counted += 1
-        free = [g for g in hits if id(g) not in used]
-        if free:
-            used.add(id(free[0]))
-            matched += 1
-            correct += free[0].value == p[3]
-    return counted, matched, correct
+    matching = match_spans(
+        [Span(p[0], p[1], p[2]) for p in predictions],
+        [Span(g.sentence, g.start, g.end) for g in gold],
+        [Span(g.sentence, g.start, g.end) for g in ignore],
+    )
+    correct = sum(gold[g].value == predictions[p][3] for p, g in matching.pairs)
+    return matching.counted, matching.matched, correct
 
 
 def _predictions(doc: _Doc) -> list[_Prediction]:
@@ -226,26 +210,26 @@ def evaluate_meantime(folder: Path) -> dict[str, float]:
             tally["match"] += matched
             tally["correct"] += correct
 
-    precision = _ratio(totals["match"], totals["pred"])
-    recall = _ratio(totals["match"], totals["gold"])
-    value_p = _ratio(totals["correct"], totals["pred"])
-    value_r = _ratio(totals["correct"], totals["gold"])
+    precision = ratio(totals["match"], totals["pred"])
+    recall = ratio(totals["match"], totals["gold"])
+    value_p = ratio(totals["correct"], totals["pred"])
+    value_r = ratio(totals["correct"], totals["gold"])
     return {
         "documents": float(len(files)),
         "gold": float(totals["gold"]),
         "predicted": float(totals["pred"]),
         "precision": precision,
         "recall": recall,
-        "f1": _f1(precision, recall),
-        "value_accuracy": _ratio(totals["correct"], totals["match"]),
+        "f1": f1(precision, recall),
+        "value_accuracy": ratio(totals["correct"], totals["match"]),
         "value_precision": value_p,
         "value_recall": value_r,
-        "value_f1": _f1(value_p, value_r),
+        "value_f1": f1(value_p, value_r),
         "gold_all": float(totals_all["gold"]),
-        "recall_all": _ratio(totals_all["match"], totals_all["gold"]),
-        "value_f1_all": _f1(
-            _ratio(totals_all["correct"], totals_all["pred"]),
-            _ratio(totals_all["correct"], totals_all["gold"]),
+        "recall_all": ratio(totals_all["match"], totals_all["gold"]),
+        "value_f1_all": f1(
+            ratio(totals_all["correct"], totals_all["pred"]),
+            ratio(totals_all["correct"], totals_all["gold"]),
         ),
     }
 

@@ -269,17 +269,51 @@ def _weighted_tfidf(vectorizer: TfidfVectorizer, docs: Sequence[object]) -> sp.c
     return sp.csr_matrix(normalize(matrix @ sp.diags(scale)))
 
 
+@dataclass(frozen=True)
+class _Traits:
+    """What besides text and names bears on whether two articles report one event."""
+
+    named: int  # distinct names (surname keys aside)
+    people: tuple[str | None, Counter[str]]
+    days: frozenset[date]
+    figures: frozenset[tuple[float, str]]
+    published: date | None
+
+
+def _traits(article: Article, analysis: ArticleAnalysis | None, name_doc: list[str]) -> _Traits:
+    return _Traits(
+        named=len({k for k in name_doc if not k.startswith("~")}),
+        people=_people(analysis),
+        days=_days(analysis),
+        figures=_figures(analysis),
+        published=article.published,
+    )
+
+
+def _similarity(text: float, names: float, both_named: bool, a: _Traits, b: _Traits) -> float:
+    """Similarity (0..1) of two articles from their text and name cosines: names count when
+    both articles have some, a conflict of names cuts it, shared days and figures lift it."""
+    sim = TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * names if both_named else text
+    if _different_people(a.people, b.people) or (
+        names == 0.0 and min(a.named, b.named) >= CONFLICT_NAMES
+    ):
+        sim = CONFLICT_FACTOR * sim
+    boost = TIME_BOOST if a.days & b.days else 0.0
+    boost += NUMBER_BOOST * min(2, len(a.figures & b.figures))
+    return min(1.0, sim + boost)
+
+
 @dataclass
 class _Features:
     text: sp.csr_matrix
     names: sp.csr_matrix
     has_names: np.ndarray
-    named: list[int]  # distinct names per article
     name_docs: list[list[str]]
-    people: list[tuple[str | None, Counter[str]]]
-    days: list[frozenset[date]]
-    figures: list[frozenset[tuple[float, str]]]
-    published: list[date | None]
+    traits: list[_Traits]
+
+    @property
+    def published(self) -> list[date | None]:
+        return [t.published for t in self.traits]
 
 
 def _features(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis]) -> _Features:
@@ -298,12 +332,10 @@ def _features(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysi
         text=text,
         names=names,
         has_names=np.array([bool(d) for d in name_docs]),
-        named=[len({k for k in d if not k.startswith("~")}) for d in name_docs],
         name_docs=name_docs,
-        people=[_people(analyses.get(a.id)) for a in articles],
-        days=[_days(analyses.get(a.id)) for a in articles],
-        figures=[_figures(analyses.get(a.id)) for a in articles],
-        published=[a.published for a in articles],
+        traits=[
+            _traits(a, analyses.get(a.id), d) for a, d in zip(articles, name_docs, strict=True)
+        ],
     )
 
 
@@ -335,9 +367,8 @@ def _candidate_pairs(feats: _Features, max_days: int) -> list[tuple[int, int]]:
         if 2 <= len(members) <= rare_limit:
             ordered = sorted(members)
             pairs.update((a, b) for x, a in enumerate(ordered) for b in ordered[x + 1 :])
-    return sorted(
-        (i, j) for i, j in pairs if not _too_far(feats.published[i], feats.published[j], max_days)
-    )
+    published = feats.published
+    return sorted((i, j) for i, j in pairs if not _too_far(published[i], published[j], max_days))
 
 
 def _pair_similarity(
@@ -351,21 +382,10 @@ def _pair_similarity(
     text = np.asarray(feats.text[rows].multiply(feats.text[cols]).sum(axis=1)).ravel()
     names = np.asarray(feats.names[rows].multiply(feats.names[cols]).sum(axis=1)).ravel()
     both_named = feats.has_names[rows] & feats.has_names[cols]
-    conflict = np.array(
-        [
-            _different_people(feats.people[i], feats.people[j])
-            or (names_shared == 0.0 and min(feats.named[i], feats.named[j]) >= CONFLICT_NAMES)
-            for (i, j), names_shared in zip(pairs, names, strict=True)
-        ]
-    )
-    sims = np.where(both_named, TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * names, text)
-    sims = np.where(conflict, CONFLICT_FACTOR * sims, sims)
-    result: dict[tuple[int, int], float] = {}
-    for (i, j), base in zip(pairs, sims, strict=True):
-        boost = TIME_BOOST if feats.days[i] & feats.days[j] else 0.0
-        boost += NUMBER_BOOST * min(2, len(feats.figures[i] & feats.figures[j]))
-        result[(i, j)] = min(1.0, float(base) + boost)
-    return result
+    return {
+        (i, j): _similarity(float(t), float(n), bool(b), feats.traits[i], feats.traits[j])
+        for (i, j), t, n, b in zip(pairs, text, names, both_named, strict=True)
+    }
 
 
 # --------------------------------------------------------------------------- clustering

@@ -111,10 +111,20 @@ def neutralize(text: str, loaded: Mapping[str, str]) -> str:
     return pattern.sub(swap, text)
 
 
+_MMR_POOL = 200
+"""MMR looks at the most relevant texts only: a brief never needs the 10,000th claim."""
+
+
 def mmr(texts: Sequence[str], relevance: Sequence[float], k: int, lam: float) -> list[int]:
     """Indices of up to k texts by maximal marginal relevance (relevant, not redundant)."""
     if not texts or k <= 0:
         return []
+    pool = sorted(range(len(texts)), key=lambda i: (-relevance[i], i))[:_MMR_POOL]
+    picked = _mmr([texts[i] for i in pool], [relevance[i] for i in pool], k, lam)
+    return [pool[i] for i in picked]
+
+
+def _mmr(texts: Sequence[str], relevance: Sequence[float], k: int, lam: float) -> list[int]:
     sim = similarity_matrix([t.lower().split() for t in texts], texts)
     rel = np.asarray(relevance, dtype=np.float32)
     if rel.max() > 0:
