@@ -60,6 +60,13 @@ FAMILIES = [
     {"militants", "terrorists", "fighters", "rebels", "insurgents", "gunmen"},
     {"killed", "murdered", "slaughtered", "died"},
 ]
+# A time of day with no date ("shortly before midnight") dates nothing to a day on its own.
+_CLOCK_ONLY = re.compile(
+    r"^(?:(?:shortly|just|soon|around|about|before|after|at|by|until|late|early)\s+)*"
+    r"(?:midnight|noon|midday|dawn|dusk|daybreak|nightfall|\d{1,2}(?:[:.]\d{2})?\s*"
+    r"(?:a\.?m\.?|p\.?m\.?|h|hrs|o['’]clock)?)$",
+    re.I,
+)
 _NEGATION = re.compile(r"\b(not|no|never|n['’]t|without|none|neither|nor)\b", re.I)
 _MODIFIERS = {
     "former",
@@ -334,7 +341,7 @@ def date_event_groups(ctx: _Ctx) -> list[list[tuple[str, TimeMention]]]:
         (aid, t)
         for aid, analysis in ctx.analyses.items()
         for t in analysis.times
-        if t.precision != "year" and not t.reporting
+        if t.precision != "year" and not t.reporting and not _CLOCK_ONLY.match(t.text)
     ]
     candidates = list(ctx.candidate_mention_pairs([(a, t.sentence) for a, t in mentions]))
     edges = []
@@ -725,6 +732,71 @@ def _outside_quotes(text: str) -> str:
     return text
 
 
+def _loaded_descriptions(
+    ctx: _Ctx, entities: Sequence[StoryEntity], known: Sequence[FramingEntry]
+) -> list[FramingEntry]:
+    """Loaded words an outlet uses outside quotes ("the slumlord firm"), tied to the nearest
+    person or organisation named in the same sentence."""
+    canonical = {}
+    for ent in entities:
+        for name in [ent.name, *ent.aliases]:
+            canonical[fold(name)] = ent
+    seen = {(e.article_id, w) for e in known for w in e.term.lower().split()}
+    found: list[FramingEntry] = []
+    for aid, analysis in ctx.analyses.items():
+        spans = [
+            (m.start, m.end, ent.name)
+            for ent in analysis.entities
+            if ent.type in ("PERSON", "ORG")
+            for m in ent.mentions
+        ]
+        for sentence in analysis.sentences:
+            text = _outside_quotes(sentence.text)
+            for m in _WORD.finditer(text):
+                word = m.group().lower()
+                if word not in LOADED or (aid, word) in seen:
+                    continue
+                if word == "regime" and text[m.end() :].lstrip().lower().startswith("change"):
+                    continue  # "regime change" is a set phrase, not a label
+                at = sentence.start + m.start()
+                near = [
+                    (min(abs(at - a), abs(at - b)), name)
+                    for a, b, name in spans
+                    if sentence.start <= a < sentence.end
+                ]
+                if not near:
+                    continue
+                name = min(near)[1]
+                story_entity = canonical.get(fold(name))
+                refers_to = story_entity.name if story_entity else name
+                nxt = text[m.end() :].split(maxsplit=1)
+                term = m.group()
+                if nxt and nxt[0].isalpha() and nxt[0].islower() and nxt[0] not in _FUNCTION_WORDS:
+                    term = f"{term} {nxt[0]}"  # "slumlord firm"
+                others = sorted(
+                    {
+                        t
+                        for other, titles in (story_entity.titles.items() if story_entity else [])
+                        if ctx.outlet[other] != ctx.outlet[aid]
+                        for t in titles
+                    }
+                ) or [LOADED[word]]
+                seen.add((aid, word))
+                found.append(
+                    FramingEntry(
+                        article_id=aid,
+                        term=term,
+                        refers_to=refers_to,
+                        others_use=others,
+                        loaded=True,
+                    )
+                )
+    return found
+
+
+_FUNCTION_WORDS = {"that", "which", "who", "and", "or", "of", "to", "in", "on", "at", "for", "with"}
+
+
 def _framing(ctx: _Ctx, entities: Sequence[StoryEntity]) -> list[FramingEntry]:
     entries: list[FramingEntry] = []
     # titles given to the same person
@@ -751,6 +823,7 @@ def _framing(ctx: _Ctx, entities: Sequence[StoryEntity]) -> list[FramingEntry]:
                         loaded=head in LOADED,
                     )
                 )
+    entries += _loaded_descriptions(ctx, entities, entries)
     # word families ("strikes" / "bombings"), outside quotes: a quote is the speaker's word
     usage: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for aid, analysis in ctx.analyses.items():
