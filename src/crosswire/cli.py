@@ -239,6 +239,25 @@ def eval_stories(
     _metrics_table("stories (ECB+ dev)", dict(evaluate_ecbplus(data.parent)))
 
 
+@eval_app.command("compare")
+def eval_compare(
+    data: Annotated[Path, typer.Option(help="Folder of one story's articles.")] = Path(
+        "examples/harbour-fire"
+    ),
+    gold: Annotated[
+        Path | None, typer.Option(help="Gold reading (default: DATA/gold.json).")
+    ] = None,
+) -> None:
+    """Conflicts (precision/recall per kind), statuses, quotes and framing against gold."""
+    from crosswire.evaluate_compare import evaluate_compare
+
+    _require(data)
+    if gold is not None:
+        _require(gold)
+    for family, metrics in evaluate_compare(data, gold).items():
+        _metrics_table(family, {"crosswire": metrics})
+
+
 @eval_app.command("times")
 def eval_times(
     data: Annotated[Path, typer.Option(help="MEANTIME English folder.")] = SHARED / "meantime-en",
