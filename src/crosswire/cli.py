@@ -214,7 +214,11 @@ def _metrics_table(title: str, rows: dict[str, dict[str, float]]) -> None:
         table.add_row(
             m,
             *(
-                "" if v is None else (f"{v:.0f}" if float(v).is_integer() and v > 1 else f"{v:.3f}")
+                ""
+                if v is None
+                else str(v)
+                if isinstance(v, int) or (float(v).is_integer() and v > 1)
+                else f"{v:.3f}"
                 for v in cells
             ),
         )
@@ -254,8 +258,9 @@ def eval_compare(
     _require(data)
     if gold is not None:
         _require(gold)
-    for family, metrics in evaluate_compare(data, gold).items():
-        _metrics_table(family, {"crosswire": metrics})
+    results = evaluate_compare(data, gold)
+    flat = {f"{family} {metric}": v for family, m in results.items() for metric, v in m.items()}
+    _metrics_table(f"compare ({data.name})", {"crosswire": flat})
 
 
 @eval_app.command("times")

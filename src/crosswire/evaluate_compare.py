@@ -114,8 +114,11 @@ def score_story(story: Story, gold: Mapping[str, Any]) -> dict[str, dict[str, fl
 
         found = sum(1 for g in framing if any(fits(e, g) for e in loaded))
         right = sum(1 for e in loaded if any(fits(e, g) for g in framing))
-        results["framing.loaded"] = prf(right, len(loaded), len(framing)) | {
-            "recall_found": ratio(found, len(framing))
+        precision, recall = ratio(right, len(loaded)), ratio(found, len(framing))
+        results["framing.loaded"] = {
+            "precision": precision,
+            "recall": recall,
+            "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
         }
     return results
 
