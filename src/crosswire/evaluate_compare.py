@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from crosswire._scoring import prf, ratio
+from crosswire._scoring import f1, prf, ratio
 from crosswire.models import Conflict, Report, Story
 from crosswire.options import Options
 
@@ -118,7 +118,7 @@ def score_story(story: Story, gold: Mapping[str, Any]) -> dict[str, dict[str, fl
         results["framing.loaded"] = {
             "precision": precision,
             "recall": recall,
-            "f1": 2 * precision * recall / (precision + recall) if precision + recall else 0.0,
+            "f1": f1(precision, recall),
         }
     return results
 
