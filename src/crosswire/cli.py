@@ -85,6 +85,11 @@ def analyze(
     summary_sentences: Annotated[
         int, typer.Option(help="Length of the brief.")
     ] = Options.summary_sentences,
+    llm: Annotated[
+        str | None,
+        typer.Option(help="OpenAI-compatible URL to rewrite the brief (checked against sources)."),
+    ] = None,
+    llm_model: Annotated[str, typer.Option(help="Model name sent to --llm.")] = "default",
 ) -> None:
     """Analyze articles into a cited cross-source report."""
     from crosswire.pipeline import analyze as run
@@ -93,7 +98,7 @@ def analyze(
     missing = [str(p) for p in inputs if not p.exists()]
     if missing and len(missing) == len(inputs):
         _fail(f"{missing[0]}: {Msg.NOT_FOUND}")
-    options = Options(summary_sentences=summary_sentences)
+    options = Options(summary_sentences=summary_sentences, llm_url=llm, llm_model=llm_model)
     database = None if no_db else (db or "crosswire.db")
     try:
         if quiet or as_json or not sys.stderr.isatty():

@@ -28,3 +28,7 @@ class Options:
     """Upper bound on the brief's sentences outside the timeline section."""
     mmr_lambda: float = 0.7
     """Relevance vs novelty trade-off when picking the brief's sentences."""
+    # synthesis, optional LLM
+    llm_url: str | None = None
+    """OpenAI-compatible endpoint that rewrites the brief fluently; None sends nothing."""
+    llm_model: str = "default"

@@ -264,4 +264,15 @@ def synthesize(
 ) -> Story:
     timeline = build_timeline(story, analyses)
     summary = build_summary(story, articles, timeline, options)
+    if options.llm_url:
+        from crosswire.llm import rewrite_brief
+
+        # every sentence of the articles a brief sentence cites is evidence it may draw on
+        cited = {
+            i: [
+                s.text for a in sentence.article_ids if a in analyses for s in analyses[a].sentences
+            ]
+            for i, sentence in enumerate(summary)
+        }
+        summary, _ = rewrite_brief(summary, cited, options.llm_url, options.llm_model)
     return story.model_copy(update={"timeline": timeline, "summary": summary})
