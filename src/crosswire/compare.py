@@ -390,7 +390,7 @@ def _date_conflicts(ctx: _Ctx) -> list[Conflict]:
         if not disjoint and len({frozenset(v) for v in outlets_by_value.values()}) < 2:
             continue
         values = _collect_values(
-            (a, f"{t.value}|{t.text.lower()}", t.text, t.value, ctx.text(a, t.sentence))
+            (a, t.value, t.text, t.value, ctx.text(a, t.sentence))
             for a, t in sorted(group, key=lambda p: (p[1].earliest, p[0]))
         )
         severity = "high" if disjoint else "low"
@@ -432,6 +432,8 @@ def _collect_values(
         cv = values.setdefault(
             key, ConflictValue(value=written, normalized=normalized, article_ids=[], evidence=[])
         )
+        if written.lower() not in [w.lower() for w in cv.value.split("; ")]:
+            cv.value = f"{cv.value}; {written}"  # "Tuesday night; March 10"
         if article_id not in cv.article_ids:
             cv.article_ids.append(article_id)
             cv.evidence.append(evidence)
@@ -498,7 +500,13 @@ def _number_conflicts(ctx: _Ctx) -> list[Conflict]:
         if not _apart(ctx, [(a, *_interval(n)) for a, n in group]):
             continue
         values = _collect_values(
-            (a, f"{n.value}|{n.bound}|{n.value_max}", n.text, n.value, ctx.text(a, n.sentence))
+            (
+                a,
+                f"{n.value}|{n.bound}|{n.value_max}",
+                n.text,
+                n.value,
+                ctx.text(a, n.sentence),
+            )
             for a, n in sorted(group, key=lambda p: (p[1].value, p[0]))
         )
         unit = Counter(n.unit for _, n in group).most_common(1)[0][0] or ""
