@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from crosswire.cli import app
 from crosswire.models import Report, Story
+from crosswire.options import Options
 from crosswire.pipeline import analyze
 from crosswire.report import validate_report, write_reports
 
@@ -301,3 +302,17 @@ def test_public_api_is_re_exported() -> None:
 
     assert set(crosswire.__all__) >= {"analyze", "Options", "Report", "write_reports"}
     assert crosswire.analyze is analyze
+
+
+def test_every_brief_sentence_is_supported_by_what_it_cites() -> None:
+    from crosswire.pipeline import analyze_articles_to_report, read_and_clean
+    from crosswire.synthesis import sentence_supported
+
+    for folder in (DEMO, MADURO):
+        if not folder.exists():
+            continue
+        articles, _ = read_and_clean([folder], Options())
+        report, _, analyses = analyze_articles_to_report(articles, Options())
+        for story in report.stories:
+            for sentence in story.summary:
+                assert sentence_supported(sentence, analyses), (folder.name, sentence.text)

@@ -248,6 +248,29 @@ def eval_stories(
     _metrics_table("stories (ECB+ dev)", dict(evaluate_ecbplus(data.parent)))
 
 
+@eval_app.command("summary")
+def eval_summary(
+    data: Annotated[Path, typer.Option(help="ECB+ dev documents (jsonl).")] = SHARED
+    / "ecbplus-dev"
+    / "dev_documents.jsonl",
+    refs: Annotated[Path, typer.Option(help="Reference summaries (jsonl).")] = Path(
+        "examples/summary-refs/ecbplus-dev.jsonl"
+    ),
+    split: Annotated[
+        str | None, typer.Option(help="Score only this split: dev or heldout.")
+    ] = None,
+) -> None:
+    """ROUGE-1/2/L of the brief against written references, beside lead/LexRank/TextRank."""
+    from crosswire.evaluate_summary import SPLITS, evaluate_summary
+
+    _require(data)
+    _require(refs)
+    if split is not None and split not in SPLITS:
+        _fail(f"--split {split!r}: expected one of {', '.join(SPLITS)}")
+    results = evaluate_summary(data, refs, split)
+    _metrics_table(f"summary (ECB+ dev, {split or 'both splits'})", results)
+
+
 @eval_app.command("compare")
 def eval_compare(
     data: Annotated[Path, typer.Option(help="Folder of one story's articles.")] = Path(
@@ -277,6 +300,21 @@ def eval_times(
 
     _require(data)
     _metrics_table("times (MEANTIME)", {"crosswire": evaluate_meantime(data)})
+
+
+@eval_app.command("language")
+def eval_language(
+    data: Annotated[
+        Path, typer.Option(help="Folder of articles holding gold-language.json.")
+    ] = Path("examples") / "harbour-fire",
+) -> None:
+    """Entities, titles, quotes, speakers, numbers and times against hand-annotated gold."""
+    from crosswire.evaluate_language import GOLD_NAME, evaluate_language
+
+    _require(data / GOLD_NAME)
+    scores = evaluate_language(data)
+    flat = {f"{family}.{metric}": v for family, row in scores.items() for metric, v in row.items()}
+    _metrics_table(f"language ({data.name})", {"crosswire": flat})
 
 
 @eval_app.command("extraction")

@@ -27,7 +27,14 @@ from crosswire.models import (
 )
 from crosswire.options import Options
 
-__all__ = ["build_summary", "build_timeline", "mmr", "neutralize", "synthesize"]
+__all__ = [
+    "build_summary",
+    "build_timeline",
+    "mmr",
+    "neutralize",
+    "sentence_supported",
+    "synthesize",
+]
 
 _PRECISION_RANK = {"day": 0, "week": 1, "month": 2, "year": 3}
 
@@ -171,6 +178,49 @@ def _conflict_sentence(conflict: Conflict, articles: Mapping[str, Article]) -> s
     return f"{lead}{subject}: " + "; ".join(sides) + "."
 
 
+# --------------------------------------------------------------------------- brief wording
+
+_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+# A sentence cut at an abbreviation ("... nomination of Dr .", "at about 7 p .") or an initial.
+_CUT_SHORT = re.compile(r"(?:\b[A-Z][a-z]{0,2}|\b[a-z])\s?\.\s*$")
+_FIRST_PERSON = re.compile(r"^\W*(?:I|We|My|Our)\b|[“\"]\s*(?:I|We|My|Our)\b")
+_REPORTING = re.compile(
+    r"\b(?:said|says|told|added|adds|according|announced|wrote|tweeted|stated|explained)\b"
+)
+_MIN_WORDS = 6
+_FULL_LENGTH = 20
+"""Words (alphabetic) at which a sentence counts as fully informative for the brief."""
+_INFORMATIVE_WEIGHT = 0.5
+"""Weight of informativeness beside attestation (outlets / the story's most attested claim)."""
+
+
+def _complete(text: str) -> bool:
+    """Whether a sentence reads on its own in a brief: not a fragment cut at an abbreviation,
+    not a dateline or byline (mostly figures), not an unattributed first-person quote."""
+    words = _WORD.findall(text)
+    tokens = [t for t in text.split() if any(c.isalnum() for c in t)]
+    if len(words) < _MIN_WORDS or _CUT_SHORT.search(text) or len(words) < 0.6 * len(tokens):
+        return False
+    return not (_FIRST_PERSON.search(text) and not _REPORTING.search(text))
+
+
+def _wording(claim: Claim) -> str:
+    """The claim as the brief shows it: its own wording when that reads on its own, else the
+    earliest complete sentence among the outlets' versions of it (same claim, same citations)."""
+    if _complete(claim.text):
+        return claim.text
+    full = [s for s in claim.sources if _complete(s.sentence)]
+    if not full:
+        return claim.text
+    return min(full, key=lambda s: (s.sentence_index, s.article_id)).sentence
+
+
+def _informative(text: str) -> float:
+    # a headline fragment ("Regina Benjamin to be US Surgeon General") says less than a
+    # sentence with who, what, where and when, however many outlets share it
+    return min(1.0, len(_WORD.findall(text)) / _FULL_LENGTH)
+
+
 def build_summary(
     story: Story,
     articles: Mapping[str, Article],
@@ -206,15 +256,24 @@ def build_summary(
         for c in story.claims
         if c.status in ("consensus", "corroborated") or (c.status == "disputed" and c.outlets >= 2)
     ]
+    wording = [_wording(c) for c in established]
+    top = max((c.outlets for c in established), default=1)
+    # What several outlets agree on is the core of the brief: it gets most of the budget, the
+    # single-source section the rest (budget // 3).
     picked = mmr(
-        [c.text for c in established],
-        [c.outlets + (1 if c.status == "consensus" else 0) for c in established],
-        k=max(1, budget // 2),
+        wording,
+        [
+            c.outlets / top
+            + (0.1 if c.status == "consensus" else 0.0)
+            + _INFORMATIVE_WEIGHT * _informative(text)
+            for c, text in zip(established, wording, strict=True)
+        ],
+        k=max(1, budget - budget // 3),
         lam=options.mmr_lambda,
     )
     for i in sorted(picked, key=lambda i: (-established[i].outlets, i)):
         claim = established[i]
-        add(claim.text, [s.article_id for s in claim.sources], "established")
+        add(wording[i], [s.article_id for s in claim.sources], "established")
     for conflict in story.conflicts:
         add(
             _conflict_sentence(conflict, articles),
@@ -222,6 +281,7 @@ def build_summary(
             "disputed",
         )
     singles = [c for c in story.claims if c.status == "single_source"]
+    singles = [c for c in singles if _complete(c.text)] or singles
 
     def salience(c: Claim) -> float:
         # facts with figures, names or quotes are what a reader checks first
@@ -276,3 +336,41 @@ def synthesize(
         }
         summary, _ = rewrite_brief(summary, cited, options.llm_url, options.llm_model)
     return story.model_copy(update={"timeline": timeline, "summary": summary})
+
+
+_QUOTED = re.compile(r"“([^”]+)”")
+_ONLY = re.compile(r"^Only .+? reports: ")
+_WHEN = re.compile(r"^\d{4}-\d{2}-\d{2}(?: – \d{4}-\d{2}-\d{2})?: ")
+
+
+def _squash(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+
+def sentence_supported(sentence: SummarySentence, analyses: Mapping[str, ArticleAnalysis]) -> bool:
+    """Whether the articles a brief sentence cites support it, by the rule of its section.
+
+    Extractive sentences (established, single source) must pass `llm.supported` against the
+    cited articles; a disputed sentence is built from the conflict's values, so each value it
+    quotes must be written in a cited article; a timeline sentence's event must be a cited
+    article's words. Loaded words replaced by neutral ones are compared as the source wrote
+    them would not match, so neutralised words are accepted in either form.
+    """
+    from crosswire.llm import supported
+
+    cited = [s.text for a in sentence.article_ids if a in analyses for s in analyses[a].sentences]
+    if not cited:
+        return False
+    corpus = _squash(" ".join(cited))
+    for loaded, neutral in LOADED.items():
+        corpus = re.sub(rf"\b{re.escape(loaded)}\b", neutral, corpus)
+    if sentence.section == "disputed":
+        values = _QUOTED.findall(sentence.text)
+        return bool(values) and all(
+            _squash(part) in corpus for v in values for part in v.split("; ") if _squash(part)
+        )
+    if sentence.section == "timeline":
+        event = _WHEN.sub("", sentence.text).rstrip(".")
+        return bool(_squash(event)) and _squash(event) in corpus
+    text = _ONLY.sub("", sentence.text)
+    return supported(text, cited) or _squash(text) in corpus

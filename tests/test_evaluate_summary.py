@@ -1,0 +1,365 @@
+"""ROUGE on hand examples, the extractive baselines, the references, and the brief scored on the
+dev split of ECB+ (skipped without ../shared)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from crosswire.evaluate_summary import (
+    SPLITS,
+    citation_support,
+    evaluate_summary,
+    lead_summary,
+    lexrank_summary,
+    load_references,
+    pagerank,
+    rouge,
+    rouge_l,
+    rouge_n,
+    summary_text,
+    textrank_summary,
+    tokens,
+    truncate,
+)
+from crosswire.models import (
+    Article,
+    ArticleAnalysis,
+    Claim,
+    ClaimSource,
+    Sentence,
+    Story,
+    SummarySentence,
+)
+from crosswire.options import Options
+from crosswire.synthesis import build_summary
+
+ROOT = Path(__file__).resolve().parents[1]
+REFS = ROOT / "examples" / "summary-refs" / "ecbplus-dev.jsonl"
+ECBPLUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "ecbplus-dev"
+Summarizer = Callable[[Sequence[Sequence[str]], int], str]
+
+DOCS = [
+    [
+        "The river Kessa flooded the old town of Dornholm on Monday.",
+        "Two hundred homes were evacuated overnight.",
+        "The mayor thanked the volunteers.",
+    ],
+    [
+        "Floods in Dornholm forced two hundred families from their homes.",
+        "The Kessa rose three metres in six hours.",
+    ],
+    [
+        "Dornholm was flooded when the Kessa burst its banks on Monday.",
+        "Schools stay closed until Thursday.",
+    ],
+]
+
+
+# --------------------------------------------------------------------------- ROUGE
+
+
+def test_rouge_of_a_text_against_itself_is_one() -> None:
+    text = "Police arrested a 36-year-old man after the crash on Wednesday."
+    assert rouge(text, text) == {"rouge1": 1.0, "rouge2": 1.0, "rougeL": 1.0}
+
+
+def test_rouge_of_texts_sharing_no_word_is_zero() -> None:
+    assert rouge("the cat sat", "dogs bark loudly") == {"rouge1": 0.0, "rouge2": 0.0, "rougeL": 0.0}
+
+
+def test_rouge_of_an_empty_candidate_is_zero() -> None:
+    assert rouge("", "dogs bark loudly") == {"rouge1": 0.0, "rouge2": 0.0, "rougeL": 0.0}
+
+
+def test_rouge_of_one_word_swapped_matches_the_hand_count() -> None:
+    candidate, reference = "The cat sat on the mat.", "the cat lay on the mat"
+    # unigrams: the x2, cat, on, mat shared -> 5/6 both ways
+    assert rouge_n(candidate, reference, 1) == pytest.approx(5 / 6)
+    # bigrams: (the cat), (on the), (the mat) of 5 each
+    assert rouge_n(candidate, reference, 2) == pytest.approx(3 / 5)
+    # longest common subsequence: the cat on the mat
+    assert rouge_l(candidate, reference) == pytest.approx(5 / 6)
+
+
+def test_rouge_f1_weighs_precision_and_recall() -> None:
+    # precision 2/2, recall 2/3 -> F1 0.8
+    assert rouge_n("the cat", "the cat sat", 1) == pytest.approx(0.8)
+
+
+def test_rouge_l_follows_order_while_rouge_1_does_not() -> None:
+    assert rouge_n("d c b a", "a b c d", 1) == 1.0
+    assert rouge_l("d c b a", "a b c d") == pytest.approx(1 / 4)
+    assert rouge_l("a c b d", "a b c d") == pytest.approx(3 / 4)
+
+
+def test_rouge_clips_repeated_words_to_their_count_in_the_reference() -> None:
+    # "the" x3 in the candidate counts once: precision 1/3, recall 1/1
+    assert rouge_n("the the the", "the", 1) == pytest.approx(0.5)
+
+
+def test_tokens_lowercase_and_drop_punctuation() -> None:
+    assert tokens("Chargers ' Jackson, 25, ran 1,098 yards!") == [
+        "chargers",
+        "jackson",
+        "25",
+        "ran",
+        "1",
+        "098",
+        "yards",
+    ]
+    assert truncate("One, two; three. Four!", 3) == "one two three"
+
+
+@given(st.text(max_size=80), st.text(max_size=80))
+def test_rouge_is_symmetric_and_between_zero_and_one(a: str, b: str) -> None:
+    for metric, value in rouge(a, b).items():
+        assert 0.0 <= value <= 1.0
+        assert value == pytest.approx(rouge(b, a)[metric])
+
+
+@given(st.text(max_size=80))
+def test_rouge_1_of_any_text_with_a_word_against_itself_is_one(text: str) -> None:
+    if tokens(text):
+        assert rouge_n(text, text, 1) == pytest.approx(1.0)
+        assert rouge_l(text, text) == pytest.approx(1.0)
+
+
+# --------------------------------------------------------------------------- baselines
+
+
+@pytest.mark.parametrize("summarize", [lead_summary, lexrank_summary, textrank_summary])
+@pytest.mark.parametrize("words", [1, 7, 20])
+def test_baselines_return_exactly_the_requested_number_of_words(
+    summarize: Summarizer, words: int
+) -> None:
+    assert len(tokens(summarize(DOCS, words))) == words
+
+
+@pytest.mark.parametrize("summarize", [lead_summary, lexrank_summary, textrank_summary])
+def test_baselines_stop_at_the_documents_length(summarize: Summarizer) -> None:
+    total = sum(len(tokens(s)) for d in DOCS for s in d)
+    assert len(tokens(summarize(DOCS, 1000))) == total
+    assert summarize([], 10) == ""
+
+
+def test_lead_takes_each_documents_first_sentence_before_any_second() -> None:
+    words = sum(len(tokens(d[0])) for d in DOCS) + 2
+    assert lead_summary(DOCS, words) == truncate(
+        " ".join([DOCS[0][0], DOCS[1][0], DOCS[2][0], DOCS[0][1]]), words
+    )
+
+
+def test_baselines_skip_a_sentence_repeated_word_for_word() -> None:
+    copy = [DOCS[0][0], "A ferry was cancelled."]
+    summary = lead_summary([DOCS[0], copy], 40)
+    assert Counter(summary.split())["kessa"] == 1
+    assert "ferry" in summary
+
+
+@pytest.mark.parametrize("summarize", [lexrank_summary, textrank_summary])
+def test_graph_baselines_put_the_sentence_linked_to_all_others_first(summarize: Summarizer) -> None:
+    hub = "Kessa flood waters reached homes in Dornholm."
+    docs = [
+        ["Kessa levels rose.", "Flood sirens sounded."],
+        ["Dornholm stayed calm.", hub],
+        ["Homes were emptied.", "Ticket prices went up."],
+    ]
+    assert summarize(docs, len(tokens(hub))) == truncate(hub, 100)
+
+
+def test_pagerank_ranks_the_hub_of_a_star_first_and_sums_to_one() -> None:
+    star = np.zeros((5, 5))
+    star[0, 1:] = star[1:, 0] = 1.0
+    scores = pagerank(star)
+    assert scores.sum() == pytest.approx(1.0)
+    assert int(np.argmax(scores)) == 0
+    assert scores[1] == pytest.approx(scores[4])
+
+
+def test_pagerank_spreads_a_node_without_edges_evenly() -> None:
+    assert pagerank(np.zeros((4, 4))) == pytest.approx(np.full(4, 0.25))
+    assert pagerank(np.zeros((0, 0))).size == 0
+
+
+# --------------------------------------------------------------------------- our brief
+
+
+def _analysis(article_id: str, *texts: str) -> ArticleAnalysis:
+    return ArticleAnalysis(
+        article_id=article_id,
+        sentences=[Sentence(index=i, text=t, start=0, end=len(t)) for i, t in enumerate(texts)],
+    )
+
+
+def test_summary_text_keeps_established_then_single_source_without_the_attribution() -> None:
+    brief = [
+        SummarySentence(
+            text="Only b.com reports: The ferry stopped.",
+            article_ids=["b"],
+            section="single_source",
+        ),
+        SummarySentence(
+            text="Outlets give different figures: ...", article_ids=["a", "b"], section="disputed"
+        ),
+        SummarySentence(text="The Kessa flooded Dornholm.", article_ids=["a", "b"]),
+        SummarySentence(text="2026-03-09: the flood.", article_ids=["a"], section="timeline"),
+    ]
+    assert summary_text(brief) == "The Kessa flooded Dornholm. The ferry stopped."
+
+
+def test_citation_support_counts_sentences_their_articles_back() -> None:
+    analyses = {
+        "a": _analysis("a", "The Kessa flooded the old town of Dornholm on Monday."),
+        "b": _analysis("b", "About 200 homes in Dornholm were evacuated overnight."),
+    }
+    brief = [
+        SummarySentence(
+            text="The Kessa flooded the old town of Dornholm on Monday.", article_ids=["a"]
+        ),
+        SummarySentence(
+            text="Only b.com reports: About 200 homes in Dornholm were evacuated overnight.",
+            article_ids=["b"],
+            section="single_source",
+        ),
+        # a figure no cited article gives is not supported
+        SummarySentence(
+            text="About 900 homes in Dornholm were evacuated overnight.", article_ids=["b"]
+        ),
+    ]
+    assert citation_support(brief, analyses) == pytest.approx(2 / 3)
+    assert citation_support([], analyses) == 0.0
+
+
+# --------------------------------------------------------------------------- the brief itself
+
+
+def _claim(text: str, *sources: tuple[str, str, int], status: str = "corroborated") -> Claim:
+    return Claim(
+        id=f"k-{abs(hash(text))}",
+        text=text,
+        sources=[ClaimSource(article_id=a, sentence=s, sentence_index=i) for a, s, i in sources],
+        outlets=len({a for a, _, _ in sources}),
+        status=status,  # type: ignore[arg-type]
+    )
+
+
+def _brief(claims: list[Claim], budget: int = 10) -> list[SummarySentence]:
+    ids = sorted({s.article_id for c in claims for s in c.sources})
+    articles = {a: Article(id=a, source=f"{a}.example", text="x") for a in ids}
+    story = Story(id="s", title="t", article_ids=ids, outlets=len(ids), claims=claims)
+    return build_summary(story, articles, [], Options(summary_sentences=budget))
+
+
+def test_brief_shows_a_complete_wording_of_a_claim_cut_at_an_abbreviation() -> None:
+    cut = "President Obama will name Dr ."
+    full = "President Obama nominated Dr. Regina Benjamin as surgeon general on Monday."
+    brief = _brief([_claim(cut, ("a", cut, 2), ("b", full, 4))])
+    assert [(s.text, s.article_ids) for s in brief] == [(full, ["a", "b"])]
+
+
+def test_brief_attributes_a_first_person_quote_when_an_outlet_does() -> None:
+    bare = "I am so excited to be hosting the Oscars for the second time ."
+    said = '"I am so excited to be hosting the Oscars for the second time," DeGeneres said.'
+    brief = _brief([_claim(bare, ("a", bare, 5), ("b", said, 9), ("c", bare, 3))])
+    assert brief[0].text == said
+    assert brief[0].article_ids == ["a", "b", "c"]
+
+
+def test_established_claims_get_two_thirds_of_the_brief() -> None:
+    topics = ["harbour", "bridge", "school", "budget", "ferry", "stadium", "museum", "library"]
+    claims = [
+        _claim(
+            f"The {word} project in Dornholm was approved by the council after a long debate.",
+            ("a", f"The {word} project in Dornholm was approved after a long debate.", i),
+            ("b", f"Councillors approved the {word} project in Dornholm after a debate.", i),
+        )
+        for i, word in enumerate(topics)
+    ]
+    brief = _brief(claims, budget=10)
+    assert sum(s.section == "established" for s in brief) == 7
+
+
+def test_brief_passes_over_a_single_source_dateline() -> None:
+    dateline = "on September 14 , 2013 11 : 41am | Updated on September 14 , 2013 11 : 41am"
+    fact = "The driver was arrested a few blocks away after officers chased the car."
+    claims = [
+        _claim(dateline, ("a", dateline, 1), status="single_source"),
+        _claim(fact, ("b", fact, 6), status="single_source"),
+    ]
+    texts = [s.text for s in _brief(claims, budget=3)]
+    assert texts == [f"Only b.example reports: {fact}"]
+
+
+# --------------------------------------------------------------------------- references
+
+
+def test_references_cover_every_cluster_split_by_topic_into_two_halves() -> None:
+    refs = load_references(REFS)
+    assert len(refs) == 16
+    assert Counter(r.split for r in refs) == {"dev": 8, "heldout": 8}
+    split_of_topic: dict[str, set[str]] = {}
+    for r in refs:
+        split_of_topic.setdefault(r.cluster.split("_")[0], set()).add(r.split)
+        assert len(r.doc_ids) >= 3
+        assert all(d.startswith(r.cluster.split("_")[0] + "_") for d in r.doc_ids)
+        assert 60 <= len(tokens(r.reference)) <= 200
+    assert all(len(s) == 1 for s in split_of_topic.values())  # both events of a topic together
+
+
+@pytest.mark.shared
+def test_references_copy_no_long_passage_from_the_articles() -> None:
+    data = ECBPLUS / "dev_documents.jsonl"
+    if not data.exists():
+        pytest.skip(f"ECB+ dev data not found at {ECBPLUS}")
+    docs = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines()]
+    n = 10
+    for ref in load_references(REFS):
+        grams: set[tuple[str, ...]] = set()
+        for doc in docs:
+            if doc["event_cluster"] == ref.cluster:
+                toks = tokens(" ".join(doc["sentences"]))
+                grams.update(tuple(toks[i : i + n]) for i in range(len(toks) - n + 1))
+        mine = tokens(ref.reference)
+        copied = [" ".join(mine[i : i + n]) for i in range(len(mine) - n + 1)]
+        assert not [g for g in copied if tuple(g.split()) in grams], ref.cluster
+        assert {d["doc_id"] for d in docs if d["event_cluster"] == ref.cluster} == set(ref.doc_ids)
+
+
+def test_load_references_refuses_an_unknown_split(tmp_path: Path) -> None:
+    path = tmp_path / "refs.jsonl"
+    row = {"cluster": "1_ecb", "doc_ids": ["1_1ecb.xml"], "reference": "x", "split": "test"}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown split"):
+        load_references(path)
+    with pytest.raises(ValueError, match="unknown split"):
+        evaluate_summary(tmp_path, path, split="test")
+
+
+# --------------------------------------------------------------------------- ECB+ dev
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_brief_on_ecbplus_dev_beats_the_extractive_baselines_and_is_fully_supported() -> None:
+    if not (ECBPLUS / "dev_documents.jsonl").exists():
+        pytest.skip(f"ECB+ dev data not found at {ECBPLUS}")
+    results = evaluate_summary(ECBPLUS, REFS, split="dev")
+    ours = results["ours"]
+    assert ours["dev clusters"] == 8
+    assert not any(k.startswith("heldout") for r in results.values() for k in r)
+    # Measured 0.518 (ROUGE-2 0.212, ROUGE-L 0.266); lexrank 0.423, textrank 0.412, lead 0.320.
+    # The brief was tuned on this split: expect less on held-out data (measured 0.506).
+    assert ours["dev rouge1"] >= 0.50
+    assert ours["dev rouge2"] >= 0.19
+    best = max(results[b]["dev rouge1"] for b in ("lead", "lexrank", "textrank"))
+    assert ours["dev rouge1"] >= best + 0.02  # the issue's goal: 2 points above the best
+    assert ours["dev citation_support"] == 1.0
+    assert set(SPLITS) == {"dev", "heldout"}
