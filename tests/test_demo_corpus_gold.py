@@ -21,7 +21,7 @@ import pytest
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "harbour-fire"
 GOLD_PATH = CORPUS / "gold.json"
 # Files in the folder that are not articles.
-NOT_ARTICLES = {"gold.json", "manifest.jsonl", "README.md"}
+NOT_ARTICLES = {"gold.json", "gold-language.json", "manifest.jsonl", "README.md"}
 ARTICLE_SUFFIXES = {".txt", ".html", ".jsonl"}
 
 _QUOTE_FOLD = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})

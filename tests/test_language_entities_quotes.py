@@ -139,3 +139,89 @@ def test_parse_keeps_long_urls_and_survives_punctuation_runs() -> None:
     assert url in sentences[0].text
     for s in sentences:
         assert text[s.start : s.end] == s.text
+
+
+def test_acronym_fitting_two_names_joins_the_one_the_article_states() -> None:
+    # "PAA" fits "Port Almera Authority" and, by letters inside words, "Port Almera"
+    entities, _ = _read(
+        "The Port Almera Authority (PAA) owns the land in Port Almera. "
+        "The PAA said the quay would stay closed."
+    )
+    names = {e.name: e for e in entities}
+    assert "PAA" in names["Port Almera Authority"].aliases
+    assert "PAA" not in {a for e in entities if e.name == "Port Almera" for a in e.aliases}
+
+
+def test_acronym_in_parentheses_is_an_alias_even_when_the_tagger_misses_it() -> None:
+    entities, _ = _read(
+        "The Port Almera Fire and Rescue Service (PAFRS) said 40 firefighters fought the blaze."
+    )
+    service = next(e for e in entities if e.name == "Port Almera Fire and Rescue Service")
+    assert "PAFRS" in service.aliases
+
+
+def test_title_with_an_organisations_possessive_is_kept_whole() -> None:
+    entities, _ = _read("Mara Quell, the PAA’s chief executive, said the port would reopen.")
+    quell = next(e for e in entities if e.name == "Mara Quell")
+    assert quell.titles == ["PAA’s chief executive"]
+
+
+def test_title_before_a_name_in_apposition_under_a_place() -> None:
+    entities, _ = _read("The mayor of Port Almera, Jonas Revik, has announced an inquiry.")
+    revik = next(e for e in entities if e.name == "Jonas Revik")
+    assert revik.titles == ["mayor of Port Almera"]
+
+
+def test_reported_speech_of_unnamed_officials_has_no_speaker() -> None:
+    _, quotes = _read("At least 12 workers were killed, officials said.")
+    assert [(q.text, q.speaker, q.kind) for q in quotes] == [
+        ("At least 12 workers were killed", None, "indirect")
+    ]
+
+
+def test_parenthetical_attribution_reports_the_clause_before_it() -> None:
+    _, quotes = _read(
+        "The rest of the port remained open, the PAA said, although traffic was suspended."
+    )
+    assert [(q.text, q.speaker, q.kind) for q in quotes] == [
+        ("The rest of the port remained open", "PAA", "indirect")
+    ]
+
+
+def test_quoted_word_inside_reported_speech_is_partial_and_the_clause_indirect() -> None:
+    _, quotes = _read('Ostrow Maritime Logistics said it was "devastated" by the loss of life.')
+    kinds = {q.kind: q for q in quotes}
+    assert kinds["partial"].text == "devastated"
+    assert kinds["indirect"].text == 'it was "devastated" by the loss of life'
+    assert all(q.speaker == "Ostrow Maritime Logistics" for q in quotes)
+
+
+def test_quote_that_opens_its_sentence_is_direct_however_short() -> None:
+    _, quotes = _read('"The boys showed character," said United head coach Elin Sorensen.')
+    assert [(q.kind, q.speaker) for q in quotes] == [("direct", "Elin Sorensen")]
+
+
+def test_description_of_an_organisation_resolves_to_it() -> None:
+    _, quotes = _read(
+        "The Port Almera Authority runs the quay. "
+        "The authority said the quay would stay closed for a week."
+    )
+    assert [q.speaker for q in quotes] == ["Port Almera Authority"]
+
+
+def test_spokesperson_speaks_for_the_organisation_named_with_it() -> None:
+    _, quotes = _read(
+        "Ostrow Maritime Logistics (OML) owns the shed. "
+        "An OML spokesperson said the company had received the letter."
+    )
+    assert [q.speaker for q in quotes] == ["Ostrow Maritime Logistics"]
+
+
+def test_according_to_reports_the_rest_of_the_clause() -> None:
+    _, quotes = _read(
+        "The Port Almera Authority runs the quay. According to the authority, the warehouse "
+        "passed its most recent inspection in October."
+    )
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("the warehouse passed its most recent inspection in October", "Port Almera Authority")
+    ]

@@ -291,3 +291,19 @@ def test_long_punctuation_runs_do_not_stall_the_tagger(run: str) -> None:
     found = _numbers(text)
     assert time.perf_counter() - started < 2.0
     assert [(n.value, n.unit) for n in found] == [(5, "people")]
+
+
+def test_partitive_names_what_is_counted_after_of_the() -> None:
+    n = _one("Neighbours left flowers outside the homes of two of the victims.")
+    assert (n.value, n.unit, n.text) == (2, "victims", "two of the victims")
+    assert _one("Two of the dead were citizens of Lindmark.").unit == "dead"
+
+
+def test_time_word_after_a_count_is_not_what_it_counts() -> None:
+    text = "They sent 40 firefighters yesterday and 30 more workers on Monday."
+    sentences, docs = parse(text)
+    found = extract_numbers(sentences, docs)
+    assert [(n.text, n.unit) for n in found] == [
+        ("40 firefighters", "firefighters"),
+        ("30 more workers", "workers"),
+    ]

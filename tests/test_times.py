@@ -406,3 +406,22 @@ def test_cost_grows_linearly_with_mention_dense_input() -> None:
     cost(50)  # warm up
     small, large = cost(400), cost(1600)
     assert large < small * 4 * 2.5
+
+
+def test_clock_time_alone_takes_the_day_of_the_previous_sentence() -> None:
+    fire = date(2026, 3, 11)  # published the day after the fire
+    found = _times(
+        fire,
+        "A fire swept through a warehouse late yesterday.",
+        "It began shortly before midnight.",
+    )
+    assert [(t.text, t.value) for t in found] == [
+        ("late yesterday", "2026-03-10"),
+        ("midnight", "2026-03-10"),
+    ]
+    alone = _one(fire, "It began shortly before midnight.")  # nothing to lean on
+    assert (alone.value, alone.earliest, alone.approximate) == (
+        "2026-03-11",
+        date(2026, 3, 10),
+        True,
+    )

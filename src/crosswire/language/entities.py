@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -60,6 +61,7 @@ _DROP_PREFIX = re.compile(r"^(the|a|an)\s+", re.I)
 _DROP_SUFFIX = re.compile(r"(['’]s|['’])$")
 
 
+@lru_cache(maxsize=65_536)  # names repeat: merging compares each one many times
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a name."""
     nfkd = unicodedata.normalize("NFKD", text)
@@ -73,8 +75,9 @@ def _clean_name(text: str) -> str:
     return text.strip(" ,.;:-—–\"'“”«»")
 
 
-def _content_words(name: str) -> list[str]:
-    return [w for w in re.findall(r"[\w]+", fold(name)) if w not in _NAME_STOP]
+@lru_cache(maxsize=65_536)
+def _content_words(name: str) -> tuple[str, ...]:
+    return tuple(w for w in re.findall(r"[\w]+", fold(name)) if w not in _NAME_STOP)
 
 
 def is_acronym_of(acronym: str, name: str) -> bool:
@@ -196,6 +199,11 @@ def _title_of(ent: Span) -> str | None:
     if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _ROLE_WORDS:
         # "the dictator of Venezuela Nicolás Maduro": the parser hangs the name under "of"
         candidates.append([t for t in head.head.subtree if t.i < ent.start])
+    if root.dep_ == "appos" and head.dep_ == "pobj" and head.head.lower_ == "of":
+        role = head.head.head
+        if role.lemma_.lower() in _ROLE_WORDS and root.ent_type_ == "PERSON":
+            # "The mayor of Port Almera, Jonas Revik,": the name hangs under the place
+            candidates.append([t for t in role.subtree if t.i < ent.start])
     for child in root.rights:
         if child.dep_ == "appos" and child.pos_ == "NOUN":
             pieces = []
@@ -212,8 +220,14 @@ def _title_of(ent: Span) -> str | None:
     return None
 
 
+_OWNER_TYPES = ("ORG", "GPE", "NORP", "FAC", "LOC")
+
+
 def _as_title(pieces: list[Token]) -> str | None:
-    while pieces and (pieces[0].pos_ in ("DET", "PUNCT", "ADP") or pieces[0].dep_ == "poss"):
+    while pieces and (
+        pieces[0].pos_ in ("DET", "PUNCT", "ADP")
+        or (pieces[0].dep_ == "poss" and pieces[0].ent_type_ not in _OWNER_TYPES)
+    ):
         pieces = pieces[1:]
     while pieces and pieces[-1].pos_ in ("PUNCT", "DET", "ADP", "CCONJ"):
         pieces = pieces[:-1]
@@ -221,12 +235,57 @@ def _as_title(pieces: list[Token]) -> str | None:
         return None
     if any(t.pos_ in ("VERB", "AUX") or t.ent_type_ == "PERSON" for t in pieces):
         return None
-    if any(t.tag_ == "POS" or t.dep_ == "case" for t in pieces):
-        return None  # a possessive ("Trump's promise"): the person owns it, no title
+    for t in pieces:
+        if t.tag_ == "POS" or t.dep_ == "case":
+            # "Trump's promise": a person owns it, no title; "the PAA's chief executive",
+            # "Dockworkers' Union": an organisation's or a place's role is one
+            owner = t.head if t.head.i != t.i and t.head.i < t.i else t.doc[max(0, t.i - 1)]
+            text = " ".join(p.text for p in pieces)
+            if owner.ent_type_ not in _OWNER_TYPES or title_head(text) not in _ROLE_WORDS:
+                return None  # "Biancardi's attorney" (owner mistyped): a relation, no title
     if not any(t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ for t in pieces):
         return None
     doc = pieces[0].doc
     return " ".join(doc[pieces[0].i : pieces[-1].i + 1].text.split())
+
+
+def _looks_like_acronym(name: str) -> bool:
+    letters = name.replace(".", "")
+    return 2 <= len(letters) <= 8 and letters.isupper()
+
+
+def _link_keys(name: str, *, query: bool) -> list[tuple[str, str]]:
+    """Keys two names must share for `same_entity` to link them: the folded name, the first or
+    last content word, or an acronym's initial against a long name's first word."""
+    words = _content_words(name)
+    keys = [("fold", fold(name))]
+    if words:
+        keys += [("first", words[0]), ("last", words[-1])]
+        # an acronym is matched against long names with its initial, and the other way round
+        keys.append(("acronym" if query else "initial", words[0][0]))
+    if _looks_like_acronym(name):
+        initial = fold(name).replace(".", "")[:1]
+        keys.append(("initial" if query else "acronym", initial))
+    return keys
+
+
+def _names(entity: ArticleEntity) -> set[str]:
+    return {fold(n) for n in [entity.name, *entity.aliases]}
+
+
+def _initials_link(a: ArticleEntity, b: ArticleEntity) -> bool:
+    """One names the other by exact initials, one letter per content word ("PAA")."""
+    for short in (a, b):
+        long_ = b if short is a else a
+        for acronym in [short.name, *short.aliases]:
+            if not _looks_like_acronym(acronym):
+                continue
+            letters = fold(acronym).replace(".", "")
+            for name in [long_.name, *long_.aliases]:
+                words = _content_words(name)
+                if len(words) >= 2 and "".join(w[0] for w in words) == letters:
+                    return True
+    return False
 
 
 def merge_entities(entities: Sequence[ArticleEntity]) -> list[ArticleEntity]:
@@ -235,19 +294,31 @@ def merge_entities(entities: Sequence[ArticleEntity]) -> list[ArticleEntity]:
         entities, key=lambda e: (-len(_content_words(e.name)), -len(e.mentions), e.name)
     )
     groups: list[list[ArticleEntity]] = []
+    # Groups by the keys of their head's names: a name is compared only with the groups it
+    # could link to, so merging stays near linear on a page with thousands of names.
+    index: dict[tuple[str, str], list[int]] = defaultdict(list)
     for ent in ordered:
-        target = None
-        for group in groups:
-            head = group[0]
+        candidates = sorted({g for key in _link_keys(ent.name, query=True) for g in index[key]})
+        fits = [
+            g
+            for g in candidates
             if any(
-                same_entity(ent.name, ent.type, alias, head.type)
-                for alias in [head.name, *head.aliases]
-            ):
-                if target is not None and target is not group:
-                    target = None  # ambiguous ("Smith" and two Smiths): leave it alone
-                    break
-                target = group
+                same_entity(ent.name, ent.type, alias, groups[g][0].type)
+                for alias in [groups[g][0].name, *groups[g][0].aliases]
+            )
+        ]
+        if len(fits) > 1:
+            # "PAA" fits "Port Almera Authority" and, by letters inside words, "Port Almera":
+            # a name both carry (an alias the article states) or exact initials decide.
+            stated = [g for g in fits if _names(ent) & _names(groups[g][0])]
+            initials = [g for g in fits if _initials_link(ent, groups[g][0])]
+            fits = stated if len(stated) == 1 else initials if len(initials) == 1 else fits
+        # ambiguous ("Smith" and two Smiths): leave it alone
+        target = groups[fits[0]] if len(fits) == 1 else None
         if target is None:
+            for alias in [ent.name, *ent.aliases]:
+                for key in _link_keys(alias, query=False):
+                    index[key].append(len(groups))
             groups.append([ent])
         else:
             target.append(ent)
@@ -334,12 +405,20 @@ def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list
                 if title and title not in entity.titles:
                     entity.titles.append(title)
     # "Port Almera Authority (PAA)" states the alias outright.
+    by_fold: dict[str, list[ArticleEntity]] = defaultdict(list)
+    for entity in by_name.values():
+        by_fold[fold(entity.name)].append(entity)
     for sentence in sentences:
         for m in _EXPLICIT_ACRONYM.finditer(sentence.text):
             long_name, acr = _clean_name(m.group(1)), m.group(2)
-            for entity in by_name.values():
-                if fold(entity.name) == fold(acr) and long_name not in entity.aliases:
+            for entity in by_fold.get(fold(acr), []):
+                if long_name not in entity.aliases:
                     entity.aliases.append(long_name)
+            if fold(acr) not in by_fold and is_acronym_of(acr, long_name):
+                # the tagger missed the acronym itself ("(PAFRS)"): the long name carries it
+                for entity in by_fold.get(fold(long_name), []):
+                    if acr not in entity.aliases:
+                        entity.aliases.append(acr)
     return merge_entities(list(by_name.values()))
 
 

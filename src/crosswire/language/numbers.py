@@ -12,6 +12,7 @@ written with "/" or ":". "hundreds of", "dozens of" are skipped: they bound
 nothing a reader could compare. Nor are scores ("won 2-1"), fractions ("one third"),
 the pronoun "one" ("no one", "one of them"), or a number word with no noun after it
 ("the two met"). A bare digit string with nothing after it is kept with unit None.
+A partitive names what is counted after "of the": "two of the victims" counts victims.
 """
 
 from __future__ import annotations
@@ -229,26 +230,41 @@ class _Tok:
 
 
 def _tokens_from_docs(
-    sentences: Sequence[Sentence], docs: Sequence[Doc]
-) -> list[list[_Tok]] | None:
-    """Tokens of each sentence, taken from the caller's docs when their offsets line up."""
-    out: list[list[_Tok]] = [[] for _ in sentences]
-    spans = sorted((s.start, s.end, i) for i, s in enumerate(sentences))
-    starts = [s for s, _, _ in spans]
-    for doc in docs:
-        offset = int(doc.user_data.get("offset", 0)) if doc.user_data else 0
-        for tok in doc:
-            absolute = offset + tok.idx
-            k = bisect.bisect_right(starts, absolute) - 1
-            if k < 0:
-                continue
-            s_start, s_end, i = spans[k]
-            if absolute + len(tok.text) > s_end:
-                continue
-            rel = absolute - s_start
-            if sentences[i].text[rel : rel + len(tok.text)] != tok.text:
-                return None  # the docs are not of this text
-            out[i].append(_Tok(rel, rel + len(tok.text), tok.text, tok.pos_, tok.tag_))
+    sentences: Sequence[Sentence], docs: Sequence[Doc], needed: Sequence[int]
+) -> dict[int, list[_Tok]] | None:
+    """Tokens of the needed sentences, taken from the caller's docs when their offsets line up.
+
+    Only the sentences holding a bare number are looked at: most sentences need no tags.
+    """
+    placed = sorted(
+        (int(doc.user_data.get("offset", 0)) if doc.user_data else 0, k)
+        for k, doc in enumerate(docs)
+    )
+    offsets = [offset for offset, _ in placed]
+    out: dict[int, list[_Tok]] = {}
+    for i in needed:
+        sentence = sentences[i]
+        k = bisect.bisect_right(offsets, sentence.start) - 1
+        if k < 0:
+            out[i] = []
+            continue
+        offset, d = placed[k]
+        doc = docs[d]
+        first, last = sentence.start - offset, sentence.end - offset
+        safe: str | None = None
+        tokens: list[_Tok] = []
+        t = bisect.bisect_left(doc, first, key=lambda tok: tok.idx)
+        while t < len(doc) and doc[t].idx + len(doc[t].text) <= last:
+            tok = doc[t]
+            rel = tok.idx - first
+            if sentence.text[rel : rel + len(tok.text)] != tok.text:
+                # `parse` gives spaCy the tokenizer-safe copy (same length): compare with it
+                safe = safe if safe is not None else tokenizer_safe(sentence.text)
+                if safe[rel : rel + len(tok.text)] != tok.text:
+                    return None  # the docs are not of this text
+            tokens.append(_Tok(rel, rel + len(tok.text), tok.text, tok.pos_, tok.tag_))
+            t += 1
+        out[i] = tokens
     return out
 
 
@@ -407,7 +423,22 @@ def _unit_after(text: str, end: int, tokens: Sequence[_Tok]) -> tuple[str | None
     return " ".join(words), stop
 
 
-def _atoms_in(text: str) -> list[_Atom]:
+_PARTITIVE = re.compile(
+    r"\s+of\s+(?:the|their|its|our|his|her|these|those|your|my)\s+(?=[A-Za-z])", re.IGNORECASE
+)
+
+
+def _partitive_unit(text: str, end: int, tokens: Sequence[_Tok]) -> tuple[str | None, int]:
+    """ "two of the victims", "Two of the dead": what a number counts, named after "of the"."""
+    m = _PARTITIVE.match(text, end)
+    if m is None:
+        return None, end
+    unit, stop = _unit_after(text, m.end(), tokens)
+    return (unit, stop) if unit is not None else (None, end)
+
+
+def _atoms_in(text: str) -> tuple[list[_Atom], bytearray]:
+    """The numbers of a sentence, and its mask of dates, times and phone numbers."""
     masked = _masked(text)
     atoms: list[_Atom] = []
     for m in _ATOM.finditer(text):
@@ -415,7 +446,7 @@ def _atoms_in(text: str) -> list[_Atom]:
             atom = _atom(text, m)
             if atom is not None:
                 atoms.append(atom)
-    return atoms
+    return atoms, masked
 
 
 def _as_range(text: str, first: _Atom, nxt: _Atom, bound_word: str) -> _Atom | None:
@@ -488,6 +519,8 @@ def _mentions(
         unit: str | None = atom.currency or atom.percent
         if unit is None:
             unit, stop = _unit_after(text, stop, tokens)
+            if unit is None:
+                unit, stop = _partitive_unit(text, stop, tokens)
             if unit is None and _is_age(text, atom.start, atom.end, atom.value):
                 unit = "years old"
         if unit is None and atom.value == 0:
@@ -550,24 +583,28 @@ def extract_numbers(
     same text. Without docs, or when they do not line up, the sentences that need
     part-of-speech tags (a number with no currency or %) are tagged here.
     """
-    found = [_atoms_in(s.text) for s in sentences]
+    found_masks = [_atoms_in(s.text) for s in sentences]
+    found = [atoms for atoms, _ in found_masks]
     needy = [
         i
         for i, atoms in enumerate(found)
         if any(a.currency is None and a.percent is None for a in atoms)
     ]
     tokens: dict[int, list[_Tok]] = {}
+    from_docs: dict[int, list[_Tok]] | None = None
     if needy and docs is not None:
         from spacy.tokens import Doc as SpacyDoc
 
         doc_list = [docs] if isinstance(docs, SpacyDoc) else list(docs)
-        from_docs = _tokens_from_docs(sentences, doc_list)
+        from_docs = _tokens_from_docs(sentences, doc_list, needy)
         if from_docs is not None:
-            tokens = dict(enumerate(from_docs))
-    if needy and not tokens:
+            tokens = from_docs
+    if needy and from_docs is None:
         parsed = _tokens_by_parsing([sentences[i] for i in needy])
         tokens = dict(zip(needy, parsed, strict=True))
     out: list[NumberMention] = []
-    for i, (sentence, atoms) in enumerate(zip(sentences, found, strict=True)):
-        out.extend(_mentions(sentence, atoms, tokens.get(i, [])))
+    for i, (sentence, (atoms, masked)) in enumerate(zip(sentences, found_masks, strict=True)):
+        # a time word never names what is counted: "40 firefighters yesterday"
+        words = [t for t in tokens.get(i, []) if not masked[t.start : t.end].count(1)]
+        out.extend(_mentions(sentence, atoms, words))
     return out

@@ -8,12 +8,13 @@ descriptions ("the Venezuelan president") to the one person whose title fits.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from crosswire.language.entities import _ROLE_WORDS, resolve_description, sentence_spans
-from crosswire.models import ArticleEntity, QuoteMention, Sentence
+from crosswire.language.entities import _ROLE_WORDS, fold, resolve_description, sentence_spans
+from crosswire.models import ArticleEntity, QuoteKind, QuoteMention, Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -26,6 +27,7 @@ SPEECH_VERBS = {
     "reiterate", "vow", "promise", "admit", "acknowledge", "suggest", "comment", "remark",
     "tweet", "post", "recall", "describe", "characterize", "affirm", "assert", "maintain",
     "speak", "urge", "threaten", "predict", "estimate", "report", "point", "emphasize",
+    "inform", "demand",
 }  # fmt: skip
 _PRONOUNS = {"he", "she", "him", "her"}
 # Opening mark -> closing marks. The curly single quote only opens after a space, so
@@ -55,6 +57,7 @@ class _Resolver:
 
     def __init__(self, entities: Sequence[ArticleEntity]) -> None:
         self.entities = list(entities)
+        self.kinds = {e.name: e.type for e in entities}
         self.persons: list[tuple[int, str]] = sorted(
             (m.start, e.name) for e in entities if e.type == "PERSON" for m in e.mentions
         )
@@ -63,19 +66,31 @@ class _Resolver:
             for m in e.mentions:
                 for pos in range(m.start, m.end):
                     self.at[pos] = e.name
+        # persons outside the quote spans last asked about, by start (one set per article)
+        self._skip: set[tuple[int, int]] | None = None
+        self._outside: list[tuple[int, str]] = []
 
     def entity_at(self, token: Token) -> str | None:
         return self.at.get(token.doc.user_data.get("offset", 0) + token.idx)
 
     def last_person_before(self, offset: int, skip: set[tuple[int, int]]) -> str | None:
-        best = None
-        for start, name in self.persons:
-            if start >= offset:
-                break
-            if any(a <= start < b for a, b in skip):
-                continue
-            best = name
-        return best
+        """The last person mentioned before `offset`, mentions inside `skip` spans left out."""
+        if skip is not self._skip:
+            # filtered once, then bisected: linear in the article, not persons x spans x calls
+            starts = sorted(a for a, _ in skip)
+            ends = {a: b for a, b in sorted(skip)}  # widest span for each start wins last
+            longest: list[int] = []
+            for a in starts:
+                longest.append(max(ends[a], longest[-1] if longest else 0))
+
+            def inside(pos: int) -> bool:
+                k = bisect.bisect_right(starts, pos) - 1
+                return k >= 0 and pos < longest[k]
+
+            self._outside = [(p, name) for p, name in self.persons if not inside(p)]
+            self._skip = skip
+        k = bisect.bisect_left(self._outside, offset, key=lambda pair: pair[0])
+        return self._outside[k - 1][1] if k else None
 
     def of_phrase(self, token: Token, quote_spans: set[tuple[int, int]]) -> tuple[str | None, str]:
         """Speaker named by the noun phrase headed by `token`, and the phrase as written."""
@@ -99,9 +114,33 @@ class _Resolver:
                 for ent in self.entities:
                     if ent.name == name and title not in ent.titles and len(title.split()) >= 2:
                         ent.titles.append(title)
+            if name is None:
+                name = self.organisation(token)
             return name, phrase
         return None, phrase
 
+    def organisation(self, token: Token) -> str | None:
+        """ "An OML spokesperson" speaks for OML; "the port authority", "the ministry" name the
+        one organisation of the article whose name holds those words."""
+        if token.lemma_.lower() in _VOICE_NOUNS:
+            for t in token.subtree:
+                name = self.entity_at(t)
+                if name is not None and self.kinds.get(name) == "ORG":
+                    return name
+            return None
+        # the words as written, not lemmas: "the authorities" is generic and names no one
+        words = {t.lower_ for t in token.subtree if t.i <= token.i and t.pos_ in _NAME_POS}
+        fits = {
+            e.name
+            for e in self.entities
+            if e.type == "ORG"
+            and any(words <= set(re.findall(r"\w+", fold(n))) for n in [e.name, *e.aliases])
+        }
+        return next(iter(fits)) if len(fits) == 1 else None
+
+
+_VOICE_NOUNS = {"spokesperson", "spokesman", "spokeswoman", "spokespeople"}
+_NAME_POS = {"NOUN", "PROPN", "ADJ"}
 
 _SPEAKER_NOUNS = {
     "official", "spokesman", "spokeswoman", "spokesperson", "minister", "president", "leader",
@@ -109,6 +148,8 @@ _SPEAKER_NOUNS = {
     "administration", "ministry", "department", "agency", "company", "union", "mayor", "chief",
     "commander", "secretary", "governor", "authority", "authorities", "statement", "report",
     "newspaper", "media", "people", "interlocutor", "journalist", "director", "spokespeople",
+    "league", "council", "committee", "commission", "court", "board", "club", "federation",
+    "association", "embassy", "firm", "party", "inspectorate", "regulator", "service",
 }  # fmt: skip
 
 
@@ -150,6 +191,87 @@ def _speech_subject(sent: Span, outside: set[int], near: int | None = None) -> T
     return None
 
 
+_SAID = (
+    r"(?:said|says|say|saying|told|tells|added|adds|adding|asked|asking|declared|wrote|writes"
+    r"|writing|replied|tweeted|noted|noting|explained|insisted|warned|stated|joked)"
+)
+_ATTRIBUTION_BEFORE = re.compile(rf"\b{_SAID}\s*,$", re.IGNORECASE)
+# '..., the Troy police chief, Charles Craft, said': a few words, then the speech verb
+_ATTRIBUTION_AFTER = re.compile(rf"[\s”\"»’',]*(?:[\w.'’-]+[\s,]+){{0,8}}?{_SAID}\b", re.IGNORECASE)
+
+
+def _quote_kind(text: str, sentence_start: int, start: int, end: int) -> QuoteKind:
+    """Direct when the quote stands on its own: it opens the sentence or follows a colon, the
+    end of a sentence or "said,", or it closes a quoted sentence its attribution follows
+    ('"...it was random," the police chief said'); partial when quoted words sit inside the
+    writer's clause ('said it was "devastated"', 'was "deliberately seeking them out,"
+    according to police')."""
+    before = text[sentence_start:start].rstrip()
+    before = before[:-1] if before[-1:] in "\"“«„‘'" else before  # the opening mark
+    tail = before.rstrip("\"”»’' ")
+    if not tail or tail[-1] in ":.!?…" or _ATTRIBUTION_BEFORE.search(tail):
+        return "direct"
+    inner = text[start:end].rstrip()
+    if (
+        inner[-1:] in (",", ".", "!", "?", "…")
+        and len(re.findall(r"\w+", inner)) >= 4
+        and _ATTRIBUTION_AFTER.match(text, end, end + 120)
+    ):
+        return "direct"
+    return "partial"
+
+
+def _reported_clause(sent: Span, inside: set[int]) -> str | None:
+    """What a sentence reports someone said, outside its quote marks, or None.
+
+    The clause a speech verb governs ("said [that] the union would ..."), the clause before a
+    parenthetical one ("The rest of the port remained open, the PAA said, ..."), or the clause
+    "according to X" qualifies.
+    """
+    words: list[Token] = []
+    for tok in sent:
+        if tok.lemma_.lower() not in SPEECH_VERBS or tok.pos_ != "VERB" or tok.i in inside:
+            continue
+        clause = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+        if clause is not None:
+            words = list(clause.subtree)
+        elif tok.dep_ == "parataxis" and tok.head.i < tok.i:
+            first = min(t.i for t in tok.subtree)
+            words = [t for t in tok.head.subtree if t.i < first]
+        else:
+            continue
+        break
+    else:
+        according = next(
+            (
+                t
+                for t in sent
+                if t.lower_ == "according" and t.i + 1 < sent.end and t.nbor().lower_ == "to"
+            ),
+            None,
+        )
+        if according is None or according.head.i == according.i:
+            return None
+        skip = {t.i for t in according.subtree}
+        words = [t for t in according.head.subtree if t.i not in skip]
+    # The text stays verbatim, so it can be found and cited: the longest unbroken piece
+    # ("which he said would hold ..." gives "would hold ...").
+    runs: list[list[Token]] = []
+    for t in words:
+        if runs and runs[-1][-1].i + 1 == t.i:
+            runs[-1].append(t)
+        else:
+            runs.append([t])
+    run = max(runs, key=len) if runs else []
+    while run and (run[0].is_punct or run[0].lower_ == "that"):
+        run = run[1:]
+    while run and run[-1].is_punct and run[-1].text not in ("”", '"', "»", "’"):
+        run = run[:-1]
+    if sum(1 for t in run if t.i not in inside and not t.is_punct) < 2:
+        return None  # the clause is the quotation itself: "said: “...”"
+    return sent.doc[run[0].i : run[-1].i + 1].text
+
+
 def extract_quotes(
     docs: Sequence[Doc], sentences: Sequence[Sentence], entities: Sequence[ArticleEntity]
 ) -> list[QuoteMention]:
@@ -177,8 +299,7 @@ def extract_quotes(
             speaker, speaker_text = resolver.of_phrase(subject, all_spans)
         if spans:
             outside_words = [t for t in sent if t.i in outside and not t.is_punct]
-            for a, _b, inner in spans:
-                words = len(inner.split())
+            for a, b, inner in spans:
                 near_subject = _speech_subject(sent, outside, a)
                 who, who_text = speaker, speaker_text
                 if near_subject is not None and near_subject is not subject:
@@ -191,36 +312,26 @@ def extract_quotes(
                         if len(outside_words) <= 2 and previous
                         else None
                     )
-                kind = "partial" if words < 6 and len(outside_words) > 3 else "direct"
+                kind = _quote_kind(doc.text, sent.start_char, a, b)
                 quotes.append(
                     QuoteMention(
                         text=inner, speaker=who, speaker_text=who_text, kind=kind, sentence=index
                     )
                 )
                 previous = (index, who)
-            continue
         if subject is None:
             continue
-        # Reported speech: the clause the speech verb governs is what was said.
-        for tok in sent:
-            if tok.lemma_.lower() not in SPEECH_VERBS or tok.pos_ != "VERB":
-                continue
-            clause = next((c for c in tok.children if c.dep_ == "ccomp"), None)
-            if clause is None:
-                continue
-            words_ = [t for t in clause.subtree]
-            text = sent.doc[words_[0].i : words_[-1].i + 1].text
-            if text.lower().startswith("that "):
-                text = text[5:]
-            if len(text.split()) >= 4 and speaker is not None:
-                quotes.append(
-                    QuoteMention(
-                        text=text,
-                        speaker=speaker,
-                        speaker_text=speaker_text,
-                        kind="indirect",
-                        sentence=index,
-                    )
+        # Reported speech: the clause the speech verb governs is what was said; said by someone
+        # unnamed ("officials said") it is still reported, with no speaker.
+        text = _reported_clause(sent, inside)
+        if text is not None and len(text.split()) >= 4:
+            quotes.append(
+                QuoteMention(
+                    text=text,
+                    speaker=speaker,
+                    speaker_text=speaker_text,
+                    kind="indirect",
+                    sentence=index,
                 )
-            break
+            )
     return quotes

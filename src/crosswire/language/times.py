@@ -39,8 +39,9 @@ Resolution rules (documented here because they are choices, not facts):
   "the same period last year" is the latest day/week/month mention, a year back.
 * A clock time ("18:00 UTC") takes the day written next to it ("16:00 UTC
   today", "Friday at 6 p.m."), else the nearest day-precise mention of the same
-  sentence, else - as news reports use it - the publication day, approximate,
-  with the night before in its interval.
+  sentence, else the latest day-precise mention of the previous three sentences
+  ("late yesterday ... shortly before midnight"), else - as news reports use it -
+  the publication day, approximate, with the night before in its interval.
 * ``precision`` is the finest calendar unit the expression fixes: a quarter,
   half-year, season or decade fixes only the year, so its precision is "year"
   while ``value`` ("2025-Q3", "2025-SU", "199") and the interval are exact.
@@ -57,6 +58,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -491,7 +493,8 @@ class _Candidate:
     match: re.Match[str]
 
 
-def _candidates(text: str) -> list[_Candidate]:
+@lru_cache(maxsize=4096)  # numbers.py masks dates with the same search, just before
+def _candidates(text: str) -> tuple[_Candidate, ...]:
     """Non-overlapping recognised expressions, longest first, in text order."""
     found: list[_Candidate] = []
     for pattern in _PATTERNS:
@@ -513,7 +516,7 @@ def _candidates(text: str) -> list[_Candidate]:
         taken.append(cand)
         occupied[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
     taken.sort(key=lambda c: c.start)
-    return taken
+    return tuple(taken)
 
 
 def find_time_spans(text: str) -> list[tuple[int, int]]:
@@ -929,13 +932,17 @@ def _r_clock(ctx: _Context, g: _Groups, start: int) -> _Resolved | None:
         if key in WEEKDAYS:
             return _day(_weekday_date(ctx, pub, WEEKDAYS[key], None, start), relative=True)
         return _day(pub + timedelta(days=_rel_day_offset(key)), relative=True)
-    # Alone, a clock time belongs to the nearest day written in the same sentence, else
-    # (news style) to the day of publication or the night before.
+    # Alone, a clock time belongs to the nearest day written in the same sentence, else to
+    # the day the previous sentences were about ("late yesterday ... The fire began shortly
+    # before midnight"), else (news style) to the day of publication or the night before.
     if ctx.days_here:
         k = bisect.bisect_left(ctx.days_here, start, key=lambda pair: pair[0])
         near = ctx.days_here[max(0, k - 1) : k + 1]
         nearest = min(near, key=lambda pair: abs(pair[0] - start))[1]
         return _day(date.fromisoformat(nearest.value), relative=nearest.relative)
+    anchored = _from_anchor(ctx, 0)
+    if anchored is not None:
+        return anchored
     if pub is None:
         return None
     res = _day(pub, relative=True)
