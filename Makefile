@@ -36,5 +36,18 @@ unit: $(VENV)/.installed-dev
 
 test: lint typecheck unit
 
+# Benchmarks run on demand (minutes); bench/README.md holds the last figures.
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_language.py
+	$(BIN)/python bench/bench_compare.py
+	$(BIN)/python bench/bench_stories.py
+
+eval: $(VENV)/.installed-dev
+	$(BIN)/crosswire eval language
+	$(BIN)/crosswire eval compare
+	$(BIN)/crosswire eval times
+	$(BIN)/crosswire eval stories
+	$(BIN)/crosswire eval summary
+
 clean:
 	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache
