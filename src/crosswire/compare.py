@@ -280,6 +280,26 @@ def _claims(ctx: _Ctx) -> list[list[int]]:
             lex_i + lex_j,
             None if dense_i is None or dense_j is None else dense_i + dense_j,
         )
+    # A sentence left alone only because its article already sits in the matching claim
+    # ("Maduro confirmed on Wednesday that he recently spoke with Trump" beside the same
+    # article's other sentence on the call) still says what other outlets say: it joins
+    # that claim as a further source, so it is never reported as one outlet's fact.
+    best: dict[int, tuple[float, int]] = {}
+    for sim, i, j in pairs:
+        for lone, other in ((i, j), (j, i)):
+            if len(members.get(lone, ())) == 1 and sim > best.get(lone, (0.0, -1))[0]:
+                best[lone] = (sim, other)
+    for lone, (_, other) in best.items():
+        target = find(other)
+        if lone not in members or len(members[lone]) != 1 or target == lone:
+            continue
+        if len(articles[target]) < 2:
+            continue  # only claims other outlets share
+        centre = vectors.get(target) or ctx.space.group_vector(members[target])
+        mean = ctx.space.group_sim(ctx.space.group_vector([lone]), 1, centre, len(members[target]))
+        if mean >= threshold * 0.85:
+            members[target].append(lone)
+            members.pop(lone)
     return [sorted(m) for m in members.values()]
 
 
