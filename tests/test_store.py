@@ -173,7 +173,7 @@ def test_plain_path_creates_folders_and_url_works_too(tmp_path: Path) -> None:
 
 
 def test_schema_is_in_one_metadata_and_created_when_missing(store: Store) -> None:
-    expected = {"articles", "analyses", "stories", "story_articles"}
+    expected = {"articles", "analyses", "stories", "story_articles", "meta"}
     assert set(metadata.tables) == expected
     assert set(inspect(store.engine).get_table_names()) == expected
 
@@ -246,3 +246,12 @@ def test_real_articles_are_stored_once_with_their_text(store: Store) -> None:
     assert len(store.add_articles(arts)) == len(arts) == 5
     assert store.add_articles(arts) == []
     assert sorted(store.get_articles(), key=lambda a: a.id) == sorted(arts, key=lambda a: a.id)
+
+
+def test_meta_values_round_trip_and_are_replaced(store: Store) -> None:
+    assert store.get_meta("story_index") is None
+    store.set_meta("story_index", b"\x00first")
+    store.set_meta("story_index", b"\x00second")
+    store.set_meta("other", b"")
+    assert store.get_meta("story_index") == b"\x00second"
+    assert store.get_meta("other") == b""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
+import random
+import zlib
 from collections.abc import Sequence
 from datetime import date, timedelta
 from pathlib import Path
@@ -22,7 +25,13 @@ from crosswire.models import (
     TimeMention,
 )
 from crosswire.options import Options
-from crosswire.stories import find_duplicates, group_stories, story_title
+from crosswire.stories import (
+    StoryIndex,
+    find_duplicates,
+    group_stories,
+    prepare_articles,
+    story_title,
+)
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "maduro-trump-call"
 OPTIONS = Options()
@@ -438,3 +447,183 @@ def test_maduro_trump_call_example_is_one_story_without_duplicates() -> None:
     assert len(groups) == 1
     assert sorted(groups[0].article_ids) == sorted(a.id for a in articles)
     assert groups[0].duplicate_of == {}
+
+
+# --------------------------------------------------------------------------- streaming
+
+DEMO = Path(__file__).resolve().parents[1] / "examples" / "harbour-fire"
+
+
+def _streamed(articles: Sequence[Article], analyses: dict[str, ArticleAnalysis]) -> StoryIndex:
+    index = StoryIndex(OPTIONS)
+    for article in articles:
+        index.add([article], analyses)
+    return index
+
+
+def _partition(groups: list[StoryGroup]) -> list[list[str]]:
+    return sorted(sorted(g.article_ids) for g in groups)
+
+
+@pytest.fixture(scope="module")
+def demo() -> tuple[list[Article], dict[str, ArticleAnalysis]]:
+    from crosswire.language import analyze_article
+    from crosswire.pipeline import read_and_clean
+
+    articles, errors = read_and_clean([DEMO], OPTIONS)
+    assert not errors
+    return articles, {a.id: analyze_article(a, OPTIONS) for a in articles}
+
+
+def test_demo_corpus_filed_one_at_a_time_in_publication_order_equals_batch(
+    demo: tuple[list[Article], dict[str, ArticleAnalysis]],
+) -> None:
+    articles, analyses = demo
+    batch = group_stories(articles, analyses, OPTIONS)
+    index = _streamed(sorted(articles, key=lambda a: (a.published, a.id)), analyses)
+    assert index.groups() == batch  # same ids, members, order and copies
+    assert [len(g.article_ids) for g in batch] == [7, 1]  # the fire (with its copy), the derby
+    assert index.duplicates() == find_duplicates(articles, OPTIONS)
+    assert index.merges == {}
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_demo_corpus_filed_one_at_a_time_in_any_order_groups_as_batch(
+    demo: tuple[list[Article], dict[str, ArticleAnalysis]], rng: random.Random
+) -> None:
+    articles, analyses = demo
+    shuffled = list(articles)
+    rng.shuffle(shuffled)
+    index = _streamed(shuffled, analyses)
+    assert _partition(index.groups()) == _partition(group_stories(articles, analyses, OPTIONS))
+    assert index.duplicates() == find_duplicates(articles, OPTIONS)
+
+
+def test_add_returns_only_the_stories_that_changed_and_skips_known_articles() -> None:
+    index = StoryIndex(OPTIONS)
+    (first,) = index.add([TURKEY_A], ANALYSES)
+    (chile,) = index.add([CHILE], ANALYSES)
+    assert chile.article_ids == [CHILE.id] and chile.id != first.id
+    (grown,) = index.add([TURKEY_B, TURKEY_A], ANALYSES)  # TURKEY_A is filed already
+    assert grown.id == first.id
+    assert grown.article_ids == [TURKEY_A.id, TURKEY_B.id]
+    assert index.add([TURKEY_A], ANALYSES) == []
+    assert len(index) == 3 and TURKEY_B.id in index
+    assert index.story_of(TURKEY_B.id) == first.id and index.story_of("unknown") is None
+
+
+def test_copy_filed_later_joins_its_original_and_points_at_it() -> None:
+    index = StoryIndex(OPTIONS)
+    (first,) = index.add([ORIGINAL], {})
+    (story,) = index.add([COPY], {})
+    (batch,) = group_stories([ORIGINAL, COPY], {}, OPTIONS)
+    # same day: listed as batch lists them; the id stays the one the first-filed article gave
+    assert story.article_ids == batch.article_ids
+    assert story.duplicate_of == batch.duplicate_of == {COPY.id: ORIGINAL.id}
+    assert story.id == first.id
+    assert index.duplicates() == find_duplicates([ORIGINAL, COPY], OPTIONS)
+
+
+# A strike (port, union) and a ministry's reaction (minister, parliament) share no names and
+# few words: two stories, until a roundup covering both arrives and bridges them.
+STRIKE = _article(
+    "bridge-strike",
+    "Wire One",
+    MON,
+    "Rotterdam dock workers strike over automation",
+    PORT_STRIKE,
+)
+MINISTER = _article(
+    "bridge-minister",
+    "Daily Courier",
+    MON,
+    "Minister promises talks on port robots",
+    """Economy minister Anneke Visser told parliament in The Hague on Tuesday that the
+    government would bring terminal operators and dock unions to the table within a week.
+    Visser said robots would not replace people overnight and that retraining money was
+    ready. Opposition leader Pieter Mulder accused the cabinet of waiting too long and asked
+    for a debate on Thursday.""",
+)
+ROUNDUP = _article(
+    "bridge-roundup",
+    "Evening Post",
+    MON,
+    "Strike shuts Rotterdam port as minister promises talks",
+    PORT_STRIKE.split(".")[0]
+    + """. The FNV union said about 2,400 members joined the strike over automation, and
+    31 ships waited at anchor. In The Hague, economy minister Anneke Visser told parliament
+    the government would bring terminal operators and dock unions to the table within a week,
+    and said robots would not replace people overnight. Opposition leader Pieter Mulder
+    accused the cabinet of waiting too long.""",
+)
+BRIDGE_ANALYSES = {
+    STRIKE.id: _analysis(
+        STRIKE.id,
+        [("Rotterdam", "GPE", 2), ("FNV", "ORG", 2), ("Sander de Vries", "PERSON", 1)],
+    ),
+    MINISTER.id: _analysis(
+        MINISTER.id,
+        [("Anneke Visser", "PERSON", 2), ("The Hague", "GPE", 1), ("Pieter Mulder", "PERSON", 1)],
+    ),
+    ROUNDUP.id: _analysis(
+        ROUNDUP.id,
+        [
+            ("Rotterdam", "GPE", 1),
+            ("FNV", "ORG", 1),
+            ("Anneke Visser", "PERSON", 1),
+            ("The Hague", "GPE", 1),
+            ("Pieter Mulder", "PERSON", 1),
+        ],
+    ),
+}
+
+
+def test_article_bridging_two_stories_merges_them_under_the_older_id() -> None:
+    index = StoryIndex(OPTIONS)
+    (strike,) = index.add([STRIKE], BRIDGE_ANALYSES)
+    (minister,) = index.add([MINISTER], BRIDGE_ANALYSES)
+    assert strike.id != minister.id  # apart until the roundup comes
+    (merged,) = index.add([ROUNDUP], BRIDGE_ANALYSES)
+    assert merged.id == strike.id
+    assert set(merged.article_ids) == {STRIKE.id, MINISTER.id, ROUNDUP.id}
+    assert index.merges == {minister.id: strike.id}
+    assert index.story_of(MINISTER.id) == strike.id
+    batch = group_stories([STRIKE, MINISTER, ROUNDUP], BRIDGE_ANALYSES, OPTIONS)
+    assert _partition(index.groups()) == _partition(batch)
+
+
+def test_index_restored_from_bytes_files_later_articles_exactly_as_the_original() -> None:
+    stream = [TURKEY_A, ORIGINAL, CHILE, STRIKE, MINISTER, TURKEY_B, COPY, ROUNDUP, LATER_COPY]
+    analyses = {**ANALYSES, **BRIDGE_ANALYSES}
+    kept = StoryIndex(OPTIONS)
+    for article in stream[:4]:
+        kept.add([article], analyses)
+    restored = StoryIndex.from_bytes(kept.to_bytes(), OPTIONS)
+    assert restored.groups() == kept.groups()
+    for article in stream[4:]:
+        assert restored.add([article], analyses) == kept.add([article], analyses)
+    assert restored.groups() == kept.groups()
+    assert restored.merges == kept.merges
+    assert restored.duplicates() == kept.duplicates()
+    assert restored.to_bytes() == kept.to_bytes()
+
+
+def test_index_bytes_refuse_other_story_options_and_anything_but_plain_data() -> None:
+    data = StoryIndex(OPTIONS).to_bytes()
+    with pytest.raises(ValueError, match="other story options"):
+        StoryIndex.from_bytes(data, Options(story_threshold=0.3))
+    evil = zlib.compress(pickle.dumps(Options()))  # a class instance: code would run to load it
+    with pytest.raises(ValueError, match="plain data"):
+        StoryIndex.from_bytes(evil)
+    with pytest.raises(ValueError, match="not a story index"):
+        StoryIndex.from_bytes(b"not even zlib")
+
+
+def test_articles_prepared_apart_file_as_added_ones() -> None:
+    stream = [TURKEY_A, CHILE, TURKEY_B, ORIGINAL, COPY]
+    added = StoryIndex(OPTIONS)
+    added.add(stream, ANALYSES)
+    prepared = StoryIndex(OPTIONS)
+    prepared.add_prepared(prepare_articles(stream, ANALYSES, OPTIONS))
+    assert prepared.groups() == added.groups() == group_stories(stream, ANALYSES, OPTIONS)

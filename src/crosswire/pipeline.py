@@ -16,13 +16,16 @@ from crosswire.ingest import read_inputs
 from crosswire.language import analyze_article
 from crosswire.models import Article, ArticleAnalysis, InputError, Report, ReportArticle, Story
 from crosswire.options import Options
-from crosswire.stories import find_duplicates, group_stories, story_title
+from crosswire.stories import StoryIndex, find_duplicates, group_stories, story_title
 from crosswire.synthesis import synthesize
 
 __all__ = ["Progress", "analyze", "analyze_articles_to_report", "read_and_clean"]
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called as work advances."""
+
+STORY_INDEX_KEY = "story_index"
+"""Where the story index is kept in the store's meta table."""
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -59,8 +62,13 @@ def analyze_articles_to_report(
     analyses: dict[str, ArticleAnalysis] | None = None,
     errors: Sequence[InputError] = (),
     progress: Progress = _quiet,
+    index: StoryIndex | None = None,
 ) -> tuple[Report, dict[str, str], dict[str, ArticleAnalysis]]:
-    """Articles (already cleaned) to a report; `analyses` holds ones already computed."""
+    """Articles (already cleaned) to a report; `analyses` holds ones already computed.
+
+    With `index`, the articles it has not filed yet are filed into it and its stories are
+    reported (it is updated in place); without, the articles are grouped in one batch.
+    """
     known = dict(analyses or {})
     todo = [a for a in articles if a.id not in known]
     for i, article in enumerate(todo, 1):
@@ -69,8 +77,13 @@ def analyze_articles_to_report(
     articles = [_with_inferred_dates(a, known[a.id]) for a in articles]
     by_id = {a.id: a for a in articles}
     progress("grouping stories", 0, 1)
-    duplicates = find_duplicates(articles, options)
-    groups = group_stories(articles, known, options, duplicates)
+    if index is None:
+        duplicates = find_duplicates(articles, options)
+        groups = group_stories(articles, known, options, duplicates)
+    else:
+        index.add([a for a in articles if a.id not in index], known)
+        duplicates = index.duplicates()
+        groups = index.groups()
     progress("grouping stories", 1, 1)
     stories: list[Story] = []
     story_of: dict[str, str] = {}
@@ -113,7 +126,9 @@ def analyze(
     progress: Progress = _quiet,
 ) -> Report:
     """Read, analyse and compare `inputs`; with `db`, add them to the stored corpus first and
-    report on every stored story (new articles join the stories they belong to)."""
+    report on every stored story. New articles are filed into the story index kept in the
+    store (built from every stored article when there is none, or it was built with other
+    story options), so they join the stories they belong to without regrouping the rest."""
     options = options or Options()
     articles, errors = read_and_clean(inputs, options)
     if db is None:
@@ -127,9 +142,26 @@ def analyze(
         store.add_articles(articles)
         stored = store.get_articles()
         analyses = store.get_analyses()
+        index = _stored_index(store.get_meta(STORY_INDEX_KEY), stored, options)
         report, duplicates, known = analyze_articles_to_report(
-            stored, options, analyses=analyses, errors=errors, progress=progress
+            stored, options, analyses=analyses, errors=errors, progress=progress, index=index
         )
         store.save_analyses([known[a.id] for a in stored if a.id not in analyses])
         store.save_stories(report.stories, duplicates)
+        store.set_meta(STORY_INDEX_KEY, index.to_bytes())
     return report
+
+
+def _stored_index(data: bytes | None, stored: Sequence[Article], options: Options) -> StoryIndex:
+    """The saved story index, or a new one when there is none or it cannot serve: saved by
+    another version, with other story options, or holding articles the store no longer has
+    (a new index then files every stored article, which groups them as batch would)."""
+    if data is not None:
+        try:
+            index = StoryIndex.from_bytes(data, options)
+        except ValueError:
+            pass
+        else:
+            if sum(a.id in index for a in stored) == len(index):  # holds only stored articles
+                return index
+    return StoryIndex(options)

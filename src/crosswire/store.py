@@ -21,6 +21,7 @@ from sqlalchemy import (
     Engine,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     create_engine,
@@ -102,6 +103,16 @@ class StoryArticleRow(Base):
         String(255), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     duplicate_of: Mapped[str | None] = mapped_column(String(255), nullable=True)
+
+
+class MetaRow(Base):
+    """Other state kept between runs, by key (the story index: `STORY_INDEX_KEY`)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    value: Mapped[bytes] = mapped_column(LargeBinary)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 def _to_url(url: str) -> URL:
@@ -316,6 +327,23 @@ class Store:
                 )
             )
             return {aid: orig for aid, orig in rows if orig is not None}
+
+    # ---------------------------------------------------------------- meta
+
+    def get_meta(self, key: str) -> bytes | None:
+        """The value stored under `key`, or None."""
+        with self._sessions() as session:
+            row = session.get(MetaRow, key)
+            return None if row is None else bytes(row.value)
+
+    def set_meta(self, key: str, value: bytes) -> None:
+        """Store `value` under `key`, replacing what was there."""
+        with self._sessions.begin() as session:
+            row = session.get(MetaRow, key)
+            if row is None:
+                session.add(MetaRow(key=key, value=value, updated_at=_now()))
+            else:
+                row.value, row.updated_at = value, _now()
 
     def counts(self) -> dict[str, int]:
         """Rows per table, keyed by table name."""
