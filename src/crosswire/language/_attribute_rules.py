@@ -20,6 +20,7 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
 
 __all__ = ["speed_up_attribute_ruler"]
@@ -140,7 +141,7 @@ class _FastMatch:
         matches = [(a, self.match_ids[a], start, end) for a, start, end in found]
         if self.has_rest:
             strings = doc.vocab.strings
-            for match_id, start, end in self.rest(doc, allow_missing=True, as_spans=False):  # type: ignore[misc]
+            for match_id, start, end in self.rest(doc, allow_missing=True, as_spans=False):
                 matches.append((int(strings[match_id]), match_id, start, end))
         matches.sort()  # by attribute id: later rules win, as in the ruler
         return matches
@@ -159,4 +160,6 @@ def speed_up_attribute_ruler(nlp: Language, name: str = "attribute_ruler") -> No
     if name not in nlp.pipe_names:
         return
     ruler = nlp.get_pipe(name)
+    if not isinstance(ruler, AttributeRuler):
+        return
     ruler.match = _FastMatch(nlp, list(ruler.patterns))  # type: ignore[method-assign]
