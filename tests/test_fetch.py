@@ -4,6 +4,7 @@ mock transport, or a server on 127.0.0.1 reached through a patched resolver)."""
 from __future__ import annotations
 
 import ipaddress
+import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -406,3 +407,19 @@ def test_ipv6_safety_agrees_with_python_global_classification(
     assert is_public_address(str(ip)) == expected
     if is_public_address(str(ip)):
         assert not (ip.is_loopback or ip.is_link_local or ip.is_unspecified or ip.is_multicast)
+
+
+def test_cli_analyze_reads_a_url_input(tmp_path: Path, server: LocalServer) -> None:
+    from typer.testing import CliRunner
+
+    from crosswire.cli import app
+
+    server.routes["/fire"] = respond(body=page())
+    out = tmp_path / "out"
+    args = ["analyze", server.url("/fire"), "--no-db", "--quiet", "--out", str(out)]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 1 and "refused: 127.0.0.1 resolves to 127.0.0.1" in refused.output
+    result = CliRunner().invoke(app, [*args, "--allow-private-addresses"])
+    assert result.exit_code == 0, result.output
+    report = json.loads((out / "report.json").read_text())
+    assert [a["url"] for a in report["articles"]] == [server.url("/fire")]
