@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import re
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 
 from crosswire.cli import app
 from crosswire.errors import CrosswireError, Msg
-from crosswire.fetch import Fetcher
+from crosswire.fetch import Fetcher, FetchError
 from crosswire.options import Options
 from crosswire.store import FeedStore, Store
 from crosswire.watch import Watcher, backoff_delay, read_feed_list
@@ -194,10 +195,36 @@ def test_lasting_page_failure_is_not_retried_but_a_passing_one_is(store: Store) 
     first = w.poll(FEED)
     assert first.outcome == "new" and len(first.errors) == 2
     assert any("HTTP 404" in e.message and "coast.example/1" in e.message for e in first.errors)
-    site.etag = '"v2"'
+    # the feed is unchanged, yet it is asked in full (no validators kept) to retry entry 2
     clock.now += timedelta(hours=1)
-    w.poll(FEED)
+    second = w.poll(FEED)
+    assert second.outcome == "new" and second.retry == 1
     assert calls == {"1": 1, "2": 2}
+
+
+def test_bad_redirect_location_is_one_clear_error() -> None:
+    fetcher = Fetcher(
+        Options(respect_robots_txt=False),
+        transport=httpx.MockTransport(
+            lambda r: httpx.Response(302, headers={"location": "http://a:b/"})
+        ),
+    )
+    with pytest.raises(FetchError, match=r"HTTP error \(Invalid URL in location header"):
+        fetcher.get(FEED)
+
+
+def test_stop_takes_effect_between_feeds(store: Store) -> None:
+    site, clock = Site(), Clock()
+    other = "https://other.example/rss"
+    site.feeds[other] = rss(("x1", "https://coast.example/9"))
+    stop = threading.Event()
+    opts = Options()
+    fetcher = Fetcher(opts, transport=httpx.MockTransport(site.handler))
+    # Ctrl-C (the CLI sets this event) arrives while the first feed is being read
+    w = Watcher(store, opts, fetcher=fetcher, clock=clock, log=lambda line: stop.set())
+    results = w.poll_due([FEED, other], stop)
+    assert [r.feed for r in results] == [FEED] and results[0].outcome == "new"
+    assert site.hits(other) == 0 and w.due([FEED, other]) == [other]
 
 
 def test_feed_that_is_no_feed_counts_as_a_failure(store: Store) -> None:

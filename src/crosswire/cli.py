@@ -277,7 +277,9 @@ def watch(
                     while not stop.is_set():
                         results = watcher.poll_due(urls, stop)
                         new = sum(len(r.articles) for r in results)
-                        if new:
+                        counts = store.counts()
+                        # also catches up articles a stopped run stored but did not analyse
+                        if new or counts["articles"] > counts["analyses"]:
                             log(f"analysing {new} new article(s)")
                             report = analyze_into_store([], options, store)
                             if out_dir is not None:

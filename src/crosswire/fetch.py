@@ -305,7 +305,13 @@ class Fetcher:
             if not location:
                 message = Msg.URL_REDIRECT_NO_LOCATION.format(status=fetched.status)
                 raise FetchError(origin, message)
-            current = str(httpx.URL(current).join(location))
+            try:
+                current = str(httpx.URL(current).join(location))
+            except (httpx.InvalidURL, TypeError, ValueError) as error:
+                message = Msg.URL_REDIRECT_HOP.format(
+                    url=location, error=Msg.URL_INVALID.format(error=error)
+                )
+                raise FetchError(origin, message) from None
         raise FetchError(origin, Msg.URL_REDIRECTS.format(limit=self.options.fetch_max_redirects))
 
     def _request(

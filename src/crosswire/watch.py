@@ -89,6 +89,8 @@ class PollResult:
     skipped: int = 0
     """Entries already seen: no page fetched for them."""
     errors: list[InputError] = field(default_factory=list)
+    retry: int = 0
+    """Entries that failed for now (timeouts, 5xx): asked again at the next poll."""
 
 
 class Watcher:
@@ -158,10 +160,12 @@ class Watcher:
         except InputReadError as error:
             return self._failed(state, now, error.message)
         result = self._read_entries(url, entries)
-        # validators saved only now: were they saved before the articles, a crash in between
-        # would turn the next poll into a 304 and lose the entries
-        state.etag = fetched.headers.get("etag") or None
-        state.last_modified = fetched.headers.get("last-modified") or None
+        # Validators are saved only now: saved before the articles, a crash in between would
+        # turn the next poll into a 304 and lose the entries. Nor are they saved when an entry
+        # failed for now, so that the next poll gets the whole feed and tries it again.
+        if not result.retry:
+            state.etag = fetched.headers.get("etag") or None
+            state.last_modified = fetched.headers.get("last-modified") or None
         self._succeeded(state, now)
         self.log(
             f"{url}: {len(result.articles)} new, {result.skipped} seen before, "
@@ -184,7 +188,9 @@ class Watcher:
             except FetchError as error:
                 result.errors.append(InputError(origin=error.origin, message=error.message))
                 self.log(f"{error.origin}: {error.message}")
-                if not error.transient:  # a lasting failure is not asked again at each poll
+                if error.transient:
+                    result.retry += 1
+                else:  # a lasting failure is not asked again at each poll
                     done.append((entry.key, entry.link, None))
                 continue
             read.append((article, (entry.key, entry.link)))
