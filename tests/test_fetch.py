@@ -343,6 +343,20 @@ def test_robots_txt_disallow_is_an_error_and_allowed_pages_are_read(server: Loca
     assert server.hits("/robots.txt") == 1  # cached per site
 
 
+def test_robots_txt_over_the_size_limit_is_cut_not_refused() -> None:
+    robots = "User-agent: *\nDisallow: /private/\n" + "# padding\n" * 100_000
+    site = "https://long.example"
+    fetcher = mock_fetcher(
+        {
+            f"{site}/robots.txt": httpx.Response(200, text=robots),
+            f"{site}/a": httpx.Response(200, html=page()),
+            f"{site}/private/a": httpx.Response(200, html=page()),
+        }
+    )
+    assert articles(fetcher.read_url(f"{site}/a"))
+    assert one_error(fetcher, f"{site}/private/a") == Msg.URL_ROBOTS.format(site=site)
+
+
 def test_robots_txt_rules_for_crosswire_by_name_apply() -> None:
     robots = "User-agent: crosswire\nDisallow: /\n\nUser-agent: *\nAllow: /\n"
     url = "https://coast.example/news/fire"

@@ -286,6 +286,7 @@ class Fetcher:
         limit: int,
         *,
         robots: bool = True,
+        truncate: bool = False,
     ) -> Fetched:
         current = url
         for _ in range(self.options.fetch_max_redirects + 1):
@@ -293,7 +294,7 @@ class Fetcher:
                 _check_url(current)
                 if robots and self.options.respect_robots_txt:
                     self._check_robots(current, deadline)
-                fetched = self._request(current, headers, deadline, limit)
+                fetched = self._request(current, headers, deadline, limit, truncate=truncate)
             except _Failure as failure:
                 message = failure.message
                 if current != url:
@@ -315,8 +316,15 @@ class Fetcher:
         raise FetchError(origin, Msg.URL_REDIRECTS.format(limit=self.options.fetch_max_redirects))
 
     def _request(
-        self, url: str, headers: dict[str, str] | None, deadline: float, limit: int
+        self,
+        url: str,
+        headers: dict[str, str] | None,
+        deadline: float,
+        limit: int,
+        *,
+        truncate: bool = False,
     ) -> Fetched:
+        """One GET. Past `limit` bytes: refused, or with `truncate` the first `limit` kept."""
         left = deadline - self.clock()
         if left <= 0:
             raise _Failure(Msg.URL_TIMEOUT.format(what=_TOTAL), transient=True)
@@ -333,7 +341,7 @@ class Fetcher:
                 if status in REDIRECT_STATUSES or status == 304:
                     return Fetched(str(response.url), status, response.headers, b"")
                 declared = response.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > limit:
+                if declared.isdigit() and int(declared) > limit and not truncate:
                     raise _Failure(Msg.URL_TOO_LARGE.format(limit=limit))
                 chunks: list[bytes] = []
                 size = 0
@@ -341,7 +349,10 @@ class Fetcher:
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > limit:
-                        raise _Failure(Msg.URL_TOO_LARGE.format(limit=limit))
+                        if not truncate:
+                            raise _Failure(Msg.URL_TOO_LARGE.format(limit=limit))
+                        chunks.append(chunk[: len(chunk) - (size - limit)])
+                        break
                     if self.clock() > deadline:
                         raise _Failure(Msg.URL_TIMEOUT.format(what=_TOTAL), transient=True)
                     chunks.append(chunk)
@@ -388,8 +399,15 @@ class Fetcher:
         5xx allows nothing for now. A failure to connect is raised: the page would fail too."""
         robots_url = f"{site}/robots.txt"
         try:
+            # RFC 9309: rules past the first 500 KiB may be ignored, so a longer file is cut
             fetched = self._follow(
-                robots_url, robots_url, None, deadline, ROBOTS_MAX_BYTES, robots=False
+                robots_url,
+                robots_url,
+                None,
+                deadline,
+                ROBOTS_MAX_BYTES,
+                robots=False,
+                truncate=True,
             )
         except FetchError as error:
             raise _Failure(error.message, transient=error.transient) from None
