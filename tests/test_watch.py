@@ -306,6 +306,15 @@ def test_cli_watch_once_stores_articles_and_stories_then_adds_nothing_twice(
     assert len(server.requests) == hits
 
 
+def test_cli_watch_once_exits_1_when_a_feed_fails(tmp_path: Path, server: LocalServer) -> None:
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text(f"{server.url('/missing.rss')}\n")
+    args = ["watch", str(feeds), "--db", str(tmp_path / "w.db"), "--once"]
+    result = CliRunner().invoke(app, [*args, "--allow-private-addresses"])
+    assert result.exit_code == 1 and "HTTP 404" in result.output
+    assert "failure 1" in result.output  # the backoff is logged
+
+
 def test_cli_watch_refuses_a_feeds_file_without_urls(tmp_path: Path) -> None:
     feeds = tmp_path / "feeds.txt"
     feeds.write_text("\n")

@@ -244,7 +244,7 @@ def watch(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
 ) -> None:
     """Poll feeds; new articles join the stored stories as with `analyze --db`. Ctrl-C stops
-    between feeds."""
+    between feeds. With --once, exits 1 when a feed could not be read."""
     import signal
     import threading
 
@@ -267,6 +267,7 @@ def watch(
         stop.set()
         err.print("stopping after this feed (Ctrl-C again to stop now)", highlight=False)
 
+    failed = False
     try:
         urls = read_feed_list(feeds)
         previous = signal.signal(signal.SIGINT, on_interrupt)
@@ -285,6 +286,7 @@ def watch(
                             if out_dir is not None:
                                 write_reports(report, out_dir)
                         if once:
+                            failed = any(r.outcome == "failed" for r in results)
                             break
                         wait = (watcher.next_due(urls) - watcher.clock()).total_seconds()
                         stop.wait(max(1.0, wait))
@@ -296,6 +298,8 @@ def watch(
         _fail(str(exc))
     except KeyboardInterrupt:
         raise typer.Exit(130) from None
+    if failed:  # --once only: a feed that could not be read, for cron and scripts
+        raise typer.Exit(1)
 
 
 SHARED = Path("../shared/data")
