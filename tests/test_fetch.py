@@ -437,3 +437,17 @@ def test_cli_analyze_reads_a_url_input(tmp_path: Path, server: LocalServer) -> N
     assert result.exit_code == 0, result.output
     report = json.loads((out / "report.json").read_text())
     assert [a["url"] for a in report["articles"]] == [server.url("/fire")]
+
+
+def test_retry_after_reads_seconds_and_http_dates() -> None:
+    from datetime import UTC, datetime, timedelta
+    from email.utils import format_datetime
+
+    from crosswire.fetch import _retry_after
+
+    assert _retry_after("120") == 120
+    assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0  # in the past: no wait
+    later = format_datetime(datetime.now(UTC) + timedelta(hours=1), usegmt=True)
+    wait = _retry_after(later)
+    assert wait is not None and 3500 < wait <= 3600
+    assert _retry_after("soon") is None

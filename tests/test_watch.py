@@ -148,6 +148,22 @@ def test_backoff_grows_on_errors_and_resets_on_success(store: Store) -> None:
     assert state.next_due == clock.now + timedelta(seconds=interval)
 
 
+def test_retry_after_from_the_server_lengthens_the_wait_within_the_cap(store: Store) -> None:
+    site, clock = Site(), Clock()
+
+    def busy(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == FEED:
+            return httpx.Response(429, headers={"retry-after": "7200"})
+        return site.handler(request)
+
+    opts = Options(watch_interval=600, watch_max_backoff=3600)
+    fetcher = Fetcher(opts, transport=httpx.MockTransport(busy))
+    w = Watcher(store, opts, fetcher=fetcher, clock=clock, rng=random.Random(3))
+    assert "HTTP 429" in w.poll(FEED).errors[0].message
+    state = FeedStore(store).state(FEED)
+    assert state is not None and state.next_due == clock.now + timedelta(seconds=3600)
+
+
 def test_backoff_delay_is_capped_and_jittered() -> None:
     rng = random.Random(1)
     draws = {round(backoff_delay(30, 60, 3600, rng), 3) for _ in range(20)}

@@ -23,6 +23,7 @@ Safety (the URLs may come from feeds or users we do not control):
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import ipaddress
 import re
@@ -31,6 +32,7 @@ import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from types import TracebackType
 from typing import Self
 
@@ -199,9 +201,18 @@ class _PinnedTransport(httpx.HTTPTransport):
 class FetchError(InputReadError):
     """One URL could not be fetched; `transient` when trying later may succeed."""
 
-    def __init__(self, origin: str, message: str, *, transient: bool = False) -> None:
+    def __init__(
+        self,
+        origin: str,
+        message: str,
+        *,
+        transient: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(origin, message)
         self.transient = transient
+        self.retry_after = retry_after
+        """Seconds the server asked us to wait (Retry-After), if it said."""
 
 
 class _Failure(Exception):
@@ -275,7 +286,12 @@ class Fetcher:
         if fetched.status == 304 or 200 <= fetched.status < 300:
             return fetched
         transient = fetched.status >= 500 or fetched.status in (408, 429)
-        raise FetchError(url, Msg.URL_STATUS.format(status=fetched.status), transient=transient)
+        raise FetchError(
+            url,
+            Msg.URL_STATUS.format(status=fetched.status),
+            transient=transient,
+            retry_after=_retry_after(fetched.headers.get("retry-after", "")),
+        )
 
     def _follow(
         self,
@@ -515,6 +531,20 @@ def _host(url: str) -> str:
         return httpx.URL(url).host.removeprefix("www.")
     except (httpx.InvalidURL, TypeError):
         return ""
+
+
+def _retry_after(value: str) -> float | None:
+    """Seconds from a Retry-After header: a number of seconds, or an HTTP date."""
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _check_url(url: str) -> None:

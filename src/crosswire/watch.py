@@ -158,7 +158,8 @@ class Watcher:
                     raise
                 entries = []
         except InputReadError as error:
-            return self._failed(state, now, error.message)
+            wait = error.retry_after if isinstance(error, FetchError) else None
+            return self._failed(state, now, error.message, retry_after=wait)
         result = self._read_entries(url, entries)
         # Validators are saved only now: saved before the articles, a crash in between would
         # turn the next poll into a 304 and lose the entries. Nor are they saved when an entry
@@ -211,12 +212,17 @@ class Watcher:
         state.next_due = now + timedelta(seconds=self.options.watch_interval)
         self.feeds.save_state(state)
 
-    def _failed(self, state: FeedState, now: datetime, message: str) -> PollResult:
+    def _failed(
+        self, state: FeedState, now: datetime, message: str, *, retry_after: float | None = None
+    ) -> PollResult:
         state.failures += 1
         state.last_error = message
         delay = backoff_delay(
             state.failures, self.options.watch_interval, self.options.watch_max_backoff, self.rng
         )
+        if retry_after is not None:  # the server's Retry-After, within the same cap
+            cap = max(self.options.watch_max_backoff, self.options.watch_interval)
+            delay = max(delay, min(retry_after, cap))
         state.next_due = now + timedelta(seconds=delay)
         self.feeds.save_state(state)
         self.log(f"{state.url}: {message} (failure {state.failures}; next try in {delay:.0f} s)")
