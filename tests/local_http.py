@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -89,7 +90,8 @@ def delayed(seconds: float, route: Route) -> Route:
     return slow
 
 
-def serve() -> Iterator[LocalServer]:
+def serve(tls: ssl.SSLContext | None = None) -> Iterator[LocalServer]:
+    """A server on 127.0.0.1 (HTTPS with `tls`, a server-side context) until the caller ends."""
     server_state: dict[str, LocalServer] = {}
 
     class Handler(BaseHTTPRequestHandler):
@@ -107,6 +109,8 @@ def serve() -> Iterator[LocalServer]:
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
+    if tls is not None:
+        httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
     server_state["s"] = LocalServer(port=httpd.server_address[1])
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import ssl
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -226,6 +227,25 @@ def test_a_name_that_rebinds_after_the_check_still_reaches_only_the_checked_addr
     [item] = list(fetcher.read_url(server.url("/fire", host="news.test")))
     assert isinstance(item, Article)
     assert backend.lookups == ["news.test"] and backend.connected == [PUBLIC]
+
+
+def test_https_to_the_pinned_address_still_verifies_the_certificate_for_the_host() -> None:
+    trustme = pytest.importorskip("trustme")
+    ca = trustme.CA()
+    server_side = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("news.test").configure_cert(server_side)
+    client_side = ssl.create_default_context()
+    ca.configure_trust(client_side)
+    for server in serve(tls=server_side):
+        server.routes["/fire"] = respond(body=page())
+        backend = LocalBackend({"news.test": [PUBLIC], "other.test": [PUBLIC]})
+        fetcher = Fetcher(Options(), backend=backend, ssl_context=client_side)
+        [article] = list(fetcher.read_url(f"https://news.test:{server.port}/fire"))
+        assert isinstance(article, Article) and set(backend.connected) == {PUBLIC}
+        # the same server and address under a name its certificate does not hold
+        message = one_error(fetcher, f"https://other.test:{server.port}/fire")
+        assert message.startswith("cannot connect") and "certificate" in message.lower()
+        assert server.hits("/fire") == 1
 
 
 @pytest.mark.parametrize(

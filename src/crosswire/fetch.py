@@ -28,6 +28,7 @@ import hashlib
 import ipaddress
 import re
 import socket
+import ssl
 import time
 import urllib.robotparser
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -187,10 +188,10 @@ class _PinnedTransport(httpx.HTTPTransport):
     proxy from the environment would resolve names where we cannot check them.
     """
 
-    def __init__(self, backend: SafeBackend) -> None:
+    def __init__(self, backend: SafeBackend, ssl_context: ssl.SSLContext | None = None) -> None:
         super().__init__(trust_env=False)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(trust_env=False),
+            ssl_context=ssl_context or httpx.create_ssl_context(trust_env=False),
             network_backend=backend,
         )
 
@@ -242,16 +243,18 @@ class Fetcher:
         *,
         transport: httpx.BaseTransport | None = None,
         backend: SafeBackend | None = None,
+        ssl_context: ssl.SSLContext | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """`transport` replaces the network entirely (tests: httpx.MockTransport; the address
-        checks then do not run); `backend` replaces only how names resolve and sockets open."""
+        checks then do not run); `backend` replaces only how names resolve and sockets open;
+        `ssl_context` the certificates trusted (default: certifi's, as httpx)."""
         self.options = options
         self.user_agent = options.user_agent or default_user_agent()
         self.clock = clock
         if transport is None:
             transport = _PinnedTransport(
-                backend or SafeBackend(allow_private=options.allow_private_addresses)
+                backend or SafeBackend(allow_private=options.allow_private_addresses), ssl_context
             )
         self.client = httpx.Client(
             transport=transport,
