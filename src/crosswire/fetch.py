@@ -19,6 +19,11 @@ Safety (the URLs may come from feeds or users we do not control):
 * connect and read timeouts per request, and a total deadline per URL that also cuts a server
   trickling bytes; bodies are streamed and reading stops past `fetch_max_bytes`;
 * a User-Agent naming crosswire; robots.txt obeyed (RFC 9309), cached per site.
+
+Residual risks: name resolution (getaddrinfo) is bounded by the system resolver's timeouts,
+not ours; the size limit counts decompressed bytes, but httpx inflates each received chunk
+whole before we count it, so one compressed chunk may briefly take more memory than its share;
+a `transport` given to `Fetcher` (tests) bypasses the address checks.
 """
 
 from __future__ import annotations
