@@ -174,6 +174,7 @@ def test_plain_path_creates_folders_and_url_works_too(tmp_path: Path) -> None:
 
 def test_schema_is_in_one_metadata_and_created_when_missing(store: Store) -> None:
     expected = {"articles", "analyses", "stories", "story_articles", "meta"}
+    expected |= {"feeds", "feed_entries"}  # crosswire watch
     assert set(metadata.tables) == expected
     assert set(inspect(store.engine).get_table_names()) == expected
 

@@ -1,4 +1,4 @@
-"""The `crosswire` command: analyze, extract, schema, eval."""
+"""The `crosswire` command: analyze, watch, extract, schema, eval."""
 
 from __future__ import annotations
 
@@ -70,9 +70,17 @@ def _summary_table(report: Report, paths: dict[str, Path] | None) -> None:
         )
 
 
+InputsOrUrls = Annotated[
+    list[str],
+    typer.Argument(
+        help="Files or folders of .txt, .html, .jsonl, RSS/Atom, or http(s) URLs of pages and feeds."
+    ),
+]
+
+
 @app.command()
 def analyze(
-    inputs: Inputs,
+    inputs: InputsOrUrls,
     out_dir: Annotated[
         Path, typer.Option("--out", "-o", help="Folder for report.json/.md/.html.")
     ] = Path("out"),
@@ -90,15 +98,25 @@ def analyze(
         typer.Option(help="OpenAI-compatible URL to rewrite the brief (checked against sources)."),
     ] = None,
     llm_model: Annotated[str, typer.Option(help="Model name sent to --llm.")] = "default",
+    allow_private_addresses: Annotated[
+        bool,
+        typer.Option(help="Let URLs reach private, loopback and link-local addresses."),
+    ] = False,
 ) -> None:
     """Analyze articles into a cited cross-source report."""
+    from crosswire.ingest import is_url
     from crosswire.pipeline import analyze as run
     from crosswire.report import write_reports
 
-    missing = [str(p) for p in inputs if not p.exists()]
+    missing = [p for p in inputs if not is_url(p) and not Path(p).exists()]
     if missing and len(missing) == len(inputs):
         _fail(f"{missing[0]}: {Msg.NOT_FOUND}")
-    options = Options(summary_sentences=summary_sentences, llm_url=llm, llm_model=llm_model)
+    options = Options(
+        summary_sentences=summary_sentences,
+        llm_url=llm,
+        llm_model=llm_model,
+        allow_private_addresses=allow_private_addresses,
+    )
     database = None if no_db else (db or "crosswire.db")
     try:
         if quiet or as_json or not sys.stderr.isatty():
@@ -203,6 +221,85 @@ def schema() -> None:
     from crosswire.report import report_schema
 
     sys.stdout.write(json.dumps(report_schema(), indent=2) + "\n")
+
+
+@app.command()
+def watch(
+    feeds: Annotated[
+        Path, typer.Argument(help="Text file of feed URLs (one a line, # comments) or OPML.")
+    ],
+    db: Annotated[str, typer.Option(help="SQLite path or SQLAlchemy URL (required).")],
+    interval: Annotated[
+        float, typer.Option(help="Seconds between polls of each feed.", min=1)
+    ] = Options.watch_interval,
+    once: Annotated[bool, typer.Option(help="Poll each due feed once, then exit.")] = False,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Rewrite report.json/.md/.html here after new articles."),
+    ] = None,
+    allow_private_addresses: Annotated[
+        bool,
+        typer.Option(help="Let feeds reach private, loopback and link-local addresses."),
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+) -> None:
+    """Poll feeds; new articles join the stored stories as with `analyze --db`. Ctrl-C stops
+    between feeds. With --once, exits 1 when a feed could not be read."""
+    import signal
+    import threading
+
+    from crosswire.pipeline import analyze_into_store
+    from crosswire.report import write_reports
+    from crosswire.store import Store
+    from crosswire.watch import Watcher, read_feed_list
+
+    options = Options(watch_interval=interval, allow_private_addresses=allow_private_addresses)
+    stop = threading.Event()
+
+    def log(line: str) -> None:
+        if not quiet:
+            err.print(line, highlight=False, markup=False)
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        del signum, frame
+        if stop.is_set():  # a second Ctrl-C stops at once
+            raise KeyboardInterrupt
+        stop.set()
+        err.print("stopping after this feed (Ctrl-C again to stop now)", highlight=False)
+
+    failed = False
+    try:
+        urls = read_feed_list(feeds)
+        previous = signal.signal(signal.SIGINT, on_interrupt)
+        try:
+            with Store(db) as store:
+                watcher = Watcher(store, options, log=log)
+                try:
+                    while not stop.is_set():
+                        results = watcher.poll_due(urls, stop)
+                        new = sum(len(r.articles) for r in results)
+                        counts = store.counts()
+                        # also catches up articles a stopped run stored but did not analyse
+                        if new or counts["articles"] > counts["analyses"]:
+                            log(f"analysing {new} new article(s)")
+                            report = analyze_into_store([], options, store)
+                            if out_dir is not None:
+                                write_reports(report, out_dir)
+                        if once:
+                            failed = any(r.outcome == "failed" for r in results)
+                            break
+                        wait = (watcher.next_due(urls) - watcher.clock()).total_seconds()
+                        stop.wait(max(1.0, wait))
+                finally:
+                    watcher.close()
+        finally:
+            signal.signal(signal.SIGINT, previous)
+    except CrosswireError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    if failed:  # --once only: a feed that could not be read, for cron and scripts
+        raise typer.Exit(1)
 
 
 SHARED = Path("../shared/data")

@@ -44,3 +44,29 @@ class Msg:
     FEED_EMPTY = "feed has no entries"
     FEED_ENTRY_NO_TEXT = "entry {entry}: no article text found"
     MANIFEST_NO_FILE = "manifest line {line}: no such file {file!r}"
+    # fetch: http(s) inputs and `crosswire watch` (each names its URL as the origin)
+    URL_SCHEME = "only http and https URLs are fetched, not {scheme!r}"
+    URL_INVALID = "not a valid URL ({error})"
+    URL_RESOLVE = "cannot resolve host {host!r} ({error})"
+    URL_BLOCKED = (
+        "refused: {host} resolves to {address}, a private, loopback, link-local, multicast, "
+        "reserved or unspecified address (--allow-private-addresses permits it)"
+    )
+    URL_CONNECT = "cannot connect ({error})"
+    URL_TIMEOUT = "timed out: {what}"
+    URL_TOO_LARGE = "response is over the limit of {limit:,} bytes; stopped reading"
+    URL_REDIRECTS = "more than {limit} redirects"
+    URL_REDIRECT_NO_LOCATION = "redirect (HTTP {status}) without a Location"
+    URL_REDIRECT_HOP = "redirected to {url}: {error}"
+    URL_STATUS = "server answered HTTP {status}"
+    URL_ROBOTS = "robots.txt of {site} disallows fetching this page"
+    URL_ROBOTS_UNAVAILABLE = (
+        "robots.txt of {site} answered HTTP {status}; nothing there is fetched until it can be "
+        "read (RFC 9309)"
+    )
+    URL_NOT_ARTICLE = "neither a web page nor a feed (Content-Type {content_type!r})"
+    URL_HTTP = "HTTP error ({error})"
+    FEED_NOT_FEED = "not an RSS/Atom feed"
+    FEED_ENTRY_PAGE = "entry {entry}: page {url}: {error}"
+    FEEDS_FILE_EMPTY = "no feed URLs found (one URL a line, or an OPML file)"
+    FEEDS_FILE_OPML = "not a readable OPML file ({error})"

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import charset_normalizer
@@ -35,7 +35,20 @@ from crosswire.errors import InputReadError, Msg
 from crosswire.models import Article, InputError
 from crosswire.options import Options
 
-__all__ = ["article_from_html", "article_from_text", "parse_date", "read_inputs"]
+if TYPE_CHECKING:
+    from crosswire.fetch import Fetcher
+
+__all__ = [
+    "FeedEntry",
+    "article_from_html",
+    "article_from_text",
+    "decode_bytes",
+    "is_url",
+    "parse_date",
+    "parse_feed",
+    "read_inputs",
+    "sniff_kind",
+]
 
 Kind = Literal["txt", "html", "jsonl", "feed"]
 
@@ -71,8 +84,11 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 # --------------------------------------------------------------------------- public API
 
 
-def read_inputs(paths: Sequence[Path], options: Options) -> Iterator[Article | InputError]:
+def read_inputs(paths: Sequence[Path | str], options: Options) -> Iterator[Article | InputError]:
     """Yield one `Article` per article found in `paths`, or an `InputError` per bad input.
+
+    A string with a scheme (`https://...`) is a URL, read by `crosswire.fetch` (a page, or a
+    feed whose entries become articles); anything else is a path.
 
     Folders are walked recursively in sorted order, skipping hidden entries and manifests;
     inside folders, files of unknown type are skipped unless they sniff as HTML or a feed.
@@ -81,8 +97,23 @@ def read_inputs(paths: Sequence[Path], options: Options) -> Iterator[Article | I
     unique within the run (`-2`, `-3`, ... on collision, in reading order).
     """
     run = _Run(options)
-    for path in paths:
-        yield from run.read_path(Path(path))
+    try:
+        for path in paths:
+            if isinstance(path, str) and is_url(path):
+                yield from run.read_url(path)
+            else:
+                yield from run.read_path(Path(path))
+    finally:
+        if run.fetcher is not None:
+            run.fetcher.close()
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+
+
+def is_url(text: str) -> bool:
+    """Whether an input names a URL (any scheme; fetch refuses all but http and https)."""
+    return bool(_URL.match(text))
 
 
 def article_from_text(text: str, *, id: str, origin: str) -> Article:
@@ -303,6 +334,12 @@ def _decode(data: bytes, origin: str, *, html: bool = False) -> str:
     return _non_empty(str(best), origin)
 
 
+def decode_bytes(data: bytes, origin: str, *, html: bool = False) -> str:
+    """Bytes to text as input files are decoded (BOM, UTF-8, for HTML the declared charset,
+    else detected). Raises `InputReadError` for empty, binary or undecodable data."""
+    return _decode(data, origin, html=html)
+
+
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_\-]{2,40})""", re.I)
 
 
@@ -324,6 +361,16 @@ class _Run:
     manifests: dict[Path, dict[Path, dict[str, Any]]] = field(default_factory=dict)
     manifest_files: dict[Path, list[str]] = field(default_factory=dict)
     seen_files: set[Path] = field(default_factory=set)
+    fetcher: Fetcher | None = None
+
+    def read_url(self, url: str) -> Iterator[Article | InputError]:
+        # imported here: fetch builds on this module's readers
+        from crosswire.fetch import Fetcher
+
+        if self.fetcher is None:
+            self.fetcher = Fetcher(self.options)
+        for item in self.fetcher.read_url(url):
+            yield self._finish(item, None, single=True) if isinstance(item, Article) else item
 
     def read_path(self, path: Path) -> Iterator[Article | InputError]:
         if path.is_dir():
@@ -515,7 +562,13 @@ def _sniff(path: Path, options: Options) -> Kind | None:
             head = bytes(handle.read(_SNIFF_BYTES))
     except (OSError, EOFError):
         return None
-    head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return sniff_kind(head)
+
+
+def sniff_kind(head: bytes) -> Kind | None:
+    """ "feed" or "html" told from a document's first bytes (what its name or Content-Type
+    claims is not trusted: feeds are often served as text/html or text/plain)."""
+    head = head[:_SNIFF_BYTES].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if re.search(rb"<(rss|feed|rdf:rdf)[\s>]", head):
         return "feed"
     if head.startswith((b"<!doctype html", b"<html")):
@@ -672,6 +725,51 @@ def _read_feed(path: Path, options: Options) -> Iterator[Article | InputError]:
     """One article per RSS/Atom entry; the publisher from the entry's <source>, else the feed."""
     origin = str(path)
     data = _read_bytes(path, options, origin)
+    entries = parse_feed(data, origin, stem=_stem(path), fallback_name=path.resolve().parent.name)
+    for entry in entries:
+        if not entry.text:
+            message = Msg.FEED_ENTRY_NO_TEXT.format(entry=entry.number)
+            yield InputError(origin=entry.origin, message=message)
+            continue
+        yield entry.article()
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One RSS/Atom entry as read from the feed (its text may be a summary, or empty)."""
+
+    number: int
+    key: str
+    """The entry's id, else its link, else title and position: what identifies it across polls."""
+    id: str
+    origin: str
+    link: str | None
+    title: str
+    published: date | None
+    publisher: str
+    """The real publisher from the entry's <source>; empty when the feed names none."""
+    feed_name: str
+    text: str
+
+    def article(self, **update: Any) -> Article:
+        """The entry as an article from its feed text; `update` overrides fields."""
+        fields: dict[str, Any] = {
+            "id": self.id,
+            "source": self.publisher or self.feed_name,
+            "via": self.feed_name if self.publisher else None,
+            "title": self.title,
+            "url": self.link,
+            "published": self.published,
+            "text": self.text,
+            "origin": self.origin,
+        }
+        fields.update(update)
+        return Article(**fields)
+
+
+def parse_feed(data: bytes, origin: str, *, stem: str, fallback_name: str) -> list[FeedEntry]:
+    """The entries of an RSS/Atom document. `stem` prefixes article ids; `fallback_name` names
+    the feed when it has no title or link. Raises `InputReadError` for a broken or empty feed."""
     if not data.strip():
         raise InputReadError(origin, Msg.EMPTY)
     try:
@@ -686,17 +784,11 @@ def _read_feed(path: Path, options: Options) -> Iterator[Article | InputError]:
         raise InputReadError(origin, Msg.FEED_EMPTY)
     feed = parsed.get("feed") or {}
     feed_title = _fragment_text(feed.get("title") or "").replace("\n", " ")
-    feed_name = feed_title or _host(feed.get("link")) or path.resolve().parent.name
-    stem = _stem(path)
+    feed_name = feed_title or _host(feed.get("link")) or fallback_name
+    found: list[FeedEntry] = []
     for number, entry in enumerate(entries, start=1):
-        entry_origin = f"{path}#{number}"
         bodies = [c.get("value") or "" for c in entry.get("content") or []]
         body = max(bodies, key=len, default="") or entry.get("summary") or ""
-        text = _fragment_text(body)
-        if not text:
-            message = Msg.FEED_ENTRY_NO_TEXT.format(entry=number)
-            yield InputError(origin=entry_origin, message=message)
-            continue
         link = entry.get("link") or None
         key = entry.get("id") or link or f"{entry.get('title', '')}\x1f{number}"
         digest = hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:10]
@@ -712,16 +804,21 @@ def _read_feed(path: Path, options: Options) -> Iterator[Article | InputError]:
                 published = None
         if published is None:
             published = parse_date(entry.get("published") or entry.get("updated"))
-        yield Article(
-            id=f"{stem}-{digest}",
-            source=publisher_name or feed_name,
-            via=feed_name if publisher_name else None,
-            title=_fragment_text(entry.get("title") or "").replace("\n", " "),
-            url=link,
-            published=published,
-            text=text,
-            origin=entry_origin,
+        found.append(
+            FeedEntry(
+                number=number,
+                key=key,
+                id=f"{stem}-{digest}",
+                origin=f"{origin}#{number}",
+                link=link,
+                title=_fragment_text(entry.get("title") or "").replace("\n", " "),
+                published=published,
+                publisher=publisher_name,
+                feed_name=feed_name,
+                text=_fragment_text(body),
+            )
         )
+    return found
 
 
 _READERS = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "feed": _read_feed}

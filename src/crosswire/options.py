@@ -32,3 +32,27 @@ class Options:
     llm_url: str | None = None
     """OpenAI-compatible endpoint that rewrites the brief fluently; None sends nothing."""
     llm_model: str = "default"
+    # fetch: http(s) inputs and `crosswire watch`
+    fetch_connect_timeout: float = 10.0
+    """Seconds to open a connection (each address tried)."""
+    fetch_read_timeout: float = 20.0
+    """Seconds to wait for each piece of a response."""
+    fetch_total_timeout: float = 60.0
+    """Seconds for one URL, redirects and robots.txt included; a slow trickle is cut here."""
+    fetch_max_bytes: int = 10_000_000
+    """Responses larger than this (after decompression) are refused, reading stops there."""
+    fetch_max_redirects: int = 5
+    """Redirects followed for one URL before giving up."""
+    user_agent: str | None = None
+    """User-Agent sent; None sends `crosswire/<version> (+<project url>)`."""
+    allow_private_addresses: bool = False
+    """Fetch from private, loopback, link-local and other non-global addresses (off: SSRF)."""
+    respect_robots_txt: bool = True
+    """Obey each site's robots.txt (RFC 9309) for every page and feed fetched."""
+    feed_full_text_words: int = 150
+    """A feed entry with fewer words is a summary: its page is fetched for the article."""
+    # watch
+    watch_interval: float = 900.0
+    """Seconds between polls of one feed."""
+    watch_max_backoff: float = 6 * 3600.0
+    """Longest wait before retrying a feed that keeps failing."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crosswire.clean import clean_articles
 from crosswire.compare import compare_story
@@ -19,7 +20,16 @@ from crosswire.options import Options
 from crosswire.stories import StoryIndex, find_duplicates, group_stories, story_title
 from crosswire.synthesis import synthesize
 
-__all__ = ["Progress", "analyze", "analyze_articles_to_report", "read_and_clean"]
+if TYPE_CHECKING:
+    from crosswire.store import Store
+
+__all__ = [
+    "Progress",
+    "analyze",
+    "analyze_articles_to_report",
+    "analyze_into_store",
+    "read_and_clean",
+]
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total): called as work advances."""
@@ -33,8 +43,9 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 def read_and_clean(
-    inputs: Sequence[Path], options: Options
+    inputs: Sequence[Path | str], options: Options
 ) -> tuple[list[Article], list[InputError]]:
+    """Read every input (files, folders, http(s) URLs) and clean the articles found."""
     articles: list[Article] = []
     errors: list[InputError] = []
     for item in read_inputs(inputs, options):
@@ -119,7 +130,7 @@ def analyze_articles_to_report(
 
 
 def analyze(
-    inputs: Sequence[Path],
+    inputs: Sequence[Path | str],
     options: Options | None = None,
     *,
     db: str | None = None,
@@ -139,16 +150,30 @@ def analyze(
     from crosswire.store import Store
 
     with Store(db) as store:
-        store.add_articles(articles)
-        stored = store.get_articles()
-        analyses = store.get_analyses()
-        index = _stored_index(store.get_meta(STORY_INDEX_KEY), stored, options)
-        report, duplicates, known = analyze_articles_to_report(
-            stored, options, analyses=analyses, errors=errors, progress=progress, index=index
-        )
-        store.save_analyses([known[a.id] for a in stored if a.id not in analyses])
-        store.save_stories(report.stories, duplicates)
-        store.set_meta(STORY_INDEX_KEY, index.to_bytes())
+        return analyze_into_store(articles, options, store, errors=errors, progress=progress)
+
+
+def analyze_into_store(
+    articles: Sequence[Article],
+    options: Options,
+    store: Store,
+    *,
+    errors: Sequence[InputError] = (),
+    progress: Progress = _quiet,
+) -> Report:
+    """`analyze --db` for articles already read and cleaned (`crosswire watch` reads its own):
+    store the new ones, analyse what the store has not analysed yet, file it into the stored
+    story index and report on every stored story."""
+    store.add_articles(articles)
+    stored = store.get_articles()
+    analyses = store.get_analyses()
+    index = _stored_index(store.get_meta(STORY_INDEX_KEY), stored, options)
+    report, duplicates, known = analyze_articles_to_report(
+        stored, options, analyses=analyses, errors=errors, progress=progress, index=index
+    )
+    store.save_analyses([known[a.id] for a in stored if a.id not in analyses])
+    store.save_stories(report.stories, duplicates)
+    store.set_meta(STORY_INDEX_KEY, index.to_bytes())
     return report
 
 

@@ -6,8 +6,10 @@ Only portable column types are used, so the same tables work on PostgreSQL.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
@@ -29,6 +31,7 @@ from sqlalchemy import (
     event,
     func,
     select,
+    true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, make_url
@@ -400,3 +403,149 @@ def _article_model(row: ArticleRow) -> Article:
         origin=row.origin,
         via=row.via,
     )
+
+
+# =========================================================================== feeds (`watch`)
+# Appended as one section: the state `crosswire watch` keeps per feed, and the entries it has
+# already turned into articles (so no page is fetched twice, across polls and runs). The
+# `feeds` and `feed_entries` tables need their migration beside the others.
+
+
+@dataclass
+class FeedState:
+    """What is known of one polled feed."""
+
+    url: str
+    next_due: datetime
+    etag: str | None = None
+    last_modified: str | None = None
+    last_checked: datetime | None = None
+    failures: int = 0
+    """Polls failed in a row (0 after a success); the backoff grows with it."""
+    last_error: str | None = None
+
+
+class FeedRow(Base):
+    __tablename__ = "feeds"
+
+    url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(Text, nullable=True)
+    last_checked: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    next_due: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class FeedEntryRow(Base):
+    """An entry already read (or given up on): by feed and entry key, and by its link."""
+
+    __tablename__ = "feed_entries"
+
+    feed_url: Mapped[str] = mapped_column(
+        String(2048), ForeignKey("feeds.url", ondelete="CASCADE"), primary_key=True
+    )
+    # sha256 of the entry's key (its id, else link): keys can be longer than an index allows
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    url: Mapped[str | None] = mapped_column(String(2048), nullable=True, index=True)
+    article_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
+
+
+def _aware(when: datetime | None) -> datetime | None:
+    # SQLite hands back naive datetimes even for timezone=True columns; they were stored in UTC
+    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
+
+
+def _feed_state(row: FeedRow) -> FeedState:
+    return FeedState(
+        url=row.url,
+        next_due=_aware(row.next_due) or _now(),
+        etag=row.etag,
+        last_modified=row.last_modified,
+        last_checked=_aware(row.last_checked),
+        failures=row.failures or 0,
+        last_error=row.last_error,
+    )
+
+
+class FeedStore:
+    """The feed methods of a `Store`: `FeedStore(store).state(url)`. A wrapper rather than
+    methods inside `Store`, so that this section stays in one place."""
+
+    def __init__(self, store: Store) -> None:
+        self._sessions = store._sessions
+
+    def state(self, url: str) -> FeedState | None:
+        """The stored state of the feed at `url`, or None if it was never polled."""
+        with self._sessions() as session:
+            row = session.get(FeedRow, url)
+            return None if row is None else _feed_state(row)
+
+    def save_state(self, state: FeedState) -> None:
+        """Insert or replace the feed's state."""
+        with self._sessions.begin() as session:
+            row = session.get(FeedRow, state.url)
+            if row is None:
+                row = FeedRow(url=state.url)
+                session.add(row)
+            row.etag, row.last_modified = state.etag, state.last_modified
+            row.last_checked, row.failures = state.last_checked, state.failures
+            row.next_due, row.last_error = state.next_due, state.last_error
+
+    def seen_keys(self, feed_url: str, keys: Sequence[str]) -> set[str]:
+        """Those of `keys` already recorded for the feed."""
+        by_hash = {_key_hash(k): k for k in keys}
+        with self._sessions() as session:
+            found = _existing_where(
+                session, FeedEntryRow.key_hash, list(by_hash), FeedEntryRow.feed_url == feed_url
+            )
+        return {by_hash[h] for h in found}
+
+    def known_urls(self, urls: Sequence[str]) -> set[str]:
+        """Those of `urls` that an entry of any feed, or a stored article, already had."""
+        urls = list(dict.fromkeys(urls))
+        with self._sessions() as session:
+            return _existing_where(session, FeedEntryRow.url, urls, true()) | _existing_where(
+                session, ArticleRow.url, urls, true()
+            )
+
+    def mark_seen(
+        self, feed_url: str, entries: Sequence[tuple[str, str | None, str | None]]
+    ) -> None:
+        """Record (entry key, link, article id) for the feed; keys recorded before are kept."""
+        with self._sessions.begin() as session:
+            if session.get(FeedRow, feed_url) is None:
+                session.add(FeedRow(url=feed_url, next_due=_now(), failures=0))
+                session.flush()
+            hashes = [_key_hash(key) for key, _, _ in entries]
+            known = _existing_where(
+                session, FeedEntryRow.key_hash, hashes, FeedEntryRow.feed_url == feed_url
+            )
+            now = _now()
+            for (_, url, article_id), digest in zip(entries, hashes, strict=True):
+                if digest in known:
+                    continue
+                known.add(digest)
+                session.add(
+                    FeedEntryRow(
+                        feed_url=feed_url,
+                        key_hash=digest,
+                        url=url,
+                        article_id=article_id,
+                        seen_at=now,
+                    )
+                )
+
+
+def _existing_where(
+    session: Session, column: Any, values: Sequence[str], condition: Any
+) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(values):
+        found.update(session.scalars(select(column).where(condition, column.in_(chunk))))
+    return found
