@@ -374,3 +374,18 @@ def test_concurrent_writers_store_each_article_once(db_url: str) -> None:
     with Store(db_url) as s:
         assert sorted(a.id for a in s.get_articles()) == sorted(f"a{i}" for i in range(35))
     assert sum(len(a) for a in added) == 35
+
+
+def test_ids_longer_than_the_column_are_shortened_alike_on_every_backend(store: Store) -> None:
+    from crosswire.store import ID_LENGTH
+
+    long_id = "feed-" + "x" * 400
+    (stored,) = store.add_articles([_article(long_id, "Long one.")])
+    assert len(stored.id) == ID_LENGTH and stored.id.startswith("feed-xxx")
+    assert [a.id for a in store.get_articles()] == [stored.id]
+    assert store.add_articles([_article(long_id, "Long one.")]) == []
+    # the same long id with other content: a free id that still fits
+    (other,) = store.add_articles([_article(long_id, "Another text.")])
+    assert len(other.id) <= ID_LENGTH and other.id != stored.id
+    store.save_stories([_story("s1", [stored.id, other.id])], {other.id: stored.id})
+    assert store.duplicates() == {other.id: stored.id}

@@ -13,6 +13,7 @@ read, so "insert if absent" cannot race another process (a server and `watch`, s
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -52,6 +53,9 @@ from crosswire.models import Article, ArticleAnalysis, Story
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for another process's lock before giving up."""
+
+ID_LENGTH = 255
+"""Longest article id the `articles.id` column (String(255)) holds; PostgreSQL enforces it."""
 
 _IN_CHUNK = 500
 """Ids per IN (...) query; SQLite caps bound parameters per statement."""
@@ -288,9 +292,12 @@ class Store:
         """Store the articles whose content is new, in one transaction; return those stored.
 
         The same content twice is stored once. An id already taken by different content is
-        stored under `<id>-<first 8 hex of its content hash>`, and that version is returned.
+        stored under `<id>-<first 8 hex of its content hash>`, and that version is returned;
+        so is an id longer than `ID_LENGTH`, shortened (`_fit_id`).
         """
         added: list[Article] = []
+        # Same on both backends: SQLite would keep a longer id, PostgreSQL would refuse it.
+        articles = [_fit_id(a) for a in articles]
         with self._write() as session:
             hashes = list({a.content_hash for a in articles})
             ids = list({a.id for a in articles})
@@ -322,7 +329,7 @@ class Store:
     def _free_id(session: Session, article: Article, taken: set[str]) -> str:
         digest = article.content_hash
         for length in range(8, len(digest) + 1):
-            candidate = f"{article.id}-{digest[:length]}"
+            candidate = f"{article.id[: ID_LENGTH - 1 - length]}-{digest[:length]}"
             if candidate not in taken and session.get(ArticleRow, candidate) is None:
                 return candidate
         raise AssertionError("unreachable: the full content hash is unique per content")
@@ -504,6 +511,15 @@ class Store:
         for aid in ids:
             if aid not in known:
                 raise CrosswireError(Msg.DB_UNKNOWN_ARTICLE.format(what=what, article_id=aid))
+
+
+def _fit_id(article: Article) -> Article:
+    """The article, its id shortened to fit the column when longer: a prefix and a digest of
+    the whole id, so the same long id always maps to the same stored one."""
+    if len(article.id) <= ID_LENGTH:
+        return article
+    digest = hashlib.sha256(article.id.encode("utf-8")).hexdigest()[:16]
+    return article.model_copy(update={"id": f"{article.id[: ID_LENGTH - 17]}-{digest}"})
 
 
 def _article_row(article: Article, added_at: datetime) -> ArticleRow:
