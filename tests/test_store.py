@@ -389,3 +389,14 @@ def test_ids_longer_than_the_column_are_shortened_alike_on_every_backend(store: 
     assert len(other.id) <= ID_LENGTH and other.id != stored.id
     store.save_stories([_story("s1", [stored.id, other.id])], {other.id: stored.id})
     assert store.duplicates() == {other.id: stored.id}
+
+
+def test_a_missing_database_driver_says_what_to_install() -> None:
+    try:
+        import psycopg2  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("psycopg2 is installed here, so no driver is missing")
+    with pytest.raises(CrosswireError, match=r"crosswire\[postgres\]"):
+        Store("postgresql+psycopg2://user@127.0.0.1:1/db")

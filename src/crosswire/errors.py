@@ -44,3 +44,6 @@ class Msg:
     FEED_EMPTY = "feed has no entries"
     FEED_ENTRY_NO_TEXT = "entry {entry}: no article text found"
     MANIFEST_NO_FILE = "manifest line {line}: no such file {file!r}"
+    DB_DRIVER = (
+        "database driver not installed ({error}); for PostgreSQL: pip install 'crosswire[postgres]'"
+    )

@@ -255,7 +255,7 @@ class Store:
         ) as exc:
             error: object = getattr(exc, "orig", None) or exc
             if isinstance(exc, ImportError):
-                error = f"database driver not installed ({exc})"
+                error = Msg.DB_DRIVER.format(error=exc)
             raise CrosswireError(Msg.DB_OPEN.format(url=shown, error=error)) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._writes = sessionmaker(
