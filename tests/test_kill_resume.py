@@ -189,3 +189,44 @@ def test_killed_runs_resume_to_what_a_clean_run_stores(db_url: str, tmp_path: Pa
             _check_finished(store, clean, f"{note}, trial {trial}")
     print(f"kill-and-resume: {TRIALS} runs, {killed} kills landed, {note}")
     assert killed >= 1, "every run finished before its kill: nothing was tested"
+
+
+def test_a_run_that_another_run_overtook_starts_again_and_loses_nothing(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two writers on one store (a server and `watch`, say): while this run groups its
+    # articles, another run stores its own and saves its stories. Saving ours over theirs
+    # would leave their articles in no story; ours must notice and group again.
+    import crosswire.pipeline as pipeline
+
+    first, later = tmp_path / "first", tmp_path / "later"
+    for folder, names in (
+        (first, ("vpa-wire.txt", "daily-clarion.txt")),
+        (later, ("north-coast-courier.txt", "harbourwatch-blog.txt")),
+    ):
+        folder.mkdir()
+        for name in names:
+            (folder / name).write_text((DEMO / name).read_text(encoding="utf-8"), "utf-8")
+    real = pipeline.analyze_articles_to_report
+    calls: list[int] = []
+
+    def overtaken(*args: object, **kw: object) -> object:
+        if not calls:  # the first time only: the other run goes in between
+            calls.append(1)
+            with monkeypatch.context() as inner:
+                inner.setattr(pipeline, "analyze_articles_to_report", real)
+                pipeline.analyze([later], db=db_url)
+        calls.append(2)
+        return real(*args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "analyze_articles_to_report", overtaken)
+    report = pipeline.analyze([first], db=db_url)
+    everything = {"vpa-wire", "daily-clarion", "north-coast-courier", "harbourwatch-blog"}
+    assert {a.id for a in report.articles} == everything
+    with Store(db_url) as store:
+        members = _membership(store)
+        assert sorted(a for ids in members.values() for a in ids) == sorted(everything)
+        data = store.get_meta(STORY_INDEX_KEY)
+        assert data is not None
+        assert _index_membership(StoryIndex.from_bytes(data, Options())) == members
+    assert calls.count(2) == 2, "the overtaken run did not start again"
