@@ -153,8 +153,9 @@ def test_report_files_validate_against_the_schema(demo: Report, tmp_path: Path) 
     assert "<svg" in paths["html"].read_text(encoding="utf-8")
 
 
-def test_running_twice_with_a_database_adds_nothing_twice(tmp_path: Path) -> None:
-    db = str(tmp_path / "x.db")
+# db_url: SQLite, then PostgreSQL (tests/conftest.py)
+def test_running_twice_with_a_database_adds_nothing_twice(db_url: str) -> None:
+    db = db_url
     first = analyze([DEMO], db=db)
     second = analyze([DEMO], db=db)
     assert len(first.articles) == len(second.articles) == 8
@@ -238,7 +239,7 @@ def test_maduro_reporting_dates_are_not_taken_for_the_call(maduro: Report) -> No
     assert "2025-11-30" not in values and "2025-12-03" not in values
 
 
-def test_new_articles_join_the_stored_story_they_belong_to(tmp_path: Path) -> None:
+def test_new_articles_join_the_stored_story_they_belong_to(tmp_path: Path, db_url: str) -> None:
     first, later = tmp_path / "first", tmp_path / "later"
     first.mkdir()
     later.mkdir()
@@ -246,7 +247,7 @@ def test_new_articles_join_the_stored_story_they_belong_to(tmp_path: Path) -> No
         (first / name).write_text((DEMO / name).read_text(encoding="utf-8"), encoding="utf-8")
     for name in ("north-coast-courier.txt", "harbourwatch-blog.txt"):
         (later / name).write_text((DEMO / name).read_text(encoding="utf-8"), encoding="utf-8")
-    db = str(tmp_path / "grow.db")
+    db = db_url
     before = analyze([first], db=db)
     after = analyze([later], db=db)
     assert len(before.stories) == 1 and len(before.stories[0].article_ids) == 2

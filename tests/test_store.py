@@ -1,17 +1,19 @@
-"""Store: articles stored once by content, analyses and stories round-trip, SQLite in WAL mode."""
+"""Store: articles stored once by content, analyses and stories round-trip, SQLite in WAL mode.
+
+Every test taking `store` or `db_url` runs on SQLite and on PostgreSQL (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
 import json
-import tempfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from crosswire.errors import CrosswireError
 from crosswire.models import (
@@ -44,8 +46,8 @@ def _article(aid: str, text: str, source: str = "Outlet A", **kw: object) -> Art
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    with Store(str(tmp_path / "db" / "crosswire.db")) as s:
+def store(db_url: str) -> Iterator[Store]:
+    with Store(db_url) as s:
         yield s
 
 
@@ -156,8 +158,8 @@ def test_stories_round_trip_in_order_and_are_replaced(store: Store) -> None:
     assert store.duplicates() == {}
 
 
-def test_sqlite_runs_in_wal_mode_with_busy_timeout(store: Store, tmp_path: Path) -> None:
-    with store.engine.connect() as conn:
+def test_sqlite_runs_in_wal_mode_with_busy_timeout(tmp_path: Path) -> None:
+    with Store(str(tmp_path / "x.db")) as store, store.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert (conn.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0) >= 1000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -176,7 +178,8 @@ def test_schema_is_in_one_metadata_and_created_when_missing(store: Store) -> Non
     expected = {"articles", "analyses", "stories", "story_articles", "meta"}
     expected |= {"feeds", "feed_entries"}  # crosswire watch
     assert set(metadata.tables) == expected
-    assert set(inspect(store.engine).get_table_names()) == expected
+    # alembic_version: the migrations that built it (tests/test_migrations.py)
+    assert set(inspect(store.engine).get_table_names()) == expected | {"alembic_version"}
 
 
 @pytest.mark.parametrize(
@@ -204,27 +207,39 @@ def test_unopenable_sqlite_file_raises_clear_error(tmp_path: Path) -> None:
 
 
 def test_error_message_hides_the_password() -> None:
-    # No PostgreSQL driver is installed, so this fails before any connection is tried.
+    # Nothing listens on port 1, so the connection is refused at once.
     with pytest.raises(CrosswireError, match="cannot open database") as info:
         Store("postgresql://user:s3cret@127.0.0.1:1/db")
     assert "s3cret" not in str(info.value)
 
 
-@settings(max_examples=25, deadline=None)
+def _emptied(store: Store) -> Store:
+    with store.engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            conn.execute(table.delete())
+    return store
+
+
+# One database for all examples (emptied before each): a new PostgreSQL one each is slow.
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(
         st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(["x", "y", "z", "w"])),
         max_size=8,
     )
 )
-def test_any_batch_added_twice_stores_each_content_once(pairs: list[tuple[str, str]]) -> None:
+def test_any_batch_added_twice_stores_each_content_once(
+    store: Store, pairs: list[tuple[str, str]]
+) -> None:
     arts = [_article(aid, text, title="T") for aid, text in pairs]
-    with tempfile.TemporaryDirectory() as tmp, Store(str(Path(tmp) / "p.db")) as s:
-        first = s.add_articles(arts)
-        assert s.add_articles(arts) == []
-        assert len(first) == len({a.content_hash for a in arts})
-        stored = s.get_articles()
-        assert len({a.id for a in stored}) == len(stored) == len(first)
+    s = _emptied(store)
+    first = s.add_articles(arts)
+    assert s.add_articles(arts) == []
+    assert len(first) == len({a.content_hash for a in arts})
+    stored = s.get_articles()
+    assert len({a.id for a in stored}) == len(stored) == len(first)
 
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples" / "maduro-trump-call"
@@ -256,3 +271,131 @@ def test_meta_values_round_trip_and_are_replaced(store: Store) -> None:
     store.set_meta("other", b"")
     assert store.get_meta("story_index") == b"\x00second"
     assert store.get_meta("other") == b""
+
+
+def test_bare_postgresql_urls_use_psycopg_3() -> None:
+    from crosswire.store import _to_url
+
+    assert _to_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    assert _to_url("postgres://u@h/db").drivername == "postgresql+psycopg"
+    assert _to_url("postgresql+psycopg2://u@h/db").drivername == "postgresql+psycopg2"
+
+
+def test_timestamps_read_back_as_aware_utc(store: Store) -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from crosswire.store import MetaRow
+
+    store.set_meta("k", b"v")
+    with store.engine.connect() as conn:
+        stamp = conn.execute(select(MetaRow.updated_at)).scalar_one()
+    assert stamp.utcoffset() == timedelta(0)
+    assert abs(datetime.now(UTC) - stamp) < timedelta(minutes=5)
+    # another offset is stored as the same instant
+    plus2 = datetime(2026, 1, 1, 12, 0, tzinfo=timezone(timedelta(hours=2)))
+    with store.engine.begin() as conn:
+        conn.execute(MetaRow.__table__.update().values(updated_at=plus2))
+        assert conn.execute(select(MetaRow.updated_at)).scalar_one() == plus2
+
+
+def test_save_run_is_all_or_nothing(store: Store) -> None:
+    store.add_articles([_article("a1", "One."), _article("a2", "Two.")])
+    store.save_stories([_story("s1", ["a1"])], {})
+    store.set_meta("story_index", b"before")
+    with pytest.raises(CrosswireError, match="'ghost' is not in the database"):
+        store.save_run(
+            [ArticleAnalysis(article_id="a1")],
+            [_story("s2", ["a1", "a2"]), _story("s3", ["ghost"])],
+            {},
+            {"story_index": b"after"},
+        )
+    assert store.get_analyses() == {}
+    assert [s.id for s in store.get_stories()] == ["s1"]
+    assert store.get_meta("story_index") == b"before"
+
+
+def test_save_run_saves_nothing_when_another_run_saved_first(store: Store) -> None:
+    store.add_articles([_article("a1", "One.")])
+    saved = store.get_meta("story_index")
+    store.set_meta("story_index", b"other run")  # another process, meanwhile
+    done = store.save_run(
+        [ArticleAnalysis(article_id="a1")],
+        [_story("s1", ["a1"])],
+        {},
+        {"story_index": b"mine"},
+        unchanged={"story_index": saved},
+    )
+    assert done is False
+    assert store.get_meta("story_index") == b"other run"
+    assert store.counts()["stories"] == store.counts()["analyses"] == 0
+    assert store.save_run(
+        [ArticleAnalysis(article_id="a1")],
+        [_story("s1", ["a1"])],
+        {},
+        {"story_index": b"mine"},
+        unchanged={"story_index": b"other run"},
+    )
+    assert store.get_meta("story_index") == b"mine" and store.story_of("a1") == "s1"
+
+
+def test_concurrent_writers_store_each_article_once(db_url: str) -> None:
+    # Each thread has its own Store (engine, connections), as separate processes would.
+    # Without the write lock, two "insert if absent" transactions both find a text absent
+    # and the second fails on the unique content hash (PostgreSQL) or on a stale snapshot
+    # (SQLite).
+    import threading
+
+    Store(db_url).close()  # migrated before the race
+    batches = [
+        [_article(f"a{i}", f"Text {i}.") for i in range(start, start + 20)]
+        for start in (0, 10, 5, 15)
+    ]
+    barrier = threading.Barrier(len(batches))
+    failures: list[BaseException] = []
+    added: list[list[Article]] = []
+
+    def write(batch: list[Article]) -> None:
+        try:
+            with Store(db_url) as s:
+                barrier.wait()
+                for article in batch:  # many small transactions, interleaved
+                    added.append(s.add_articles([article]))
+                    s.set_meta("last", article.id.encode())
+        except BaseException as exc:
+            failures.append(exc)
+
+    threads = [threading.Thread(target=write, args=(b,)) for b in batches]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert failures == []
+    with Store(db_url) as s:
+        assert sorted(a.id for a in s.get_articles()) == sorted(f"a{i}" for i in range(35))
+    assert sum(len(a) for a in added) == 35
+
+
+def test_ids_longer_than_the_column_are_shortened_alike_on_every_backend(store: Store) -> None:
+    from crosswire.store import ID_LENGTH
+
+    long_id = "feed-" + "x" * 400
+    (stored,) = store.add_articles([_article(long_id, "Long one.")])
+    assert len(stored.id) == ID_LENGTH and stored.id.startswith("feed-xxx")
+    assert [a.id for a in store.get_articles()] == [stored.id]
+    assert store.add_articles([_article(long_id, "Long one.")]) == []
+    # the same long id with other content: a free id that still fits
+    (other,) = store.add_articles([_article(long_id, "Another text.")])
+    assert len(other.id) <= ID_LENGTH and other.id != stored.id
+    store.save_stories([_story("s1", [stored.id, other.id])], {other.id: stored.id})
+    assert store.duplicates() == {other.id: stored.id}
+
+
+def test_a_missing_database_driver_says_what_to_install() -> None:
+    try:
+        import psycopg2  # noqa: F401
+    except ImportError:
+        pass
+    else:
+        pytest.skip("psycopg2 is installed here, so no driver is missing")
+    with pytest.raises(CrosswireError, match=r"crosswire\[postgres\]"):
+        Store("postgresql+psycopg2://user@127.0.0.1:1/db")

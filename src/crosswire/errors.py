@@ -70,3 +70,6 @@ class Msg:
     FEED_ENTRY_PAGE = "entry {entry}: page {url}: {error}"
     FEEDS_FILE_EMPTY = "no feed URLs found (one URL a line, or an OPML file)"
     FEEDS_FILE_OPML = "not a readable OPML file ({error})"
+    DB_DRIVER = (
+        "database driver not installed ({error}); for PostgreSQL: pip install 'crosswire[postgres]'"
+    )

@@ -163,18 +163,38 @@ def analyze_into_store(
 ) -> Report:
     """`analyze --db` for articles already read and cleaned (`crosswire watch` reads its own):
     store the new ones, analyse what the store has not analysed yet, file it into the stored
-    story index and report on every stored story."""
+    story index and report on every stored story.
+
+    Two steps, each one transaction, so a kill at any moment loses nothing that a rerun does
+    not redo: the articles (stored once by content), then the analyses, stories and story
+    index together (never stories without the index that made them)."""
     store.add_articles(articles)
-    stored = store.get_articles()
-    analyses = store.get_analyses()
-    index = _stored_index(store.get_meta(STORY_INDEX_KEY), stored, options)
-    report, duplicates, known = analyze_articles_to_report(
-        stored, options, analyses=analyses, errors=errors, progress=progress, index=index
-    )
-    store.save_analyses([known[a.id] for a in stored if a.id not in analyses])
-    store.save_stories(report.stories, duplicates)
-    store.set_meta(STORY_INDEX_KEY, index.to_bytes())
-    return report
+    known: dict[str, ArticleAnalysis] = {}
+    while True:
+        # The index first: a run saved after this read is caught by save_run below, and one
+        # saved before it stored its articles before it, so they are read too.
+        saved_index = store.get_meta(STORY_INDEX_KEY)
+        stored = store.get_articles()
+        analyses = store.get_analyses()
+        index = _stored_index(saved_index, stored, options)
+        report, duplicates, known = analyze_articles_to_report(
+            stored,
+            options,
+            analyses={**known, **analyses},
+            errors=errors,
+            progress=progress,
+            index=index,
+        )
+        # Saved only if no other process (a server, `watch`) saved its own run meanwhile; else
+        # start again from what is stored now, its articles included.
+        if store.save_run(
+            [known[a.id] for a in stored if a.id not in analyses],
+            report.stories,
+            duplicates,
+            {STORY_INDEX_KEY: index.to_bytes()},
+            unchanged={STORY_INDEX_KEY: saved_index},
+        ):
+            return report
 
 
 def _stored_index(data: bytes | None, stored: Sequence[Article], options: Options) -> StoryIndex:

@@ -1,20 +1,30 @@
-"""Persistence of articles, analyses and stories with SQLAlchemy 2 (SQLite by default).
+"""Persistence of articles, analyses and stories with SQLAlchemy 2 (SQLite by default, or
+PostgreSQL with `crosswire[postgres]`: any SQLAlchemy URL, `postgresql://...` included).
 
-The schema lives in one place, `metadata`, so a migration tool (Alembic, later) can pick it up.
-Only portable column types are used, so the same tables work on PostgreSQL.
+The schema lives in one place, `metadata`; Alembic migrations in `crosswire/migrations` build
+it, and `Store(...)` upgrades a database to the newest one on open. A table added here needs a
+migration too (how: crosswire/migrations/__init__.py); tests/test_migrations.py fails until it
+has one. Only portable column types are used, so the same tables work on both backends.
+
+Writers take turns: every write goes through `Store._write()`, one transaction that holds the
+database's write lock (SQLite `BEGIN IMMEDIATE`; a PostgreSQL advisory lock) from its first
+read, so "insert if absent" cannot race another process (a server and `watch`, say).
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from alembic.util import CommandError
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -32,11 +42,13 @@ from sqlalchemy import (
     func,
     select,
     true,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.types import TypeDecorator
 
 from crosswire.errors import CrosswireError, Msg
 from crosswire.models import Article, ArticleAnalysis, Story
@@ -44,11 +56,41 @@ from crosswire.models import Article, ArticleAnalysis, Story
 BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for another process's lock before giving up."""
 
+ID_LENGTH = 255
+"""Longest article id the `articles.id` column (String(255)) holds; PostgreSQL enforces it."""
+
 _IN_CHUNK = 500
 """Ids per IN (...) query; SQLite caps bound parameters per statement."""
 
+_WRITE_LOCK = 0x63726F7373  # "cross": the PostgreSQL advisory lock key writers take turns on
+_WRITE = "crosswire_write"
+"""Execution option that marks a write transaction (SQLite: BEGIN IMMEDIATE)."""
+
 # JSON on every backend, JSONB (indexable, compact) on PostgreSQL.
 _Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class _UtcDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend.
+
+    PostgreSQL keeps the offset (timestamptz); SQLite keeps none, so values are stored in UTC
+    and read back with UTC attached, and both backends give the same aware datetimes.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: the store keeps aware ones only")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -73,7 +115,7 @@ class ArticleRow(Base):
     language: Mapped[str | None] = mapped_column(String(32), nullable=True)
     origin: Mapped[str] = mapped_column(Text, default="")
     via: Mapped[str | None] = mapped_column(Text, nullable=True)
-    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    added_at: Mapped[datetime] = mapped_column(_UtcDateTime)
 
 
 class AnalysisRow(Base):
@@ -93,7 +135,7 @@ class StoryRow(Base):
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(Text, default="")
     data: Mapped[dict[str, Any]] = mapped_column(_Json)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(_UtcDateTime)
 
 
 class StoryArticleRow(Base):
@@ -115,13 +157,17 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     value: Mapped[bytes] = mapped_column(LargeBinary)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(_UtcDateTime)
 
 
 def _to_url(url: str) -> URL:
     """A SQLAlchemy URL as given, or a plain file path as a SQLite database (folders created)."""
     if "://" in url:
-        return make_url(url)
+        sa_url = make_url(url)
+        # Bare postgresql:// would mean psycopg2; the `postgres` extra ships psycopg 3.
+        if sa_url.drivername in ("postgresql", "postgres"):
+            sa_url = sa_url.set(drivername="postgresql+psycopg")
+        return sa_url
     path = Path(url).expanduser()
     if url != ":memory:":
         try:
@@ -134,6 +180,9 @@ def _to_url(url: str) -> URL:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers work while one process writes; the busy timeout makes a second writer
     # wait instead of failing at once; foreign keys match what PostgreSQL enforces anyway.
+    # The driver's own transaction handling starts a transaction only at the first write, so a
+    # read-then-write would not be one transaction; `_sqlite_begin` emits BEGIN itself instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -142,6 +191,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
     finally:
         cursor.close()
+
+
+def _sqlite_begin(conn: Any) -> None:
+    # IMMEDIATE takes the write lock at once (waiting up to the busy timeout): a deferred one
+    # that read first fails at its first write if another process wrote in between.
+    immediate = conn.get_execution_options().get(_WRITE, False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+_UPGRADING = threading.Lock()
+
+
+def _upgrade(engine: Engine) -> None:
+    """Bring the schema to the newest migration, in one transaction that other processes
+    opening the same database wait for (SQLite: its write lock; PostgreSQL: transactional DDL
+    under the writers' advisory lock)."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from crosswire.migrations import BASELINE, alembic_config
+
+    config = alembic_config()
+    # Alembic keeps the running migration in module globals: one upgrade per process at a time.
+    with _UPGRADING, engine.execution_options(**{_WRITE: True}).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
+        config.attributes["connection"] = conn
+        tables = set(inspect(conn).get_table_names())
+        if "articles" in tables and "alembic_version" not in tables:
+            # Made by create_all before migrations existed: that schema is the baseline.
+            command.stamp(config, BASELINE)
+        command.upgrade(config, "head")
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -164,13 +245,24 @@ class Store:
             self.engine: Engine = create_engine(sa_url)
             if self.engine.dialect.name == "sqlite":
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            metadata.create_all(self.engine)
-        except (SQLAlchemyError, ArgumentError, ImportError, OSError, sqlite3.Error) as exc:
+                event.listen(self.engine, "begin", _sqlite_begin)
+            _upgrade(self.engine)
+        except (
+            SQLAlchemyError,
+            ArgumentError,
+            ImportError,
+            OSError,
+            sqlite3.Error,
+            CommandError,  # e.g. a database migrated by a newer crosswire
+        ) as exc:
             error: object = getattr(exc, "orig", None) or exc
             if isinstance(exc, ImportError):
-                error = f"database driver not installed ({exc})"
+                error = Msg.DB_DRIVER.format(error=exc)
             raise CrosswireError(Msg.DB_OPEN.format(url=shown, error=error)) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._writes = sessionmaker(
+            self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
+        )
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -188,16 +280,27 @@ class Store:
     ) -> None:
         self.close()
 
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One write transaction, holding the write lock from its first statement."""
+        with self._writes.begin() as session:
+            if self.engine.dialect.name == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
+            yield session
+
     # ---------------------------------------------------------------- articles
 
     def add_articles(self, articles: Sequence[Article]) -> list[Article]:
         """Store the articles whose content is new, in one transaction; return those stored.
 
         The same content twice is stored once. An id already taken by different content is
-        stored under `<id>-<first 8 hex of its content hash>`, and that version is returned.
+        stored under `<id>-<first 8 hex of its content hash>`, and that version is returned;
+        so is an id longer than `ID_LENGTH`, shortened (`_fit_id`).
         """
         added: list[Article] = []
-        with self._sessions.begin() as session:
+        # Same on both backends: SQLite would keep a longer id, PostgreSQL would refuse it.
+        articles = [_fit_id(a) for a in articles]
+        with self._write() as session:
             hashes = list({a.content_hash for a in articles})
             ids = list({a.id for a in articles})
             known_hashes = self._existing(session, ArticleRow.content_hash, hashes)
@@ -228,7 +331,7 @@ class Store:
     def _free_id(session: Session, article: Article, taken: set[str]) -> str:
         digest = article.content_hash
         for length in range(8, len(digest) + 1):
-            candidate = f"{article.id}-{digest[:length]}"
+            candidate = f"{article.id[: ID_LENGTH - 1 - length]}-{digest[:length]}"
             if candidate not in taken and session.get(ArticleRow, candidate) is None:
                 return candidate
         raise AssertionError("unreachable: the full content hash is unique per content")
@@ -242,24 +345,27 @@ class Store:
 
     def save_analyses(self, analyses: Sequence[ArticleAnalysis]) -> None:
         """Insert or replace each article's analysis, in one transaction."""
-        with self._sessions.begin() as session:
-            ids = list(dict.fromkeys(a.article_id for a in analyses))
-            self._require_articles(session, ids, "analysis")
-            existing: dict[str, AnalysisRow] = {}
-            for chunk in _chunks(ids):
-                for row in session.scalars(
-                    select(AnalysisRow).where(AnalysisRow.article_id.in_(chunk))
-                ):
-                    existing[row.article_id] = row
-            for analysis in analyses:
-                data = analysis.model_dump(mode="json")
-                if analysis.article_id in existing:
-                    existing[analysis.article_id].data = data
-                else:
-                    existing[analysis.article_id] = AnalysisRow(
-                        article_id=analysis.article_id, data=data
-                    )
-                    session.add(existing[analysis.article_id])
+        with self._write() as session:
+            self._save_analyses(session, analyses)
+
+    def _save_analyses(self, session: Session, analyses: Sequence[ArticleAnalysis]) -> None:
+        ids = list(dict.fromkeys(a.article_id for a in analyses))
+        self._require_articles(session, ids, "analysis")
+        existing: dict[str, AnalysisRow] = {}
+        for chunk in _chunks(ids):
+            for row in session.scalars(
+                select(AnalysisRow).where(AnalysisRow.article_id.in_(chunk))
+            ):
+                existing[row.article_id] = row
+        for analysis in analyses:
+            data = analysis.model_dump(mode="json")
+            if analysis.article_id in existing:
+                existing[analysis.article_id].data = data
+            else:
+                existing[analysis.article_id] = AnalysisRow(
+                    article_id=analysis.article_id, data=data
+                )
+                session.add(existing[analysis.article_id])
 
     def get_analyses(self, ids: Iterable[str] | None = None) -> dict[str, ArticleAnalysis]:
         with self._sessions() as session:
@@ -280,30 +386,35 @@ class Store:
 
         `duplicates` maps a syndicated copy's id to the id of the original it copies.
         """
-        with self._sessions.begin() as session:
-            members = list(dict.fromkeys(aid for s in stories for aid in s.article_ids))
-            self._require_articles(session, members, "story")
-            session.execute(delete(StoryArticleRow))
-            session.execute(delete(StoryRow))
-            now = _now()
-            for position, story in enumerate(stories):
+        with self._write() as session:
+            self._save_stories(session, stories, duplicates)
+
+    def _save_stories(
+        self, session: Session, stories: Sequence[Story], duplicates: Mapping[str, str]
+    ) -> None:
+        members = list(dict.fromkeys(aid for s in stories for aid in s.article_ids))
+        self._require_articles(session, members, "story")
+        session.execute(delete(StoryArticleRow))
+        session.execute(delete(StoryRow))
+        now = _now()
+        for position, story in enumerate(stories):
+            session.add(
+                StoryRow(
+                    id=story.id,
+                    position=position,
+                    title=story.title,
+                    data=story.model_dump(mode="json"),
+                    updated_at=now,
+                )
+            )
+        session.flush()  # stories first, so memberships' foreign keys resolve
+        for story in stories:
+            for aid in dict.fromkeys(story.article_ids):
                 session.add(
-                    StoryRow(
-                        id=story.id,
-                        position=position,
-                        title=story.title,
-                        data=story.model_dump(mode="json"),
-                        updated_at=now,
+                    StoryArticleRow(
+                        story_id=story.id, article_id=aid, duplicate_of=duplicates.get(aid)
                     )
                 )
-            session.flush()  # stories first, so memberships' foreign keys resolve
-            for story in stories:
-                for aid in dict.fromkeys(story.article_ids):
-                    session.add(
-                        StoryArticleRow(
-                            story_id=story.id, article_id=aid, duplicate_of=duplicates.get(aid)
-                        )
-                    )
 
     def get_stories(self) -> list[Story]:
         with self._sessions() as session:
@@ -341,12 +452,45 @@ class Store:
 
     def set_meta(self, key: str, value: bytes) -> None:
         """Store `value` under `key`, replacing what was there."""
-        with self._sessions.begin() as session:
-            row = session.get(MetaRow, key)
-            if row is None:
-                session.add(MetaRow(key=key, value=value, updated_at=_now()))
-            else:
-                row.value, row.updated_at = value, _now()
+        with self._write() as session:
+            self._set_meta(session, key, value)
+
+    @staticmethod
+    def _set_meta(session: Session, key: str, value: bytes) -> None:
+        row = session.get(MetaRow, key)
+        if row is None:
+            session.add(MetaRow(key=key, value=value, updated_at=_now()))
+        else:
+            row.value, row.updated_at = value, _now()
+
+    # ---------------------------------------------------------------- one step, atomically
+
+    def save_run(
+        self,
+        analyses: Sequence[ArticleAnalysis],
+        stories: Sequence[Story],
+        duplicates: Mapping[str, str],
+        meta: Mapping[str, bytes],
+        *,
+        unchanged: Mapping[str, bytes | None] | None = None,
+    ) -> bool:
+        """Save the analyses, replace the stories and set the meta values in one transaction,
+        so a crash or kill leaves the store as it was before or after, never in between.
+
+        With `unchanged`, nothing is saved and False is returned when a meta value is no
+        longer what the caller read (None: absent): another process saved its own run
+        meanwhile, and the caller must start again from what is stored now.
+        """
+        with self._write() as session:
+            for key, expected in (unchanged or {}).items():
+                row = session.get(MetaRow, key)
+                if (None if row is None else bytes(row.value)) != expected:
+                    return False
+            self._save_analyses(session, analyses)
+            self._save_stories(session, stories, duplicates)
+            for key, value in meta.items():
+                self._set_meta(session, key, value)
+        return True
 
     def counts(self) -> dict[str, int]:
         """Rows per table, keyed by table name."""
@@ -369,6 +513,15 @@ class Store:
         for aid in ids:
             if aid not in known:
                 raise CrosswireError(Msg.DB_UNKNOWN_ARTICLE.format(what=what, article_id=aid))
+
+
+def _fit_id(article: Article) -> Article:
+    """The article, its id shortened to fit the column when longer: a prefix and a digest of
+    the whole id, so the same long id always maps to the same stored one."""
+    if len(article.id) <= ID_LENGTH:
+        return article
+    digest = hashlib.sha256(article.id.encode("utf-8")).hexdigest()[:16]
+    return article.model_copy(update={"id": f"{article.id[: ID_LENGTH - 17]}-{digest}"})
 
 
 def _article_row(article: Article, added_at: datetime) -> ArticleRow:
