@@ -165,3 +165,30 @@ def _stored_index(data: bytes | None, stored: Sequence[Article], options: Option
             if sum(a.id in index for a in stored) == len(index):  # holds only stored articles
                 return index
     return StoryIndex(options)
+
+
+def analyze_into_store(
+    articles: Sequence[Article],
+    options: Options,
+    *,
+    db: str,
+    errors: Sequence[InputError] = (),
+    progress: Progress = _quiet,
+) -> Report:
+    """`analyze(..., db=db)` for articles already read and cleaned (the web app's uploads and
+    fetched URLs): store the new ones, file them into the stored story index, and save every
+    story again. Kept beside `analyze` rather than folded into it so that function is unchanged."""
+    from crosswire.store import Store
+
+    with Store(db) as store:
+        store.add_articles(articles)
+        stored = store.get_articles()
+        analyses = store.get_analyses()
+        index = _stored_index(store.get_meta(STORY_INDEX_KEY), stored, options)
+        report, duplicates, known = analyze_articles_to_report(
+            stored, options, analyses=analyses, errors=errors, progress=progress, index=index
+        )
+        store.save_analyses([known[a.id] for a in stored if a.id not in analyses])
+        store.save_stories(report.stories, duplicates)
+        store.set_meta(STORY_INDEX_KEY, index.to_bytes())
+    return report
