@@ -666,9 +666,11 @@ def create_app(
     options: Options | None = None,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
 ) -> FastAPI:
-    """The web app and API over the store at `db`. `token` defaults to $CROSSWIRE_TOKEN."""
+    """The web app and API over the store at `db`. `token` defaults to $CROSSWIRE_TOKEN; an
+    empty one means none (then only loopback clients may write)."""
     options = options or Options()
-    token = token if token is not None else (os.environ.get(TOKEN_ENV) or None)
+    token = token if token is not None else os.environ.get(TOKEN_ENV)
+    token = token or None  # an empty token would let anyone write: it means "no token"
     store = ServerStore(db)
     spool = Path(tempfile.mkdtemp(prefix="crosswire-uploads-"))
     worker = Worker(db, options, spool)
