@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -264,18 +264,38 @@ class Worker:
         self.jobs: dict[str, Job] = {}
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, name="crosswire-worker", daemon=True)
-        self._thread.start()
+        self._thread: threading.Thread | None = None
+        self.start()
+
+    def start(self) -> None:
+        """Start the thread unless it runs (the app's shutdown stops it; a test client or a
+        server may start the app again)."""
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="crosswire-worker", daemon=True
+                )
+                self._thread.start()
+
+    @property
+    def alive(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
 
     def submit(self, job: Job) -> Job:
         with self._lock:
             self.jobs[job.id] = job
         self._queue.put(job)
+        self.start()
         return job
 
     def close(self, timeout: float = 30.0) -> None:
-        self._queue.put(None)
-        self._thread.join(timeout)
+        """Finish the jobs queued so far, then stop the thread."""
+        with self._lock:
+            thread = self._thread
+            if thread is None or not thread.is_alive():
+                return
+            self._queue.put(None)
+        thread.join(timeout)
 
     def _run(self) -> None:
         while True:
@@ -679,6 +699,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        worker.start()
         yield
         worker.close()
         store.close()
@@ -706,11 +727,17 @@ def create_app(
             "accept", ""
         )
 
-    def problem(request: Request, status: int, message: str) -> Response:
+    def problem(
+        request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+    ) -> Response:
+        response: Response
         if wants_html(request):
             page = _ENV.get_template("error.html.j2").render(status=status, message=message)
-            return HTMLResponse(page, status_code=status)
-        return _json_error(status, message)
+            response = HTMLResponse(page, status_code=status)
+        else:
+            response = _json_error(status, message)
+        response.headers.update(headers or {})  # e.g. Allow on 405
+        return response
 
     @app.exception_handler(ApiProblem)
     async def _problem(request: Request, exc: ApiProblem) -> Response:
@@ -722,7 +749,7 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return problem(request, exc.status_code, str(exc.detail))
+        return problem(request, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -945,12 +972,7 @@ def create_app(
         response_model=JobOut,
         status_code=202,
         tags=["jobs"],
-        responses={
-            401: {"model": ApiError},
-            403: {"model": ApiError},
-            413: {"model": ApiError},
-            415: {"model": ApiError},
-        },
+        responses={code: {"model": ApiError} for code in (400, 401, 403, 413, 415)},
     )
     async def api_upload(
         request: Request, files: Annotated[list[UploadFile], File(description="Article files.")]
@@ -965,7 +987,7 @@ def create_app(
         response_model=JobOut,
         status_code=202,
         tags=["jobs"],
-        responses={401: {"model": ApiError}, 403: {"model": ApiError}, 503: {"model": ApiError}},
+        responses={code: {"model": ApiError} for code in (400, 401, 403, 413, 503)},
     )
     def api_urls(request: Request, body: UrlsIn) -> JobOut:
         """Add articles or feeds by URL; fetched and processed in the background."""
