@@ -830,9 +830,14 @@ def create_app(
         tags=["stories"],
         responses=errors_doc,
     )
-    def api_story(story_id: str) -> Story:
+    def api_story(story_id: str) -> Response:
         """The whole story: claims, conflicts, timeline, framing, brief."""
-        return need_story(story_id)
+        found = store.story_json(story_id)
+        if found is None:
+            raise ApiProblem(404, Msg.SERVER_NOT_FOUND.format(what="story", id=story_id))
+        # The stored JSON as it is (already a valid `Story`): the busiest read skips
+        # validating and re-encoding a large model on every request.
+        return Response(found[0], media_type="application/json", headers={"ETag": found[1]})
 
     @app.get(
         f"{API_PREFIX}/stories/{{story_id}}/version",
@@ -1110,4 +1115,12 @@ def serve(db: str, host: str = "127.0.0.1", port: int = 8000, token: str | None 
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(db, token=token), host=host, port=port, log_level="info")
+    # Keep-alive longer than uvicorn's 5 s: a busy client's reused connection is otherwise
+    # sometimes closed under it (seen as read errors in bench/bench_server.py).
+    uvicorn.run(
+        create_app(db, token=token),
+        host=host,
+        port=port,
+        log_level="info",
+        timeout_keep_alive=30,
+    )

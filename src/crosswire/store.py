@@ -409,6 +409,7 @@ def _article_model(row: ArticleRow) -> Article:
 
 import hashlib  # noqa: E402
 import json  # noqa: E402
+import threading  # noqa: E402
 
 from pydantic import BaseModel  # noqa: E402
 
@@ -491,13 +492,43 @@ class ServerStore(Store):
             rows = session.scalars(select(StoryRow).order_by(StoryRow.position, StoryRow.id))
             return [_summary(row, newest.get(row.id)) for row in rows]
 
-    def get_story(self, story_id: str) -> tuple[Story, str] | None:
-        """The stored story and its version digest, or None."""
+    def __init__(self, url: str) -> None:
+        super().__init__(url)
+        # story id -> (row's updated_at, JSON bytes, version, Story): reads of a story skip
+        # decoding, validating and re-encoding its JSON while it is unchanged. `save_stories`
+        # stamps every row on each save, so a cheap look at updated_at tells when to reload.
+        self._story_cache: dict[str, tuple[datetime, bytes, str, Story]] = {}
+        self._cache_lock = threading.Lock()
+
+    def _cached_story(self, story_id: str) -> tuple[bytes, str, Story] | None:
         with self._sessions() as session:
+            stamp = session.scalar(select(StoryRow.updated_at).where(StoryRow.id == story_id))
+            if stamp is None:
+                return None
+            with self._cache_lock:
+                hit = self._story_cache.get(story_id)
+            if hit is not None and hit[0] == stamp:
+                return hit[1], hit[2], hit[3]
             row = session.get(StoryRow, story_id)
             if row is None:
                 return None
-            return Story.model_validate(row.data), story_version(row.data)
+            story = Story.model_validate(row.data)
+            raw = json.dumps(row.data, separators=(",", ":"), ensure_ascii=False).encode()
+            entry = (row.updated_at, raw, story_version(row.data), story)
+        with self._cache_lock:
+            self._story_cache[story_id] = entry
+        return entry[1], entry[2], entry[3]
+
+    def get_story(self, story_id: str) -> tuple[Story, str] | None:
+        """The stored story and its version digest, or None. (Shared and cached: do not
+        modify the returned story.)"""
+        found = self._cached_story(story_id)
+        return None if found is None else (found[2], found[1])
+
+    def story_json(self, story_id: str) -> tuple[bytes, str] | None:
+        """The stored story as JSON (the `Story` model's fields) and its version, or None."""
+        found = self._cached_story(story_id)
+        return None if found is None else (found[0], found[1])
 
     def get_article(self, article_id: str) -> Article | None:
         with self._sessions() as session:
