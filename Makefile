@@ -56,6 +56,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_language.py
 	$(BIN)/python bench/bench_compare.py
 	$(BIN)/python bench/bench_stories.py
+	$(BIN)/python bench/bench_server.py
 
 eval: $(VENV)/.installed-dev
 	$(BIN)/crosswire eval language
