@@ -59,7 +59,7 @@ def db(seeded: Path, tmp_path: Path) -> str:
 
 @pytest.fixture
 def client(seeded: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(str(seeded), token=""), client=LOCAL) as c:
+    with TestClient(create_app(str(seeded), token="", isolate_analysis=False), client=LOCAL) as c:
         yield c
 
 
@@ -259,6 +259,7 @@ def test_pages_carry_no_inline_script(client: TestClient) -> None:
 def test_upload_is_processed_in_the_background_and_joins_its_story(db: str) -> None:
     text = (DEMO / "vpa-wire.txt").read_text(encoding="utf-8")
     extra = text.replace("Veldara Press Agency", "Coastline Radio") + "\nA vigil is planned.\n"
+    # As `crosswire serve` runs it: the analysis in a child process, progress sent back.
     with TestClient(create_app(db, token=""), client=LOCAL) as client:
         fire = _fire(client)
         before = client.get(f"/api/v1/stories/{fire['id']}/version").json()["version"]
@@ -273,6 +274,8 @@ def test_upload_is_processed_in_the_background_and_joins_its_story(db: str) -> N
         assert 'data-job="' in page and "job-progress" in page
         job = _wait_job(client, job["id"])
         assert job["state"] == "done" and job["articles_read"] == 1, job
+        # Progress came back from the child: its last stage counted the demo's 2+ stories.
+        assert job["total"] >= 2
         assert job["story_ids"] == [fire["id"]]
         after = client.get(f"/api/v1/stories/{fire['id']}/version").json()["version"]
         assert after != before  # what the story page polls to update itself
@@ -281,7 +284,7 @@ def test_upload_is_processed_in_the_background_and_joins_its_story(db: str) -> N
 
 
 def test_hostile_article_is_escaped_on_every_page(db: str) -> None:
-    with TestClient(create_app(db, token=""), client=LOCAL) as client:
+    with TestClient(create_app(db, token="", isolate_analysis=False), client=LOCAL) as client:
         response = client.post(
             "/api/v1/uploads", files=[("files", ("hostile.txt", HOSTILE.encode(), "text/plain"))]
         )
@@ -301,7 +304,7 @@ def test_hostile_article_is_escaped_on_every_page(db: str) -> None:
 
 def test_writes_need_the_token_when_one_is_set(seeded: Path) -> None:
     files = [("files", ("a.txt", b"Title\n\nSome text about the harbour.", "text/plain"))]
-    app = create_app(str(seeded), token="s3cret")
+    app = create_app(str(seeded), token="s3cret", isolate_analysis=False)
     with TestClient(app, client=LOCAL) as client:
         for headers in ({}, {"Authorization": "Bearer wrong"}):
             refused = client.post("/api/v1/uploads", files=files, headers=headers)
@@ -314,16 +317,20 @@ def test_writes_need_the_token_when_one_is_set(seeded: Path) -> None:
 
 def test_writes_without_a_token_are_for_local_clients_only(seeded: Path) -> None:
     files = [("files", ("a.txt", b"Title\n\nSome text.", "text/plain"))]
-    with TestClient(create_app(str(seeded), token=""), client=("203.0.113.9", 5000)) as client:
+    with TestClient(
+        create_app(str(seeded), token="", isolate_analysis=False), client=("203.0.113.9", 5000)
+    ) as client:
         refused = client.post("/api/v1/uploads", files=files)
         assert refused.status_code == 403 and refused.json()["error"] == Msg.SERVER_LOOPBACK
-    with TestClient(create_app(str(seeded), token=""), client=LOCAL) as client:
+    with TestClient(
+        create_app(str(seeded), token="", isolate_analysis=False), client=LOCAL
+    ) as client:
         cross = client.post("/add/files", files=files, headers={"Sec-Fetch-Site": "cross-site"})
         assert cross.status_code == 403
 
 
 def test_uploads_over_the_size_limit_or_of_other_types_are_refused(seeded: Path) -> None:
-    app = create_app(str(seeded), token="", max_upload_bytes=10_000)
+    app = create_app(str(seeded), token="", max_upload_bytes=10_000, isolate_analysis=False)
     with TestClient(app, client=LOCAL) as client:
         big = client.post("/api/v1/uploads", files=[("files", ("big.txt", b"x" * 20_000))])
         assert big.status_code == 413
@@ -351,7 +358,7 @@ def test_url_form_adds_what_the_fetcher_returns(db: str, monkeypatch: pytest.Mon
     fake = types.ModuleType("crosswire.fetch")
     fake.read_urls = read_urls  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "crosswire.fetch", fake)
-    with TestClient(create_app(db, token=""), client=LOCAL) as client:
+    with TestClient(create_app(db, token="", isolate_analysis=False), client=LOCAL) as client:
         form = client.post(
             "/add/urls",
             data={"urls": "https://fm.example/fire\nhttps://fm.example/gone"},
@@ -369,7 +376,9 @@ def test_url_form_says_clearly_when_the_fetcher_is_missing(
     seeded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setitem(sys.modules, "crosswire.fetch", None)  # import fails
-    with TestClient(create_app(str(seeded), token=""), client=LOCAL) as client:
+    with TestClient(
+        create_app(str(seeded), token="", isolate_analysis=False), client=LOCAL
+    ) as client:
         api = client.post("/api/v1/urls", json={"urls": ["https://example.org/a"]})
         assert api.status_code == 503
         assert api.json()["error"].startswith(Msg.SERVER_NO_FETCH.split("{")[0])
@@ -394,7 +403,7 @@ def test_reads_keep_working_while_another_process_writes_the_store(seeded: Path,
         ]
     )
     try:
-        with TestClient(create_app(db, token=""), client=LOCAL) as client:
+        with TestClient(create_app(db, token="", isolate_analysis=False), client=LOCAL) as client:
             statuses = set()
             while writer.poll() is None:
                 statuses.add(client.get("/api/v1/stories").status_code)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import multiprocessing
 import os
 import queue
 import shutil
@@ -21,6 +22,8 @@ import threading
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -249,18 +252,63 @@ class Job:
         )
 
 
+def analysis_pass(
+    articles: Sequence[Article],
+    options: Options,
+    db: str,
+    errors: Sequence[InputError],
+    progress: Callable[[str, int, int], None],
+) -> dict[str, str]:
+    """Store and analyse `articles` (`pipeline.analyze_into_store`); return the story each
+    joined, by content hash (the store may have given an article another id)."""
+    from crosswire.pipeline import analyze_into_store
+
+    report = analyze_into_store(articles, options, db=db, errors=errors, progress=progress)
+    by_hash = {a.content_hash: a.id for a in articles}
+    stored_story = {a.id: a.story_id for a in report.articles}
+    joined: dict[str, str] = {}
+    for digest, aid in by_hash.items():
+        sid = stored_story.get(aid) or _story_by_content(report, digest)
+        if sid:
+            joined[digest] = sid
+    return joined
+
+
+# In the analysis child process: where progress goes (set by the pool's initializer).
+_child_progress: Any = None
+
+
+def _child_init(progress_queue: Any) -> None:
+    global _child_progress
+    _child_progress = progress_queue
+
+
+def _child_pass(
+    articles: Sequence[Article], options: Options, db: str, errors: Sequence[InputError]
+) -> dict[str, str]:
+    def progress(stage: str, done: int, total: int) -> None:
+        _child_progress.put((stage, done, total))
+
+    return analysis_pass(articles, options, db, errors, progress)
+
+
 class Worker:
     """Processes jobs one batch at a time in a single thread.
 
     One writer at a time is what the store's story index needs (each pass reads it, files the
-    new articles and saves it back); a thread rather than a process keeps progress and the
-    monkeypatchable URL reader in reach. Jobs that queued up while a pass ran go in one pass.
+    new articles and saves it back). Jobs that queued up while a pass ran go in one pass.
+    Inputs are read in this thread; with `isolate`, the analysis pass (CPU-bound: spaCy,
+    comparison) runs in one long-lived child process, so it does not hold the GIL that the
+    server's reads need; its progress comes back through a queue.
     """
 
-    def __init__(self, db: str, options: Options, spool: Path) -> None:
+    def __init__(self, db: str, options: Options, spool: Path, *, isolate: bool = True) -> None:
         self.db = db
         self.options = options
         self.spool = spool
+        self.isolate = isolate
+        self._pool: ProcessPoolExecutor | None = None
+        self._progress: Any = None
         self.jobs: dict[str, Job] = {}
         self._queue: queue.Queue[Job | None] = queue.Queue()
         self._lock = threading.Lock()
@@ -289,13 +337,48 @@ class Worker:
         return job
 
     def close(self, timeout: float = 30.0) -> None:
-        """Finish the jobs queued so far, then stop the thread."""
+        """Finish the jobs queued so far, then stop the thread (and the analysis process)."""
         with self._lock:
             thread = self._thread
-            if thread is None or not thread.is_alive():
-                return
-            self._queue.put(None)
-        thread.join(timeout)
+            if thread is not None and thread.is_alive():
+                self._queue.put(None)
+            else:
+                thread = None
+        if thread is not None:
+            thread.join(timeout)
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _analyse(
+        self,
+        articles: Sequence[Article],
+        errors: Sequence[InputError],
+        progress: Callable[[str, int, int], None],
+    ) -> dict[str, str]:
+        if not self.isolate:
+            return analysis_pass(articles, self.options, self.db, errors, progress)
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+            self._progress = context.Queue()
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=context,
+                initializer=_child_init,
+                initargs=(self._progress,),
+            )
+        future = self._pool.submit(_child_pass, articles, self.options, self.db, errors)
+        try:
+            while True:
+                try:
+                    progress(*self._progress.get(timeout=0.2))
+                except queue.Empty:
+                    if future.done():
+                        break
+            return future.result()
+        except BrokenProcessPool:
+            self._pool = None  # the child died (killed, out of memory): a new one next time
+            raise
 
     def _run(self) -> None:
         while True:
@@ -319,7 +402,6 @@ class Worker:
 
     def _process(self, batch: list[Job]) -> None:
         from crosswire.ingest import read_inputs
-        from crosswire.pipeline import analyze_into_store
 
         for job in batch:
             job.state, job.stage = "running", "reading inputs"
@@ -354,14 +436,9 @@ class Worker:
                     origin_job[article.content_hash] = job
                 errors += job.errors
             if articles:
-                report = analyze_into_store(
-                    articles, self.options, db=self.db, errors=errors, progress=progress
-                )
-                by_hash = {a.content_hash: a.id for a in articles}
-                stored_story = {a.id: a.story_id for a in report.articles}
+                joined = self._analyse(articles, errors, progress)
                 for digest, job in origin_job.items():
-                    # The store may have renamed an id already taken; find it by content.
-                    sid = stored_story.get(by_hash[digest]) or _story_by_content(report, digest)
+                    sid = joined.get(digest)
                     if sid and sid not in job.story_ids:
                         job.story_ids.append(sid)
             for job in batch:
@@ -685,15 +762,18 @@ def create_app(
     token: str | None = None,
     options: Options | None = None,
     max_upload_bytes: int = MAX_UPLOAD_BYTES,
+    isolate_analysis: bool = True,
 ) -> FastAPI:
     """The web app and API over the store at `db`. `token` defaults to $CROSSWIRE_TOKEN; an
-    empty one means none (then only loopback clients may write)."""
+    empty one means none (then only loopback clients may write). `isolate_analysis` runs
+    the analysis of added articles in a child process (off the GIL of the reads); tests may
+    turn it off to skip that process's start-up."""
     options = options or Options()
     token = token if token is not None else os.environ.get(TOKEN_ENV)
     token = token or None  # an empty token would let anyone write: it means "no token"
     store = ServerStore(db)
     spool = Path(tempfile.mkdtemp(prefix="crosswire-uploads-"))
-    worker = Worker(db, options, spool)
+    worker = Worker(db, options, spool, isolate=isolate_analysis)
     cache: dict[str, tuple[str, list[StorySummary], dict[str, str]]] = {}
     cache_lock = threading.Lock()
 
