@@ -26,6 +26,7 @@ import asyncio
 import json
 import logging
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -63,6 +64,15 @@ class Phase:
     def p99(self) -> float:
         lat = sorted(self.latencies)
         return lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else float("nan")
+
+
+def _cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of this process, or of process `pid` from /proc (Linux)."""
+    if pid is None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -205,8 +215,15 @@ async def _main(args: argparse.Namespace) -> int:
         print(f"story {story} ({stories['items'][0]['title']}); {seeded} articles stored")
 
         baseline = Phase("baseline (reads only)")
+        cpu = (_cpu_seconds(), _cpu_seconds(server.pid))
         await _reads(base, path, args.clients, args.seconds, baseline)
         print(baseline.line())
+        # Where the CPU went: a client using as much as the server means the figures are
+        # partly the client's own queueing (one asyncio process parsing every response).
+        print(
+            f"  CPU in that phase: client {_cpu_seconds() - cpu[0]:.1f} s, "
+            f"server {_cpu_seconds(server.pid) - cpu[1]:.1f} s, wall {args.seconds:.0f} s"
+        )
 
         loaded = Phase("reads while uploading")
         jobs: list[str] = []
