@@ -24,7 +24,7 @@ from crosswire.models import Article, InputError, Report, Story
 from crosswire.options import Options
 from crosswire.pipeline import analyze
 from crosswire.report import validate_report
-from crosswire.server import SECURITY_HEADERS, _slug, create_app
+from crosswire.server import SECURITY_HEADERS, _safe_name, _slug, create_app
 from crosswire.store import Store
 
 DEMO = Path(__file__).parent.parent / "examples" / "harbour-fire"
@@ -415,3 +415,12 @@ def test_reads_keep_working_while_another_process_writes_the_store(seeded: Path,
         writer.kill()
     with Store(str(seeded)) as store:
         assert total == store.counts()["articles"] + 150
+
+
+def test_upload_names_are_made_safe_and_unique() -> None:
+    taken: set[str] = set()
+    names = []
+    for given in ("../../etc/passwd.txt", "a/report.txt", "b\\report.txt", "..", "x y<z>.html"):
+        names.append(_safe_name(given, taken))
+        taken.add(names[-1])
+    assert names == ["passwd.txt", "report.txt", "report-2.txt", "upload.txt", "x_y_z_.html"]

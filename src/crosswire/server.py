@@ -16,6 +16,7 @@ import ipaddress
 import multiprocessing
 import os
 import queue
+import re
 import shutil
 import tempfile
 import threading
@@ -452,6 +453,20 @@ class Worker:
                 if job.folder is not None:
                     shutil.rmtree(job.folder, ignore_errors=True)
                 job.finished.set()
+
+
+def _safe_name(filename: str, taken: set[str]) -> str:
+    """The upload's base name with only safe characters, made unique within the upload: a
+    client's path must not place files elsewhere, and two files of the same name (from two
+    folders) must not overwrite each other (an article would be lost)."""
+    base = Path(filename.replace("\\", "/")).name
+    base = re.sub(r"[^A-Za-z0-9._-]", "_", base).lstrip(".") or "upload.txt"
+    name, n = base, 1
+    while name in taken:
+        stem, dot, suffix = base.partition(".")
+        n += 1
+        name = f"{stem}-{n}{dot}{suffix}"
+    return name
 
 
 def _short_origin(error: InputError, folder: Path | None) -> InputError:
@@ -1036,8 +1051,7 @@ def create_app(
         folder.mkdir()
         names: list[str] = []
         for f in named:
-            # Only the base name is kept: a client's path must not place files elsewhere.
-            name = Path((f.filename or "").replace("\\", "/")).name or "upload.txt"
+            name = _safe_name(f.filename or "", taken=set(names))
             target = folder / name
             with target.open("wb") as out:
                 while chunk := await f.read(1 << 16):
