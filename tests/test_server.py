@@ -24,7 +24,7 @@ from crosswire.models import Article, InputError, Report, Story
 from crosswire.options import Options
 from crosswire.pipeline import analyze
 from crosswire.report import validate_report
-from crosswire.server import SECURITY_HEADERS, _safe_name, _slug, create_app
+from crosswire.server import SECURITY_HEADERS, Job, Worker, _safe_name, _slug, create_app
 from crosswire.store import Store
 
 DEMO = Path(__file__).parent.parent / "examples" / "harbour-fire"
@@ -424,3 +424,24 @@ def test_upload_names_are_made_safe_and_unique() -> None:
         names.append(_safe_name(given, taken))
         taken.add(names[-1])
     assert names == ["passwd.txt", "report.txt", "report-2.txt", "upload.txt", "x_y_z_.html"]
+
+
+def test_worker_forgets_the_oldest_finished_jobs(
+    seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("crosswire.server.MAX_JOBS", 3)
+    worker = Worker(str(seeded), Options(), tmp_path, isolate=False)
+    try:
+        jobs = []
+        for i in range(5):
+            folder = tmp_path / f"job{i}"
+            folder.mkdir()
+            (folder / "x.txt").write_bytes(b"")  # unreadable: the job ends with an error
+            jobs.append(
+                worker.submit(Job(id=f"j{i}", kind="upload", inputs=["x.txt"], folder=folder))
+            )
+            assert jobs[-1].finished.wait(60)
+        assert list(worker.jobs) == ["j2", "j3", "j4"]
+        assert all(j.state == "done" and j.errors for j in jobs)
+    finally:
+        worker.close()

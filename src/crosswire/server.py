@@ -67,6 +67,8 @@ MAX_UPLOAD_BYTES = 20_000_000
 UPLOAD_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".xml", ".rss", ".atom")
 """What `crosswire analyze` reads (ingest's kinds), each also accepted gzipped."""
 MAX_PAGE = 200
+MAX_JOBS = 1000
+"""Jobs remembered (their state and progress); the oldest finished ones are forgotten."""
 POLL_MS = 3000
 
 # default-src 'none' and script-src 'self': no inline script or handler attribute can run,
@@ -333,6 +335,11 @@ class Worker:
     def submit(self, job: Job) -> Job:
         with self._lock:
             self.jobs[job.id] = job
+            # Jobs are kept in memory for their progress pages; forget the oldest finished
+            # ones so a long-running server does not grow without bound.
+            finished = [j.id for j in self.jobs.values() if j.finished.is_set()]
+            for old in finished[: max(0, len(self.jobs) - MAX_JOBS)]:
+                del self.jobs[old]
         self._queue.put(job)
         self.start()
         return job
