@@ -281,6 +281,8 @@ def test_upload_is_processed_in_the_background_and_joins_its_story(db: str) -> N
         assert after != before  # what the story page polls to update itself
         story = client.get(f"/api/v1/stories/{fire['id']}").json()
         assert "coastline-radio" in story["article_ids"]
+        # A plain file names no outlet: without one given, the file's name stands in.
+        assert client.get("/api/v1/articles/coastline-radio").json()["source"] == "coastline-radio"
 
 
 def test_hostile_article_is_escaped_on_every_page(db: str) -> None:

@@ -37,6 +37,7 @@ if missing:
         allow_module_level=True,
     )
 
+import httpx  # noqa: E402
 import uvicorn  # noqa: E402
 from PIL import Image  # noqa: E402
 from selenium import webdriver  # noqa: E402
@@ -174,3 +175,27 @@ def test_upload_corpus_open_story_click_citation_sees_sentence(
         _no_script_ran(browser)
     browser.get(server)
     _no_script_ran(browser)
+
+    # An open story page follows its story: another article joins, the page reloads itself.
+    browser.find_element(By.CSS_SELECTOR, "ul.stories a.title").click()
+    wait.until(ec.presence_of_element_located((By.ID, "brief")))
+    version = browser.execute_script("return document.body.dataset.version")
+    outlets = browser.find_element(By.CSS_SELECTOR, "p.meta").text
+    text = (DEMO / "vpa-wire.txt").read_text(encoding="utf-8")
+    extra = text.replace("Veldara Press Agency", "Coastline Radio") + "\nA vigil is planned.\n"
+    upload = httpx.post(
+        f"{server}/api/v1/uploads",
+        files={"files": ("coastline-radio.txt", extra.encode(), "text/plain")},
+        data={"outlet": "Coastline Radio"},
+        timeout=30,
+    )
+    assert upload.status_code == 202, upload.text
+    wait.until(
+        lambda d: (
+            d.execute_script("return document.body && document.body.dataset.version")
+            not in (None, version)
+        )
+    )
+    wait.until(ec.presence_of_element_located((By.ID, "brief")))
+    assert browser.find_element(By.CSS_SELECTOR, "p.meta").text != outlets
+    assert "Coastline Radio" in browser.find_element(By.ID, "articles").text

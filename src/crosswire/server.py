@@ -225,6 +225,7 @@ class Job:
     kind: Literal["upload", "urls"]
     inputs: list[str]
     folder: Path | None = None
+    outlet: str | None = None
     urls: list[str] = field(default_factory=list)
     reader: UrlReader | None = None
     state: JobState = "queued"
@@ -433,6 +434,11 @@ class Worker:
                 for item in items:
                     if isinstance(item, InputError):
                         job.errors.append(_short_origin(item, job.folder))
+                    elif job.folder is not None and item.source == job.folder.name:
+                        # Ingest names a plain file's outlet after its folder, here the spool
+                        # folder: the outlet given with the upload, else the file's name.
+                        outlet = job.outlet or Path(item.origin.split(":", 1)[0]).stem
+                        read.append(item.model_copy(update={"source": outlet}))
                     else:
                         read.append(item)
                 job.articles_read = len(read)
@@ -1045,7 +1051,7 @@ def create_app(
         if not hmac.compare_digest(given.encode(), token.encode()):
             raise ApiProblem(401, Msg.SERVER_TOKEN)
 
-    async def spool_files(files: list[UploadFile]) -> Job:
+    async def spool_files(files: list[UploadFile], outlet: str | None = None) -> Job:
         named = [f for f in files if f.filename]
         if not named:
             raise ApiProblem(400, Msg.SERVER_NO_FILES)
@@ -1064,7 +1070,8 @@ def create_app(
                 while chunk := await f.read(1 << 16):
                     out.write(chunk)
             names.append(name)
-        return Job(id=job_id, kind="upload", inputs=names, folder=folder)
+        outlet = (outlet or "").strip() or None
+        return Job(id=job_id, kind="upload", inputs=names, folder=folder, outlet=outlet)
 
     def url_job(urls: list[str]) -> Job:
         urls = [u.strip() for u in urls if u.strip()]
@@ -1081,12 +1088,21 @@ def create_app(
         responses={code: {"model": ApiError} for code in (400, 401, 403, 413, 415)},
     )
     async def api_upload(
-        request: Request, files: Annotated[list[UploadFile], File(description="Article files.")]
+        request: Request,
+        files: Annotated[list[UploadFile], File(description="Article files.")],
+        outlet: Annotated[
+            str | None,
+            Form(
+                max_length=200,
+                description="Outlet of plain files that do not name one (.txt); "
+                "without it, each such file's name.",
+            ),
+        ] = None,
     ) -> JobOut:
         """Add article files (the kinds `crosswire analyze` reads); processed in the background.
         Needs `Authorization: Bearer $CROSSWIRE_TOKEN` (or, with no token set, a local client)."""
         check_write(request)
-        return worker.submit(await spool_files(files)).out()
+        return worker.submit(await spool_files(files, outlet)).out()
 
     @app.post(
         f"{API_PREFIX}/urls",
@@ -1168,10 +1184,11 @@ def create_app(
     async def form_upload(
         request: Request,
         files: Annotated[list[UploadFile], File()],
+        outlet: Annotated[str | None, Form(max_length=200)] = None,
         form_token: Annotated[str | None, Form(alias="token")] = None,
     ) -> Response:
         check_write(request, form_token)
-        job = worker.submit(await spool_files(files))
+        job = worker.submit(await spool_files(files, outlet))
         return remember_token(RedirectResponse(f"/jobs/{job.id}", status_code=303), form_token)
 
     @app.post("/add/urls", include_in_schema=False)
