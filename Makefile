@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 DEMO   := examples/harbour-fire
 OUT    := out/demo
 
-.PHONY: demo test lint typecheck unit eval bench clean
+.PHONY: demo test lint typecheck unit eval bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,22 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-unit: $(VENV)/.installed-dev
+# The web app's end-to-end tests drive Debian's chromium + chromedriver (never a browser a test
+# tool downloads). Installed here when missing and apt can run (as root, or sudo without a
+# password); if that fails make goes on, and those tests skip saying what is missing.
+CHROMIUM_PKGS := chromium chromium-driver
+browser:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	else echo "browser: not root and no sudo; e2e tests will skip"; exit 0; fi; \
+	command -v apt-get >/dev/null 2>&1 || { echo "browser: no apt-get; e2e tests will skip"; exit 0; }; \
+	export DEBIAN_FRONTEND=noninteractive; \
+	$$SUDO apt-get install -y -q $(CHROMIUM_PKGS) >/dev/null 2>&1 \
+	|| { $$SUDO apt-get update -q >/dev/null 2>&1 && $$SUDO apt-get install -y -q $(CHROMIUM_PKGS) >/dev/null 2>&1; } \
+	|| echo "browser: could not install $(CHROMIUM_PKGS); e2e tests will skip"
+
+unit: $(VENV)/.installed-dev browser
 	$(BIN)/pytest
 
 test: lint typecheck unit
@@ -42,6 +57,8 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_compare.py
 	$(BIN)/python bench/bench_stories.py
 	$(BIN)/python bench/bench_fetch.py
+	$(BIN)/python bench/bench_store.py
+	$(BIN)/python bench/bench_server.py
 
 eval: $(VENV)/.installed-dev
 	$(BIN)/crosswire eval language

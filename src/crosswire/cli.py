@@ -428,5 +428,25 @@ def eval_extraction(
     _metrics_table("extraction", {"crosswire": evaluate_extraction(data, limit)})
 
 
+@app.command()
+def serve(
+    db: Annotated[str, typer.Option(help="SQLite path or SQLAlchemy URL of the store.")] = (
+        "crosswire.db"
+    ),
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the stored stories as a web app and REST API (/api/v1). Writes need the token in
+    $CROSSWIRE_TOKEN; with none set, only this machine may add articles."""
+    try:
+        from crosswire.server import serve as run
+    except ImportError as exc:
+        _fail(Msg.SERVER_NOT_INSTALLED.format(error=exc))
+    try:
+        run(db, host=host, port=port)
+    except CrosswireError as exc:
+        _fail(str(exc))
+
+
 def main() -> None:  # pragma: no cover - entry point
     app()

@@ -73,3 +73,20 @@ class Msg:
     DB_DRIVER = (
         "database driver not installed ({error}); for PostgreSQL: pip install 'crosswire[postgres]'"
     )
+    # crosswire serve (web app and API)
+    SERVER_NOT_FOUND = "no {what} with id {id!r}"
+    SERVER_TOKEN = (
+        "this needs the write token: send 'Authorization: Bearer <token>' (CROSSWIRE_TOKEN)"
+    )
+    SERVER_LOOPBACK = "writes are allowed only from this machine when CROSSWIRE_TOKEN is not set"
+    SERVER_CROSS_SITE = "refused a write sent from another site"
+    SERVER_TOO_LARGE = "upload is over the limit of {limit:,} bytes"
+    SERVER_TYPE = "unsupported upload {name!r} (expected .txt, .html, .htm, .jsonl, .xml, .rss, .atom, optionally .gz)"
+    SERVER_NO_FILES = "no files in the upload"
+    SERVER_NO_URLS = "no URLs given"
+    SERVER_NO_FETCH = "adding URLs is not available: {error}"
+    SERVER_BAD_REQUEST = "invalid request: {error}"
+    SERVER_JOB_FAILED = "processing failed: {error}"
+    SERVER_NOT_INSTALLED = (
+        "crosswire serve needs the server extra: pip install 'crosswire[server]' ({error})"
+    )
