@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from crosswire.clean import clean_articles
 from crosswire.compare import compare_story
@@ -18,6 +19,9 @@ from crosswire.models import Article, ArticleAnalysis, InputError, Report, Repor
 from crosswire.options import Options
 from crosswire.stories import StoryIndex, find_duplicates, group_stories, story_title
 from crosswire.synthesis import synthesize
+
+if TYPE_CHECKING:
+    from crosswire.scale import Executor
 
 __all__ = ["Progress", "analyze", "analyze_articles_to_report", "read_and_clean"]
 
@@ -63,14 +67,25 @@ def analyze_articles_to_report(
     errors: Sequence[InputError] = (),
     progress: Progress = _quiet,
     index: StoryIndex | None = None,
+    executor: Executor | None = None,
 ) -> tuple[Report, dict[str, str], dict[str, ArticleAnalysis]]:
     """Articles (already cleaned) to a report; `analyses` holds ones already computed.
 
     With `index`, the articles it has not filed yet are filed into it and its stories are
     reported (it is updated in place); without, the articles are grouped in one batch.
+    With `executor` (crosswire.scale), the language stage runs in its workers; everything
+    after it stays here, so the report is the same.
     """
     known = dict(analyses or {})
     todo = [a for a in articles if a.id not in known]
+    if executor is not None and executor.workers > 1 and len(todo) >= _min_parallel():
+        from crosswire.scale import analyze_many
+
+        def advance(done: int) -> None:
+            progress("reading articles", done, len(todo))
+
+        known.update(analyze_many(todo, options, executor, progress=advance))
+        todo = []
     for i, article in enumerate(todo, 1):
         known[article.id] = analyze_article(article, options)
         progress("reading articles", i, len(todo))
@@ -124,6 +139,7 @@ def analyze(
     *,
     db: str | None = None,
     progress: Progress = _quiet,
+    executor: Executor | None = None,
 ) -> Report:
     """Read, analyse and compare `inputs`; with `db`, add them to the stored corpus first and
     report on every stored story. New articles are filed into the story index kept in the
@@ -133,7 +149,7 @@ def analyze(
     articles, errors = read_and_clean(inputs, options)
     if db is None:
         report, _, _ = analyze_articles_to_report(
-            articles, options, errors=errors, progress=progress
+            articles, options, errors=errors, progress=progress, executor=executor
         )
         return report
     from crosswire.store import Store
@@ -144,12 +160,24 @@ def analyze(
         analyses = store.get_analyses()
         index = _stored_index(store.get_meta(STORY_INDEX_KEY), stored, options)
         report, duplicates, known = analyze_articles_to_report(
-            stored, options, analyses=analyses, errors=errors, progress=progress, index=index
+            stored,
+            options,
+            analyses=analyses,
+            errors=errors,
+            progress=progress,
+            index=index,
+            executor=executor,
         )
         store.save_analyses([known[a.id] for a in stored if a.id not in analyses])
         store.save_stories(report.stories, duplicates)
         store.set_meta(STORY_INDEX_KEY, index.to_bytes())
     return report
+
+
+def _min_parallel() -> int:
+    from crosswire.scale import MIN_PARALLEL_ARTICLES
+
+    return MIN_PARALLEL_ARTICLES
 
 
 def _stored_index(data: bytes | None, stored: Sequence[Article], options: Options) -> StoryIndex:
