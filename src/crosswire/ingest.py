@@ -37,7 +37,7 @@ from crosswire.options import Options
 
 __all__ = ["article_from_html", "article_from_text", "parse_date", "read_inputs"]
 
-Kind = Literal["txt", "html", "jsonl", "feed"]
+Kind = Literal["txt", "html", "jsonl", "feed", "parquet", "warc"]
 
 MANIFEST_NAME = "manifest.jsonl"
 _SUFFIX_KINDS: dict[str, Kind] = {
@@ -48,6 +48,9 @@ _SUFFIX_KINDS: dict[str, Kind] = {
     ".xml": "feed",
     ".rss": "feed",
     ".atom": "feed",
+    # archive inputs, streamed by crosswire.archive
+    ".parquet": "parquet",
+    ".warc": "warc",
 }
 _SNIFF_BYTES = 4096
 # Fewer words than this from a whole page is a leftover link ("Home"), not an article.
@@ -724,4 +727,13 @@ def _read_feed(path: Path, options: Options) -> Iterator[Article | InputError]:
         )
 
 
+def _read_archive(path: Path, options: Options) -> Iterator[Article | InputError]:
+    # imported here: crosswire.archive builds on this module's readers
+    from crosswire import archive
+
+    reader = archive.read_parquet if _kind(path) == "parquet" else archive.read_warc
+    yield from reader(path, options)
+
+
 _READERS = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "feed": _read_feed}
+_READERS.update(parquet=_read_archive, warc=_read_archive)
