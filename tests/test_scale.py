@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +19,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from crosswire import scale
 from crosswire.cli import app
+from crosswire.errors import CrosswireError
 from crosswire.models import Article, ArticleAnalysis, Report
 from crosswire.options import Options
 from crosswire.pipeline import analyze_articles_to_report, read_and_clean
@@ -30,6 +33,7 @@ from crosswire.scale import (
     chunked,
     file_stories,
     make_executor,
+    stream_stories,
 )
 from crosswire.stories import StoryIndex
 
@@ -62,9 +66,14 @@ def examples() -> list[Article]:
 
 @pytest.fixture(scope="module")
 def inline_run(examples: list[Article]) -> tuple[dict[str, ArticleAnalysis], Report]:
-    analyses = analyze_many(examples, Options(), InlineExecutor())
-    report, _, _ = analyze_articles_to_report(examples, Options())
+    report, _, analyses = analyze_articles_to_report(examples, Options())
     return analyses, report
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[LocalExecutor]:
+    with LocalExecutor(2) as executor:  # started once: each worker loads spaCy
+        yield executor
 
 
 @pytest.fixture(scope="module")
@@ -169,13 +178,20 @@ def synthetic_inline() -> tuple[list[tuple[str, list[str]]], dict[str, str]]:
 
 
 def test_local_pool_analyses_and_report_match_in_process(
-    examples: list[Article], inline_run: tuple[dict[str, ArticleAnalysis], Report]
+    examples: list[Article],
+    inline_run: tuple[dict[str, ArticleAnalysis], Report],
+    pool: LocalExecutor,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inline_analyses, inline_report = inline_run
-    with LocalExecutor(2) as pool:
-        analyses = analyze_many(examples, Options(), pool, chunk_size=3)
+    monkeypatch.setattr(scale, "MIN_PARALLEL_ARTICLES", 2)  # the examples are few
+    seen: list[tuple[str, int, int]] = []
+    report, _, analyses = analyze_articles_to_report(
+        examples, Options(), executor=pool, progress=lambda *p: seen.append(p)
+    )
+    # the pool reports per chunk (16 articles), the in-process loop per article
+    assert next(p for p in seen if p[0] == "reading articles")[1] > 1
     assert analyses == inline_analyses
-    report, _, _ = analyze_articles_to_report(examples, Options(), analyses=analyses)
     assert _comparable(report) == _comparable(inline_report)
     assert report.stories and any(s.claims for s in report.stories)
     assert any(s.conflicts for s in report.stories)
@@ -194,12 +210,11 @@ def test_ray_analyses_and_report_match_in_process(
 
 
 def test_synthetic_stories_match_on_a_local_pool(
-    synthetic_inline: tuple[list[tuple[str, list[str]]], dict[str, str]],
+    synthetic_inline: tuple[list[tuple[str, list[str]]], dict[str, str]], pool: LocalExecutor
 ) -> None:
     stories, copies = synthetic_inline
     assert len(stories) > 50 and copies  # the corpus does form stories and copies
-    with LocalExecutor(2, preload=False) as pool:
-        index = file_stories(_synthetic(SYNTHETIC_ARTICLES), Options(), pool)
+    index = file_stories(_synthetic(SYNTHETIC_ARTICLES), Options(), pool)
     assert _stories(index) == synthetic_inline
 
 
@@ -211,7 +226,40 @@ def test_synthetic_stories_match_on_ray(
     assert _stories(index) == synthetic_inline
 
 
-def test_results_come_back_in_input_order_with_bounded_work_in_flight() -> None:
+def _streamed(
+    examples: list[Article], executor: InlineExecutor | LocalExecutor | RayExecutor
+) -> Any:
+    index = StoryIndex(Options())
+    analyses = list(stream_stories(examples, Options(), executor, index, chunk_size=3))
+    return analyses, _stories(index)
+
+
+def test_streamed_analysis_and_filing_match_across_executors(
+    examples: list[Article],
+    inline_run: tuple[dict[str, ArticleAnalysis], Report],
+    pool: LocalExecutor,
+) -> None:
+    inline = _streamed(examples, InlineExecutor())
+    assert inline[0] == [inline_run[0][a.id] for a in examples]
+    assert inline[1][0]  # the examples do form stories
+    assert _streamed(examples, pool) == inline
+
+
+def test_streamed_analysis_and_filing_match_on_ray(
+    examples: list[Article], ray_executor: RayExecutor
+) -> None:
+    assert _streamed(examples, ray_executor) == _streamed(examples, InlineExecutor())
+
+
+def test_ray_executor_without_ray_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
+    with pytest.raises(CrosswireError, match=r"pip install 'crosswire\[ray\]'"):
+        make_executor("ray", 2)
+
+
+def test_results_come_back_in_input_order_with_bounded_work_in_flight(
+    pool: LocalExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
     drawn = 0
 
     def numbers() -> Iterator[int]:
@@ -220,12 +268,12 @@ def test_results_come_back_in_input_order_with_bounded_work_in_flight() -> None:
             drawn += 1
             yield i
 
-    with LocalExecutor(2, preload=False, in_flight=3) as pool:
-        results = pool.map(_slow_square, chunked(numbers(), 4))
-        first = next(results)
-        # the pool has drawn at most in_flight chunks (plus the one being submitted)
-        assert drawn <= 4 * 4
-        rest = [x for chunk in results for x in chunk]
+    monkeypatch.setattr(pool, "in_flight", 3)
+    results = pool.map(_slow_square, chunked(numbers(), 4))
+    first = next(results)
+    # the pool has drawn at most in_flight chunks (plus the one being submitted)
+    assert drawn <= 4 * 4
+    rest = [x for chunk in results for x in chunk]
     assert first + rest == [i * i for i in range(200)]
 
 
