@@ -330,3 +330,28 @@ def test_cli_unknown_executor_is_one_clear_error(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "unknown executor 'spark'" in result.output
+
+
+def test_cli_analyze_on_ray_joins_the_running_ray_and_leaves_it_up(
+    tmp_path: Path, ray_executor: RayExecutor
+) -> None:
+    import ray
+
+    result = CliRunner().invoke(
+        app,
+        [
+            "analyze",
+            str(DEMO),
+            "--out",
+            str(tmp_path),
+            "--no-db",
+            "--quiet",
+            "--executor",
+            "ray",
+            "--workers",
+            "2",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["stories"]
+    assert ray.is_initialized()  # a Ray it did not start is not shut down
