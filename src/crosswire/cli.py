@@ -102,6 +102,21 @@ def analyze(
         bool,
         typer.Option(help="Let URLs reach private, loopback and link-local addresses."),
     ] = False,
+    executor_kind: Annotated[
+        str,
+        typer.Option("--executor", help="Where the per-article stages run: local or ray."),
+    ] = "local",
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes (local) or Ray actors; 1 = in process.")
+    ] = 1,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(help="Ray cluster to join (e.g. ray://head:10001); none starts a local Ray."),
+    ] = None,
+    parquet: Annotated[
+        Path | None,
+        typer.Option(help="Also write claims.parquet, conflicts.parquet, stories/*.json here."),
+    ] = None,
 ) -> None:
     """Analyze articles into a cited cross-source report."""
     from crosswire.ingest import is_url
@@ -118,9 +133,20 @@ def analyze(
         allow_private_addresses=allow_private_addresses,
     )
     database = None if no_db else (db or "crosswire.db")
+    from crosswire.scale import make_executor
+
+    if executor_kind not in ("local", "ray"):
+        _fail(Msg.EXECUTOR_UNKNOWN.format(kind=executor_kind))
+    try:
+        executor = make_executor(
+            "ray" if executor_kind == "ray" else "local", workers, address=ray_address
+        )
+    except CrosswireError as exc:
+        _fail(str(exc))
+        return
     try:
         if quiet or as_json or not sys.stderr.isatty():
-            report = run(inputs, options, db=database)
+            report = run(inputs, options, db=database, executor=executor)
         else:
             with Progress(
                 TextColumn("{task.description}"),
@@ -136,11 +162,17 @@ def analyze(
                         tasks[stage] = bar.add_task(stage, total=total)
                     bar.update(tasks[stage], completed=done, total=total)
 
-                report = run(inputs, options, db=database, progress=progress)
+                report = run(inputs, options, db=database, progress=progress, executor=executor)
         paths = write_reports(report, out_dir)
+        if parquet is not None:
+            from crosswire.archive import write_tables
+
+            write_tables(report, parquet)
     except CrosswireError as exc:
         _fail(str(exc))
         return
+    finally:
+        executor.close()
     if as_json:
         sys.stdout.write(paths["json"].read_text(encoding="utf-8"))
     elif not quiet:

@@ -90,3 +90,11 @@ class Msg:
     SERVER_NOT_INSTALLED = (
         "crosswire serve needs the server extra: pip install 'crosswire[server]' ({error})"
     )
+    # scale-out and archive inputs (issue 8)
+    RAY_MISSING = "--executor ray needs Ray: pip install 'crosswire[ray]'"
+    EXECUTOR_UNKNOWN = "unknown executor {kind!r} (expected 'local' or 'ray')"
+    ARCHIVE_MISSING = "reading {kind} files needs {package}: pip install 'crosswire[archive]'"
+    PARQUET_BROKEN = "not a readable Parquet file ({error})"
+    PARQUET_NO_TEXT = "row {row}: needs 'text' or 'html'"
+    WARC_BROKEN = "not a readable WARC file ({error})"
+    PARQUET_OUT_MISSING = "--parquet needs pyarrow: pip install 'crosswire[archive]'"

@@ -50,7 +50,7 @@ __all__ = [
     "sniff_kind",
 ]
 
-Kind = Literal["txt", "html", "jsonl", "feed"]
+Kind = Literal["txt", "html", "jsonl", "feed", "parquet", "warc"]
 
 MANIFEST_NAME = "manifest.jsonl"
 _SUFFIX_KINDS: dict[str, Kind] = {
@@ -61,6 +61,9 @@ _SUFFIX_KINDS: dict[str, Kind] = {
     ".xml": "feed",
     ".rss": "feed",
     ".atom": "feed",
+    # archive inputs, streamed by crosswire.archive
+    ".parquet": "parquet",
+    ".warc": "warc",
 }
 _SNIFF_BYTES = 4096
 # Fewer words than this from a whole page is a leftover link ("Home"), not an article.
@@ -821,4 +824,13 @@ def parse_feed(data: bytes, origin: str, *, stem: str, fallback_name: str) -> li
     return found
 
 
+def _read_archive(path: Path, options: Options) -> Iterator[Article | InputError]:
+    # imported here: crosswire.archive builds on this module's readers
+    from crosswire import archive
+
+    reader = archive.read_parquet if _kind(path) == "parquet" else archive.read_warc
+    yield from reader(path, options)
+
+
 _READERS = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "feed": _read_feed}
+_READERS.update(parquet=_read_archive, warc=_read_archive)

@@ -21,6 +21,7 @@ from crosswire.stories import StoryIndex, find_duplicates, group_stories, story_
 from crosswire.synthesis import synthesize
 
 if TYPE_CHECKING:
+    from crosswire.scale import Executor
     from crosswire.store import Store
 
 __all__ = [
@@ -74,14 +75,25 @@ def analyze_articles_to_report(
     errors: Sequence[InputError] = (),
     progress: Progress = _quiet,
     index: StoryIndex | None = None,
+    executor: Executor | None = None,
 ) -> tuple[Report, dict[str, str], dict[str, ArticleAnalysis]]:
     """Articles (already cleaned) to a report; `analyses` holds ones already computed.
 
     With `index`, the articles it has not filed yet are filed into it and its stories are
     reported (it is updated in place); without, the articles are grouped in one batch.
+    With `executor` (crosswire.scale), the language stage runs in its workers; everything
+    after it stays here, so the report is the same.
     """
     known = dict(analyses or {})
     todo = [a for a in articles if a.id not in known]
+    if executor is not None and executor.workers > 1 and len(todo) >= _min_parallel():
+        from crosswire.scale import analyze_many
+
+        def advance(done: int) -> None:
+            progress("reading articles", done, len(todo))
+
+        known.update(analyze_many(todo, options, executor, progress=advance))
+        todo = []
     for i, article in enumerate(todo, 1):
         known[article.id] = analyze_article(article, options)
         progress("reading articles", i, len(todo))
@@ -135,6 +147,7 @@ def analyze(
     *,
     db: str | None = None,
     progress: Progress = _quiet,
+    executor: Executor | None = None,
 ) -> Report:
     """Read, analyse and compare `inputs`; with `db`, add them to the stored corpus first and
     report on every stored story. New articles are filed into the story index kept in the
@@ -144,13 +157,15 @@ def analyze(
     articles, errors = read_and_clean(inputs, options)
     if db is None:
         report, _, _ = analyze_articles_to_report(
-            articles, options, errors=errors, progress=progress
+            articles, options, errors=errors, progress=progress, executor=executor
         )
         return report
     from crosswire.store import Store
 
     with Store(db) as store:
-        return analyze_into_store(articles, options, store, errors=errors, progress=progress)
+        return analyze_into_store(
+            articles, options, store, errors=errors, progress=progress, executor=executor
+        )
 
 
 def analyze_into_store(
@@ -160,6 +175,7 @@ def analyze_into_store(
     *,
     errors: Sequence[InputError] = (),
     progress: Progress = _quiet,
+    executor: Executor | None = None,
 ) -> Report:
     """`analyze --db` for articles already read and cleaned (`crosswire watch` reads its own):
     store the new ones, analyse what the store has not analysed yet, file it into the stored
@@ -184,6 +200,7 @@ def analyze_into_store(
             errors=errors,
             progress=progress,
             index=index,
+            executor=executor,
         )
         # Saved only if no other process (a server, `watch`) saved its own run meanwhile; else
         # start again from what is stored now, its articles included.
@@ -195,6 +212,12 @@ def analyze_into_store(
             unchanged={STORY_INDEX_KEY: saved_index},
         ):
             return report
+
+
+def _min_parallel() -> int:
+    from crosswire.scale import MIN_PARALLEL_ARTICLES
+
+    return MIN_PARALLEL_ARTICLES
 
 
 def _stored_index(data: bytes | None, stored: Sequence[Article], options: Options) -> StoryIndex:

@@ -1,0 +1,277 @@
+"""Archive-scale inputs and outputs (issue 8): streams in, Parquet tables out.
+
+Readers never hold a whole file: JSONL(.gz) line by line, Parquet in row batches (pyarrow),
+WARC(.gz) record by record (warcio; the format of Common Crawl's news crawl). There is no
+whole-file size limit for them (archives are many GB by design); each record is held to
+`Options.max_file_bytes` instead. Rows and lines go through ingest's own JSONL path, and WARC
+responses through its HTML path, so an article reads the same whichever container it came in.
+`ingest.read_inputs` dispatches `.parquet` and `.warc`/`.warc.gz` here.
+
+Outputs: `write_tables` writes `claims.parquet` and `conflicts.parquet` (one row per claim or
+conflict, with its story, outlets and sentence references) and one JSON file per story, for
+analysis in DuckDB or pandas. pyarrow and warcio come with `pip install 'crosswire[archive]'`
+and are imported only when used.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from crosswire.errors import CrosswireError, InputReadError, Msg
+from crosswire.ingest import _article_from_markup, _decode, _jsonl_article, _stem
+from crosswire.models import Article, InputError, Report
+from crosswire.options import Options
+
+__all__ = ["read_jsonl", "read_parquet", "read_warc", "write_tables"]
+
+PARQUET_BATCH_ROWS = 256
+"""Rows per Parquet batch read: a few MB of text, so memory stays flat on any file size."""
+
+_PARQUET_COLUMNS = ("id", "source", "url", "title", "published", "text", "html")
+
+
+def read_jsonl(path: Path, options: Options) -> Iterator[Article | InputError]:
+    """One article per line of a `.jsonl` or `.jsonl.gz` of any size, streamed; a line over
+    `options.max_file_bytes` or unreadable is one error and the rest goes on."""
+    stem, folder_name = _stem(path), path.resolve().parent.name
+    limit = options.max_file_bytes
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                origin = f"{path}:{number}"
+                if len(raw) > limit:
+                    message = Msg.TOO_LARGE.format(size=len(raw), limit=limit)
+                    yield InputError(origin=origin, message=message)
+                    continue
+                try:
+                    yield _jsonl_article(raw, number, origin, stem, folder_name)
+                except InputReadError as error:
+                    yield InputError(origin=origin, message=error.message)
+    except (gzip.BadGzipFile, EOFError) as error:
+        yield InputError(origin=str(path), message=Msg.BAD_GZIP.format(error=error))
+    except OSError as error:
+        message = Msg.READ_FAILED.format(error=error.strerror or error)
+        yield InputError(origin=str(path), message=message)
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def read_parquet(path: Path, options: Options) -> Iterator[Article | InputError]:
+    """One article per row of a Parquet file with the JSONL fields as columns (`text` or
+    `html`; `id`, `source`, `url`, `title`, `published` optional), read in row batches."""
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputReadError(
+            str(path), Msg.ARCHIVE_MISSING.format(kind="Parquet", package="pyarrow")
+        ) from None
+    stem, folder_name = _stem(path), path.resolve().parent.name
+    limit = options.max_file_bytes
+    try:
+        table = pq.ParquetFile(path)
+        present = [c for c in _PARQUET_COLUMNS if c in table.schema_arrow.names]
+        if "text" not in present and "html" not in present:
+            raise InputReadError(str(path), Msg.PARQUET_NO_TEXT.format(row=1))
+        number = 0
+        for batch in table.iter_batches(batch_size=PARQUET_BATCH_ROWS, columns=present):
+            for row in batch.to_pylist():
+                number += 1
+                origin = f"{path}:{number}"
+                # ingest's JSONL path validates the fields; dates become ISO strings for it
+                raw = json.dumps({k: _json_value(v) for k, v in row.items()}).encode()
+                if len(raw) > limit:
+                    message = Msg.TOO_LARGE.format(size=len(raw), limit=limit)
+                    yield InputError(origin=origin, message=message)
+                    continue
+                try:
+                    article = _jsonl_article(raw, number, origin, stem, folder_name)
+                except InputReadError as error:
+                    message = error.message.replace(f"line {number}", f"row {number}")
+                    yield InputError(origin=origin, message=message)
+                else:
+                    yield article
+    except InputReadError:
+        raise
+    except OSError as error:
+        raise InputReadError(str(path), Msg.PARQUET_BROKEN.format(error=error)) from None
+    except Exception as error:  # pyarrow raises its own ArrowInvalid and friends
+        if type(error).__module__.startswith("pyarrow"):
+            raise InputReadError(str(path), Msg.PARQUET_BROKEN.format(error=error)) from None
+        raise
+
+
+def read_warc(path: Path, options: Options) -> Iterator[Article | InputError]:
+    """One article per HTML response (HTTP 200) of a `.warc` or `.warc.gz`, in file order.
+
+    Other records (requests, metadata, redirects, images) are passed over, and so are pages
+    with no article text (section fronts, tag pages), as a folder walk passes over files that
+    are not articles: a crawl is mostly such pages, and an error for each would bury the real
+    ones. The page's publication date comes from its markup, never the crawl date."""
+    try:
+        from warcio.archiveiterator import ArchiveIterator
+        from warcio.exceptions import ArchiveLoadFailed
+    except ImportError:
+        raise InputReadError(
+            str(path), Msg.ARCHIVE_MISSING.format(kind="WARC", package="warcio")
+        ) from None
+    stem = _stem(path)
+    limit = options.max_file_bytes
+    try:
+        with open(path, "rb") as handle:
+            for number, record in enumerate(ArchiveIterator(handle), start=1):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                if record.http_headers.get_statuscode() != "200":
+                    continue
+                content_type = record.http_headers.get_header("Content-Type") or ""
+                if "html" not in content_type.lower():
+                    continue
+                origin = f"{path}#{number}"
+                data = record.content_stream().read(limit + 1)
+                if len(data) > limit:
+                    message = Msg.TOO_LARGE_UNPACKED.format(limit=limit)
+                    yield InputError(origin=origin, message=message)
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI") or None
+                try:
+                    markup = _decode(data, origin, html=True)
+                    yield _article_from_markup(
+                        markup, id=f"{stem}-{number}", origin=origin, url=url, fallback_source=""
+                    )
+                except InputReadError:
+                    continue
+    except ArchiveLoadFailed as error:
+        raise InputReadError(str(path), Msg.WARC_BROKEN.format(error=error)) from None
+    except (gzip.BadGzipFile, EOFError, OSError) as error:
+        raise InputReadError(str(path), Msg.WARC_BROKEN.format(error=error)) from None
+
+
+# --------------------------------------------------------------------------- outputs
+
+
+def _claim_rows(report: Report) -> list[dict[str, Any]]:
+    source_of = {a.id: a.source for a in report.articles}
+    rows = []
+    for story in report.stories:
+        for claim in story.claims:
+            article_ids = [s.article_id for s in claim.sources]
+            rows.append(
+                {
+                    "story_id": story.id,
+                    "story_title": story.title,
+                    "claim_id": claim.id,
+                    "text": claim.text,
+                    "status": claim.status,
+                    "outlets": claim.outlets,
+                    "sources": sorted({source_of.get(a, "") for a in article_ids}),
+                    "article_ids": article_ids,
+                    "sentence_indexes": [s.sentence_index for s in claim.sources],
+                    "sentences": [s.sentence for s in claim.sources],
+                    "attributed_to": claim.attributed_to,
+                    "conflict_ids": list(claim.conflict_ids),
+                }
+            )
+    return rows
+
+
+def _conflict_rows(report: Report) -> list[dict[str, Any]]:
+    source_of = {a.id: a.source for a in report.articles}
+    rows = []
+    for story in report.stories:
+        claims_of: dict[str, list[str]] = {}
+        for claim in story.claims:
+            for conflict_id in claim.conflict_ids:
+                claims_of.setdefault(conflict_id, []).append(claim.id)
+        for conflict in story.conflicts:
+            article_ids = sorted({a for v in conflict.values for a in v.article_ids})
+            rows.append(
+                {
+                    "story_id": story.id,
+                    "story_title": story.title,
+                    "conflict_id": conflict.id,
+                    "kind": conflict.kind,
+                    "subject": conflict.subject,
+                    "severity": conflict.severity,
+                    "explanation": conflict.explanation,
+                    "values": [v.value for v in conflict.values],
+                    "value_article_ids": [list(v.article_ids) for v in conflict.values],
+                    "evidence": [list(v.evidence) for v in conflict.values],
+                    "article_ids": article_ids,
+                    "sources": sorted({source_of.get(a, "") for a in article_ids}),
+                    "claim_ids": claims_of.get(conflict.id, []),
+                }
+            )
+    return rows
+
+
+def write_tables(report: Report, out_dir: Path) -> dict[str, Path]:
+    """`claims.parquet`, `conflicts.parquet` and `stories/<story id>.json` under `out_dir`."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise CrosswireError(Msg.PARQUET_OUT_MISSING) from None
+    schemas = {
+        "claims": pa.schema(
+            [
+                ("story_id", pa.string()),
+                ("story_title", pa.string()),
+                ("claim_id", pa.string()),
+                ("text", pa.string()),
+                ("status", pa.string()),
+                ("outlets", pa.int32()),
+                ("sources", pa.list_(pa.string())),
+                ("article_ids", pa.list_(pa.string())),
+                ("sentence_indexes", pa.list_(pa.int32())),
+                ("sentences", pa.list_(pa.string())),
+                ("attributed_to", pa.string()),
+                ("conflict_ids", pa.list_(pa.string())),
+            ]
+        ),
+        "conflicts": pa.schema(
+            [
+                ("story_id", pa.string()),
+                ("story_title", pa.string()),
+                ("conflict_id", pa.string()),
+                ("kind", pa.string()),
+                ("subject", pa.string()),
+                ("severity", pa.string()),
+                ("explanation", pa.string()),
+                ("values", pa.list_(pa.string())),
+                ("value_article_ids", pa.list_(pa.list_(pa.string()))),
+                ("evidence", pa.list_(pa.list_(pa.string()))),
+                ("article_ids", pa.list_(pa.string())),
+                ("sources", pa.list_(pa.string())),
+                ("claim_ids", pa.list_(pa.string())),
+            ]
+        ),
+    }
+    try:
+        stories_dir = out_dir / "stories"
+        stories_dir.mkdir(parents=True, exist_ok=True)
+        paths: dict[str, Path] = {}
+        for name, rows in (("claims", _claim_rows(report)), ("conflicts", _conflict_rows(report))):
+            # explicit schemas: an empty table still has its columns, with their types
+            table = pa.Table.from_pylist(rows, schema=schemas[name])
+            paths[name] = out_dir / f"{name}.parquet"
+            pq.write_table(table, paths[name])
+        for story in report.stories:
+            (stories_dir / f"{story.id}.json").write_text(
+                story.model_dump_json(indent=2), encoding="utf-8"
+            )
+        paths["stories"] = stories_dir
+    except OSError as error:
+        raise CrosswireError(Msg.OUT_DIR.format(path=out_dir, error=error)) from None
+    return paths
