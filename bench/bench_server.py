@@ -5,7 +5,8 @@ The server runs in its own process (uvicorn, as `crosswire serve` runs it) over 
 SQLite store seeded with examples/harbour-fire. The benchmark process then runs, with httpx's
 async client:
 
-1. baseline: `--clients` clients read `GET /api/v1/stories/{id}` (the demo's main story, the
+1. baseline: `--clients` clients (each its own keep-alive connection; a minimal hand-written
+   HTTP/1.1 reader by default, `--client httpx` for httpx) read `GET /api/v1/stories/{id}` (the demo's main story, the
    largest response) in a loop for `--seconds`, with nothing else going on;
 2. under ingestion: the same reads, for the same time, while `--uploads` uploads of
    `--per-upload` new articles each are sent `--upload-concurrency` at a time
@@ -136,11 +137,77 @@ async def _reader(client: httpx.AsyncClient, path: str, phase: Phase, until: flo
             phase.error_kinds[key] = phase.error_kinds.get(key, 0) + 1
 
 
-async def _reads(base: str, path: str, clients: int, seconds: float, phase: Phase) -> None:
+def _error(phase: Phase, key: str) -> None:
+    phase.errors += 1
+    phase.error_kinds[key] = phase.error_kinds.get(key, 0) + 1
+
+
+async def _read_response(reader: asyncio.StreamReader) -> int:
+    """One HTTP/1.1 response off a keep-alive connection; its status (the body is read and
+    dropped)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    headers = head.lower()
+    marker = headers.find(b"content-length:")
+    if marker >= 0:
+        end = headers.index(b"\r\n", marker)
+        await reader.readexactly(int(headers[marker + 15 : end]))
+    elif b"transfer-encoding: chunked" in headers:
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).split(b";")[0], 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status
+
+
+async def _raw_reader(base: str, path: str, phase: Phase, until: float) -> None:
+    """A client on its own keep-alive connection, reading `path` in a loop.
+
+    Written by hand (status line, Content-Length, nothing else) because httpx's per-response
+    work cost the bench process twice the server's CPU on this 2-core machine, so the figures
+    measured the client. `--client httpx` keeps the httpx reader for comparison."""
+    host, port = base.removeprefix("http://").split(":")
+    request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode()
+    connection: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+    while time.monotonic() < until:
+        start = time.perf_counter()
+        try:
+            if connection is None:
+                connection = await asyncio.open_connection(host, int(port))
+            reader, writer = connection
+            writer.write(request)
+            status = await asyncio.wait_for(_read_response(reader), 30)
+            elapsed = time.perf_counter() - start
+            if status != 200:
+                _error(phase, str(status))
+            else:
+                phase.latencies.append(elapsed)
+        except (
+            OSError,
+            asyncio.IncompleteReadError,
+            asyncio.LimitOverrunError,
+            ValueError,
+            TimeoutError,
+        ) as exc:
+            _error(phase, type(exc).__name__)
+            if connection is not None:
+                connection[1].close()
+            connection = None
+    if connection is not None:
+        connection[1].close()
+
+
+async def _reads(
+    base: str, path: str, clients: int, seconds: float, phase: Phase, client: str = "raw"
+) -> None:
     until = time.monotonic() + seconds
+    if client == "raw":
+        await asyncio.gather(*(_raw_reader(base, path, phase, until) for _ in range(clients)))
+        return
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        await asyncio.gather(*(_reader(client, path, phase, until) for _ in range(clients)))
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as http:
+        await asyncio.gather(*(_reader(http, path, phase, until) for _ in range(clients)))
 
 
 def _upload_body(n: int, per_upload: int, template: str) -> bytes:
@@ -216,7 +283,7 @@ async def _main(args: argparse.Namespace) -> int:
 
         baseline = Phase("baseline (reads only)")
         cpu = (_cpu_seconds(), _cpu_seconds(server.pid))
-        await _reads(base, path, args.clients, args.seconds, baseline)
+        await _reads(base, path, args.clients, args.seconds, baseline, args.client)
         print(baseline.line())
         # Where the CPU went: a client using as much as the server means the figures are
         # partly the client's own queueing (one asyncio process parsing every response).
@@ -230,7 +297,7 @@ async def _main(args: argparse.Namespace) -> int:
         failed: list[str] = []
         started = time.perf_counter()
         await asyncio.gather(
-            _reads(base, path, args.clients, args.seconds, loaded),
+            _reads(base, path, args.clients, args.seconds, loaded, args.client),
             _uploads(base, args.uploads, args.per_upload, args.upload_concurrency, jobs, failed),
         )
         print(loaded.line())
@@ -275,6 +342,9 @@ def main() -> None:
     parser.add_argument("--per-upload", type=int, default=3, help="Articles per upload.")
     parser.add_argument("--upload-concurrency", type=int, default=5)
     parser.add_argument("--job-timeout", type=float, default=600.0)
+    parser.add_argument(
+        "--client", choices=("raw", "httpx"), default="raw", help="How the readers read."
+    )
     raise SystemExit(asyncio.run(_main(parser.parse_args())))
 
 
