@@ -44,3 +44,8 @@ class Msg:
     FEED_EMPTY = "feed has no entries"
     FEED_ENTRY_NO_TEXT = "entry {entry}: no article text found"
     MANIFEST_NO_FILE = "manifest line {line}: no such file {file!r}"
+    NOT_REGULAR = "not a regular file or folder (a pipe, device or socket)"
+    LOOP = "too many levels of symbolic links"
+    JSONL_GAVE_UP = "not JSONL: the first {lines} lines hold no article, the rest is skipped"
+    FEED_NO_TEXT = "none of the feed's {entries} entries has article text"
+    INPUTS_FAILED = "{failed} of {total} inputs could not be read:"
