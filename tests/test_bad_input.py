@@ -10,6 +10,7 @@ import gzip
 import json
 import os
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -277,6 +278,23 @@ def test_gzip_unpacking_past_the_size_limit_is_refused(tmp_path: Path, kind: str
     got, errors = read_with_good(path, options=Options(max_file_bytes=limit))
     assert not got
     one_error(errors, path, Msg.TOO_LARGE_UNPACKED.format(limit=limit))
+
+
+def test_jsonl_gzip_bomb_of_one_endless_line_is_refused_without_reading_it_whole(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "bomb.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"text": "' + b"a" * 20_000_000))
+    limit = 1_000_000
+    tracemalloc.start()
+    try:
+        got, errors = read_with_good(path, options=Options(max_file_bytes=limit))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert not got
+    one_error(errors, path, Msg.TOO_LARGE_UNPACKED.format(limit=limit))
+    assert peak < 8 * limit  # never the 20 MB line
 
 
 def test_malformed_html_still_gives_its_text(tmp_path: Path) -> None:

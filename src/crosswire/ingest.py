@@ -681,7 +681,7 @@ def _read_jsonl(path: Path, options: Options) -> Iterator[Article | InputError]:
             handle.seek(0)
             _check_not_binary(head, str(path))
             read, seen, good, bad = 0, False, 0, 0
-            for number, raw in enumerate(_jsonl_lines(handle, _wide_codec(head)), start=1):
+            for number, raw in enumerate(_jsonl_lines(handle, _wide_codec(head), limit), start=1):
                 read += len(raw)
                 if read > limit:
                     message = Msg.TOO_LARGE_UNPACKED.format(limit=limit)
@@ -714,17 +714,19 @@ def _read_jsonl(path: Path, options: Options) -> Iterator[Article | InputError]:
         yield InputError(origin=str(path), message=message)
 
 
-def _jsonl_lines(handle: io.BufferedIOBase, codec: str | None) -> Iterator[bytes]:
-    """The file's lines as bytes; UTF-16/32 files are decoded first (their newline is not
-    one byte) and their lines handed on as UTF-8."""
+def _jsonl_lines(handle: io.BufferedIOBase, codec: str | None, limit: int) -> Iterator[bytes]:
+    """The file's lines as bytes, none longer than `limit` + 1 (a gzip bomb of one endless
+    line must not be read whole into memory); UTF-16/32 files are decoded first (their
+    newline is not one byte) and their lines handed on as UTF-8."""
     if codec is None:
-        yield from handle
+        while line := handle.readline(limit + 1):
+            yield line
         return
     # typeshed wants a narrower buffer type than the BufferedIOBase both openers return
     buffer = cast(IO[bytes], handle)
     text = io.TextIOWrapper(buffer, encoding=codec, errors="replace", newline=None)
-    for line in text:
-        yield line.encode("utf-8", "surrogatepass")
+    while chars := text.readline(limit + 1):
+        yield chars.encode("utf-8", "surrogatepass")
 
 
 def _jsonl_article(raw: bytes, number: int, origin: str, stem: str, folder_name: str) -> Article:
