@@ -351,3 +351,18 @@ def test_language_stage_takes_linear_time_on_long_adversarial_runs(unit: str) ->
 
     run("Warm-up: spaCy and the language model load once.")
     assert_linear(run, unit, 1_000, limit=20.0)
+
+
+def test_markup_fallback_strips_tags_in_linear_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When lxml refuses a feed's HTML fragment, tags are stripped by a regex instead."""
+    from lxml import etree
+
+    from crosswire import ingest
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise etree.ParserError("Document is empty")
+
+    monkeypatch.setattr(ingest.lxml_html, "fragment_fromstring", refuse)
+    assert ingest._fragment_text("<p>A <b>fire</b></p> <").split() == ["A", "fire", "<"]
+    for unit in ["<", "<a", "<>"]:
+        assert_linear(ingest._fragment_text, unit, 20_000, limit=1.0)

@@ -226,7 +226,8 @@ def _fragment_text(markup: str) -> str:
     try:
         root = lxml_html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
-        return _normalize_text(re.sub(r"<[^>]*>", " ", markup))
+        # "<" excluded inside: a run of unclosed "<" is then linear, not quadratic
+        return _normalize_text(re.sub(r"<[^<>]*>", " ", markup))
     parts: list[str] = []
     skipping = 0  # depth inside <script>, <style>, ...
     for event, element in etree.iterwalk(root, events=("start", "end")):
