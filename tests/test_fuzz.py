@@ -305,13 +305,16 @@ def _seconds(run: Callable[[str], object], text: str) -> float:
 
 
 def assert_linear(run: Callable[[str], object], unit: str, chars: int, limit: float) -> None:
-    """Time at 4x the length grows less than 8x (quadratic would be 16x); a floor of 5 ms on
-    the short run keeps timer noise out, and `limit` bounds the long run outright."""
+    """Time at 4x the length grows less than 8x (quadratic would be 16x), and `limit` bounds
+    the long run outright. Runs shorter than 25 ms count as 25 ms, and a failing ratio is
+    measured once more: on a shared machine a few milliseconds are mostly scheduler noise."""
     short = unit * max(1, chars // len(unit))
     long = unit * max(4, 4 * chars // len(unit))
     small, big = _seconds(run, short), _seconds(run, long)
+    if big / max(small, 0.025) >= 8:
+        small, big = min(small, _seconds(run, short)), min(big, _seconds(run, long))
     assert big < limit, f"{len(long):,} chars of {unit!r} took {big:.2f}s"
-    assert big / max(small, 0.005) < 8, f"{unit!r}: {small:.3f}s -> {big:.3f}s at 4x the length"
+    assert big / max(small, 0.025) < 8, f"{unit!r}: {small:.3f}s -> {big:.3f}s at 4x the length"
 
 
 def _times(text: str) -> object:
@@ -324,23 +327,24 @@ def _clean(text: str) -> object:
     )
 
 
-PARSERS: dict[str, tuple[Callable[[str], object], int]] = {
-    # name: (parser, characters in the short run); the long run is four times longer
-    "time spans": (find_time_spans, 10_000),
-    "times": (_times, 5_000),
-    "quotes": (find_quote_spans, 25_000),
-    "numbers": (_atoms_in, 5_000),
-    "furniture": (furniture_score, 10_000),
-    "clean": (_clean, 10_000),
-    "text reader": (lambda t: article_from_text("T\n" + t, id="a", origin="o"), 25_000),
+PARSERS: dict[str, tuple[Callable[[str], object], int, float]] = {
+    # name: (parser, characters in the short run, seconds allowed for the long run 4x longer)
+    "time spans": (find_time_spans, 10_000, 3.0),
+    "times": (_times, 5_000, 3.0),
+    # regex only, milliseconds when linear; an unclosed mark rescanning 2,000 chars took 4 s
+    "quotes": (find_quote_spans, 25_000, 1.0),
+    "numbers": (_atoms_in, 5_000, 3.0),
+    "furniture": (furniture_score, 10_000, 3.0),
+    "clean": (_clean, 10_000, 3.0),
+    "text reader": (lambda t: article_from_text("T\n" + t, id="a", origin="o"), 25_000, 3.0),
 }
 
 
 @pytest.mark.parametrize("name", sorted(PARSERS))
 def test_parsers_take_linear_time_on_long_adversarial_runs(name: str) -> None:
-    run, chars = PARSERS[name]
+    run, chars, limit = PARSERS[name]
     for unit in UNITS:
-        assert_linear(run, unit, chars, limit=3.0)
+        assert_linear(run, unit, chars, limit)
 
 
 @pytest.mark.slow
