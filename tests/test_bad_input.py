@@ -331,6 +331,13 @@ def test_malformed_feed_gives_its_entries_or_one_error_naming_it(
         one_error(errors, path)
 
 
+def test_broken_feed_error_names_the_line_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "feed", b'<?xml version="1.0"?>\n<rss><channel>\n<title>x</title></chan')
+    _, errors = read_with_good(path)
+    problem = Msg.XML_AT.format(line=3, column=16, error="unclosed token")
+    one_error(errors, path, Msg.FEED_BROKEN.format(error=problem))
+
+
 @pytest.mark.parametrize("kind", ["html", "feed", "jsonl"])
 def test_billion_laughs_is_not_expanded_and_stays_fast(tmp_path: Path, kind: str) -> None:
     laugh = "<p>Then &lol9; the end.</p>"

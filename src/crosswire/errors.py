@@ -49,3 +49,4 @@ class Msg:
     JSONL_GAVE_UP = "not JSONL: the first {lines} lines hold no article, the rest is skipped"
     FEED_NO_TEXT = "none of the feed's {entries} entries has article text"
     INPUTS_FAILED = "{failed} of {total} inputs could not be read:"
+    XML_AT = "line {line}, column {column}: {error}"

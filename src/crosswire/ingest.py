@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any, Literal, cast
 from urllib.parse import urlsplit
+from xml.sax import SAXParseException
 
 import charset_normalizer
 import feedparser
@@ -794,7 +795,14 @@ def _read_feed(path: Path, options: Options) -> Iterator[Article | InputError]:
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo"):
-            problem = parsed.get("bozo_exception") or "malformed"
+            problem: object = parsed.get("bozo_exception") or "malformed"
+            if isinstance(problem, SAXParseException):
+                # its own text starts "<unknown>:3:16:"; the origin already names the file
+                problem = Msg.XML_AT.format(
+                    line=problem.getLineNumber(),
+                    column=problem.getColumnNumber(),
+                    error=problem.getMessage(),
+                )
             raise InputReadError(origin, Msg.FEED_BROKEN.format(error=problem))
         raise InputReadError(origin, Msg.FEED_EMPTY)
     feed = parsed.get("feed") or {}
