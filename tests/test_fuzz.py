@@ -164,6 +164,29 @@ def test_fuzz_number_words_parse_to_finite_values_or_none(text: str) -> None:
         assert value is None or math.isfinite(value)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,200", 1200.0),
+        ("2.5", 2.5),
+        ("two hundred and fifty thousand", 250_000.0),
+        # found by the fuzzer: float() reads these, and a run of "hundred" was a bigint that
+        # overflowed on conversion (OverflowError)
+        ("NAN", None),
+        ("inf", None),
+        ("1e5", None),
+        ("1_000", None),
+        ("٣", None),
+        ("9" * 400, None),
+        ("hundred " * 400, None),
+    ],
+)
+def test_parse_count_reads_plain_digits_and_number_words_only(
+    text: str, expected: float | None
+) -> None:
+    assert parse_count(text) == expected
+
+
 # --------------------------------------------------------------------------- quotes
 
 
