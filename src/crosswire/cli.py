@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -14,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 from crosswire.errors import CrosswireError, Msg
-from crosswire.models import Report
+from crosswire.models import InputError, Report
 from crosswire.options import Options
 
 app = typer.Typer(
@@ -61,8 +62,7 @@ def _summary_table(report: Report, paths: dict[str, Path] | None) -> None:
         "claims: agree = consensus, corr. = corroborated, disp. = disputed, single = one outlet",
         style="dim",
     )
-    for e in report.errors:
-        err.print(f"[yellow]skipped[/] {e.origin}: {e.message}", highlight=False)
+    _print_failures(report.errors, len(report.articles), label="[yellow]skipped[/] ")
     if paths:
         out.print(
             f"Report: {paths['html']}  (also {paths['json'].name}, {paths['md'].name})",
@@ -76,6 +76,16 @@ InputsOrUrls = Annotated[
         help="Files or folders of .txt, .html, .jsonl, RSS/Atom, or http(s) URLs of pages and feeds."
     ),
 ]
+
+
+def _print_failures(errors: Sequence[InputError], read: int, label: str = "") -> None:
+    """A count of the inputs that failed, then one line each (origin names file and line)."""
+    if not errors:
+        return
+    total = read + len(errors)
+    err.print(Msg.INPUTS_FAILED.format(failed=len(errors), total=total), highlight=False)
+    for e in errors:
+        err.print(f"{label}{e.origin}: {e.message}", highlight=False)
 
 
 @app.command()
@@ -177,9 +187,8 @@ def analyze(
         sys.stdout.write(paths["json"].read_text(encoding="utf-8"))
     elif not quiet:
         _summary_table(report, paths)
-    elif report.errors:
-        for e in report.errors:
-            err.print(f"{e.origin}: {e.message}", highlight=False)
+    else:  # --quiet or --json: stdout stays clean, the failures go to stderr
+        _print_failures(report.errors, len(report.articles))
     if report.errors:
         raise typer.Exit(1)
     if not report.articles:
@@ -241,8 +250,7 @@ def extract(
             }
         )
     sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
-    for e in errors:
-        err.print(f"{e.origin}: {e.message}", highlight=False)
+    _print_failures(errors, len(articles))
     if errors:
         raise typer.Exit(1)
 

@@ -16,12 +16,15 @@ import json
 import logging
 import os
 import re
+import stat
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal, cast
 from urllib.parse import urlsplit
+from xml.sax import SAXParseException
 
 import charset_normalizer
 import feedparser
@@ -258,7 +261,8 @@ def _fragment_text(markup: str) -> str:
     try:
         root = lxml_html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):
-        return _normalize_text(re.sub(r"<[^>]*>", " ", markup))
+        # "<" excluded inside: a run of unclosed "<" is then linear, not quadratic
+        return _normalize_text(re.sub(r"<[^<>]*>", " ", markup))
     parts: list[str] = []
     skipping = 0  # depth inside <script>, <style>, ...
     for event, element in etree.iterwalk(root, events=("start", "end")):
@@ -309,6 +313,12 @@ def _decode(data: bytes, origin: str, *, html: bool = False) -> str:
                 return _non_empty(data.decode(codec), origin)
             except UnicodeDecodeError:
                 break
+    wide = _utf16_without_bom(data[:_SNIFF_BYTES])
+    if wide is not None:
+        try:
+            return _non_empty(data.decode(wide), origin)
+        except UnicodeDecodeError:
+            raise InputReadError(origin, Msg.BINARY) from None
     if not data.strip():
         raise InputReadError(origin, Msg.EMPTY)
     if b"\x00" in data[:8192]:
@@ -320,8 +330,9 @@ def _decode(data: bytes, origin: str, *, html: bool = False) -> str:
     if html:
         declared = _META_CHARSET.search(data[:_SNIFF_BYTES])
         if declared:
+            label = declared.group(1).decode("ascii").lower()
             try:
-                return _non_empty(data.decode(declared.group(1).decode("ascii")), origin)
+                return _non_empty(data.decode(_WHATWG_LABELS.get(label, label)), origin)
             except (LookupError, UnicodeDecodeError):
                 pass
     matches = list(charset_normalizer.from_bytes(data))
@@ -344,6 +355,48 @@ def decode_bytes(data: bytes, origin: str, *, html: bool = False) -> str:
 
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_\-]{2,40})""", re.I)
+
+
+# Labels browsers read as windows-1252 (WHATWG encoding spec): pages that say latin-1 are
+# nearly always cp1252, whose curly quotes latin-1 would turn into invisible C1 controls.
+_WHATWG_LABELS = dict.fromkeys(
+    (
+        "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "cp819",
+        "ibm819", "us-ascii", "ascii", "ansi_x3.4-1968", "windows-1252", "x-cp1252",
+    ),
+    "cp1252",
+)  # fmt: skip
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """'utf-16-le'/'-be' when NUL bytes fall on every other byte, as in UTF-16 of Latin text.
+
+    Hand-written: charset-normalizer does not try UTF-16 without a BOM, and Notepad-style
+    exports without one are common. Binary data has NULs on both sides.
+    """
+    sample = head[: len(head) // 2 * 2]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= 0.3 * half and even <= 0.02 * half:
+        return "utf-16-le"
+    if even >= 0.3 * half and odd <= 0.02 * half:
+        return "utf-16-be"
+    return None
+
+
+def _wide_codec(head: bytes) -> str | None:
+    """The codec of UTF-16/32 text, from its BOM or its NUL pattern; None for 8-bit text."""
+    for bom, codec in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if head.startswith(bom):
+            return codec
+    return _utf16_without_bom(head)
 
 
 def _non_empty(text: str, origin: str) -> str:
@@ -387,13 +440,19 @@ class _Run:
                 yield from self.read_file(path.parent / name, explicit=True, root=path.parent)
         elif path.is_file():
             yield from self.read_file(path, explicit=True, root=path.parent)
+        elif path.exists():
+            yield InputError(origin=str(path), message=Msg.NOT_REGULAR)
         else:
             yield InputError(origin=str(path), message=Msg.NOT_FOUND)
 
     def read_file(
         self, path: Path, *, explicit: bool, root: Path
     ) -> Iterator[Article | InputError]:
-        resolved = path.resolve()
+        try:
+            resolved = path.resolve()
+        except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+            yield InputError(origin=str(path), message=Msg.READ_FAILED.format(error=Msg.LOOP))
+            return
         if resolved in self.seen_files:
             return
         self.seen_files.add(resolved)
@@ -558,12 +617,13 @@ def _stem(path: Path) -> str:
 def _sniff(path: Path, options: Options) -> Kind | None:
     """Feeds and web pages saved without their usual suffix, told by their first bytes."""
     try:
-        if path.stat().st_size > options.max_file_bytes:
-            return None
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) or info.st_size > options.max_file_bytes:
+            return None  # opening a pipe would block until someone writes to it
         opener = gzip.open if _is_gz(path) else open
         with opener(path, "rb") as handle:
             head = bytes(handle.read(_SNIFF_BYTES))
-    except (OSError, EOFError):
+    except (OSError, EOFError, zlib.error):
         return None
     return sniff_kind(head)
 
@@ -579,18 +639,32 @@ def sniff_kind(head: bytes) -> Kind | None:
     return None
 
 
+def _check_file(path: Path, limit: int, origin: str) -> None:
+    """Refuse what is not a regular file (a pipe would block) or is over the size limit."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise InputReadError(origin, Msg.NOT_REGULAR)
+    if info.st_size > limit:
+        raise InputReadError(origin, Msg.TOO_LARGE.format(size=info.st_size, limit=limit))
+
+
+def _check_not_binary(data: bytes, origin: str) -> None:
+    """NUL bytes in 8-bit data mean binary (UTF-16/32 text has them too, and is let through)."""
+    head = data[:_SNIFF_BYTES]
+    if b"\x00" in head and _wide_codec(head) is None:
+        raise InputReadError(origin, Msg.BINARY)
+
+
 def _read_bytes(path: Path, options: Options, origin: str) -> bytes:
     """The file's bytes (unpacked if gzipped), refusing files over the size limit."""
     limit = options.max_file_bytes
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputReadError(origin, Msg.TOO_LARGE.format(size=size, limit=limit))
+        _check_file(path, limit, origin)
         if not _is_gz(path):
             return path.read_bytes()
         with gzip.open(path, "rb") as handle:
             data = handle.read(limit + 1)
-    except (gzip.BadGzipFile, EOFError) as error:
+    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
         raise InputReadError(origin, Msg.BAD_GZIP.format(error=error)) from None
     except OSError as error:
         raise InputReadError(
@@ -648,18 +722,24 @@ def _article_from_markup(
     )
 
 
+# A file whose first this-many lines are all bad is not JSONL (prose, CSV, a log): one error
+# for the file beats one per line of it.
+_JSONL_GIVE_UP = 20
+
+
 def _read_jsonl(path: Path, options: Options) -> Iterator[Article | InputError]:
     """One article per line, streamed; each bad line is its own error."""
     limit = options.max_file_bytes
     stem, folder_name = _stem(path), path.resolve().parent.name
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputReadError(str(path), Msg.TOO_LARGE.format(size=size, limit=limit))
+        _check_file(path, limit, str(path))
         opener = gzip.open if _is_gz(path) else open
         with opener(path, "rb") as handle:
-            read = 0
-            for number, raw in enumerate(handle, start=1):
+            head = handle.read(_SNIFF_BYTES)
+            handle.seek(0)
+            _check_not_binary(head, str(path))
+            read, seen, good, bad = 0, False, 0, 0
+            for number, raw in enumerate(_jsonl_lines(handle, _wide_codec(head), limit), start=1):
                 read += len(raw)
                 if read > limit:
                     message = Msg.TOO_LARGE_UNPACKED.format(limit=limit)
@@ -667,21 +747,54 @@ def _read_jsonl(path: Path, options: Options) -> Iterator[Article | InputError]:
                     return
                 if not raw.strip():
                     continue
+                seen = True
                 origin = f"{path}:{number}"
                 try:
-                    yield _jsonl_article(raw, number, origin, stem, folder_name)
+                    article = _jsonl_article(raw, number, origin, stem, folder_name)
                 except InputReadError as error:
                     yield InputError(origin=origin, message=error.message)
-    except (gzip.BadGzipFile, EOFError) as error:
+                    bad += 1
+                    if not good and bad >= _JSONL_GIVE_UP:
+                        message = Msg.JSONL_GAVE_UP.format(lines=bad)
+                        yield InputError(origin=str(path), message=message)
+                        return
+                    continue
+                good += 1
+                yield article
+            if not seen:
+                raise InputReadError(str(path), Msg.EMPTY)
+    except InputReadError as error:
+        yield InputError(origin=error.origin, message=error.message)
+    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
         yield InputError(origin=str(path), message=Msg.BAD_GZIP.format(error=error))
     except OSError as error:
         message = Msg.READ_FAILED.format(error=error.strerror or error)
         yield InputError(origin=str(path), message=message)
 
 
+def _jsonl_lines(handle: io.BufferedIOBase, codec: str | None, limit: int) -> Iterator[bytes]:
+    """The file's lines as bytes, none longer than `limit` + 1 (a gzip bomb of one endless
+    line must not be read whole into memory); UTF-16/32 files are decoded first (their
+    newline is not one byte) and their lines handed on as UTF-8."""
+    if codec is None:
+        while line := handle.readline(limit + 1):
+            yield line
+        return
+    # typeshed wants a narrower buffer type than the BufferedIOBase both openers return
+    buffer = cast(IO[bytes], handle)
+    text = io.TextIOWrapper(buffer, encoding=codec, errors="replace", newline=None)
+    while chars := text.readline(limit + 1):
+        yield chars.encode("utf-8", "surrogatepass")
+
+
 def _jsonl_article(raw: bytes, number: int, origin: str, stem: str, folder_name: str) -> Article:
     try:
-        obj = json.loads(raw)
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # JSON must be UTF-8, but files saved from spreadsheets are often cp1252 & co.
+        line = _decode(raw, origin)
+    try:
+        obj = json.loads(line.lstrip("\ufeff"))
     except (ValueError, RecursionError) as error:
         raise InputReadError(origin, Msg.JSON_LINE.format(line=number, error=error)) from None
     if not isinstance(obj, dict):
@@ -729,6 +842,9 @@ def _read_feed(path: Path, options: Options) -> Iterator[Article | InputError]:
     origin = str(path)
     data = _read_bytes(path, options, origin)
     entries = parse_feed(data, origin, stem=_stem(path), fallback_name=path.resolve().parent.name)
+    if not any(entry.text for entry in entries):
+        # One error for a feed of titles only (or a broken one), not one per entry.
+        raise InputReadError(origin, Msg.FEED_NO_TEXT.format(entries=len(entries)))
     for entry in entries:
         if not entry.text:
             message = Msg.FEED_ENTRY_NO_TEXT.format(entry=entry.number)
@@ -775,6 +891,7 @@ def parse_feed(data: bytes, origin: str, *, stem: str, fallback_name: str) -> li
     the feed when it has no title or link. Raises `InputReadError` for a broken or empty feed."""
     if not data.strip():
         raise InputReadError(origin, Msg.EMPTY)
+    _check_not_binary(data, origin)
     try:
         parsed = feedparser.parse(io.BytesIO(data), sanitize_html=True, resolve_relative_uris=False)
     except Exception as error:  # feedparser is lenient; anything escaping it means unreadable
@@ -782,7 +899,14 @@ def parse_feed(data: bytes, origin: str, *, stem: str, fallback_name: str) -> li
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo"):
-            problem = parsed.get("bozo_exception") or "malformed"
+            problem: object = parsed.get("bozo_exception") or "malformed"
+            if isinstance(problem, SAXParseException):
+                # its own text starts "<unknown>:3:16:"; the origin already names the file
+                problem = Msg.XML_AT.format(
+                    line=problem.getLineNumber(),
+                    column=problem.getColumnNumber(),
+                    error=problem.getMessage(),
+                )
             raise InputReadError(origin, Msg.FEED_BROKEN.format(error=problem))
         raise InputReadError(origin, Msg.FEED_EMPTY)
     feed = parsed.get("feed") or {}
@@ -790,8 +914,6 @@ def parse_feed(data: bytes, origin: str, *, stem: str, fallback_name: str) -> li
     feed_name = feed_title or _host(feed.get("link")) or fallback_name
     found: list[FeedEntry] = []
     for number, entry in enumerate(entries, start=1):
-        bodies = [c.get("value") or "" for c in entry.get("content") or []]
-        body = max(bodies, key=len, default="") or entry.get("summary") or ""
         link = entry.get("link") or None
         key = entry.get("id") or link or f"{entry.get('title', '')}\x1f{number}"
         digest = hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:10]
@@ -818,7 +940,7 @@ def parse_feed(data: bytes, origin: str, *, stem: str, fallback_name: str) -> li
                 published=published,
                 publisher=publisher_name,
                 feed_name=feed_name,
-                text=_fragment_text(body),
+                text=_entry_text(entry),
             )
         )
     return found
@@ -830,6 +952,11 @@ def _read_archive(path: Path, options: Options) -> Iterator[Article | InputError
 
     reader = archive.read_parquet if _kind(path) == "parquet" else archive.read_warc
     yield from reader(path, options)
+
+
+def _entry_text(entry: Any) -> str:
+    bodies = [c.get("value") or "" for c in entry.get("content") or []]
+    return _fragment_text(max(bodies, key=len, default="") or entry.get("summary") or "")
 
 
 _READERS = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "feed": _read_feed}

@@ -6,6 +6,7 @@ dependency for a few dozen words.
 
 from __future__ import annotations
 
+import math
 import re
 
 UNITS: dict[str, int] = {
@@ -83,23 +84,29 @@ def parse_number_words(text: str) -> float | None:
         elif raw in TENS:
             current += TENS[raw]
         elif raw == "hundred":
-            current = (current or 1) * 100
+            current = (current or 1.0) * 100  # floats: "hundred" x 500 must not be a bigint
         elif raw in SCALES:
-            total += (current or 1) * SCALES[raw]
+            total += (current or 1.0) * SCALES[raw]
             current = 0.0
         else:
             return None
         seen = True
-    return total + current if seen else None
+    value = total + current
+    # "hundred hundred hundred ..." overflows to inf; no count is that large
+    return value if seen and math.isfinite(value) else None
+
+
+_DIGITS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def parse_count(text: str) -> float | None:
     """Value of digits ("10", "1,200", "2.5") or number words ("ten"), else None."""
     cleaned = text.strip().replace(",", "")
-    try:
-        return float(cleaned)
-    except ValueError:
-        return parse_number_words(text)
+    # float() alone also takes "nan", "inf", "1e5", "1_000" and other scripts' digits
+    if _DIGITS.fullmatch(cleaned):
+        value = float(cleaned)
+        return value if math.isfinite(value) else None
+    return parse_number_words(text)
 
 
 MONTHS: dict[str, int] = {

@@ -7,6 +7,7 @@ compare the second with other outlets' dates for the call, never the first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -41,13 +42,33 @@ def content_lemmas(span: Span | Sequence[Token]) -> list[str]:
     ]
 
 
-def _token_at(sent: Span, sentence: Sentence, text: str) -> Token | None:
+_LEADING_SPACE = re.compile(r"\s*")
+
+
+def _leads(spans: dict[int, Span]) -> dict[int, int]:
+    """Character offset in its doc where each sentence's stripped text starts.
+
+    Computed once per article: Span.text and Doc.text join every token, and reading them
+    for each mention of a long sentence was quadratic.
+    """
+    texts: dict[int, str] = {}
+    leads: dict[int, int] = {}
+    for index, sent in spans.items():
+        text = texts.get(id(sent.doc))
+        if text is None:
+            text = texts[id(sent.doc)] = sent.doc.text
+        match = _LEADING_SPACE.match(text, sent.start_char, sent.end_char)
+        leads[index] = match.end() if match else sent.start_char
+    return leads
+
+
+def _token_at(sent: Span, sentence: Sentence, text: str, start: int) -> Token | None:
+    """The token heading the first `text` in the sentence; `start` is where the sentence's
+    stripped text starts in its doc."""
     pos = sentence.text.find(text)
     if pos < 0:
         return None
-    # sentence.text is the stripped sentence: find where it starts inside the spaCy span
-    lead = len(sent.text) - len(sent.text.lstrip())
-    char = sent.start_char + lead + pos
+    char = start + pos
     span = sent.doc.char_span(char, char + len(text), alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
@@ -80,6 +101,7 @@ def anchor_mentions(
 ) -> tuple[list[Sentence], list[TimeMention], list[NumberMention]]:
     """Sentences with lemmas, times with the event they date, numbers with their verb."""
     spans = dict(sentence_spans(docs))
+    leads = _leads(spans)
     out_sentences = [
         s.model_copy(update={"lemmas": content_lemmas(spans[s.index])}) if s.index in spans else s
         for s in sentences
@@ -87,7 +109,11 @@ def anchor_mentions(
     out_times: list[TimeMention] = []
     for t in times:
         sent = spans.get(t.sentence)
-        token = _token_at(sent, sentences[t.sentence], t.text) if sent is not None else None
+        token = (
+            _token_at(sent, sentences[t.sentence], t.text, leads[t.sentence])
+            if sent is not None
+            else None
+        )
         if token is None or sent is None:
             out_times.append(t)
             continue
@@ -112,7 +138,11 @@ def anchor_mentions(
     out_numbers: list[NumberMention] = []
     for n in numbers:
         sent = spans.get(n.sentence)
-        token = _token_at(sent, sentences[n.sentence], n.text) if sent is not None else None
+        token = (
+            _token_at(sent, sentences[n.sentence], n.text, leads[n.sentence])
+            if sent is not None
+            else None
+        )
         anchor = _governing(token).lemma_.lower() if token is not None else None
         out_numbers.append(n.model_copy(update={"anchor": anchor}))
     return out_sentences, out_times, out_numbers

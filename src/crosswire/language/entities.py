@@ -348,8 +348,11 @@ def merge_entities(entities: Sequence[ArticleEntity]) -> list[ArticleEntity]:
     return sorted(merged, key=lambda e: (e.mentions[0].sentence if e.mentions else 0, e.name))
 
 
+# Starts at a word's start, words never give back letters (possessive) and a name has at
+# most 9 words: a long run of capitals or of Capitalised Words was quadratic before.
 _EXPLICIT_ACRONYM = re.compile(
-    r"([A-Z][\w’'.-]*(?:\s+(?:[a-z]{1,3}\s+)?[A-Z][\w’'.-]*)+)\s+\(([A-Z]{2,8})\)"
+    r"(?<![\w’'.-])([A-Z][\w’'.-]*+(?:\s+(?:[a-z]{1,3}\s+)?[A-Z][\w’'.-]*+){1,8})"
+    r"\s+\(([A-Z]{2,8})\)"
 )
 
 
