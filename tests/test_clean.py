@@ -238,9 +238,9 @@ def test_clean_never_raises_and_only_removes_lines(texts: list[str], title: str)
 def test_clean_runs_in_linear_time_on_long_adversarial_lines(unit: str) -> None:
     line = unit * (100_000 // len(unit))
     items = [article(f"{line}\n{line}", id=str(i), title=line) for i in range(2)]
-    started = time.perf_counter()
+    started = time.process_time()
     clean_articles(items, Options())
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 2.0  # CPU seconds: other load does not count
 
 
 # --------------------------------------------------------------------------- example corpus

