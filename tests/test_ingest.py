@@ -494,3 +494,42 @@ def test_maduro_corpus_reads_as_five_articles_with_the_manifests_sources_and_dat
     # The first line of article-001 is what the source had there, furniture or not;
     # clean repairs it.
     assert got[1].title == "PoliticsWorld News"
+
+
+# --------------------------------------------------------------------------- HTML furniture
+
+FURNISHED = """<html><head><title>Dockers strike at Rotterdam</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<div class="cookie">We use cookies. Accept all</div>
+<article><h1>Dockers strike at Rotterdam</h1>
+<p>Dock workers in Rotterdam walked out on Monday over plans to automate two container
+terminals, the FNV union said, halting loading at the port's busiest quays.</p>
+<div class="share">Share this article</div>
+<p>About 2,400 members joined the strike, and 31 ships waited at anchor by the evening,
+according to the port authority, which said talks would resume on Wednesday.</p>
+<p>The union's spokesman said the workers would <a href="/x">stay out</a> until the plans
+were withdrawn or the company offered guarantees on jobs.</p></article>
+<footer>© 2026 The Harbour Times. All rights reserved.</footer></body></html>"""
+
+
+def test_html_page_lists_the_lines_trafilatura_left_out_as_removed() -> None:
+    article = article_from_html(FURNISHED, id="strike", origin="strike.html")
+    removed = article.boilerplate_removed
+    assert "We use cookies. Accept all" in removed
+    assert "Share this article" in removed
+    assert "© 2026 The Harbour Times. All rights reserved." in removed
+    assert not any("2,400 members" in line for line in removed)
+    assert "stay out" not in removed  # a link inside a kept paragraph is not furniture
+    assert article.title not in removed
+    for line in removed:
+        assert " ".join(line.split()) not in " ".join(article.text.split())
+
+
+def test_dropped_lines_of_a_huge_page_are_listed_in_bounded_time() -> None:
+    paragraph = "<p>" + "Dock workers walked out over automation plans at the port. " * 5 + "</p>"
+    menu = "".join(f"<li>Section {i}</li>" for i in range(20_000))
+    page = f"<html><body><ul>{menu}</ul><article>{paragraph * 2_000}</article></body></html>"
+    started = time.process_time()
+    article = article_from_html(page, id="huge", origin="huge.html")
+    assert time.process_time() - started < 30  # CPU seconds; quadratic would take minutes
+    assert 0 < len(article.boilerplate_removed) <= 60

@@ -263,6 +263,11 @@ def _fragment_text(markup: str) -> str:
     except (etree.ParserError, ValueError):
         # "<" excluded inside: a run of unclosed "<" is then linear, not quadratic
         return _normalize_text(re.sub(r"<[^<>]*>", " ", markup))
+    return _block_text(root)
+
+
+def _block_text(root: Any) -> str:
+    """The visible text under an lxml element, one line per block element."""
     parts: list[str] = []
     skipping = 0  # depth inside <script>, <style>, ...
     for event, element in etree.iterwalk(root, events=("start", "end")):
@@ -719,7 +724,42 @@ def _article_from_markup(
         published=parse_date(doc.date),
         text=text,
         origin=origin,
+        boilerplate_removed=_dropped_lines(markup, text, title),
     )
+
+
+# What is listed of a page's dropped lines: enough to see what went, not a copy of the page.
+_MAX_DROPPED_LISTED = 60
+_MAX_PAGE_LINES = 3000
+_SUBSTRING_CHECK_CHARS = 200_000
+
+
+def _dropped_lines(markup: str, text: str, title: str) -> list[str]:
+    """The page's visible lines that trafilatura left out of the article text (navigation,
+    share bars, bylines, related links...): HTML's furniture, listed as removed the way
+    `clean` lists the lines it removes from plain text."""
+    try:
+        page = lxml_html.document_fromstring(markup)
+        body = page.body
+    except (etree.ParserError, ValueError, IndexError):
+        return []
+    kept_text = " ".join(text.split()).casefold()
+    kept_lines = {" ".join(line.split()).casefold() for line in text.split("\n")}
+    kept_lines.add(" ".join(title.split()).casefold())
+    # A line inside a kept paragraph (a link, an emphasis on its own block) is not dropped;
+    # searching the text for each line is skipped on huge pages, where it would be quadratic.
+    search = len(kept_text) <= _SUBSTRING_CHECK_CHARS
+    dropped: list[str] = []
+    for line in _block_text(body).split("\n")[:_MAX_PAGE_LINES]:
+        shown = " ".join(line.split())
+        folded = shown.casefold()
+        if not _WORD.search(shown) or folded in kept_lines or (search and folded in kept_text):
+            continue
+        if shown not in dropped:
+            dropped.append(shown[:200])
+        if len(dropped) >= _MAX_DROPPED_LISTED:
+            break
+    return dropped
 
 
 # A file whose first this-many lines are all bad is not JSONL (prose, CSV, a log): one error
