@@ -600,14 +600,19 @@ def _story_view(story: Story, si: int, anchors: _Anchors, report: Report) -> Sto
     )
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("crosswire", "templates"),
-    # Article content is hostile: every value is escaped, and nothing from it is marked safe.
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+def template_env() -> jinja2.Environment:
+    """A Jinja environment over the package's templates (the report's and the web app's)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("crosswire", "templates"),
+        # Article content is hostile: every value is escaped, and nothing from it is marked safe.
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+_ENV = template_env()
 
 
 def render_html(report: Report) -> str:

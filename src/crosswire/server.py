@@ -31,7 +31,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-import jinja2
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -54,7 +53,14 @@ from crosswire.models import (
     TimelineEntry,
 )
 from crosswire.options import Options
-from crosswire.report import _STATUS_LABEL, SECTIONS, _chart, _date_range, _is_web_url
+from crosswire.report import (
+    _STATUS_LABEL,
+    SECTIONS,
+    _chart,
+    _date_range,
+    _is_web_url,
+    template_env,
+)
 from crosswire.store import ServerStore, StorySummary
 
 __all__ = ["API_PREFIX", "create_app", "serve"]
@@ -765,14 +771,7 @@ def article_segments(article: Article, analysis: ArticleAnalysis | None) -> list
     return out
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("crosswire", "templates"),
-    # Article content is hostile: every value is escaped, and nothing from it is marked safe.
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_ENV = template_env()  # the report's settings; its own globals below
 _ENV.globals.update(
     status_label=_STATUS_LABEL,
     date_range=_date_range,
