@@ -14,6 +14,7 @@ read, so "insert if absent" cannot race another process (a server and `watch`, s
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -25,6 +26,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from alembic.util import CommandError
+from pydantic import BaseModel
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -51,7 +53,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 from sqlalchemy.types import TypeDecorator
 
 from crosswire.errors import CrosswireError, Msg
-from crosswire.models import Article, ArticleAnalysis, Story
+from crosswire.models import Article, ArticleAnalysis, Report, ReportArticle, Story
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for another process's lock before giving up."""
@@ -708,13 +710,6 @@ def _existing_where(
 # Reads for `crosswire serve` (server.py), kept in this one section so the code above stays as
 # it is. No new table: each `stories` row already holds the story's full `Story` model, and a
 # story's report.json is that story plus its member articles (`ServerStore.story_report`).
-
-import json  # noqa: E402
-import threading  # noqa: E402
-
-from pydantic import BaseModel  # noqa: E402
-
-from crosswire.models import Report, ReportArticle  # noqa: E402
 
 
 class StorySummary(BaseModel):
