@@ -266,7 +266,10 @@ def test_file_over_the_size_limit_is_refused_with_sizes_in_the_message(
     path = write(tmp_path, kind, data)
     limit = len(data) // 2
     _, errors = read_with_good(path, options=Options(max_file_bytes=limit))
-    one_error(errors, path, Msg.TOO_LARGE.format(size=len(data), limit=limit))
+    if kind == "jsonl":  # streamed, so its limit is per line: the one line is refused
+        one_error(errors, path, Msg.LINE_TOO_LARGE.format(size=len(data), limit=limit))
+    else:
+        one_error(errors, path, Msg.TOO_LARGE.format(size=len(data), limit=limit))
 
 
 @pytest.mark.parametrize("kind", READERS)
@@ -277,7 +280,10 @@ def test_gzip_unpacking_past_the_size_limit_is_refused(tmp_path: Path, kind: str
     assert path.stat().st_size < limit  # the packed file alone would pass
     got, errors = read_with_good(path, options=Options(max_file_bytes=limit))
     assert not got
-    one_error(errors, path, Msg.TOO_LARGE_UNPACKED.format(limit=limit))
+    if kind == "jsonl":  # streamed, so its limit is per line: the one line is refused
+        one_error(errors, path, Msg.LINE_TOO_LARGE.format(size=len(data), limit=limit))
+    else:
+        one_error(errors, path, Msg.TOO_LARGE_UNPACKED.format(limit=limit))
 
 
 def test_jsonl_gzip_bomb_of_one_endless_line_is_refused_without_reading_it_whole(
@@ -293,7 +299,8 @@ def test_jsonl_gzip_bomb_of_one_endless_line_is_refused_without_reading_it_whole
     finally:
         tracemalloc.stop()
     assert not got
-    one_error(errors, path, Msg.TOO_LARGE_UNPACKED.format(limit=limit))
+    size = len(b'{"text": "') + 20_000_000
+    one_error(errors, path, Msg.LINE_TOO_LARGE.format(size=size, limit=limit))
     assert peak < 8 * limit  # never the 20 MB line
 
 

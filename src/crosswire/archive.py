@@ -2,7 +2,7 @@
 
 Readers never hold a whole file: JSONL(.gz) line by line, Parquet in row batches (pyarrow),
 WARC(.gz) record by record (warcio; the format of Common Crawl's news crawl). There is no
-whole-file size limit for them (archives are many GB by design); each record is held to
+whole-file size limit for them (nor for JSONL read by `ingest`) (archives are many GB by design); each record is held to
 `Options.max_file_bytes` instead. Rows and lines go through ingest's own JSONL path, and WARC
 responses through its HTML path, so an article reads the same whichever container it came in.
 `ingest.read_inputs` dispatches `.parquet` and `.warc`/`.warc.gz` here.
@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from crosswire.errors import CrosswireError, InputReadError, Msg
-from crosswire.ingest import _article_from_markup, _decode, _jsonl_article, _stem
+from crosswire.ingest import _article_from_markup, _decode, _jsonl_article, _read_jsonl, _stem
 from crosswire.models import Article, InputError, Report
 from crosswire.options import Options
 
@@ -36,30 +36,10 @@ _PARQUET_COLUMNS = ("id", "source", "url", "title", "published", "text", "html")
 
 
 def read_jsonl(path: Path, options: Options) -> Iterator[Article | InputError]:
-    """One article per line of a `.jsonl` or `.jsonl.gz` of any size, streamed; a line over
-    `options.max_file_bytes` or unreadable is one error and the rest goes on."""
-    stem, folder_name = _stem(path), path.resolve().parent.name
-    limit = options.max_file_bytes
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    try:
-        with opener(path, "rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                if not raw.strip():
-                    continue
-                origin = f"{path}:{number}"
-                if len(raw) > limit:
-                    message = Msg.TOO_LARGE.format(size=len(raw), limit=limit)
-                    yield InputError(origin=origin, message=message)
-                    continue
-                try:
-                    yield _jsonl_article(raw, number, origin, stem, folder_name)
-                except InputReadError as error:
-                    yield InputError(origin=origin, message=error.message)
-    except (gzip.BadGzipFile, EOFError) as error:
-        yield InputError(origin=str(path), message=Msg.BAD_GZIP.format(error=error))
-    except OSError as error:
-        message = Msg.READ_FAILED.format(error=error.strerror or error)
-        yield InputError(origin=str(path), message=message)
+    """One article per line of a `.jsonl` or `.jsonl.gz` of any size, streamed: ingest's own
+    reader, which has no whole-file limit and holds each line to `options.max_file_bytes`
+    (a line over it is one error, read past without being held)."""
+    return _read_jsonl(path, options)
 
 
 def _json_value(value: object) -> object:

@@ -22,6 +22,7 @@ class Msg:
     UNSUPPORTED = (
         "unsupported file type {suffix!r} (expected .txt, .html, .htm, .jsonl, .xml, .rss, .atom)"
     )
+    LINE_TOO_LARGE = "line is {size:,} bytes, over the limit of {limit:,} bytes; skipped"
     TOO_LARGE = "file is {size:,} bytes, over the limit of {limit:,} bytes"
     EMPTY = "file is empty"
     BINARY = "file looks binary, not text"

@@ -18,7 +18,7 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -644,12 +644,13 @@ def sniff_kind(head: bytes) -> Kind | None:
     return None
 
 
-def _check_file(path: Path, limit: int, origin: str) -> None:
-    """Refuse what is not a regular file (a pipe would block) or is over the size limit."""
+def _check_file(path: Path, limit: int | None, origin: str) -> None:
+    """Refuse what is not a regular file (a pipe would block) or is over the size limit
+    (None: streamed, so no limit on the whole file)."""
     info = path.stat()
     if not stat.S_ISREG(info.st_mode):
         raise InputReadError(origin, Msg.NOT_REGULAR)
-    if info.st_size > limit:
+    if limit is not None and info.st_size > limit:
         raise InputReadError(origin, Msg.TOO_LARGE.format(size=info.st_size, limit=limit))
 
 
@@ -768,28 +769,30 @@ _JSONL_GIVE_UP = 20
 
 
 def _read_jsonl(path: Path, options: Options) -> Iterator[Article | InputError]:
-    """One article per line, streamed; each bad line is its own error."""
+    """One article per line, streamed, from a file of any size (JSONL archives run to many
+    GB); a line over `options.max_file_bytes` is skipped unread past the limit, so even one
+    endless line (a gzip bomb) is never held in memory. Each bad line is its own error."""
     limit = options.max_file_bytes
     stem, folder_name = _stem(path), path.resolve().parent.name
     try:
-        _check_file(path, limit, str(path))
+        _check_file(path, None, str(path))
         opener = gzip.open if _is_gz(path) else open
         with opener(path, "rb") as handle:
             head = handle.read(_SNIFF_BYTES)
             handle.seek(0)
             _check_not_binary(head, str(path))
-            read, seen, good, bad = 0, False, 0, 0
-            for number, raw in enumerate(_jsonl_lines(handle, _wide_codec(head), limit), start=1):
-                read += len(raw)
-                if read > limit:
-                    message = Msg.TOO_LARGE_UNPACKED.format(limit=limit)
-                    yield InputError(origin=str(path), message=message)
-                    return
+            seen, good, bad = False, 0, 0
+            lines = _jsonl_lines(handle, _wide_codec(head), limit)
+            for number, (raw, size) in enumerate(lines, start=1):
                 if not raw.strip():
                     continue
                 seen = True
                 origin = f"{path}:{number}"
                 try:
+                    if size > limit:
+                        raise InputReadError(
+                            origin, Msg.LINE_TOO_LARGE.format(size=size, limit=limit)
+                        )
                     article = _jsonl_article(raw, number, origin, stem, folder_name)
                 except InputReadError as error:
                     yield InputError(origin=origin, message=error.message)
@@ -812,19 +815,28 @@ def _read_jsonl(path: Path, options: Options) -> Iterator[Article | InputError]:
         yield InputError(origin=str(path), message=message)
 
 
-def _jsonl_lines(handle: io.BufferedIOBase, codec: str | None, limit: int) -> Iterator[bytes]:
-    """The file's lines as bytes, none longer than `limit` + 1 (a gzip bomb of one endless
-    line must not be read whole into memory); UTF-16/32 files are decoded first (their
-    newline is not one byte) and their lines handed on as UTF-8."""
+def _jsonl_lines(
+    handle: io.BufferedIOBase, codec: str | None, limit: int
+) -> Iterator[tuple[bytes, int]]:
+    """The file's lines as bytes with their sizes. A line longer than `limit` is cut to its
+    first `limit` + 1 bytes and the rest read past in pieces of that size, only counted;
+    UTF-16/32 files are decoded first (their newline is not one byte) and their lines handed
+    on as UTF-8."""
     if codec is None:
-        while line := handle.readline(limit + 1):
-            yield line
-        return
-    # typeshed wants a narrower buffer type than the BufferedIOBase both openers return
-    buffer = cast(IO[bytes], handle)
-    text = io.TextIOWrapper(buffer, encoding=codec, errors="replace", newline=None)
-    while chars := text.readline(limit + 1):
-        yield chars.encode("utf-8", "surrogatepass")
+        read: Callable[[], bytes] = lambda: handle.readline(limit + 1)  # noqa: E731
+    else:
+        # typeshed wants a narrower buffer type than the BufferedIOBase both openers return
+        buffer = cast(IO[bytes], handle)
+        text = io.TextIOWrapper(buffer, encoding=codec, errors="replace", newline=None)
+        read = lambda: text.readline(limit + 1).encode("utf-8", "surrogatepass")  # noqa: E731
+    while line := read():
+        size = len(line)
+        if size > limit:
+            piece = line
+            while piece and not piece.endswith(b"\n"):
+                piece = read()
+                size += len(piece)
+        yield line, size
 
 
 def _jsonl_article(raw: bytes, number: int, origin: str, stem: str, folder_name: str) -> Article:
