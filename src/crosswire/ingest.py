@@ -972,7 +972,9 @@ def parse_feed(data: bytes, origin: str, *, stem: str, fallback_name: str) -> li
         publisher = entry.get("source") or {}
         publisher_name = _fragment_text(publisher.get("title") or "").replace("\n", " ")
         publisher_name = publisher_name or _host(publisher.get("href") or publisher.get("url"))
-        struct = entry.get("published_parsed") or entry.get("updated_parsed")
+        # dict.get, not FeedParserDict's: its own maps a missing published_parsed to
+        # updated_parsed with a DeprecationWarning; this asks for each in turn, no warning
+        struct = dict.get(entry, "published_parsed") or dict.get(entry, "updated_parsed")
         published = None
         if struct:
             try:
