@@ -447,3 +447,16 @@ def test_worker_forgets_the_oldest_finished_jobs(
         assert all(j.state == "done" and j.errors for j in jobs)
     finally:
         worker.close()
+
+
+def test_api_docs_page_loads_swagger_ui_from_the_server_not_a_cdn(client: TestClient) -> None:
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "/api/v1/docs-assets/swagger-ui-bundle.js" in page.text
+    assert "/api/v1/openapi.json" in page.text
+    assert "http://" not in page.text and "https://" not in page.text  # works offline
+    policy = page.headers["content-security-policy"]
+    assert "https:" not in policy and "script-src 'self'" in policy
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        answer = client.get(f"/api/v1/docs-assets/{asset}")
+        assert answer.status_code == 200 and len(answer.content) > 10_000

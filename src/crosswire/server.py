@@ -33,6 +33,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
@@ -83,12 +84,23 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-# Only FastAPI's own docs page (no article content on it) may load Swagger UI from its CDN.
+# Only the API docs page (no article content on it) may run an inline script: Swagger UI's
+# start-up call, which FastAPI writes into the page.
 DOCS_CSP = (
-    "default-src 'none'; script-src 'unsafe-inline' https://cdn.jsdelivr.net; "
-    "style-src https://cdn.jsdelivr.net; img-src 'self' data: https://fastapi.tiangolo.com; "
-    "connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+DOCS_ASSETS = f"{API_PREFIX}/docs-assets"
+
+
+def _swagger_ui_path() -> Path:
+    """Swagger UI's files as shipped in the swagger-ui-bundle wheel (a server dependency), so
+    the docs page needs no CDN."""
+    import swagger_ui_bundle
+
+    return Path(str(swagger_ui_bundle.swagger_ui_path))
+
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -819,7 +831,7 @@ def create_app(
         title="crosswire",
         version="1",
         summary="Stories across outlets: agreements, conflicts, timeline, cited brief.",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served below, from the swagger-ui-bundle wheel: it works offline
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
     )
@@ -828,6 +840,17 @@ def create_app(
     app.add_middleware(SecurityHeaders, max_upload_bytes=max_upload_bytes)
     static = Path(__file__).parent / "templates" / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
+    app.mount(DOCS_ASSETS, StaticFiles(directory=_swagger_ui_path()), name="docs-assets")
+
+    @app.get(f"{API_PREFIX}/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="crosswire API",
+            swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+            swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+            swagger_favicon_url="data:,",
+        )
 
     # ------------------------------------------------------------------ errors
 
