@@ -54,8 +54,8 @@ def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when there is too little text to tell.
 
     The first LANGUAGE_SAMPLE characters decide: a few hundred words are plenty for the
-    classifier, whose cost grows with the sample (5,000 characters cost 4% of the whole
-    language stage on news articles)."""
+    classifier, whose cost grows with the sample (on the 204 bench articles, 0.135 s at
+    5,000 characters, 0.103 s at 2,000: about 1% of the language stage either way)."""
     sample = text[:LANGUAGE_SAMPLE]
     if len(re.findall(r"\w+", sample)) < 5:
         return None
