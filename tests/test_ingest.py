@@ -185,7 +185,14 @@ def test_jsonl_reads_every_good_line_and_reports_each_bad_line_by_number(tmp_pat
     assert from_html.source == "Coast Herald"  # from the page's metadata
     assert from_html.published == date(2025, 3, 14)  # a bad line date leaves the page's date
     bad = errors(items)
-    assert [e.origin for e in bad] == [f"{path}:2", f"{path}:4", f"{path}:5", f"{path}:6"]
+    # line 7 is read (with the page's date) and its unreadable date reported
+    assert [e.origin for e in bad] == [
+        f"{path}:2",
+        f"{path}:4",
+        f"{path}:5",
+        f"{path}:6",
+        f"{path}:7",
+    ]
     assert bad[0].message.startswith("line 2: not valid JSON")
     assert bad[1].message == Msg.JSON_NOT_OBJECT.format(line=4)
     assert bad[2].message == Msg.JSONL_NO_TEXT.format(line=5)
@@ -533,3 +540,22 @@ def test_dropped_lines_of_a_huge_page_are_listed_in_bounded_time() -> None:
     article = article_from_html(page, id="huge", origin="huge.html")
     assert time.process_time() - started < 30  # CPU seconds; quadratic would take minutes
     assert 0 < len(article.boilerplate_removed) <= 60
+
+
+def test_jsonl_line_with_an_unreadable_date_is_read_and_the_date_reported(tmp_path: Path) -> None:
+    path = tmp_path / "feed.jsonl"
+    rows = [
+        {"id": "a", "text": "Dockers walked out in Rotterdam.", "published": "the other day"},
+        {"id": "b", "text": "Ships waited at anchor.", "published": "2026-03-02"},
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    items = read(path)
+    articles = [i for i in items if isinstance(i, Article)]
+    errors = [i for i in items if isinstance(i, InputError)]
+    assert [a.id for a in articles] == ["a", "b"]  # nothing lost
+    assert articles[0].published is None and articles[1].published == date(2026, 3, 2)
+    assert errors == [
+        InputError(
+            origin=f"{path}:1", message=Msg.DATE_DROPPED.format(line=1, value="the other day")
+        )
+    ]

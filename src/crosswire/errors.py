@@ -34,6 +34,7 @@ class Msg:
     FEED_BROKEN = "not a readable RSS/Atom feed ({error})"
     MANIFEST_LINE = "manifest line {line}: {error}"
     BAD_DATE = "unreadable date {value!r}"
+    DATE_DROPPED = "line {line}: unreadable date {value!r}; the article is read without one"
     DB_OPEN = "cannot open database {url!r}: {error}"
     OUT_DIR = "cannot write reports to {path}: {error}"
     REPORT_INVALID = "not a valid crosswire report: {error}"

@@ -793,7 +793,8 @@ def _read_jsonl(path: Path, options: Options) -> Iterator[Article | InputError]:
                         raise InputReadError(
                             origin, Msg.LINE_TOO_LARGE.format(size=size, limit=limit)
                         )
-                    article = _jsonl_article(raw, number, origin, stem, folder_name)
+                    problems: list[str] = []
+                    article = _jsonl_article(raw, number, origin, stem, folder_name, problems)
                 except InputReadError as error:
                     yield InputError(origin=origin, message=error.message)
                     bad += 1
@@ -803,6 +804,8 @@ def _read_jsonl(path: Path, options: Options) -> Iterator[Article | InputError]:
                         return
                     continue
                 good += 1
+                for problem in problems:  # the article is read; what was wrong is said
+                    yield InputError(origin=origin, message=problem)
                 yield article
             if not seen:
                 raise InputReadError(str(path), Msg.EMPTY)
@@ -839,7 +842,16 @@ def _jsonl_lines(
         yield line, size
 
 
-def _jsonl_article(raw: bytes, number: int, origin: str, stem: str, folder_name: str) -> Article:
+def _jsonl_article(
+    raw: bytes,
+    number: int,
+    origin: str,
+    stem: str,
+    folder_name: str,
+    problems: list[str] | None = None,
+) -> Article:
+    """The article on one JSONL line (or Parquet row). What is wrong but does not stop it
+    from being read (an unreadable date) is appended to `problems` when given."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -863,6 +875,8 @@ def _jsonl_article(raw: bytes, number: int, origin: str, stem: str, folder_name:
     article_id = (fields["id"] or "").strip() or f"{stem}-{number}"
     url = (fields["url"] or "").strip() or None
     published = parse_date(obj.get("published"))
+    if published is None and obj.get("published") not in (None, "") and problems is not None:
+        problems.append(Msg.DATE_DROPPED.format(line=number, value=obj.get("published")))
     if fields["text"] is not None and fields["text"].strip():
         text = _normalize_text(fields["text"])
         source = _host(url) or folder_name
