@@ -47,7 +47,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -202,6 +202,14 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _take_write_lock(conn: Connection | Session) -> None:
+    """On PostgreSQL, the advisory lock writers take turns on, held to the transaction's end
+    (SQLite's BEGIN IMMEDIATE already holds its write lock)."""
+    dialect = conn.dialect if isinstance(conn, Connection) else conn.get_bind().dialect
+    if dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
+
+
 _UPGRADING = threading.Lock()
 
 
@@ -217,8 +225,7 @@ def _upgrade(engine: Engine) -> None:
     config = alembic_config()
     # Alembic keeps the running migration in module globals: one upgrade per process at a time.
     with _UPGRADING, engine.execution_options(**{_WRITE: True}).begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
+        _take_write_lock(conn)
         config.attributes["connection"] = conn
         tables = set(inspect(conn).get_table_names())
         if "articles" in tables and "alembic_version" not in tables:
@@ -286,8 +293,7 @@ class Store:
     def _write(self) -> Iterator[Session]:
         """One write transaction, holding the write lock from its first statement."""
         with self._writes.begin() as session:
-            if self.engine.dialect.name == "postgresql":
-                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK})
+            _take_write_lock(session)
             yield session
 
     # ---------------------------------------------------------------- articles
@@ -586,9 +592,9 @@ class FeedRow(Base):
     url: Mapped[str] = mapped_column(String(2048), primary_key=True)
     etag: Mapped[str | None] = mapped_column(Text, nullable=True)
     last_modified: Mapped[str | None] = mapped_column(Text, nullable=True)
-    last_checked: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_checked: Mapped[datetime | None] = mapped_column(_UtcDateTime, nullable=True)
     failures: Mapped[int] = mapped_column(Integer, default=0)
-    next_due: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_due: Mapped[datetime] = mapped_column(_UtcDateTime)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
@@ -604,25 +610,20 @@ class FeedEntryRow(Base):
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     url: Mapped[str | None] = mapped_column(String(2048), nullable=True, index=True)
     article_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[datetime] = mapped_column(_UtcDateTime)
 
 
 def _key_hash(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
 
 
-def _aware(when: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes even for timezone=True columns; they were stored in UTC
-    return when.replace(tzinfo=UTC) if when is not None and when.tzinfo is None else when
-
-
 def _feed_state(row: FeedRow) -> FeedState:
     return FeedState(
         url=row.url,
-        next_due=_aware(row.next_due) or _now(),
+        next_due=row.next_due,
         etag=row.etag,
         last_modified=row.last_modified,
-        last_checked=_aware(row.last_checked),
+        last_checked=row.last_checked,
         failures=row.failures or 0,
         last_error=row.last_error,
     )
@@ -634,6 +635,7 @@ class FeedStore:
 
     def __init__(self, store: Store) -> None:
         self._sessions = store._sessions
+        self._write = store._write  # read-then-write steps, under the writers' lock
 
     def state(self, url: str) -> FeedState | None:
         """The stored state of the feed at `url`, or None if it was never polled."""
@@ -643,7 +645,7 @@ class FeedStore:
 
     def save_state(self, state: FeedState) -> None:
         """Insert or replace the feed's state."""
-        with self._sessions.begin() as session:
+        with self._write() as session:
             row = session.get(FeedRow, state.url)
             if row is None:
                 row = FeedRow(url=state.url)
@@ -673,7 +675,7 @@ class FeedStore:
         self, feed_url: str, entries: Sequence[tuple[str, str | None, str | None]]
     ) -> None:
         """Record (entry key, link, article id) for the feed; keys recorded before are kept."""
-        with self._sessions.begin() as session:
+        with self._write() as session:
             if session.get(FeedRow, feed_url) is None:
                 session.add(FeedRow(url=feed_url, next_due=_now(), failures=0))
                 session.flush()
@@ -736,11 +738,6 @@ def story_version(data: Mapping[str, Any]) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 
-def _utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; they were saved in UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _summary(row: StoryRow, newest: date | None) -> StorySummary:
     story = Story.model_validate(row.data)
     names = [e.name for e in story.entities]
@@ -755,7 +752,7 @@ def _summary(row: StoryRow, newest: date | None) -> StorySummary:
         conflicts=len(story.conflicts),
         single_source=sum(c.status == "single_source" for c in story.claims),
         newest=newest,
-        updated_at=_utc(row.updated_at),
+        updated_at=row.updated_at,
         version=story_version(row.data),
         entities=names,
         search_text="\n".join(words).lower(),
@@ -867,7 +864,7 @@ class ServerStore(Store):
                     )
                 )
             }
-            generated = _utc(row.updated_at)
+            generated = row.updated_at
         by_id = self.articles_by_id(story.article_ids)
         analyses = self.get_analyses(story.article_ids)
         articles: list[ReportArticle] = []
