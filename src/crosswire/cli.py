@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 from rich.console import Console
@@ -143,14 +143,10 @@ def analyze(
         allow_private_addresses=allow_private_addresses,
     )
     database = None if no_db else (db or "crosswire.db")
-    from crosswire.scale import make_executor
+    from crosswire.scale import ExecutorKind, make_executor
 
-    if executor_kind not in ("local", "ray"):
-        _fail(Msg.EXECUTOR_UNKNOWN.format(kind=executor_kind))
-    try:
-        executor = make_executor(
-            "ray" if executor_kind == "ray" else "local", workers, address=ray_address
-        )
+    try:  # an unknown kind is refused there, with the message naming the choices
+        executor = make_executor(cast(ExecutorKind, executor_kind), workers, address=ray_address)
     except CrosswireError as exc:
         _fail(str(exc))
         return

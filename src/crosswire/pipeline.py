@@ -86,14 +86,16 @@ def analyze_articles_to_report(
     """
     known = dict(analyses or {})
     todo = [a for a in articles if a.id not in known]
-    if executor is not None and executor.workers > 1 and len(todo) >= _min_parallel():
-        from crosswire.scale import analyze_many
+    if executor is not None and executor.workers > 1:
+        from crosswire.scale import MIN_PARALLEL_ARTICLES, analyze_many
 
-        def advance(done: int) -> None:
-            progress("reading articles", done, len(todo))
+        if len(todo) >= MIN_PARALLEL_ARTICLES:
 
-        known.update(analyze_many(todo, options, executor, progress=advance))
-        todo = []
+            def advance(done: int) -> None:
+                progress("reading articles", done, len(todo))
+
+            known.update(analyze_many(todo, options, executor, progress=advance))
+            todo = []
     for i, article in enumerate(todo, 1):
         known[article.id] = analyze_article(article, options)
         progress("reading articles", i, len(todo))
@@ -212,12 +214,6 @@ def analyze_into_store(
             unchanged={STORY_INDEX_KEY: saved_index},
         ):
             return report
-
-
-def _min_parallel() -> int:
-    from crosswire.scale import MIN_PARALLEL_ARTICLES
-
-    return MIN_PARALLEL_ARTICLES
 
 
 def _stored_index(data: bytes | None, stored: Sequence[Article], options: Options) -> StoryIndex:
