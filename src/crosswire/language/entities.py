@@ -167,6 +167,14 @@ def sentence_spans(docs: Sequence[Doc]) -> Iterable[tuple[int, Span]]:
     """(sentence index, spaCy sentence) pairs, matching `language.parse`'s numbering."""
     for doc in docs:
         index = doc.user_data.get("first_sentence", 0)
+        kept = doc.user_data.get("sentence_tokens")
+        if kept is not None:
+            # `parse` noted which sentences it kept: testing each one's text again builds
+            # a Token for every word, on each of the three extractors' passes
+            for start, end in kept:
+                yield index, doc[start:end]
+                index += 1
+            continue
         for sent in doc.sents:
             if sent.text.strip():
                 yield index, sent
@@ -361,7 +369,9 @@ def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list
     by_name: dict[tuple[str, str], ArticleEntity] = {}
     places = {fold(e.text) for doc in docs for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC")}
     for index, sent in sentence_spans(docs):
-        if is_heading(sent.text):
+        # the sentence's text as parsed, not `sent.text`, which builds every token again
+        text = sentences[index].text if index < len(sentences) else sent.text
+        if is_heading(text):
             continue  # Title Case headings fool the tagger ("Rocky Backdrop: Why This")
         offset = sentences[index].start - sent.start_char if index < len(sentences) else 0
         for ent in sent.ents:

@@ -26,10 +26,13 @@ from typing import TYPE_CHECKING
 from crosswire.language._lexicon import (
     MONTHS,
     NUMBER_PHRASE,
+    SCALES,
+    TENS,
+    UNITS,
     WEEKDAYS,
     parse_number_words,
 )
-from crosswire.language._text import tokenizer_safe
+from crosswire.language._text import ANY_DIGIT, re_folded, tokenizer_safe
 from crosswire.language.times import find_time_spans
 from crosswire.models import Bound, NumberMention, Sentence
 
@@ -106,6 +109,10 @@ _ATOM = re.compile(
     r"(?:\s(?P<curw>(?i:(?:US\s|U\.S\.\s)?dollars|euros?|yen|yuan|rupees|roubles|rubles|bolivars)"
     r"|USD|EUR|GBP|JPY|CNY|CHF)(?![\w]))?"
 )
+# _ATOM's case-insensitive word alternations cost a search at every position of every
+# sentence; an atom holds a digit or starts with one of these words ("a dozen" ends in one),
+# so a sentence with neither is passed over (see `re_folded`).
+_ATOM_WORDS = (*(w for w in UNITS if w != "zero"), *TENS, *SCALES, "dozen")
 _PHONE = re.compile(
     r"(?<![\w.])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)\s?|\d{2,4}[\s.-])\d{3}[\s.-]\d{3,4}(?![\w])"
     r"|(?<![\w.,-])\d{3}-\d{4}(?![\w-])"
@@ -253,29 +260,34 @@ def _tokens_from_docs(
         first, last = sentence.start - offset, sentence.end - offset
         safe: str | None = None
         tokens: list[_Tok] = []
-        t = bisect.bisect_left(doc, first, key=lambda tok: tok.idx)
-        while t < len(doc) and doc[t].idx + len(doc[t].text) <= last:
+        # one Token object per token: spaCy builds a new one on every doc[t]
+        for t in range(bisect.bisect_left(doc, first, key=lambda tok: tok.idx), len(doc)):
             tok = doc[t]
+            text = tok.text
             rel = tok.idx - first
-            if sentence.text[rel : rel + len(tok.text)] != tok.text:
+            if rel + len(text) > last - first:
+                break
+            if sentence.text[rel : rel + len(text)] != text:
                 # `parse` gives spaCy the tokenizer-safe copy (same length): compare with it
                 safe = safe if safe is not None else tokenizer_safe(sentence.text)
-                if safe[rel : rel + len(tok.text)] != tok.text:
+                if safe[rel : rel + len(text)] != text:
                     return None  # the docs are not of this text
-            tokens.append(_Tok(rel, rel + len(tok.text), tok.text, tok.pos_, tok.tag_))
-            t += 1
+            tokens.append(_Tok(rel, rel + len(text), text, tok.pos_, tok.tag_))
         out[i] = tokens
     return out
 
 
 def _tokens_by_parsing(sentences: Sequence[Sentence]) -> list[list[_Tok]]:
     from crosswire.language import load_nlp
+    from crosswire.language._gemm import one_blas_thread
 
     nlp = load_nlp()
     disabled = [p for p in ("parser", "ner", "lemmatizer") if p in nlp.pipe_names]
     result: list[list[_Tok]] = []
     texts = (tokenizer_safe(s.text) for s in sentences)
-    for doc in nlp.pipe(texts, disable=disabled, batch_size=64):
+    with one_blas_thread():
+        docs = list(nlp.pipe(texts, disable=disabled, batch_size=64))
+    for doc in docs:
         result.append([_Tok(t.idx, t.idx + len(t.text), t.text, t.pos_, t.tag_) for t in doc])
     return result
 
@@ -287,7 +299,8 @@ def _masked(text: str) -> bytearray:
     """One flag per character: inside a date, time or phone number."""
     mask = bytearray(len(text))
     spans = find_time_spans(text)
-    spans.extend((m.start(), m.end()) for m in _PHONE.finditer(text))
+    if ANY_DIGIT.search(text):  # no phone number without one
+        spans.extend((m.start(), m.end()) for m in _PHONE.finditer(text))
     for start, end in spans:
         mask[start:end] = b"\x01" * (end - start)
     return mask
@@ -441,6 +454,10 @@ def _atoms_in(text: str) -> tuple[list[_Atom], bytearray]:
     """The numbers of a sentence, and its mask of dates, times and phone numbers."""
     masked = _masked(text)
     atoms: list[_Atom] = []
+    if not ANY_DIGIT.search(text):
+        folded = re_folded(text)
+        if not any(word in folded for word in _ATOM_WORDS):
+            return atoms, masked
     for m in _ATOM.finditer(text):
         if not any(masked[m.start() : m.end()]):
             atom = _atom(text, m)

@@ -13,10 +13,14 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from crosswire.language._text import doc_text
 from crosswire.language.entities import _ROLE_WORDS, fold, resolve_description, sentence_spans
 from crosswire.models import ArticleEntity, QuoteKind, QuoteMention, Sentence
 
 if TYPE_CHECKING:
+    from spacy.strings import StringStore
     from spacy.tokens import Doc, Span, Token
 
 __all__ = ["SPEECH_VERBS", "extract_quotes", "find_quote_spans"]
@@ -164,11 +168,59 @@ def _could_speak(token: Token) -> bool:
     return token.lemma_.lower() in _SPEAKER_NOUNS or token.lemma_.lower() in _ROLE_WORDS
 
 
-def _speech_subject(sent: Span, outside: set[int], near: int | None = None) -> Token | None:
+class _Marks:
+    """Where a doc's speech verbs (by lemma, any part of speech) and its "according" are.
+
+    The speaker and reported-clause rules look only at those tokens; finding them from the
+    doc's arrays spares building a Token for every word of every sentence, several times."""
+
+    def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import LEMMA, LOWER
+        from spacy.strings import get_string_id
+
+        self.doc = doc
+        if len(doc) == 0:
+            self.verbs: list[int] = []
+            self.according: list[int] = []
+            return
+        lemma, lower = doc.to_array([LEMMA, LOWER]).T
+        strings = doc.vocab.strings
+        self.verbs = [i for i, h in enumerate(lemma.tolist()) if _is_speech_lemma(h, strings)]
+        self.according = np.flatnonzero(lower == get_string_id("according")).tolist()
+
+    def _within(self, found: list[int], sent: Span) -> list[Token]:
+        first = bisect.bisect_left(found, sent.start)
+        last = bisect.bisect_left(found, sent.end, first)
+        return [self.doc[i] for i in found[first:last]]
+
+    def verbs_in(self, sent: Span) -> list[Token]:
+        """Speech-verb lemmas of `sent`, in order (their part of speech unchecked)."""
+        return self._within(self.verbs, sent)
+
+    def according_in(self, sent: Span) -> list[Token]:
+        return self._within(self.according, sent)
+
+
+_SPEECH_LEMMAS: dict[int, bool] = {}  # lemma hash -> lemma.lower() in SPEECH_VERBS
+
+
+def _is_speech_lemma(lemma: int, strings: StringStore) -> bool:
+    known = _SPEECH_LEMMAS.get(lemma)
+    if known is None:
+        if len(_SPEECH_LEMMAS) > 200_000:
+            _SPEECH_LEMMAS.clear()  # a vocabulary's worth; keeps a long-lived worker bounded
+        known = _SPEECH_LEMMAS[lemma] = strings[lemma].lower() in SPEECH_VERBS
+    return known
+
+
+def _speech_subject(
+    sent: Span, outside: set[int], marks: _Marks, near: int | None = None
+) -> Token | None:
     """The subject of the speech verb nearest to `near` (outside quoted text), if any."""
-    tokens = sorted(sent, key=lambda t: abs(t.idx - near)) if near is not None else list(sent)
+    verbs = marks.verbs_in(sent)
+    tokens = sorted(verbs, key=lambda t: abs(t.idx - near)) if near is not None else verbs
     for tok in tokens:
-        if tok.i not in outside or tok.lemma_.lower() not in SPEECH_VERBS:
+        if tok.i not in outside:
             continue
         if tok.pos_ not in ("VERB", "AUX"):
             continue
@@ -185,8 +237,8 @@ def _speech_subject(sent: Span, outside: set[int], near: int | None = None) -> T
                 else None
             )
         # "according to X"
-    for tok in sent:
-        if tok.lower_ == "according" and tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
+    for tok in marks.according_in(sent):
+        if tok.i + 1 < sent.end and tok.nbor().lower_ == "to":
             for child in tok.nbor().children:
                 if child.dep_ == "pobj":
                     return child
@@ -225,7 +277,7 @@ def _quote_kind(text: str, sentence_start: int, start: int, end: int) -> QuoteKi
     return "partial"
 
 
-def _reported_clause(sent: Span, inside: set[int]) -> str | None:
+def _reported_clause(sent: Span, inside: set[int], marks: _Marks) -> str | None:
     """What a sentence reports someone said, outside its quote marks, or None.
 
     The clause a speech verb governs ("said [that] the union would ..."), the clause before a
@@ -233,8 +285,8 @@ def _reported_clause(sent: Span, inside: set[int]) -> str | None:
     "according to X" qualifies.
     """
     words: list[Token] = []
-    for tok in sent:
-        if tok.lemma_.lower() not in SPEECH_VERBS or tok.pos_ != "VERB" or tok.i in inside:
+    for tok in marks.verbs_in(sent):
+        if tok.pos_ != "VERB" or tok.i in inside:
             continue
         clause = next((c for c in tok.children if c.dep_ == "ccomp"), None)
         if clause is not None:
@@ -247,11 +299,7 @@ def _reported_clause(sent: Span, inside: set[int]) -> str | None:
         break
     else:
         according = next(
-            (
-                t
-                for t in sent
-                if t.lower_ == "according" and t.i + 1 < sent.end and t.nbor().lower_ == "to"
-            ),
+            (t for t in marks.according_in(sent) if t.i + 1 < sent.end and t.nbor().lower_ == "to"),
             None,
         )
         if according is None or according.head.i == according.i:
@@ -285,9 +333,11 @@ def extract_quotes(
     all_spans: set[tuple[int, int]] = set()
     per_doc_spans: dict[int, list[tuple[int, int, str]]] = {}
     doc_texts: dict[int, str] = {}  # Doc.text joins every token: once per doc, not per quote
+    marks: dict[int, _Marks] = {}
     for doc in docs:
         offset = doc.user_data.get("offset", 0)
-        doc_texts[id(doc)] = doc.text
+        doc_texts[id(doc)] = doc_text(doc)
+        marks[id(doc)] = _Marks(doc)
         spans = find_quote_spans(doc_texts[id(doc)])
         per_doc_spans[id(doc)] = spans
         all_spans |= {(offset + a, offset + b) for a, b, _ in spans}
@@ -296,9 +346,10 @@ def extract_quotes(
         doc = sent.doc
         offset = doc.user_data.get("offset", 0)
         spans = [s for s in per_doc_spans[id(doc)] if sent.start_char <= s[0] < sent.end_char]
-        inside = {t.i for t in sent for a, b, _ in spans if a <= t.idx < b}
-        outside = {t.i for t in sent} - inside
-        subject = _speech_subject(sent, outside)
+        inside = {t.i for t in sent for a, b, _ in spans if a <= t.idx < b} if spans else set()
+        outside = set(range(sent.start, sent.end)) - inside
+        doc_marks = marks[id(doc)]
+        subject = _speech_subject(sent, outside, doc_marks)
         speaker: str | None = None
         speaker_text: str | None = None
         if subject is not None:
@@ -306,7 +357,7 @@ def extract_quotes(
         if spans:
             outside_words = [t for t in sent if t.i in outside and not t.is_punct]
             for a, b, inner in spans:
-                near_subject = _speech_subject(sent, outside, a)
+                near_subject = _speech_subject(sent, outside, doc_marks, a)
                 who, who_text = speaker, speaker_text
                 if near_subject is not None and near_subject is not subject:
                     who, who_text = resolver.of_phrase(near_subject, all_spans)
@@ -329,7 +380,7 @@ def extract_quotes(
             continue
         # Reported speech: the clause the speech verb governs is what was said; said by someone
         # unnamed ("officials said") it is still reported, with no speaker.
-        text = _reported_clause(sent, inside)
+        text = _reported_clause(sent, inside, doc_marks)
         if text is not None and len(text.split()) >= 4:
             quotes.append(
                 QuoteMention(
