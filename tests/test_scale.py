@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 import sys
+import time
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -78,10 +79,14 @@ def pool() -> Iterator[LocalExecutor]:
 
 @pytest.fixture(scope="module")
 def ray_executor() -> Iterator[RayExecutor]:
-    pytest.importorskip("ray", reason="Ray is not installed (pip install 'crosswire[ray]')")
+    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'crosswire[ray]')")
+    # A local Ray with room for 4 one-CPU workers: these 2, and 2 more for the tests that
+    # start an executor of their own on it (the CLI's). Logical CPUs, not cores.
+    ray.init(num_cpus=4, include_dashboard=False, log_to_driver=False)
     executor = RayExecutor(2)
     yield executor
     executor.close()
+    ray.shutdown()
 
 
 _WORDS = [
@@ -251,6 +256,22 @@ def test_streamed_analysis_and_filing_match_on_ray(
     assert _streamed(examples, ray_executor) == _streamed(examples, InlineExecutor())
 
 
+def test_ray_executor_says_when_the_cluster_has_no_cpu_for_its_workers(
+    ray_executor: RayExecutor,
+) -> None:
+    # the fixture's two actors hold two of the local Ray's four CPUs: a fifth worker cannot start
+    import ray
+
+    with pytest.raises(CrosswireError, match=r"Ray started 2 of 3 workers in 5 s"):
+        RayExecutor(3, preload=False, start_timeout=5)
+    deadline = time.monotonic() + 30  # the two that started are stopped (Ray frees them async)
+    while ray.available_resources().get("CPU") != 2 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert ray.available_resources().get("CPU") == 2
+    assert ray.is_initialized()  # the Ray it found running is left up
+    assert list(ray_executor.map(lambda c: [len(c)], [[1, 2], [3]])) == [[2], [1]]  # still works
+
+
 def test_ray_executor_without_ray_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "ray", None)  # import ray now raises ImportError
     with pytest.raises(CrosswireError, match=r"pip install 'crosswire\[ray\]'"):
@@ -333,10 +354,20 @@ def test_cli_unknown_executor_is_one_clear_error(tmp_path: Path) -> None:
 
 
 def test_cli_analyze_on_ray_joins_the_running_ray_and_leaves_it_up(
-    tmp_path: Path, ray_executor: RayExecutor
+    tmp_path: Path, ray_executor: RayExecutor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import ray
 
+    monkeypatch.setattr(scale, "MIN_PARALLEL_ARTICLES", 2)  # the demo's 8 articles go to Ray
+    sent: list[int] = []
+    real_map = RayExecutor.map
+
+    def counting_map(self: RayExecutor, fn: Any, chunks: Any) -> Any:
+        for result in real_map(self, fn, chunks):
+            sent.append(len(result))
+            yield result
+
+    monkeypatch.setattr(RayExecutor, "map", counting_map)
     result = CliRunner().invoke(
         app,
         [
@@ -354,4 +385,5 @@ def test_cli_analyze_on_ray_joins_the_running_ray_and_leaves_it_up(
     )
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))["stories"]
+    assert sum(sent) == 8  # every article was analysed by the Ray workers
     assert ray.is_initialized()  # a Ray it did not start is not shut down

@@ -94,6 +94,10 @@ class Msg:
     )
     # scale-out and archive inputs (issue 8)
     RAY_MISSING = "--executor ray needs Ray: pip install 'crosswire[ray]'"
+    RAY_NO_ROOM = (
+        "Ray started {started} of {workers} workers in {seconds:.0f} s: the cluster has no free "
+        "CPU for the rest (each worker takes one; `ray status` shows what is in use)"
+    )
     EXECUTOR_UNKNOWN = "unknown executor {kind!r} (expected 'local' or 'ray')"
     ARCHIVE_MISSING = "reading {kind} files needs {package}: pip install 'crosswire[archive]'"
     PARQUET_BROKEN = "not a readable Parquet file ({error})"

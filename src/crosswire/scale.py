@@ -168,12 +168,18 @@ class _RayWorker:
     def run(self, fn: Callable[[list[Any]], list[Any]], chunk: list[Any]) -> list[Any]:
         return fn(chunk)
 
+    def ready(self) -> bool:
+        return True
+
 
 class RayExecutor(_Base):
     """`workers` Ray actors on the cluster at `address`, or on a local Ray started here.
 
     A local Ray gets exactly `workers` CPUs and a small object store (chunks are small);
     a Ray this executor started is shut down by `close`, one it found running is left alone.
+    Ray holds an actor back, without a word, until a CPU is free for it; when not every
+    worker has started (and loaded its model) within `start_timeout` seconds, this says so
+    instead of waiting forever.
     """
 
     def __init__(
@@ -184,6 +190,7 @@ class RayExecutor(_Base):
         preload: bool = True,
         in_flight: int | None = None,
         object_store_bytes: int = 200 * 1024 * 1024,
+        start_timeout: float = 300.0,
     ) -> None:
         try:
             import ray
@@ -207,6 +214,18 @@ class RayExecutor(_Base):
         actor: Any = ray.remote(num_cpus=1)(_RayWorker)
         self._actors: list[Any] = [actor.remote(preload) for _ in range(self.workers)]
         self._next = 0
+        started, _ = ray.wait(
+            [a.ready.remote() for a in self._actors],
+            num_returns=self.workers,
+            timeout=start_timeout,
+        )
+        if len(started) < self.workers:
+            self.close()
+            raise CrosswireError(
+                Msg.RAY_NO_ROOM.format(
+                    started=len(started), workers=self.workers, seconds=start_timeout
+                )
+            )
 
     def map(self, fn: Callable[[list[T]], list[R]], chunks: Iterable[list[T]]) -> Iterator[list[R]]:
         # Round robin keeps each actor's queue at in_flight / workers chunks; chunks are of
