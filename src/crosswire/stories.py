@@ -1183,31 +1183,50 @@ class _CopyIndex:
 
 def _average_link(
     sizes: Mapping[int, int],
-    spans: Mapping[int, tuple[int | None, int | None]],
+    spans: Mapping[int, tuple[int, int]],
     links: Mapping[int, Mapping[int, float]],
+    strong: Mapping[int, set[int]],
     threshold: float,
     max_days: int,
 ) -> list[list[int]]:
     """Average-link merging of clusters (keyed in creation order) while the best pair's mean
     similarity reaches `threshold`: best pair first, ties to the smaller keys, never spanning
     more than `max_days` days. The rule of `_cluster`'s second step; a heap stands in for its
-    rescan after each merge, as a story may hold many clusters."""
+    rescan after each merge, as a story may hold many clusters.
+
+    `spans` are (first, last) days with `_NO_FIRST`, `_NO_LAST` for undated clusters; `strong`
+    the pairs at the threshold's mean that fit in `max_days` together (the only pairs the
+    heap starts from). `links` may name clusters beyond `sizes`: those are passed over, as
+    no merge can reach them (none is strong with a cluster of `sizes`)."""
     size = dict(sizes)
     first = {k: spans[k][0] for k in size}
     last = {k: spans[k][1] for k in size}
-    link: dict[int, dict[int, float]] = {}
-    for a in size:
-        theirs = links.get(a, {})
-        link[a] = {b: theirs[b] for b in theirs.keys() & size.keys() if b != a}
+    head = {k: k for k in size}  # cluster -> the group it is in now
     members = {k: [k] for k in size}
     version = dict.fromkeys(size, 0)
+    # Each group's links to the other groups, made when a merge first needs them: most
+    # clusters of a part never merge, and filtering all their links (hundreds each on a dense
+    # stream) was most of the cost. Made ones are kept up to date at each merge; one made
+    # later reads what it has with merged groups from their side (kept symmetric, so equal).
+    link: dict[int, dict[int, float]] = {}
+
+    def row(k: int) -> dict[int, float]:
+        made = link.get(k)
+        if made is None:
+            made = link[k] = {}
+            for c, total in links[k].items():
+                group = head.get(c)
+                if group is None or group == k or group in made:
+                    continue  # out of the part, or done
+                theirs = link.get(group)
+                made[group] = total if theirs is None else theirs[k]
+        return made
+
     # Only pairs at the threshold go on the heap: the loop stops at the first pair below it,
-    # and a pair's mean only changes by a merge, which pushes it again.
+    # and a pair's mean only changes by a merge, which pushes it again. A pair too wide to
+    # merge would only be skipped, so the strong pairs are all the heap needs to start.
     heap = [
-        (-total / (size[a] * size[b]), a, b, 0, 0)
-        for a in link
-        for b, total in link[a].items()
-        if a < b and total >= threshold * size[a] * size[b]
+        (-links[a][b] / (size[a] * size[b]), a, b, 0, 0) for a in size for b in strong[a] if a < b
     ]
     heapq.heapify(heap)
     while heap:
@@ -1216,21 +1235,25 @@ def _average_link(
             break
         if a not in members or b not in members or (version[a], version[b]) != (va, vb):
             continue  # stale: one side has merged since
-        days = [d for d in (first[a], last[a], first[b], last[b]) if d is not None]
-        if days and max(days) - min(days) > max_days:
+        low, high = min(first[a], first[b]), max(last[a], last[b])
+        if high - low > max_days:
             continue  # spans only widen, so this pair never qualifies again
+        mine, gone = row(a), row(b)
+        del link[b]
+        for k in members[b]:
+            head[k] = a
         members[a].extend(members.pop(b))
         size[a] += size.pop(b)
-        if days:
-            first[a], last[a] = min(days), max(days)
+        first[a], last[a] = low, high
         version[a] += 1
-        gone = link.pop(b)
         gone.pop(a, None)
-        link[a].pop(b, None)
+        mine.pop(b, None)
         for c, total in gone.items():
-            link[a][c] = link[a].get(c, 0.0) + total
-            link[c][a] = link[c].get(a, 0.0) + link[c].pop(b)
-        for c, total in link[a].items():
+            mine[c] = mine.get(c, 0.0) + total
+            theirs = link.get(c)
+            if theirs is not None:
+                theirs[a] = theirs.get(a, 0.0) + theirs.pop(b)
+        for c, total in mine.items():
             if total >= threshold * size[a] * size[c]:
                 lo, hi = min(a, c), max(a, c)
                 heapq.heappush(
@@ -1239,25 +1262,32 @@ def _average_link(
     return [sorted(m) for m in members.values()]
 
 
-@dataclass
+_NO_FIRST = 2**40
+_NO_LAST = -(2**40)
+"""First and last day of an undated cluster: min() and max() with any day pass them over, and
+(last - first) is negative, so "fits in max_days" needs no case for undated clusters."""
+
+
 class _Cluster:
-    """Articles joined by the first pass (each to a cluster it clearly belongs to)."""
+    """Articles joined by the first pass (each to a cluster it clearly belongs to). Slotted:
+    filing an article reads and updates a few dozen clusters."""
 
-    originals: list[int]  # article numbers taking part in clustering
-    copies: list[int] = field(default_factory=list)
-    first: int | None = None  # publication days (ordinals) of the originals
-    last: int | None = None
-    links: dict[int, float] = field(default_factory=dict)  # other cluster -> summed sims
-    strong: set[int] = field(default_factory=set)  # linked at the threshold's mean, in span
+    __slots__ = ("copies", "first", "last", "links", "originals", "strong")
 
-    def spans(self, day: int | None, max_days: int) -> bool:
-        days = [d for d in (self.first, self.last, day) if d is not None]
-        return not days or max(days) - min(days) <= max_days
-
-    def absorb(self, day: int | None) -> None:
-        days = [d for d in (self.first, self.last, day) if d is not None]
-        if days:
-            self.first, self.last = min(days), max(days)
+    def __init__(
+        self,
+        originals: list[int],
+        copies: list[int] | None = None,
+        first: int = _NO_FIRST,
+        last: int = _NO_LAST,
+        links: dict[int, float] | None = None,
+    ) -> None:
+        self.originals = originals  # article numbers taking part in clustering
+        self.copies = copies if copies is not None else []
+        self.first = first  # publication days (ordinals) of the originals; see _NO_FIRST
+        self.last = last
+        self.links = links if links is not None else {}  # other cluster -> summed sims
+        self.strong: set[int] = set()  # linked at the threshold's mean, in span together
 
 
 class StoryIndex:
@@ -1420,7 +1450,13 @@ class StoryIndex:
             "postings": self._postings.state(),
             "name_postings": self._name_postings.state(),
             "clusters": [
-                (c.originals, c.copies, c.first, c.last, list(c.links.items()))
+                (
+                    c.originals,
+                    c.copies,
+                    None if c.first == _NO_FIRST else c.first,
+                    None if c.last == _NO_LAST else c.last,
+                    list(c.links.items()),
+                )
                 for c in self._clusters
             ],
             "stories": list(self._story.values()),
@@ -1475,7 +1511,13 @@ class StoryIndex:
         index._postings = _Postings.from_state(state["postings"])
         index._name_postings = _Postings.from_state(state["name_postings"])
         index._clusters = [
-            _Cluster(originals=o, copies=c, first=f, last=la, links=dict(links))
+            _Cluster(
+                originals=o,
+                copies=c,
+                first=_NO_FIRST if f is None else f,
+                last=_NO_LAST if la is None else la,
+                links=dict(links),
+            )
             for o, c, f, la, links in state["clusters"]
         ]
         for a, cluster in enumerate(index._clusters):
@@ -1552,13 +1594,12 @@ class StoryIndex:
         that fit in `story_max_days` together (the only pairs stories can form along). A pair
         turns strong only when its link grows, weak only when a cluster grows or widens."""
         ca, cb = self._clusters[a], self._clusters[b]
-        max_days = self.options.story_max_days
-        if (
-            ca.links.get(b, 0.0)
-            >= self.options.story_threshold * len(ca.originals) * len(cb.originals)
-            and ca.spans(cb.first, max_days)
-            and ca.spans(cb.last, max_days)
-        ):
+        mean_ok = ca.links.get(b, 0.0) >= (
+            self.options.story_threshold * len(ca.originals) * len(cb.originals)
+        )
+        # Each cluster fits in story_max_days by itself, so the pair fits when their union does.
+        width = max(ca.last, cb.last) - min(ca.first, cb.first)
+        if mean_ok and width <= self.options.story_max_days:
             ca.strong.add(b)
             cb.strong.add(a)
         else:
@@ -1675,33 +1716,60 @@ class StoryIndex:
         return undated | (np.abs(a - b) <= self.options.story_max_days)
 
     def _join_cluster(self, number: int, others: Sequence[int], sims: Sequence[float]) -> int:
-        """The batch clustering's first step for one original; return its cluster."""
-        totals: dict[int, float] = defaultdict(float)
+        """The batch clustering's first step for one original; return its cluster.
+
+        Written out in one loop per step (no helper calls per link): filing an article links
+        it to a few dozen clusters, and the calls were most of the cost."""
+        cluster_of, clusters = self._cluster_of, self._clusters
+        totals: dict[int, float] = {}
         for other, sim in zip(others, sims, strict=True):
             if sim > 0.0:
-                totals[self._cluster_of[other]] += sim
+                k = cluster_of[other]
+                totals[k] = totals.get(k, 0.0) + sim
         day = self._published[number]
-        scored = [
-            (total / len(self._clusters[k].originals), -k)
-            for k, total in totals.items()
-            if self._clusters[k].spans(day, self.options.story_max_days)
-        ]
-        score, best = max(scored, default=(0.0, 0))
-        if scored and score >= LEADER_FACTOR * self.options.story_threshold:
-            cluster = -best
-            self._clusters[cluster].originals.append(number)
-            self._clusters[cluster].absorb(day)
-            for other in list(self._clusters[cluster].strong):
-                self._restrengthen(cluster, other)
+        first, last = (_NO_FIRST, _NO_LAST) if day is None else (day, day)
+        max_days, threshold = self.options.story_max_days, self.options.story_threshold
+        best, score = -1, 0.0  # the best mean, ties to the oldest cluster
+        for k, total in totals.items():
+            c = clusters[k]
+            if max(c.last, last) - min(c.first, first) <= max_days:
+                mean = total / len(c.originals)
+                if best < 0 or mean > score or (mean == score and k < best):
+                    best, score = k, mean
+        if best >= 0 and score >= LEADER_FACTOR * threshold:
+            cluster = best
+            mine = clusters[cluster]
+            mine.originals.append(number)
+            mine.first, mine.last = min(mine.first, first), max(mine.last, last)
+            touched = set(mine.strong)  # growing may weaken these
         else:
-            cluster = len(self._clusters)
-            self._clusters.append(_Cluster(originals=[number], first=day, last=day))
+            cluster = len(clusters)
+            mine = _Cluster(originals=[number], first=first, last=last)
+            clusters.append(mine)
             self._story_of.append(cluster)
             self._story[cluster] = [cluster]
-        self._cluster_of[number] = cluster
+            touched = set()
+        cluster_of[number] = cluster
+        links = mine.links
         for k, total in totals.items():
             if k != cluster:
-                self._add_link(cluster, k, total)
+                links[k] = links.get(k, 0.0) + total
+                theirs = clusters[k].links
+                theirs[cluster] = theirs.get(cluster, 0.0) + total
+                touched.add(k)
+        # `_restrengthen` of each pair touched, inlined
+        limit, strong = threshold * len(mine.originals), mine.strong
+        for k in touched:
+            c = clusters[k]
+            if (
+                links.get(k, 0.0) >= limit * len(c.originals)
+                and max(mine.last, c.last) - min(mine.first, c.first) <= max_days
+            ):
+                strong.add(k)
+                c.strong.add(cluster)
+            else:
+                strong.discard(k)
+                c.strong.discard(cluster)
         return cluster
 
     def _regroup(self, starts: set[int]) -> set[int]:
@@ -1740,6 +1808,7 @@ class StoryIndex:
                 {k: len(c.originals) for k, c in clusters.items()},
                 {k: (c.first, c.last) for k, c in clusters.items()},
                 {k: c.links for k, c in clusters.items()},
+                {k: c.strong for k, c in clusters.items()},
                 threshold,
                 self.options.story_max_days,
             )
