@@ -1214,12 +1214,13 @@ def _average_link(
         made = link.get(k)
         if made is None:
             made = link[k] = {}
-            for c, total in links[k].items():
-                group = head.get(c)
-                if group is None or group == k or group in made:
-                    continue  # out of the part, or done
+            own = links[k]
+            for c in own.keys() & head.keys():  # most links lead out of the part
+                group = head[c]
+                if group == k or group in made:
+                    continue
                 theirs = link.get(group)
-                made[group] = total if theirs is None else theirs[k]
+                made[group] = own[c] if theirs is None else theirs[k]
         return made
 
     # Only pairs at the threshold go on the heap: the loop stops at the first pair below it,
@@ -1382,10 +1383,13 @@ class StoryIndex:
             else:
                 originals = [n for n, copy in zip(numbers, copies, strict=True) if not copy]
                 dirty = self._place_many(originals)
+                grown: set[int] = set()
                 for number, copy in zip(numbers, copies, strict=True):
                     if copy:
                         dirty |= self._attach_copy(number, bridges[number])
+                        grown.add(self._cluster_of[number])
                 changed = self._regroup(dirty)
+                changed |= {self._story_of[k] for k in grown}
         heads = sorted(changed, key=self._first_key)
         groups = [self._story_group(head) for head in heads]
         for head, group in zip(heads, groups, strict=True):
@@ -1566,11 +1570,12 @@ class StoryIndex:
     def _attach_copy(self, number: int, bridges: Sequence[tuple[int, int]]) -> set[int]:
         """A copy joins its original's cluster. Originals that one copy copies both (the
         `bridges` it made) are linked as if identical, so their stories merge unless they lie
-        too many days apart."""
+        too many days apart. Return the clusters whose links changed: a copy by itself changes
+        no link, size or span, so its story stands (and is only reported as grown)."""
         cluster = self._cluster_of[self._root(number)]
         self._cluster_of[number] = cluster
         self._clusters[cluster].copies.append(number)
-        changed = {cluster}
+        changed: set[int] = set()
         for a, b in bridges:
             changed |= self._link_as_copies(a, b)
         return changed
