@@ -36,7 +36,7 @@ import re
 import unicodedata
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -329,14 +329,25 @@ def _similarities(
 ) -> np.ndarray:
     """Similarity (0..1) of article pairs from their text and name cosines: names count when
     both articles have some, a conflict of names cuts it, shared days and figures lift it."""
-    pairs = list(zip(left, right, strict=True))
+    named = np.array([min(a.named, b.named) if a and b else 0 for a, b in zip(left, right)])
+    both = [(k, a, b) for k, (a, b) in enumerate(zip(left, right, strict=True)) if a and b]
+    return _similarities_of(text, names, both_named, named.astype(np.int64), both)
+
+
+def _similarities_of(
+    text: np.ndarray,
+    names: np.ndarray,
+    both_named: np.ndarray,
+    named: np.ndarray,
+    special: Iterable[tuple[int, _Traits, _Traits]],
+) -> np.ndarray:
+    """`_similarities` given the fewer distinct names of each pair (`named`) and the pairs
+    (position, traits, traits) that may have different central people or share days or
+    figures: any others can be left out."""
     sims = np.where(both_named, TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * names, text)
-    named = np.array([min(a.named, b.named) if a and b else 0 for a, b in pairs], np.int64)
     conflict = (names == 0.0) & (named >= CONFLICT_NAMES)
-    boost = np.zeros(len(pairs))
-    for k, (a, b) in enumerate(pairs):
-        if a is None or b is None:
-            continue
+    boost = np.zeros(len(sims))
+    for k, a, b in special:
         if a.people[0] is not None and b.people[0] is not None:
             conflict[k] |= _different_people(a.people, b.people)
         if a.days and b.days and a.days & b.days:
@@ -894,45 +905,42 @@ class _Terms:
         others: np.ndarray,
     ) -> np.ndarray:
         """For each k, the cosine of query row owners[k] (`query` as `current` gives it) with
-        placed row others[k]. One sparse product of the queries with the distinct rows asked
-        for: scipy's kernel only touches the terms a query shares with a row."""
+        placed row others[k]. One sparse product of the distinct rows asked for with the
+        queries: scipy's kernel only touches the terms a query shares with a row, and adds
+        each dot product up in the row's column order, as before."""
         q_which, q_cols, q_weights = query
         if not len(others) or not len(q_cols):
             return np.zeros(len(others))
         # Columns renumbered over the terms the queries have (a lookup array kept for it):
         # row terms no query has cannot add to a dot product, and the product stays narrow.
-        vocabulary = np.unique(q_cols)
+        # Any numbering will do if each column reads one number: the last write for it
+        # stands (no sort for distinct columns).
+        width = len(q_cols)
         if len(self.local) < len(self.df):
             self.local = np.full(len(self.df), -1, np.int32)
-        self.local[vocabulary] = np.arange(len(vocabulary))
+        self.local[q_cols] = np.arange(width, dtype=np.int32)
+        q_local = self.local[q_cols]
         distinct, inverse = np.unique(others, return_inverse=True)
         lengths = self.length[distinct]
         pos = self._positions(distinct, lengths)
         cols = self.local[self.idx[pos]]
-        self.local[vocabulary] = -1
+        self.local[q_cols] = -1
         shared = cols >= 0
-        kept = np.bincount(
-            np.repeat(np.arange(len(distinct)), lengths)[shared], minlength=len(distinct)
-        )
+        before = np.concatenate(([0], np.cumsum(shared)))  # shared entries before each
+        indptr = before[np.concatenate(([0], np.cumsum(lengths)))].astype(np.int32)
         rows = sp.csr_matrix(
-            (self.w[pos[shared]], cols[shared], np.concatenate(([0], np.cumsum(kept)))),
-            shape=(len(distinct), len(vocabulary)),
+            (self.w[pos[shared]], cols[shared], indptr), shape=(len(distinct), width)
         )
         owned = int(q_which[-1]) + 1
-        per_query = np.bincount(q_which, minlength=owned)
+        per_query = np.concatenate(([0], np.cumsum(np.bincount(q_which, minlength=owned))))
         queries = sp.csr_matrix(
-            (
-                q_weights,
-                np.searchsorted(vocabulary, q_cols),
-                np.concatenate(([0], np.cumsum(per_query))),
-            ),
-            shape=(owned, len(vocabulary)),
+            (q_weights, q_local, per_query.astype(np.int32)), shape=(owned, width)
         )
-        product = queries @ rows.T
+        product = rows @ queries.T
         if owned * len(distinct) <= 4_000_000:
-            dots = product.toarray()[owners, inverse]
+            dots = product.toarray()[inverse, owners]
         else:
-            dots = np.asarray(product[owners, inverse], dtype=float).ravel()
+            dots = np.asarray(product[inverse, owners], dtype=float).ravel()
         norms = self.norm[others]
         return np.divide(dots, norms, out=np.zeros(len(others)), where=norms > 0)
 
@@ -1331,6 +1339,10 @@ class StoryIndex:
         self._text = _Terms(TEXT_FEATURES)
         self._names = _Terms(1024)
         self._traits: list[_Traits | None] = []
+        # per article, for scoring pairs in numpy: distinct names, and which of a central
+        # person, days, figures it has (bits: only pairs sharing a bit need their traits)
+        self._named = np.zeros(1024, np.int64)
+        self._special = np.zeros(1024, np.uint8)
         self._docs = 0
         self._name_ids: dict[str, int] = {}
         self._next_rebuild = 1
@@ -1509,6 +1521,9 @@ class StoryIndex:
         index._text = _Terms.from_state(state["text"], TEXT_FEATURES)
         index._names = _Terms.from_state(state["names"], max(1024, 2 * len(state["name_keys"])))
         index._traits = [None if t is None else _trait_of(t) for t in state["traits"]]
+        for number, traits in enumerate(index._traits):
+            if traits is not None:
+                index._note_traits(number, traits)
         index._docs = state["docs"]
         index._name_ids = {key: n for n, key in enumerate(state["name_keys"])}
         index._next_rebuild = state["next_rebuild"]
@@ -1561,8 +1576,18 @@ class StoryIndex:
             number, np.array(name_ids, np.int32)[order], name_tf[order].astype(np.float32)
         )
         self._traits.append(article.traits)
+        self._note_traits(number, article.traits)
         self._docs += 1
         return number
+
+    def _note_traits(self, number: int, traits: _Traits) -> None:
+        if number >= len(self._named):
+            self._named = np.concatenate((self._named, np.zeros_like(self._named)))
+            self._special = np.concatenate((self._special, np.zeros_like(self._special)))
+        self._named[number] = traits.named
+        self._special[number] = (
+            (traits.people[0] is not None) | (bool(traits.days) << 1) | (bool(traits.figures) << 2)
+        )
 
     def _root(self, number: int) -> int:
         return self._copy_index.root(number)
@@ -1659,12 +1684,20 @@ class StoryIndex:
         text_cos = self._text.cosines(text, owners, others)
         name_cos = self._names.cosines(names, owners, others)
         both_named = (self._names.length[rows[owners]] > 0) & (self._names.length[others] > 0)
-        sims = _similarities(
+        mine = rows[owners]
+        special = np.flatnonzero(self._special[mine] & self._special[others])
+        traits = self._traits
+        sims = _similarities_of(
             text_cos,
             name_cos,
             both_named,
-            [self._traits[n] for n in rows[owners].tolist()],
-            [self._traits[n] for n in others.tolist()],
+            np.minimum(self._named[mine], self._named[others]),
+            [
+                (k, traits[a], traits[b])
+                for k, a, b in zip(
+                    special.tolist(), mine[special].tolist(), others[special].tolist()
+                )
+            ],
         )
         bounds = np.searchsorted(owners, np.arange(len(rows) + 1))
         return {
