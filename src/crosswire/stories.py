@@ -148,14 +148,26 @@ def _credits(copy: Article, source: str) -> bool:
 def _credits_text(text: str, source: str) -> bool:
     """Whether `text` credits `source`; the source's initials count too ("(VPA)" credits
     Veldara Press Agency), matched in capitals."""
+    patterns = _credit_patterns(source)
+    if patterns is None:
+        return False
+    by_name, by_initials = patterns
+    if by_name.search(text):
+        return True
+    return by_initials is not None and by_initials.search(text) is not None
+
+
+@lru_cache(maxsize=1 << 12)  # a few hundred outlets, each compared many times
+def _credit_patterns(source: str) -> tuple[re.Pattern[str], re.Pattern[str] | None] | None:
+    """What credits `source`: its name (any case), and its initials in capitals if it has two
+    or more; None for a blank source."""
     name = source.strip()
     if not name:
-        return False
-    if re.search(rf"{_CREDIT_LEAD}{re.escape(name)}\b", text, flags=re.IGNORECASE):
-        return True
+        return None
+    by_name = re.compile(rf"{_CREDIT_LEAD}{re.escape(name)}\b", flags=re.IGNORECASE)
     words = [w for w in re.split(r"[\s-]+", name) if w[:1].isupper() and w != "The"]
     initials = "".join(w[0] for w in words)
-    return len(initials) >= 2 and re.search(rf"{_CREDIT_LEAD}{initials}\b", text) is not None
+    return by_name, (re.compile(rf"{_CREDIT_LEAD}{initials}\b") if len(initials) >= 2 else None)
 
 
 def find_duplicates(articles: Sequence[Article], options: Options) -> dict[str, str]:
@@ -843,14 +855,18 @@ class _Terms:
             self.df = np.concatenate((self.df, np.zeros(extra, np.int32)))
             self.log_df = np.concatenate((self.log_df, np.zeros(extra, np.float32)))
 
-    def append(self, number: int, idx: np.ndarray, tf: np.ndarray) -> None:
-        """Row `number` (rows come in number order), counted in the frequencies; an empty row
-        stands for a copy."""
-        if number >= len(self.start):
+    def extend(self, first: int, rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
+        """Rows first, first + 1, ... (each as (idx, tf)), counted in the frequencies; an empty
+        row stands for a copy."""
+        end_row = first + len(rows)
+        while end_row > len(self.start):
             grow = len(self.start)
             self.start = np.concatenate((self.start, np.zeros(grow, np.int64)))
             self.length = np.concatenate((self.length, np.zeros(grow, np.int64)))
             self.norm = np.concatenate((self.norm, np.zeros(grow)))
+        lengths = np.fromiter((len(idx) for idx, _ in rows), np.int64, len(rows))
+        idx = np.concatenate([r[0] for r in rows] + [np.empty(0, np.int32)])
+        tf = np.concatenate([r[1] for r in rows] + [np.empty(0, np.float32)])
         end = self.used + len(idx)
         if end > len(self.idx):
             more = max(end, 2 * len(self.idx)) - len(self.idx)
@@ -859,10 +875,11 @@ class _Terms:
             self.w = np.concatenate((self.w, np.zeros(more, np.float32)))
         self.idx[self.used : end] = idx
         self.tf[self.used : end] = tf
-        self.start[number], self.length[number] = self.used, len(idx)
+        self.start[first:end_row] = self.used + np.cumsum(lengths) - lengths
+        self.length[first:end_row] = lengths
         self.used = end
         if len(idx):
-            self.df[idx] += 1
+            np.add.at(self.df, idx, 1)  # a column may recur across the rows
             self.log_df[idx] = np.log1p(self.df[idx])
 
     def _idf(self, cols: np.ndarray, docs: int) -> np.ndarray:
@@ -1379,7 +1396,7 @@ class StoryIndex:
         with _gc_paused():
             known = len(self._copy_index.bridges)
             copies = self._copy_index.add(ordered)
-            numbers = [self._register(a, copy) for a, copy in zip(ordered, copies, strict=True)]
+            numbers = self._register(ordered, copies)
             bridges: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for a, b, by in self._copy_index.bridges[known:]:
                 bridges[by].append((a, b))
@@ -1553,32 +1570,41 @@ class StoryIndex:
 
     # ---------------------------------------------------------------- filing
 
-    def _register(self, article: PreparedArticle, copy: bool) -> int:
-        """Record an article (its copy detection done) and count an original's terms."""
-        number = len(self._ids)
-        self._ids.append(article.id)
-        self._number[article.id] = number
-        self._published.append(article.day)
-        if number >= len(self._day):
+    def _register(self, articles: Sequence[PreparedArticle], copies: Sequence[bool]) -> list[int]:
+        """Record articles (their copy detection done) and count the originals' terms; return
+        their numbers."""
+        first = len(self._ids)
+        numbers = list(range(first, first + len(articles)))
+        for article, number in zip(articles, numbers, strict=True):
+            self._ids.append(article.id)
+            self._number[article.id] = number
+            self._published.append(article.day)
+        while first + len(articles) > len(self._day):
             self._day = np.concatenate((self._day, np.empty(len(self._day), np.int64)))
-        self._day[number] = _NONE_DAY if article.day is None else article.day
-        self._cluster_of.append(-1)
-        if copy:
-            self._text.append(number, np.empty(0, np.int32), np.empty(0, np.float32))
-            self._names.append(number, np.empty(0, np.int32), np.empty(0, np.float32))
-            self._traits.append(None)
-            return number
-        self._text.append(number, article.text_idx, article.text_tf)
-        name_ids = [self._name_id(key) for key, _ in article.names]
-        order = np.argsort(name_ids)
-        name_tf = 1.0 + np.log(np.array([n for _, n in article.names], np.float64))
-        self._names.append(
-            number, np.array(name_ids, np.int32)[order], name_tf[order].astype(np.float32)
-        )
-        self._traits.append(article.traits)
-        self._note_traits(number, article.traits)
-        self._docs += 1
-        return number
+        self._day[first : first + len(articles)] = [
+            _NONE_DAY if a.day is None else a.day for a in articles
+        ]
+        self._cluster_of.extend([-1] * len(articles))
+        empty = (np.empty(0, np.int32), np.empty(0, np.float32))
+        text: list[tuple[np.ndarray, np.ndarray]] = []
+        names: list[tuple[np.ndarray, np.ndarray]] = []
+        for article, copy, number in zip(articles, copies, numbers, strict=True):
+            if copy:
+                text.append(empty)
+                names.append(empty)
+                self._traits.append(None)
+                continue
+            text.append((article.text_idx, article.text_tf))
+            name_ids = [self._name_id(key) for key, _ in article.names]
+            order = np.argsort(name_ids)
+            name_tf = 1.0 + np.log(np.array([n for _, n in article.names], np.float64))
+            names.append((np.array(name_ids, np.int32)[order], name_tf[order].astype(np.float32)))
+            self._traits.append(article.traits)
+            self._note_traits(number, article.traits)
+            self._docs += 1
+        self._text.extend(first, text)
+        self._names.extend(first, names)
+        return numbers
 
     def _note_traits(self, number: int, traits: _Traits) -> None:
         if number >= len(self._named):
