@@ -855,18 +855,15 @@ class _Terms:
             self.df = np.concatenate((self.df, np.zeros(extra, np.int32)))
             self.log_df = np.concatenate((self.log_df, np.zeros(extra, np.float32)))
 
-    def extend(self, first: int, rows: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
-        """Rows first, first + 1, ... (each as (idx, tf)), counted in the frequencies; an empty
-        row stands for a copy."""
-        end_row = first + len(rows)
+    def extend(self, first: int, lengths: np.ndarray, idx: np.ndarray, tf: np.ndarray) -> None:
+        """Rows first, first + 1, ... of these lengths (entries concatenated, columns
+        ascending within a row), counted in the frequencies; an empty row stands for a copy."""
+        end_row = first + len(lengths)
         while end_row > len(self.start):
             grow = len(self.start)
             self.start = np.concatenate((self.start, np.zeros(grow, np.int64)))
             self.length = np.concatenate((self.length, np.zeros(grow, np.int64)))
             self.norm = np.concatenate((self.norm, np.zeros(grow)))
-        lengths = np.fromiter((len(idx) for idx, _ in rows), np.int64, len(rows))
-        idx = np.concatenate([r[0] for r in rows] + [np.empty(0, np.int32)])
-        tf = np.concatenate([r[1] for r in rows] + [np.empty(0, np.float32)])
         end = self.used + len(idx)
         if end > len(self.idx):
             more = max(end, 2 * len(self.idx)) - len(self.idx)
@@ -875,11 +872,15 @@ class _Terms:
             self.w = np.concatenate((self.w, np.zeros(more, np.float32)))
         self.idx[self.used : end] = idx
         self.tf[self.used : end] = tf
-        self.start[first:end_row] = self.used + np.cumsum(lengths) - lengths
+        bounds = np.concatenate(([0], np.cumsum(lengths))).tolist()
+        self.start[first:end_row] = self.used + np.array(bounds[:-1], np.int64)
         self.length[first:end_row] = lengths
         self.used = end
         if len(idx):
-            np.add.at(self.df, idx, 1)  # a column may recur across the rows
+            # row by row, as a column may recur across rows (np.add.at is slower)
+            for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+                if b > a:
+                    self.df[idx[a:b]] += 1
             self.log_df[idx] = np.log1p(self.df[idx])
 
     def _idf(self, cols: np.ndarray, docs: int) -> np.ndarray:
@@ -1585,25 +1586,31 @@ class StoryIndex:
             _NONE_DAY if a.day is None else a.day for a in articles
         ]
         self._cluster_of.extend([-1] * len(articles))
-        empty = (np.empty(0, np.int32), np.empty(0, np.float32))
-        text: list[tuple[np.ndarray, np.ndarray]] = []
-        names: list[tuple[np.ndarray, np.ndarray]] = []
+        originals = [a for a, copy in zip(articles, copies, strict=True) if not copy]
         for article, copy, number in zip(articles, copies, numbers, strict=True):
-            if copy:
-                text.append(empty)
-                names.append(empty)
-                self._traits.append(None)
-                continue
-            text.append((article.text_idx, article.text_tf))
-            name_ids = [self._name_id(key) for key, _ in article.names]
-            order = np.argsort(name_ids)
-            name_tf = 1.0 + np.log(np.array([n for _, n in article.names], np.float64))
-            names.append((np.array(name_ids, np.int32)[order], name_tf[order].astype(np.float32)))
-            self._traits.append(article.traits)
-            self._note_traits(number, article.traits)
-            self._docs += 1
-        self._text.extend(first, text)
-        self._names.extend(first, names)
+            self._traits.append(None if copy else article.traits)
+            if not copy:
+                self._note_traits(number, article.traits)
+        self._docs += len(originals)
+        pairs = list(zip(articles, copies, strict=True))
+        lengths = np.array([0 if c else len(a.text_idx) for a, c in pairs], np.int64)
+        self._text.extend(
+            first,
+            lengths,
+            np.concatenate([a.text_idx for a in originals] + [np.empty(0, np.int32)]),
+            np.concatenate([a.text_tf for a in originals] + [np.empty(0, np.float32)]),
+        )
+        # names: ids in each row ascending, one sort for all rows
+        counts = np.array([0 if c else len(a.names) for a, c in pairs], np.int64)
+        ids = np.array([self._name_id(key) for a in originals for key, _ in a.names], np.int32)
+        mentions = np.array([n for a in originals for _, n in a.names], np.float64)
+        order = np.lexsort((ids, np.repeat(np.arange(len(articles)), counts)))
+        self._names.extend(
+            first,
+            counts,
+            ids[order],
+            (1.0 + np.log(mentions[order])).astype(np.float32),
+        )
         return numbers
 
     def _note_traits(self, number: int, traits: _Traits) -> None:
