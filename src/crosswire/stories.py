@@ -1140,38 +1140,38 @@ class _CopyIndex:
         first = len(self.shingles)
         keys = np.concatenate([a.bands for a in articles] + [np.empty(0, np.uint64)])
         owner = np.repeat(np.arange(len(articles)), [len(a.bands) for a in articles])
-        older: list[set[int]] = [set() for _ in articles]
         ids, _, which, _ = self.lsh.query(keys, 2**31)
-        for k, other in zip(owner[which].tolist(), ids.tolist(), strict=True):
-            older[k].add(other)
         posting, query, _ = _earlier_in_batch(owner, keys, owner, keys)
-        for k, other in zip(owner[query].tolist(), owner[posting].tolist(), strict=True):
-            older[k].add(first + other)
+        # (article, older one its bands meet), by article, then the older one
+        proposed = np.unique(
+            (np.concatenate((owner[which], owner[query])).astype(np.int64) << 32)
+            | np.concatenate((ids.astype(np.int64), first + owner[posting]))
+        )
+        mine, theirs = proposed >> 32, proposed & 0xFFFFFFFF
         while first + len(articles) > len(self.signatures):
             self.signatures = np.concatenate((self.signatures, np.zeros_like(self.signatures)))
         if articles:
             self.signatures[first : first + len(articles)] = [a.signature for a in articles]
+        # MinHash's estimate first (for the whole chunk in one pass): an exact check of every
+        # LSH proposal cost more as the corpus grew. Over 96 values its error has sd < 0.05,
+        # so a true pair at the threshold falls SIGNATURE_MARGIN below it about once in a
+        # thousand.
+        agree = (self.signatures[theirs] == self.signatures[first + mine]).mean(axis=1)
+        likely = agree >= self.threshold - SIGNATURE_MARGIN
+        self.shingles.extend(a.shingles for a in articles)
+        self.sources.extend(a.source for a in articles)
+        self.credit.extend(a.credit for a in articles)
+        originals: list[list[int]] = [[] for _ in articles]
+        for k, other in zip(mine[likely].tolist(), theirs[likely].tolist(), strict=True):
+            if _jaccard(self.shingles[first + k], self.shingles[other]) >= self.threshold:
+                originals[k].append(other)
         result = []
-        for k, article in enumerate(articles):
+        for k, found in enumerate(originals):
             number = first + k
-            proposed = np.array(sorted(older[k]), np.int64)
-            # MinHash's estimate first (vectorised): an exact check of every LSH proposal cost
-            # more as the corpus grew. Over 96 values its error has sd < 0.05, so a true pair
-            # at the threshold falls SIGNATURE_MARGIN below it about once in a thousand.
-            agree = (self.signatures[proposed] == article.signature).mean(axis=1)
-            likely = proposed[agree >= self.threshold - SIGNATURE_MARGIN].tolist()
-            originals = [
-                other
-                for other in likely
-                if _jaccard(article.shingles, self.shingles[other]) >= self.threshold
-            ]
-            self.shingles.append(article.shingles)
-            self.sources.append(article.source)
-            self.credit.append(article.credit)
             self.parent.append(number)
-            result.append(bool(originals))
-            if originals:
-                self._join(number, originals)
+            result.append(bool(found))
+            if found:
+                self._join(number, found)
         self.lsh.add(keys, first + owner, np.zeros(len(keys), np.float32))
         return result
 
