@@ -1762,7 +1762,8 @@ class StoryIndex:
         close = self._close_in_time(rows[owner], ids)
         pairs, inverse = np.unique((owner[close] << 32) | ids[close], return_inverse=True)
         total = np.bincount(inverse, weights=score[close], minlength=len(pairs))
-        ranked = pairs[np.lexsort((pairs, -total, pairs >> 32))]  # by row, then best first
+        # by row, then best first; stable, so ties keep `pairs`' (ascending) order
+        ranked = pairs[np.lexsort((-total, pairs >> 32))]
         within = np.arange(len(ranked)) - np.searchsorted(ranked >> 32, ranked >> 32)
         found = [ranked[within < NEIGHBOURS]]
 
@@ -1942,7 +1943,7 @@ class StoryIndex:
 def _heaviest(which: np.ndarray, weights: np.ndarray, count: int) -> np.ndarray:
     """Positions of the `count` heaviest entries of each row (entries come row after row),
     row by row, heaviest first, ties to the earlier entry."""
-    order = np.lexsort((np.arange(len(weights)), -weights, which))
+    order = np.lexsort((-weights, which))  # stable: ties keep the earlier entry first
     rank = np.arange(len(order)) - np.searchsorted(which[order], which[order])
     return order[rank < count]
 
