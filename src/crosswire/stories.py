@@ -31,6 +31,7 @@ import gc
 import hashlib
 import heapq
 import io
+import itertools
 import pickle
 import re
 import unicodedata
@@ -341,7 +342,9 @@ def _similarities(
 ) -> np.ndarray:
     """Similarity (0..1) of article pairs from their text and name cosines: names count when
     both articles have some, a conflict of names cuts it, shared days and figures lift it."""
-    named = np.array([min(a.named, b.named) if a and b else 0 for a, b in zip(left, right)])
+    named = np.array(
+        [min(a.named, b.named) if a and b else 0 for a, b in zip(left, right, strict=True)]
+    )
     both = [(k, a, b) for k, (a, b) in enumerate(zip(left, right, strict=True)) if a and b]
     return _similarities_of(text, names, both_named, named.astype(np.int64), both)
 
@@ -878,7 +881,7 @@ class _Terms:
         self.used = end
         if len(idx):
             # row by row, as a column may recur across rows (np.add.at is slower)
-            for a, b in zip(bounds[:-1], bounds[1:], strict=True):
+            for a, b in itertools.pairwise(bounds):
                 if b > a:
                     self.df[idx[a:b]] += 1
             self.log_df[idx] = np.log1p(self.df[idx])
@@ -1728,7 +1731,7 @@ class StoryIndex:
             [
                 (k, traits[a], traits[b])
                 for k, a, b in zip(
-                    special.tolist(), mine[special].tolist(), others[special].tolist()
+                    special.tolist(), mine[special].tolist(), others[special].tolist(), strict=True
                 )
             ],
         )
