@@ -627,3 +627,85 @@ def test_articles_prepared_apart_file_as_added_ones() -> None:
     prepared = StoryIndex(OPTIONS)
     prepared.add_prepared(prepare_articles(stream, ANALYSES, OPTIONS))
     assert prepared.groups() == added.groups() == group_stories(stream, ANALYSES, OPTIONS)
+
+
+def _average_link_by_rescan(
+    sizes: dict[int, int],
+    spans: dict[int, tuple[int, int]],
+    links: dict[int, dict[int, float]],
+    threshold: float,
+    max_days: int,
+) -> list[list[int]]:
+    """`group_stories`' merging as written there (every pair rescanned after each merge,
+    links filtered to the part up front): what `_average_link` must give."""
+    size = dict(sizes)
+    first, last = {k: s[0] for k, s in spans.items()}, {k: s[1] for k, s in spans.items()}
+    link = {a: {b: t for b, t in links[a].items() if b in size} for a in size}
+    members = {k: [k] for k in size}
+    while True:
+        merges = [
+            (total / (size[a] * size[b]), -a, -b)
+            for a in size
+            for b, total in link[a].items()
+            if a < b and max(last[a], last[b]) - min(first[a], first[b]) <= max_days
+        ]
+        score, a, b = max(merges, default=(0.0, 0, 0))
+        if not merges or score < threshold:
+            return [sorted(m) for m in members.values()]
+        a, b = -a, -b
+        members[a].extend(members.pop(b))
+        size[a] += size.pop(b)
+        first[a], last[a] = min(first[a], first[b]), max(last[a], last[b])
+        gone = link.pop(b)
+        gone.pop(a, None)
+        link[a].pop(b, None)
+        for c, total in gone.items():
+            link[a][c] = link[a].get(c, 0.0) + total
+            link[c][a] = link[c].get(a, 0.0) + link[c].pop(b)
+
+
+def test_average_link_with_links_made_on_demand_equals_a_full_rescan() -> None:
+    from crosswire.stories import _NO_FIRST, _NO_LAST, _average_link
+
+    threshold, max_days = 0.18, 10
+    rng = random.Random(7)
+    for _ in range(300):
+        n = rng.randint(2, 25)
+        sizes = {k: rng.randint(1, 4) for k in range(n)}
+        spans: dict[int, tuple[int, int]] = {}
+        for k in range(n):
+            if rng.random() < 0.1:
+                spans[k] = (_NO_FIRST, _NO_LAST)  # undated
+            else:
+                day = rng.randint(0, 25)
+                spans[k] = (day, day + rng.randint(0, 4))
+        links: dict[int, dict[int, float]] = {k: {} for k in range(n)}
+        for a in range(n):
+            for b in range(a + 1, n):
+                if rng.random() < 0.3:
+                    links[a][b] = links[b][a] = rng.uniform(0, 0.5) * sizes[a] * sizes[b]
+            if rng.random() < 0.3:  # a weak link out of the part, as clusters have
+                links[a][n + a] = 0.01
+        strong = {
+            a: {
+                b
+                for b, total in links[a].items()
+                if b < n
+                and total >= threshold * sizes[a] * sizes[b]
+                and max(spans[a][1], spans[b][1]) - min(spans[a][0], spans[b][0]) <= max_days
+            }
+            for a in range(n)
+        }
+        expected = _average_link_by_rescan(sizes, spans, links, threshold, max_days)
+        assert _average_link(sizes, spans, links, strong, threshold, max_days) == expected
+
+
+def test_copies_found_in_one_add_are_those_found_one_at_a_time() -> None:
+    stream = [ORIGINAL, TURKEY_A, COPY, CHILE, LATER_COPY, TURKEY_B]
+    together = StoryIndex(OPTIONS)
+    together.add(stream, ANALYSES)
+    apart = StoryIndex(OPTIONS)
+    for article in stream:
+        apart.add([article], ANALYSES)
+    assert together.duplicates() == apart.duplicates() == find_duplicates(stream, OPTIONS)
+    assert together.duplicates()  # the stream does hold copies

@@ -31,12 +31,13 @@ import gc
 import hashlib
 import heapq
 import io
+import itertools
 import pickle
 import re
 import unicodedata
 import zlib
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -148,14 +149,26 @@ def _credits(copy: Article, source: str) -> bool:
 def _credits_text(text: str, source: str) -> bool:
     """Whether `text` credits `source`; the source's initials count too ("(VPA)" credits
     Veldara Press Agency), matched in capitals."""
+    patterns = _credit_patterns(source)
+    if patterns is None:
+        return False
+    by_name, by_initials = patterns
+    if by_name.search(text):
+        return True
+    return by_initials is not None and by_initials.search(text) is not None
+
+
+@lru_cache(maxsize=1 << 12)  # a few hundred outlets, each compared many times
+def _credit_patterns(source: str) -> tuple[re.Pattern[str], re.Pattern[str] | None] | None:
+    """What credits `source`: its name (any case), and its initials in capitals if it has two
+    or more; None for a blank source."""
     name = source.strip()
     if not name:
-        return False
-    if re.search(rf"{_CREDIT_LEAD}{re.escape(name)}\b", text, flags=re.IGNORECASE):
-        return True
+        return None
+    by_name = re.compile(rf"{_CREDIT_LEAD}{re.escape(name)}\b", flags=re.IGNORECASE)
     words = [w for w in re.split(r"[\s-]+", name) if w[:1].isupper() and w != "The"]
     initials = "".join(w[0] for w in words)
-    return len(initials) >= 2 and re.search(rf"{_CREDIT_LEAD}{initials}\b", text) is not None
+    return by_name, (re.compile(rf"{_CREDIT_LEAD}{initials}\b") if len(initials) >= 2 else None)
 
 
 def find_duplicates(articles: Sequence[Article], options: Options) -> dict[str, str]:
@@ -329,14 +342,27 @@ def _similarities(
 ) -> np.ndarray:
     """Similarity (0..1) of article pairs from their text and name cosines: names count when
     both articles have some, a conflict of names cuts it, shared days and figures lift it."""
-    pairs = list(zip(left, right, strict=True))
+    named = np.array(
+        [min(a.named, b.named) if a and b else 0 for a, b in zip(left, right, strict=True)]
+    )
+    both = [(k, a, b) for k, (a, b) in enumerate(zip(left, right, strict=True)) if a and b]
+    return _similarities_of(text, names, both_named, named.astype(np.int64), both)
+
+
+def _similarities_of(
+    text: np.ndarray,
+    names: np.ndarray,
+    both_named: np.ndarray,
+    named: np.ndarray,
+    special: Iterable[tuple[int, _Traits, _Traits]],
+) -> np.ndarray:
+    """`_similarities` given the fewer distinct names of each pair (`named`) and the pairs
+    (position, traits, traits) that may have different central people or share days or
+    figures: any others can be left out."""
     sims = np.where(both_named, TEXT_WEIGHT * text + (1 - TEXT_WEIGHT) * names, text)
-    named = np.array([min(a.named, b.named) if a and b else 0 for a, b in pairs], np.int64)
     conflict = (names == 0.0) & (named >= CONFLICT_NAMES)
-    boost = np.zeros(len(pairs))
-    for k, (a, b) in enumerate(pairs):
-        if a is None or b is None:
-            continue
+    boost = np.zeros(len(sims))
+    for k, a, b in special:
         if a.people[0] is not None and b.people[0] is not None:
             conflict[k] |= _different_people(a.people, b.people)
         if a.days and b.days and a.days & b.days:
@@ -832,10 +858,11 @@ class _Terms:
             self.df = np.concatenate((self.df, np.zeros(extra, np.int32)))
             self.log_df = np.concatenate((self.log_df, np.zeros(extra, np.float32)))
 
-    def append(self, number: int, idx: np.ndarray, tf: np.ndarray) -> None:
-        """Row `number` (rows come in number order), counted in the frequencies; an empty row
-        stands for a copy."""
-        if number >= len(self.start):
+    def extend(self, first: int, lengths: np.ndarray, idx: np.ndarray, tf: np.ndarray) -> None:
+        """Rows first, first + 1, ... of these lengths (entries concatenated, columns
+        ascending within a row), counted in the frequencies; an empty row stands for a copy."""
+        end_row = first + len(lengths)
+        while end_row > len(self.start):
             grow = len(self.start)
             self.start = np.concatenate((self.start, np.zeros(grow, np.int64)))
             self.length = np.concatenate((self.length, np.zeros(grow, np.int64)))
@@ -848,10 +875,15 @@ class _Terms:
             self.w = np.concatenate((self.w, np.zeros(more, np.float32)))
         self.idx[self.used : end] = idx
         self.tf[self.used : end] = tf
-        self.start[number], self.length[number] = self.used, len(idx)
+        bounds = np.concatenate(([0], np.cumsum(lengths))).tolist()
+        self.start[first:end_row] = self.used + np.array(bounds[:-1], np.int64)
+        self.length[first:end_row] = lengths
         self.used = end
         if len(idx):
-            self.df[idx] += 1
+            # row by row, as a column may recur across rows (np.add.at is slower)
+            for a, b in itertools.pairwise(bounds):
+                if b > a:
+                    self.df[idx[a:b]] += 1
             self.log_df[idx] = np.log1p(self.df[idx])
 
     def _idf(self, cols: np.ndarray, docs: int) -> np.ndarray:
@@ -894,45 +926,42 @@ class _Terms:
         others: np.ndarray,
     ) -> np.ndarray:
         """For each k, the cosine of query row owners[k] (`query` as `current` gives it) with
-        placed row others[k]. One sparse product of the queries with the distinct rows asked
-        for: scipy's kernel only touches the terms a query shares with a row."""
+        placed row others[k]. One sparse product of the distinct rows asked for with the
+        queries: scipy's kernel only touches the terms a query shares with a row, and adds
+        each dot product up in the row's column order, as before."""
         q_which, q_cols, q_weights = query
         if not len(others) or not len(q_cols):
             return np.zeros(len(others))
         # Columns renumbered over the terms the queries have (a lookup array kept for it):
         # row terms no query has cannot add to a dot product, and the product stays narrow.
-        vocabulary = np.unique(q_cols)
+        # Any numbering will do if each column reads one number: the last write for it
+        # stands (no sort for distinct columns).
+        width = len(q_cols)
         if len(self.local) < len(self.df):
             self.local = np.full(len(self.df), -1, np.int32)
-        self.local[vocabulary] = np.arange(len(vocabulary))
+        self.local[q_cols] = np.arange(width, dtype=np.int32)
+        q_local = self.local[q_cols]
         distinct, inverse = np.unique(others, return_inverse=True)
         lengths = self.length[distinct]
         pos = self._positions(distinct, lengths)
         cols = self.local[self.idx[pos]]
-        self.local[vocabulary] = -1
+        self.local[q_cols] = -1
         shared = cols >= 0
-        kept = np.bincount(
-            np.repeat(np.arange(len(distinct)), lengths)[shared], minlength=len(distinct)
-        )
+        before = np.concatenate(([0], np.cumsum(shared)))  # shared entries before each
+        indptr = before[np.concatenate(([0], np.cumsum(lengths)))].astype(np.int32)
         rows = sp.csr_matrix(
-            (self.w[pos[shared]], cols[shared], np.concatenate(([0], np.cumsum(kept)))),
-            shape=(len(distinct), len(vocabulary)),
+            (self.w[pos[shared]], cols[shared], indptr), shape=(len(distinct), width)
         )
         owned = int(q_which[-1]) + 1
-        per_query = np.bincount(q_which, minlength=owned)
+        per_query = np.concatenate(([0], np.cumsum(np.bincount(q_which, minlength=owned))))
         queries = sp.csr_matrix(
-            (
-                q_weights,
-                np.searchsorted(vocabulary, q_cols),
-                np.concatenate(([0], np.cumsum(per_query))),
-            ),
-            shape=(owned, len(vocabulary)),
+            (q_weights, q_local, per_query.astype(np.int32)), shape=(owned, width)
         )
-        product = queries @ rows.T
+        product = rows @ queries.T
         if owned * len(distinct) <= 4_000_000:
-            dots = product.toarray()[owners, inverse]
+            dots = product.toarray()[inverse, owners]
         else:
-            dots = np.asarray(product[owners, inverse], dtype=float).ravel()
+            dots = np.asarray(product[inverse, owners], dtype=float).ravel()
         norms = self.norm[others]
         return np.divide(dots, norms, out=np.zeros(len(others)), where=norms > 0)
 
@@ -1114,38 +1143,38 @@ class _CopyIndex:
         first = len(self.shingles)
         keys = np.concatenate([a.bands for a in articles] + [np.empty(0, np.uint64)])
         owner = np.repeat(np.arange(len(articles)), [len(a.bands) for a in articles])
-        older: list[set[int]] = [set() for _ in articles]
         ids, _, which, _ = self.lsh.query(keys, 2**31)
-        for k, other in zip(owner[which].tolist(), ids.tolist(), strict=True):
-            older[k].add(other)
         posting, query, _ = _earlier_in_batch(owner, keys, owner, keys)
-        for k, other in zip(owner[query].tolist(), owner[posting].tolist(), strict=True):
-            older[k].add(first + other)
+        # (article, older one its bands meet), by article, then the older one
+        proposed = np.unique(
+            (np.concatenate((owner[which], owner[query])).astype(np.int64) << 32)
+            | np.concatenate((ids.astype(np.int64), first + owner[posting]))
+        )
+        mine, theirs = proposed >> 32, proposed & 0xFFFFFFFF
         while first + len(articles) > len(self.signatures):
             self.signatures = np.concatenate((self.signatures, np.zeros_like(self.signatures)))
         if articles:
             self.signatures[first : first + len(articles)] = [a.signature for a in articles]
+        # MinHash's estimate first (for the whole chunk in one pass): an exact check of every
+        # LSH proposal cost more as the corpus grew. Over 96 values its error has sd < 0.05,
+        # so a true pair at the threshold falls SIGNATURE_MARGIN below it about once in a
+        # thousand.
+        agree = (self.signatures[theirs] == self.signatures[first + mine]).mean(axis=1)
+        likely = agree >= self.threshold - SIGNATURE_MARGIN
+        self.shingles.extend(a.shingles for a in articles)
+        self.sources.extend(a.source for a in articles)
+        self.credit.extend(a.credit for a in articles)
+        originals: list[list[int]] = [[] for _ in articles]
+        for k, other in zip(mine[likely].tolist(), theirs[likely].tolist(), strict=True):
+            if _jaccard(self.shingles[first + k], self.shingles[other]) >= self.threshold:
+                originals[k].append(other)
         result = []
-        for k, article in enumerate(articles):
+        for k, found in enumerate(originals):
             number = first + k
-            proposed = np.array(sorted(older[k]), np.int64)
-            # MinHash's estimate first (vectorised): an exact check of every LSH proposal cost
-            # more as the corpus grew. Over 96 values its error has sd < 0.05, so a true pair
-            # at the threshold falls SIGNATURE_MARGIN below it about once in a thousand.
-            agree = (self.signatures[proposed] == article.signature).mean(axis=1)
-            likely = proposed[agree >= self.threshold - SIGNATURE_MARGIN].tolist()
-            originals = [
-                other
-                for other in likely
-                if _jaccard(article.shingles, self.shingles[other]) >= self.threshold
-            ]
-            self.shingles.append(article.shingles)
-            self.sources.append(article.source)
-            self.credit.append(article.credit)
             self.parent.append(number)
-            result.append(bool(originals))
-            if originals:
-                self._join(number, originals)
+            result.append(bool(found))
+            if found:
+                self._join(number, found)
         self.lsh.add(keys, first + owner, np.zeros(len(keys), np.float32))
         return result
 
@@ -1183,31 +1212,51 @@ class _CopyIndex:
 
 def _average_link(
     sizes: Mapping[int, int],
-    spans: Mapping[int, tuple[int | None, int | None]],
+    spans: Mapping[int, tuple[int, int]],
     links: Mapping[int, Mapping[int, float]],
+    strong: Mapping[int, set[int]],
     threshold: float,
     max_days: int,
 ) -> list[list[int]]:
     """Average-link merging of clusters (keyed in creation order) while the best pair's mean
     similarity reaches `threshold`: best pair first, ties to the smaller keys, never spanning
     more than `max_days` days. The rule of `_cluster`'s second step; a heap stands in for its
-    rescan after each merge, as a story may hold many clusters."""
+    rescan after each merge, as a story may hold many clusters.
+
+    `spans` are (first, last) days with `_NO_FIRST`, `_NO_LAST` for undated clusters; `strong`
+    the pairs at the threshold's mean that fit in `max_days` together (the only pairs the
+    heap starts from). `links` may name clusters beyond `sizes`: those are passed over, as
+    no merge can reach them (none is strong with a cluster of `sizes`)."""
     size = dict(sizes)
     first = {k: spans[k][0] for k in size}
     last = {k: spans[k][1] for k in size}
-    link: dict[int, dict[int, float]] = {}
-    for a in size:
-        theirs = links.get(a, {})
-        link[a] = {b: theirs[b] for b in theirs.keys() & size.keys() if b != a}
+    head = {k: k for k in size}  # cluster -> the group it is in now
     members = {k: [k] for k in size}
     version = dict.fromkeys(size, 0)
+    # Each group's links to the other groups, made when a merge first needs them: most
+    # clusters of a part never merge, and filtering all their links (hundreds each on a dense
+    # stream) was most of the cost. Made ones are kept up to date at each merge; one made
+    # later reads what it has with merged groups from their side (kept symmetric, so equal).
+    link: dict[int, dict[int, float]] = {}
+
+    def row(k: int) -> dict[int, float]:
+        made = link.get(k)
+        if made is None:
+            made = link[k] = {}
+            own = links[k]
+            for c in own.keys() & head.keys():  # most links lead out of the part
+                group = head[c]
+                if group == k or group in made:
+                    continue
+                theirs = link.get(group)
+                made[group] = own[c] if theirs is None else theirs[k]
+        return made
+
     # Only pairs at the threshold go on the heap: the loop stops at the first pair below it,
-    # and a pair's mean only changes by a merge, which pushes it again.
+    # and a pair's mean only changes by a merge, which pushes it again. A pair too wide to
+    # merge would only be skipped, so the strong pairs are all the heap needs to start.
     heap = [
-        (-total / (size[a] * size[b]), a, b, 0, 0)
-        for a in link
-        for b, total in link[a].items()
-        if a < b and total >= threshold * size[a] * size[b]
+        (-links[a][b] / (size[a] * size[b]), a, b, 0, 0) for a in size for b in strong[a] if a < b
     ]
     heapq.heapify(heap)
     while heap:
@@ -1216,21 +1265,25 @@ def _average_link(
             break
         if a not in members or b not in members or (version[a], version[b]) != (va, vb):
             continue  # stale: one side has merged since
-        days = [d for d in (first[a], last[a], first[b], last[b]) if d is not None]
-        if days and max(days) - min(days) > max_days:
+        low, high = min(first[a], first[b]), max(last[a], last[b])
+        if high - low > max_days:
             continue  # spans only widen, so this pair never qualifies again
+        mine, gone = row(a), row(b)
+        del link[b]
+        for k in members[b]:
+            head[k] = a
         members[a].extend(members.pop(b))
         size[a] += size.pop(b)
-        if days:
-            first[a], last[a] = min(days), max(days)
+        first[a], last[a] = low, high
         version[a] += 1
-        gone = link.pop(b)
         gone.pop(a, None)
-        link[a].pop(b, None)
+        mine.pop(b, None)
         for c, total in gone.items():
-            link[a][c] = link[a].get(c, 0.0) + total
-            link[c][a] = link[c].get(a, 0.0) + link[c].pop(b)
-        for c, total in link[a].items():
+            mine[c] = mine.get(c, 0.0) + total
+            theirs = link.get(c)
+            if theirs is not None:
+                theirs[a] = theirs.get(a, 0.0) + theirs.pop(b)
+        for c, total in mine.items():
             if total >= threshold * size[a] * size[c]:
                 lo, hi = min(a, c), max(a, c)
                 heapq.heappush(
@@ -1239,25 +1292,32 @@ def _average_link(
     return [sorted(m) for m in members.values()]
 
 
-@dataclass
+_NO_FIRST = 2**40
+_NO_LAST = -(2**40)
+"""First and last day of an undated cluster: min() and max() with any day pass them over, and
+(last - first) is negative, so "fits in max_days" needs no case for undated clusters."""
+
+
 class _Cluster:
-    """Articles joined by the first pass (each to a cluster it clearly belongs to)."""
+    """Articles joined by the first pass (each to a cluster it clearly belongs to). Slotted:
+    filing an article reads and updates a few dozen clusters."""
 
-    originals: list[int]  # article numbers taking part in clustering
-    copies: list[int] = field(default_factory=list)
-    first: int | None = None  # publication days (ordinals) of the originals
-    last: int | None = None
-    links: dict[int, float] = field(default_factory=dict)  # other cluster -> summed sims
-    strong: set[int] = field(default_factory=set)  # linked at the threshold's mean, in span
+    __slots__ = ("copies", "first", "last", "links", "originals", "strong")
 
-    def spans(self, day: int | None, max_days: int) -> bool:
-        days = [d for d in (self.first, self.last, day) if d is not None]
-        return not days or max(days) - min(days) <= max_days
-
-    def absorb(self, day: int | None) -> None:
-        days = [d for d in (self.first, self.last, day) if d is not None]
-        if days:
-            self.first, self.last = min(days), max(days)
+    def __init__(
+        self,
+        originals: list[int],
+        copies: list[int] | None = None,
+        first: int = _NO_FIRST,
+        last: int = _NO_LAST,
+        links: dict[int, float] | None = None,
+    ) -> None:
+        self.originals = originals  # article numbers taking part in clustering
+        self.copies = copies if copies is not None else []
+        self.first = first  # publication days (ordinals) of the originals; see _NO_FIRST
+        self.last = last
+        self.links = links if links is not None else {}  # other cluster -> summed sims
+        self.strong: set[int] = set()  # linked at the threshold's mean, in span together
 
 
 class StoryIndex:
@@ -1300,6 +1360,10 @@ class StoryIndex:
         self._text = _Terms(TEXT_FEATURES)
         self._names = _Terms(1024)
         self._traits: list[_Traits | None] = []
+        # per article, for scoring pairs in numpy: distinct names, and which of a central
+        # person, days, figures it has (bits: only pairs sharing a bit need their traits)
+        self._named = np.zeros(1024, np.int64)
+        self._special = np.zeros(1024, np.uint8)
         self._docs = 0
         self._name_ids: dict[str, int] = {}
         self._next_rebuild = 1
@@ -1336,7 +1400,7 @@ class StoryIndex:
         with _gc_paused():
             known = len(self._copy_index.bridges)
             copies = self._copy_index.add(ordered)
-            numbers = [self._register(a, copy) for a, copy in zip(ordered, copies, strict=True)]
+            numbers = self._register(ordered, copies)
             bridges: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for a, b, by in self._copy_index.bridges[known:]:
                 bridges[by].append((a, b))
@@ -1352,10 +1416,13 @@ class StoryIndex:
             else:
                 originals = [n for n, copy in zip(numbers, copies, strict=True) if not copy]
                 dirty = self._place_many(originals)
+                grown: set[int] = set()
                 for number, copy in zip(numbers, copies, strict=True):
                     if copy:
                         dirty |= self._attach_copy(number, bridges[number])
+                        grown.add(self._cluster_of[number])
                 changed = self._regroup(dirty)
+                changed |= {self._story_of[k] for k in grown}
         heads = sorted(changed, key=self._first_key)
         groups = [self._story_group(head) for head in heads]
         for head, group in zip(heads, groups, strict=True):
@@ -1420,7 +1487,13 @@ class StoryIndex:
             "postings": self._postings.state(),
             "name_postings": self._name_postings.state(),
             "clusters": [
-                (c.originals, c.copies, c.first, c.last, list(c.links.items()))
+                (
+                    c.originals,
+                    c.copies,
+                    None if c.first == _NO_FIRST else c.first,
+                    None if c.last == _NO_LAST else c.last,
+                    list(c.links.items()),
+                )
                 for c in self._clusters
             ],
             "stories": list(self._story.values()),
@@ -1469,13 +1542,22 @@ class StoryIndex:
         index._text = _Terms.from_state(state["text"], TEXT_FEATURES)
         index._names = _Terms.from_state(state["names"], max(1024, 2 * len(state["name_keys"])))
         index._traits = [None if t is None else _trait_of(t) for t in state["traits"]]
+        for number, traits in enumerate(index._traits):
+            if traits is not None:
+                index._note_traits(number, traits)
         index._docs = state["docs"]
         index._name_ids = {key: n for n, key in enumerate(state["name_keys"])}
         index._next_rebuild = state["next_rebuild"]
         index._postings = _Postings.from_state(state["postings"])
         index._name_postings = _Postings.from_state(state["name_postings"])
         index._clusters = [
-            _Cluster(originals=o, copies=c, first=f, last=la, links=dict(links))
+            _Cluster(
+                originals=o,
+                copies=c,
+                first=_NO_FIRST if f is None else f,
+                last=_NO_LAST if la is None else la,
+                links=dict(links),
+            )
             for o, c, f, la, links in state["clusters"]
         ]
         for a, cluster in enumerate(index._clusters):
@@ -1492,31 +1574,56 @@ class StoryIndex:
 
     # ---------------------------------------------------------------- filing
 
-    def _register(self, article: PreparedArticle, copy: bool) -> int:
-        """Record an article (its copy detection done) and count an original's terms."""
-        number = len(self._ids)
-        self._ids.append(article.id)
-        self._number[article.id] = number
-        self._published.append(article.day)
-        if number >= len(self._day):
+    def _register(self, articles: Sequence[PreparedArticle], copies: Sequence[bool]) -> list[int]:
+        """Record articles (their copy detection done) and count the originals' terms; return
+        their numbers."""
+        first = len(self._ids)
+        numbers = list(range(first, first + len(articles)))
+        for article, number in zip(articles, numbers, strict=True):
+            self._ids.append(article.id)
+            self._number[article.id] = number
+            self._published.append(article.day)
+        while first + len(articles) > len(self._day):
             self._day = np.concatenate((self._day, np.empty(len(self._day), np.int64)))
-        self._day[number] = _NONE_DAY if article.day is None else article.day
-        self._cluster_of.append(-1)
-        if copy:
-            self._text.append(number, np.empty(0, np.int32), np.empty(0, np.float32))
-            self._names.append(number, np.empty(0, np.int32), np.empty(0, np.float32))
-            self._traits.append(None)
-            return number
-        self._text.append(number, article.text_idx, article.text_tf)
-        name_ids = [self._name_id(key) for key, _ in article.names]
-        order = np.argsort(name_ids)
-        name_tf = 1.0 + np.log(np.array([n for _, n in article.names], np.float64))
-        self._names.append(
-            number, np.array(name_ids, np.int32)[order], name_tf[order].astype(np.float32)
+        self._day[first : first + len(articles)] = [
+            _NONE_DAY if a.day is None else a.day for a in articles
+        ]
+        self._cluster_of.extend([-1] * len(articles))
+        originals = [a for a, copy in zip(articles, copies, strict=True) if not copy]
+        for article, copy, number in zip(articles, copies, numbers, strict=True):
+            self._traits.append(None if copy else article.traits)
+            if not copy:
+                self._note_traits(number, article.traits)
+        self._docs += len(originals)
+        pairs = list(zip(articles, copies, strict=True))
+        lengths = np.array([0 if c else len(a.text_idx) for a, c in pairs], np.int64)
+        self._text.extend(
+            first,
+            lengths,
+            np.concatenate([a.text_idx for a in originals] + [np.empty(0, np.int32)]),
+            np.concatenate([a.text_tf for a in originals] + [np.empty(0, np.float32)]),
         )
-        self._traits.append(article.traits)
-        self._docs += 1
-        return number
+        # names: ids in each row ascending, one sort for all rows
+        counts = np.array([0 if c else len(a.names) for a, c in pairs], np.int64)
+        ids = np.array([self._name_id(key) for a in originals for key, _ in a.names], np.int32)
+        mentions = np.array([n for a in originals for _, n in a.names], np.float64)
+        order = np.lexsort((ids, np.repeat(np.arange(len(articles)), counts)))
+        self._names.extend(
+            first,
+            counts,
+            ids[order],
+            (1.0 + np.log(mentions[order])).astype(np.float32),
+        )
+        return numbers
+
+    def _note_traits(self, number: int, traits: _Traits) -> None:
+        if number >= len(self._named):
+            self._named = np.concatenate((self._named, np.zeros_like(self._named)))
+            self._special = np.concatenate((self._special, np.zeros_like(self._special)))
+        self._named[number] = traits.named
+        self._special[number] = (
+            (traits.people[0] is not None) | (bool(traits.days) << 1) | (bool(traits.figures) << 2)
+        )
 
     def _root(self, number: int) -> int:
         return self._copy_index.root(number)
@@ -1524,11 +1631,12 @@ class StoryIndex:
     def _attach_copy(self, number: int, bridges: Sequence[tuple[int, int]]) -> set[int]:
         """A copy joins its original's cluster. Originals that one copy copies both (the
         `bridges` it made) are linked as if identical, so their stories merge unless they lie
-        too many days apart."""
+        too many days apart. Return the clusters whose links changed: a copy by itself changes
+        no link, size or span, so its story stands (and is only reported as grown)."""
         cluster = self._cluster_of[self._root(number)]
         self._cluster_of[number] = cluster
         self._clusters[cluster].copies.append(number)
-        changed = {cluster}
+        changed: set[int] = set()
         for a, b in bridges:
             changed |= self._link_as_copies(a, b)
         return changed
@@ -1552,13 +1660,12 @@ class StoryIndex:
         that fit in `story_max_days` together (the only pairs stories can form along). A pair
         turns strong only when its link grows, weak only when a cluster grows or widens."""
         ca, cb = self._clusters[a], self._clusters[b]
-        max_days = self.options.story_max_days
-        if (
-            ca.links.get(b, 0.0)
-            >= self.options.story_threshold * len(ca.originals) * len(cb.originals)
-            and ca.spans(cb.first, max_days)
-            and ca.spans(cb.last, max_days)
-        ):
+        mean_ok = ca.links.get(b, 0.0) >= (
+            self.options.story_threshold * len(ca.originals) * len(cb.originals)
+        )
+        # Each cluster fits in story_max_days by itself, so the pair fits when their union does.
+        width = max(ca.last, cb.last) - min(ca.first, cb.first)
+        if mean_ok and width <= self.options.story_max_days:
             ca.strong.add(b)
             cb.strong.add(a)
         else:
@@ -1613,12 +1720,20 @@ class StoryIndex:
         text_cos = self._text.cosines(text, owners, others)
         name_cos = self._names.cosines(names, owners, others)
         both_named = (self._names.length[rows[owners]] > 0) & (self._names.length[others] > 0)
-        sims = _similarities(
+        mine = rows[owners]
+        special = np.flatnonzero(self._special[mine] & self._special[others])
+        traits = self._traits
+        sims = _similarities_of(
             text_cos,
             name_cos,
             both_named,
-            [self._traits[n] for n in rows[owners].tolist()],
-            [self._traits[n] for n in others.tolist()],
+            np.minimum(self._named[mine], self._named[others]),
+            [
+                (k, traits[a], traits[b])
+                for k, a, b in zip(
+                    special.tolist(), mine[special].tolist(), others[special].tolist(), strict=True
+                )
+            ],
         )
         bounds = np.searchsorted(owners, np.arange(len(rows) + 1))
         return {
@@ -1650,7 +1765,8 @@ class StoryIndex:
         close = self._close_in_time(rows[owner], ids)
         pairs, inverse = np.unique((owner[close] << 32) | ids[close], return_inverse=True)
         total = np.bincount(inverse, weights=score[close], minlength=len(pairs))
-        ranked = pairs[np.lexsort((pairs, -total, pairs >> 32))]  # by row, then best first
+        # by row, then best first; stable, so ties keep `pairs`' (ascending) order
+        ranked = pairs[np.lexsort((-total, pairs >> 32))]
         within = np.arange(len(ranked)) - np.searchsorted(ranked >> 32, ranked >> 32)
         found = [ranked[within < NEIGHBOURS]]
 
@@ -1675,33 +1791,60 @@ class StoryIndex:
         return undated | (np.abs(a - b) <= self.options.story_max_days)
 
     def _join_cluster(self, number: int, others: Sequence[int], sims: Sequence[float]) -> int:
-        """The batch clustering's first step for one original; return its cluster."""
-        totals: dict[int, float] = defaultdict(float)
+        """The batch clustering's first step for one original; return its cluster.
+
+        Written out in one loop per step (no helper calls per link): filing an article links
+        it to a few dozen clusters, and the calls were most of the cost."""
+        cluster_of, clusters = self._cluster_of, self._clusters
+        totals: dict[int, float] = {}
         for other, sim in zip(others, sims, strict=True):
             if sim > 0.0:
-                totals[self._cluster_of[other]] += sim
+                k = cluster_of[other]
+                totals[k] = totals.get(k, 0.0) + sim
         day = self._published[number]
-        scored = [
-            (total / len(self._clusters[k].originals), -k)
-            for k, total in totals.items()
-            if self._clusters[k].spans(day, self.options.story_max_days)
-        ]
-        score, best = max(scored, default=(0.0, 0))
-        if scored and score >= LEADER_FACTOR * self.options.story_threshold:
-            cluster = -best
-            self._clusters[cluster].originals.append(number)
-            self._clusters[cluster].absorb(day)
-            for other in list(self._clusters[cluster].strong):
-                self._restrengthen(cluster, other)
+        first, last = (_NO_FIRST, _NO_LAST) if day is None else (day, day)
+        max_days, threshold = self.options.story_max_days, self.options.story_threshold
+        best, score = -1, 0.0  # the best mean, ties to the oldest cluster
+        for k, total in totals.items():
+            c = clusters[k]
+            if max(c.last, last) - min(c.first, first) <= max_days:
+                mean = total / len(c.originals)
+                if best < 0 or mean > score or (mean == score and k < best):
+                    best, score = k, mean
+        if best >= 0 and score >= LEADER_FACTOR * threshold:
+            cluster = best
+            mine = clusters[cluster]
+            mine.originals.append(number)
+            mine.first, mine.last = min(mine.first, first), max(mine.last, last)
+            touched = set(mine.strong)  # growing may weaken these
         else:
-            cluster = len(self._clusters)
-            self._clusters.append(_Cluster(originals=[number], first=day, last=day))
+            cluster = len(clusters)
+            mine = _Cluster(originals=[number], first=first, last=last)
+            clusters.append(mine)
             self._story_of.append(cluster)
             self._story[cluster] = [cluster]
-        self._cluster_of[number] = cluster
+            touched = set()
+        cluster_of[number] = cluster
+        links = mine.links
         for k, total in totals.items():
             if k != cluster:
-                self._add_link(cluster, k, total)
+                links[k] = links.get(k, 0.0) + total
+                theirs = clusters[k].links
+                theirs[cluster] = theirs.get(cluster, 0.0) + total
+                touched.add(k)
+        # `_restrengthen` of each pair touched, inlined
+        limit, strong = threshold * len(mine.originals), mine.strong
+        for k in touched:
+            c = clusters[k]
+            if (
+                links.get(k, 0.0) >= limit * len(c.originals)
+                and max(mine.last, c.last) - min(mine.first, c.first) <= max_days
+            ):
+                strong.add(k)
+                c.strong.add(cluster)
+            else:
+                strong.discard(k)
+                c.strong.discard(cluster)
         return cluster
 
     def _regroup(self, starts: set[int]) -> set[int]:
@@ -1740,6 +1883,7 @@ class StoryIndex:
                 {k: len(c.originals) for k, c in clusters.items()},
                 {k: (c.first, c.last) for k, c in clusters.items()},
                 {k: c.links for k, c in clusters.items()},
+                {k: c.strong for k, c in clusters.items()},
                 threshold,
                 self.options.story_max_days,
             )
@@ -1802,7 +1946,7 @@ class StoryIndex:
 def _heaviest(which: np.ndarray, weights: np.ndarray, count: int) -> np.ndarray:
     """Positions of the `count` heaviest entries of each row (entries come row after row),
     row by row, heaviest first, ties to the earlier entry."""
-    order = np.lexsort((np.arange(len(weights)), -weights, which))
+    order = np.lexsort((-weights, which))  # stable: ties keep the earlier entry first
     rank = np.arange(len(order)) - np.searchsorted(which[order], which[order])
     return order[rank < count]
 
