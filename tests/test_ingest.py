@@ -532,6 +532,17 @@ def test_html_page_lists_the_lines_trafilatura_left_out_as_removed() -> None:
         assert " ".join(line.split()) not in " ".join(article.text.split())
 
 
+def test_page_without_a_body_lists_no_removed_lines_instead_of_failing() -> None:
+    # lxml gives no <body> for a frameset page or one with a head only (found by the fuzzer)
+    from crosswire.ingest import _dropped_lines
+
+    for page in (
+        "<html><frameset><frame src=a></frameset></html>",
+        "<html><head><title>Dock strike</title></head></html>",
+    ):
+        assert _dropped_lines(page, "Dock workers walked out.", "Dock strike") == []
+
+
 def test_dropped_lines_of_a_huge_page_are_listed_in_bounded_time() -> None:
     paragraph = "<p>" + "Dock workers walked out over automation plans at the port. " * 5 + "</p>"
     menu = "".join(f"<li>Section {i}</li>" for i in range(20_000))

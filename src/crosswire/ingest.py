@@ -744,6 +744,8 @@ def _dropped_lines(markup: str, text: str, title: str) -> list[str]:
         body = page.body
     except (etree.ParserError, ValueError, IndexError):
         return []
+    if body is None:  # lxml gives None, not an error, for a page without <body>
+        return []
     kept_text = " ".join(text.split()).casefold()
     kept_lines = {" ".join(line.split()).casefold() for line in text.split("\n")}
     kept_lines.add(" ".join(title.split()).casefold())
