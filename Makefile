@@ -73,5 +73,5 @@ clean:
 # Scale-out benchmark (issue 8): tens of minutes on 2 cores; bench/README.md has the figures.
 .PHONY: bench-scale
 bench-scale: $(VENV)/.installed-dev
-	$(BIN)/python bench/bench_scale.py --spacy 500 --sizes 10000 --repeat 2
+	$(BIN)/python bench/bench_scale.py --spacy 1000 --sizes 10000 --repeat 4
 	$(BIN)/python bench/bench_scale.py --spacy --sizes 100000
