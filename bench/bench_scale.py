@@ -251,13 +251,14 @@ def _executor(name: str, workers: int) -> Executor:
     return RayExecutor(workers, preload=True)
 
 
-def bench(workload: str, size: int, repeat: int, with_ray: bool) -> list[Run]:
+def bench(workload: str, size: int, repeat: int, with_ray: bool, inline: bool = True) -> list[Run]:
     """Every executor on one corpus; with repeats, the order reverses each round (ABC CBA),
     so a burst of load from other jobs does not fall on the same executor each time."""
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl.gz"
         write_corpus(corpus, size)
-        configs = [("inline", 1)] if size <= 10_000 else []  # in process: reference only
+        # in process: a reference only
+        configs = [("inline", 1)] if inline and size <= 10_000 else []
         configs += [("local", 1), ("local", 2)]
         if with_ray:
             configs += [("ray", 1), ("ray", 2)]
@@ -328,6 +329,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-ray", action="store_true")
+    parser.add_argument("--no-inline", action="store_true", help="skip the in-process reference")
     args = parser.parse_args()
     try:
         import ray  # noqa: F401
@@ -338,7 +340,7 @@ def main() -> None:
     print(f"cpus {os.cpu_count()}, load {os.getloadavg()}, python {sys.version.split()[0]}")
     for workload, sizes in (("full", args.spacy), ("stories", args.sizes)):
         for size in sizes:
-            runs = bench(workload, size, args.repeat, with_ray)
+            runs = bench(workload, size, args.repeat, with_ray, inline=not args.no_inline)
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             summary = {k: round(v, 3) for k, v in summarise(runs).items()}
