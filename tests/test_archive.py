@@ -21,6 +21,7 @@ from crosswire.archive import read_jsonl, read_parquet, read_warc
 from crosswire.ingest import read_inputs
 from crosswire.models import Article, InputError
 from crosswire.options import Options
+from crosswire.scale import LocalExecutor
 
 pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (crosswire[archive])")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -223,6 +224,43 @@ def test_warc_html_responses_become_articles_and_the_rest_is_passed_over(tmp_pat
     assert "2 crossings were planned" in articles[2].text
     assert articles[2].published == date(2026, 3, 3)  # from the page, not the crawl date
     assert articles[0].source == "news.example.org"
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[LocalExecutor]:
+    with LocalExecutor(2, preload=False) as executor:  # extraction needs no spaCy
+        yield executor
+
+
+def test_warc_pages_extracted_in_workers_are_the_articles_read_here(
+    tmp_path: Path, pool: LocalExecutor
+) -> None:
+    path = tmp_path / "crawl.warc.gz"
+    _write_warc(path, 40)  # 54 HTML pages, 14 with no article: four chunks of 16
+    here = list(read_warc(path, Options()))
+    assert len(_articles(here)) == len(here) == 40
+    assert list(read_warc(path, Options(), pool)) == here
+    assert list(read_inputs([tmp_path], Options(), pool)) == list(
+        read_inputs([tmp_path], Options())
+    )
+
+
+def test_warc_that_breaks_off_keeps_the_articles_before_and_names_the_file(
+    tmp_path: Path, pool: LocalExecutor
+) -> None:
+    whole = tmp_path / "whole.warc.gz"
+    _write_warc(whole, 30)
+    broken = tmp_path / "broken.warc.gz"
+    broken.write_bytes(whole.read_bytes() + b"not a WARC record")
+    for executor in (None, pool):
+        items = list(read_warc(broken, Options(), executor))
+        articles = _articles(items)
+        assert [a.url for a in articles] == [
+            f"https://news.example.org/ferry-{n}" for n in range(30)
+        ]
+        last = items[-1]
+        assert isinstance(last, InputError) and last.origin == str(broken)
+        assert "not a readable WARC file" in last.message
 
 
 def test_parquet_rows_read_like_jsonl_lines_with_typed_dates(tmp_path: Path) -> None:

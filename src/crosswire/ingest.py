@@ -40,6 +40,7 @@ from crosswire.options import Options
 
 if TYPE_CHECKING:
     from crosswire.fetch import Fetcher
+    from crosswire.scale import Executor
 
 __all__ = [
     "FeedEntry",
@@ -90,7 +91,9 @@ logging.getLogger("htmldate").setLevel(logging.ERROR)
 # --------------------------------------------------------------------------- public API
 
 
-def read_inputs(paths: Sequence[Path | str], options: Options) -> Iterator[Article | InputError]:
+def read_inputs(
+    paths: Sequence[Path | str], options: Options, executor: Executor | None = None
+) -> Iterator[Article | InputError]:
     """Yield one `Article` per article found in `paths`, or an `InputError` per bad input.
 
     A string with a scheme (`https://...`) is a URL, read by `crosswire.fetch` (a page, or a
@@ -101,8 +104,11 @@ def read_inputs(paths: Sequence[Path | str], options: Options) -> Iterator[Artic
     `manifest.jsonl` lines override the fields read from the files they name (the nearest
     manifest wins); a manifest given by name reads the files it lists. Article ids are made
     unique within the run (`-2`, `-3`, ... on collision, in reading order).
+
+    With an `executor` (crosswire.scale) of more than one worker, the pages of WARC files are
+    extracted in its workers (the same articles, in the same order).
     """
-    run = _Run(options)
+    run = _Run(options, executor=executor)
     try:
         for path in paths:
             if isinstance(path, str) and is_url(path):
@@ -423,6 +429,7 @@ class _Run:
     manifest_files: dict[Path, list[str]] = field(default_factory=dict)
     seen_files: set[Path] = field(default_factory=set)
     fetcher: Fetcher | None = None
+    executor: Executor | None = None
 
     def read_url(self, url: str) -> Iterator[Article | InputError]:
         # imported here: fetch builds on this module's readers
@@ -475,7 +482,10 @@ class _Run:
                 if explicit:
                     raise InputReadError(str(path), Msg.UNSUPPORTED.format(suffix=path.suffix))
                 return
-            items = _READERS[kind](path, self.options)
+            if kind == "warc":
+                items = _read_archive(path, self.options, self.executor)
+            else:
+                items = _READERS[kind](path, self.options)
             single = kind in ("txt", "html")
             for item in items:
                 if isinstance(item, Article):
@@ -1016,12 +1026,16 @@ def parse_feed(data: bytes, origin: str, *, stem: str, fallback_name: str) -> li
     return found
 
 
-def _read_archive(path: Path, options: Options) -> Iterator[Article | InputError]:
+def _read_archive(
+    path: Path, options: Options, executor: Executor | None = None
+) -> Iterator[Article | InputError]:
     # imported here: crosswire.archive builds on this module's readers
     from crosswire import archive
 
-    reader = archive.read_parquet if _kind(path) == "parquet" else archive.read_warc
-    yield from reader(path, options)
+    if _kind(path) == "parquet":
+        yield from archive.read_parquet(path, options)
+    else:
+        yield from archive.read_warc(path, options, executor)
 
 
 def _entry_text(entry: Any) -> str:

@@ -44,12 +44,13 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 def read_and_clean(
-    inputs: Sequence[Path | str], options: Options
+    inputs: Sequence[Path | str], options: Options, executor: Executor | None = None
 ) -> tuple[list[Article], list[InputError]]:
-    """Read every input (files, folders, http(s) URLs) and clean the articles found."""
+    """Read every input (files, folders, http(s) URLs) and clean the articles found (the
+    pages of WARC files extracted in the `executor`'s workers, when it has more than one)."""
     articles: list[Article] = []
     errors: list[InputError] = []
-    for item in read_inputs(inputs, options):
+    for item in read_inputs(inputs, options, executor):
         if isinstance(item, InputError):
             errors.append(item)
         else:
@@ -156,7 +157,7 @@ def analyze(
     store (built from every stored article when there is none, or it was built with other
     story options), so they join the stories they belong to without regrouping the rest."""
     options = options or Options()
-    articles, errors = read_and_clean(inputs, options)
+    articles, errors = read_and_clean(inputs, options, executor)
     if db is None:
         report, _, _ = analyze_articles_to_report(
             articles, options, errors=errors, progress=progress, executor=executor
