@@ -59,6 +59,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_fetch.py
 	$(BIN)/python bench/bench_store.py
 	$(BIN)/python bench/bench_server.py
+	$(BIN)/python bench/bench_warc.py
 
 eval: $(VENV)/.installed-dev
 	$(BIN)/crosswire eval language
