@@ -483,7 +483,7 @@ class _Run:
                     raise InputReadError(str(path), Msg.UNSUPPORTED.format(suffix=path.suffix))
                 return
             if kind == "warc":
-                items = _read_archive(path, self.options, self.executor)
+                items = _read_warc(path, self.options, self.executor)
             else:
                 items = _READERS[kind](path, self.options)
             single = kind in ("txt", "html")
@@ -1026,16 +1026,19 @@ def parse_feed(data: bytes, origin: str, *, stem: str, fallback_name: str) -> li
     return found
 
 
-def _read_archive(
-    path: Path, options: Options, executor: Executor | None = None
-) -> Iterator[Article | InputError]:
-    # imported here: crosswire.archive builds on this module's readers
+# crosswire.archive is imported in these two, not above: it builds on this module's readers
+def _read_parquet(path: Path, options: Options) -> Iterator[Article | InputError]:
     from crosswire import archive
 
-    if _kind(path) == "parquet":
-        yield from archive.read_parquet(path, options)
-    else:
-        yield from archive.read_warc(path, options, executor)
+    yield from archive.read_parquet(path, options)
+
+
+def _read_warc(
+    path: Path, options: Options, executor: Executor | None = None
+) -> Iterator[Article | InputError]:
+    from crosswire import archive
+
+    yield from archive.read_warc(path, options, executor)
 
 
 def _entry_text(entry: Any) -> str:
@@ -1043,5 +1046,11 @@ def _entry_text(entry: Any) -> str:
     return _fragment_text(max(bodies, key=len, default="") or entry.get("summary") or "")
 
 
-_READERS = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "feed": _read_feed}
-_READERS.update(parquet=_read_archive, warc=_read_archive)
+# WARC is read by `_Run.read_file` itself: its reader also takes the run's executor
+_READERS = {
+    "txt": _read_txt,
+    "html": _read_html,
+    "jsonl": _read_jsonl,
+    "feed": _read_feed,
+    "parquet": _read_parquet,
+}

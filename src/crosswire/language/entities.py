@@ -369,11 +369,13 @@ def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list
     by_name: dict[tuple[str, str], ArticleEntity] = {}
     places = {fold(e.text) for doc in docs for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC")}
     for index, sent in sentence_spans(docs):
-        # the sentence's text as parsed, not `sent.text`, which builds every token again
-        text = sentences[index].text if index < len(sentences) else sent.text
+        if index < len(sentences):
+            # the sentence's text as parsed, not `sent.text`, which builds every token again
+            text, offset = sentences[index].text, sentences[index].start - sent.start_char
+        else:
+            text, offset = sent.text, 0
         if is_heading(text):
             continue  # Title Case headings fool the tagger ("Rocky Backdrop: Why This")
-        offset = sentences[index].start - sent.start_char if index < len(sentences) else 0
         for ent in sent.ents:
             kind = _TYPES.get(ent.label_)
             if kind is None:

@@ -295,11 +295,12 @@ def _tokens_by_parsing(sentences: Sequence[Sentence]) -> list[list[_Tok]]:
 # --------------------------------------------------------------------------- recognition
 
 
-def _masked(text: str) -> bytearray:
-    """One flag per character: inside a date, time or phone number."""
+def _masked(text: str, digit: bool) -> bytearray:
+    """One flag per character: inside a date, time or phone number (`digit`: whether the
+    text has a digit; no phone number without one)."""
     mask = bytearray(len(text))
     spans = find_time_spans(text)
-    if ANY_DIGIT.search(text):  # no phone number without one
+    if digit:
         spans.extend((m.start(), m.end()) for m in _PHONE.finditer(text))
     for start, end in spans:
         mask[start:end] = b"\x01" * (end - start)
@@ -452,9 +453,10 @@ def _partitive_unit(text: str, end: int, tokens: Sequence[_Tok]) -> tuple[str | 
 
 def _atoms_in(text: str) -> tuple[list[_Atom], bytearray]:
     """The numbers of a sentence, and its mask of dates, times and phone numbers."""
-    masked = _masked(text)
+    digit = ANY_DIGIT.search(text) is not None
+    masked = _masked(text, digit)
     atoms: list[_Atom] = []
-    if not ANY_DIGIT.search(text):
+    if not digit:
         folded = re_folded(text)
         if not any(word in folded for word in _ATOM_WORDS):
             return atoms, masked

@@ -490,13 +490,14 @@ _NEEDS = {
 # So each need first takes a cheaper necessary condition: one of these lower-case substrings
 # in `re_folded(text)`, or (_DIGIT) any digit; only then does its search decide.
 _DIGIT = "0-9"
+_MONTH_HINTS = tuple(_MONTH_STEMS.lower().split("|"))
 _HINTS: dict[str, tuple[str, ...]] = {
     "iso": (_DIGIT,),
     "numeric": (_DIGIT,),
-    "mdy": tuple(_MONTH_STEMS.lower().split("|")),
-    "dmy": tuple(_MONTH_STEMS.lower().split("|")),
-    "month_year": tuple(_MONTH_STEMS.lower().split("|")),
-    "month": tuple(_MONTH_STEMS.lower().split("|")),
+    "mdy": _MONTH_HINTS,
+    "dmy": _MONTH_HINTS,
+    "month_year": _MONTH_HINTS,
+    "month": _MONTH_HINTS,
     "year": (_DIGIT,),
     "decade": ("0",),
     "short_decade": ("0",),
