@@ -14,10 +14,11 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from crosswire import stories
 from crosswire.cli import app
 from crosswire.models import Article, ArticleAnalysis, ArticleEntity, EntityMention
 from crosswire.options import Options
-from crosswire.stories import StoryIndex, _Postings
+from crosswire.stories import _RETIRED, StoryIndex, _Postings
 
 START = date(2025, 1, 1)
 WINDOW = 30
@@ -167,6 +168,53 @@ def test_window_keeps_what_the_index_holds_flat_as_a_long_stream_grows(
     for kind, count in most.items():
         assert count <= _bound(kind) * everything[kind], kind
     assert most["live"] <= 1.5 * (WINDOW + 3) * PER_DAY
+
+
+def test_undated_articles_are_retired_a_window_after_they_were_filed(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]],
+) -> None:
+    articles, analyses = stream
+    undated = {a.id for a in articles[::10]}
+    given = [a.model_copy(update={"published": None}) if a.id in undated else a for a in articles]
+    index = _filed(given, analyses, Options(story_window_days=WINDOW))
+    assert index.late == 0
+    filed = sorted(a for g in index.groups() for a in g.article_ids)
+    assert filed == sorted(a.id for a in articles)
+    live = index._stamp[index._low : len(index)] != _RETIRED
+    numbers = [index._number[a] for a in sorted(undated)]
+    kept = [n for n in numbers if n >= index._low and live[n - index._low]]
+    assert 0 < len(kept) <= 1.5 * (WINDOW + 3) * PER_DAY / 10  # the last window's only
+    assert index.footprint()["live"] <= 1.5 * (WINDOW + 3) * PER_DAY
+
+
+def test_what_late_articles_find_does_not_depend_on_when_retired_ones_are_swept(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles, analyses = stream
+    # one article in twenty (and its copies' originals with it) arrives 40 days late
+    late = {a.id for a in articles[1200::20]}
+    arrival = sorted(
+        articles,
+        key=lambda a: (a.published or START) + timedelta(days=40 if a.id in late else 0),
+    )
+    options = Options(story_window_days=WINDOW)
+    sweeps: list[int] = []
+    sweep = StoryIndex._sweep
+
+    def counted(index: StoryIndex, horizon: int) -> None:
+        sweeps.append(horizon)
+        sweep(index, horizon)
+
+    monkeypatch.setattr(StoryIndex, "_sweep", counted)
+    often = _filed(arrival, analyses, options)
+    swept_often = sweeps[:]
+    sweeps.clear()
+    monkeypatch.setattr(stories, "SWEEP_DAYS_SHARE", 0.5)
+    seldom = _filed(arrival, analyses, options)
+    assert len(sweeps) < len(swept_often) // 2  # they did come at other times
+    assert often.late == seldom.late > 0
+    assert often.groups() == seldom.groups()
+    assert often.duplicates() == seldom.duplicates()
 
 
 def _shuffled_rewrite(article: Article, aid: str) -> Article:

@@ -1208,13 +1208,22 @@ class _CopyIndex:
         self.bridges: list[tuple[int, int, int]] = []  # groups' roots a copy joined; it
         self.credited: dict[int, int] = {}  # member -> members of its group crediting it
 
-    def add(self, articles: Sequence[PreparedArticle]) -> list[bool]:
+    def add(
+        self,
+        articles: Sequence[PreparedArticle],
+        stamps: np.ndarray | None = None,
+        horizon: tuple[int, int] | None = None,
+    ) -> list[bool]:
         """File the next articles (numbered on from the count filed so far); for each, whether
-        it copies an article filed before it."""
+        it copies an article filed before it (with a `horizon`, one whose retirement day in
+        `stamps` is not before it: see `StoryIndex._horizon`)."""
         first = len(self.shingles)
         keys = np.concatenate([a.bands for a in articles] + [np.empty(0, np.uint64)])
         owner = np.repeat(np.arange(len(articles)), [len(a.bands) for a in articles])
         ids, _, which, _ = self.lsh.query(keys, 2**31)
+        if stamps is not None and horizon is not None:
+            live = stamps[ids] >= horizon[0]
+            ids, which = ids[live], which[live]
         posting, query, _ = _earlier_in_batch(owner, keys, owner, keys)
         # (article, older one its bands meet), by article, then the older one
         proposed = np.unique(
@@ -1454,8 +1463,10 @@ class StoryIndex:
     before it, the stories are the same as without a window (`_freeze` says what it leaves
     out). An article older than the horizon when filed is still filed, against the live
     articles only (it may start a story of its own where it would have joined an old one),
-    and counted in `late`, so a caller can warn; a copy of a retired article is not seen as
-    a copy. Undated articles are retired W days after they were filed.
+    and counted in `late`, so a caller can warn; a copy of an article published before the
+    horizon is not seen as a copy. "Live" is decided by the horizon as each `add` begins,
+    not by the sweeps, so when they come changes what is held, never the result
+    (`_horizon`). Undated articles are retired W days after they were filed.
 
     What still grows with a window, about 700 bytes per article on the tests' synthetic stream
     (tracemalloc, 4,000 to 8,000 articles): its id (in `_ids` and the `_number` dict),
@@ -1501,6 +1512,11 @@ class StoryIndex:
         """Articles filed although published before the window's horizon (see the class
         docstring); always 0 without a window."""
         self._newest: int | None = None  # latest publication day filed
+        # The articles of one `add` are compared with (and may copy) earlier-filed ones only
+        # if not retired by this day (None: all), whether or not a sweep has come yet: so
+        # what they find does not depend on when the sweeps came. Also the number of the
+        # first of them (they see each other).
+        self._horizon: tuple[int, int] | None = None
         self._stamp = np.empty(1024, np.int64)  # per article: its retirement day, or _RETIRED
         self._low = 0  # first article not retired
         self._swept = (_UNSTAMPED, 0, 0)  # at the last sweep: horizon, articles filed, live
@@ -1532,7 +1548,7 @@ class StoryIndex:
         with _gc_paused():
             self._date(ordered)
             known = len(self._copy_index.bridges)
-            copies = self._copy_index.add(ordered)
+            copies = self._copy_index.add(ordered, self._stamp, self._horizon)
             numbers = self._register(ordered, copies)
             bridges: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for a, b, by in self._copy_index.bridges[known:]:
@@ -1725,9 +1741,8 @@ class StoryIndex:
         horizon, filed, live = state["swept"]
         index._swept = (horizon, filed, live)
         index._frozen = bytearray(state["frozen"])
-        index._thaw_from = next(
-            (k for k, flag in enumerate(index._frozen) if not flag), len(index._frozen)
-        )
+        thawed = index._frozen.find(0)
+        index._thaw_from = thawed if thawed >= 0 else len(index._frozen)
         return index
 
     # ---------------------------------------------------------------- filing
@@ -1835,22 +1850,29 @@ class StoryIndex:
     # ---------------------------------------------------------------- the time window
 
     def _date(self, articles: Sequence[PreparedArticle]) -> None:
-        """Count the late articles among the next ones to file (published before the horizon
-        of those filed before them), move `_newest` and, with a window, give each a
-        retirement day: its publication day; undated ones the newest day (filed now, they
-        count as published now)."""
+        """Before filing the next articles: set the horizon they are filed against
+        (`_horizon`), count the late ones among them (published before it), move `_newest`
+        and, with a window, give each a retirement day: its publication day; undated ones
+        the newest day (filed now, they count as published now)."""
         window = self.options.story_window_days
         before = self._newest
         days = [a.day for a in articles if a.day is not None]
         if days:
             self._newest = max(days) if before is None else max(before, *days)
+        self._horizon = None
         if window is None:
             return
         if before is not None:
             self.late += sum(day < before - window for day in days)
+            # Not while warming up: a rebuild places old articles again, against old ones.
+            if self._docs > WARMUP_DOCS:
+                self._horizon = (before - window, len(self._ids))
         first, end = len(self._ids), len(self._ids) + len(articles)
         while end > len(self._stamp):
             self._stamp = np.concatenate((self._stamp, np.empty(len(self._stamp), np.int64)))
+        if before is None and self._newest is not None:  # the first dated articles
+            stamps = self._stamp[self._low : first]  # a view: the write lands in `_stamp`
+            stamps[stamps == _UNSTAMPED] = self._newest
         undated = _UNSTAMPED if self._newest is None else self._newest
         self._stamp[first:end] = [undated if a.day is None else a.day for a in articles]
 
@@ -1865,17 +1887,15 @@ class StoryIndex:
         swept_horizon, swept_filed, swept_live = self._swept
         moved = newest - window - swept_horizon >= max(1, int(SWEEP_DAYS_SHARE * window))
         if moved or len(self._ids) - swept_filed >= max(swept_live, PLACE_CHUNK):
-            self._sweep(newest, newest - window)
+            self._sweep(newest - window)
 
-    def _sweep(self, newest: int, horizon: int) -> None:
+    def _sweep(self, horizon: int) -> None:
         """Retire the articles whose retirement day is before `horizon`: they stop being
         candidates (postings purged) and their features go (term rows, traits; shingles,
         signature and LSH postings in the copy index). Then freeze the stories that ended
         `story_max_days` before it (`_freeze`)."""
         filed, low = len(self._ids), self._low
-        stamp = self._stamp[low:filed]  # a view: the writes below land in `_stamp`
-        stamp[stamp == _UNSTAMPED] = newest
-        due = np.flatnonzero(stamp < horizon) + low
+        due = np.flatnonzero(self._stamp[low:filed] < horizon) + low
         if len(due):
             self._stamp[due] = _RETIRED
             originals = [n for n in due.tolist() if self._traits[n] is not None]
@@ -2077,10 +2097,15 @@ class StoryIndex:
         return pairs >> 32, pairs & 0xFFFFFFFF
 
     def _close_in_time(self, numbers: np.ndarray, others: np.ndarray) -> np.ndarray:
-        """Whether each pair was published at most `story_max_days` apart (or is undated)."""
+        """Whether each pair was published at most `story_max_days` apart (or is undated), the
+        other not retired by the window (see `_horizon`)."""
         a, b = self._day[numbers], self._day[others]
         undated = (a == _NONE_DAY) | (b == _NONE_DAY)
-        return undated | (np.abs(a - b) <= self.options.story_max_days)
+        close = undated | (np.abs(a - b) <= self.options.story_max_days)
+        if self._horizon is not None:
+            horizon, first = self._horizon
+            close &= (others >= first) | (self._stamp[others] >= horizon)
+        return close
 
     def _join_cluster(self, number: int, others: Sequence[int], sims: Sequence[float]) -> int:
         """The batch clustering's first step for one original; return its cluster.
