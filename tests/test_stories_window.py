@@ -35,9 +35,10 @@ def _word(rng: random.Random, syllables: int) -> str:
 def _stream(n: int, seed: int = 7) -> tuple[list[Article], dict[str, ArticleAnalysis]]:
     """`n` small articles, about PER_DAY a day, in publication order: events of one to eight
     articles over up to three days, each with its own words and names; a few names recur
-    across events (so stories link across them) and some events are told again weeks later
-    in the same words (beyond `story_max_days`); about one article in eight is a copy (one
-    word changed, a credit line added) of an earlier one of its event."""
+    across events (so stories link across them) and one event in ten reuses an earlier
+    event's words and names on a day of its own (mostly months away, sometimes within
+    `story_max_days`); about one article in eight is a copy (one word changed, a credit line
+    added) of an earlier one of its event."""
     rng = random.Random(seed)
     common = [_word(rng, 2) for _ in range(400)]
     recurring = [f"{_word(rng, 2).title()} {_word(rng, 3).title()}" for _ in range(30)]
@@ -46,7 +47,7 @@ def _stream(n: int, seed: int = 7) -> tuple[list[Article], dict[str, ArticleAnal
     events: list[tuple[list[str], list[str]]] = []
     days = n // PER_DAY
     while len(rows) < n:
-        if events and rng.random() < 0.1:  # the same topic again, weeks later
+        if events and rng.random() < 0.1:  # the same topic again, another day
             words, names = rng.choice(events[-60:])
         else:
             words = [_word(rng, 3) for _ in range(25)]
