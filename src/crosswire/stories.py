@@ -1115,8 +1115,9 @@ class _Postings:
             weights.append(run.weights[pos])
             which.append(np.repeat(np.arange(len(query)), take))
         if len(self.purged_keys):
-            at = np.minimum(np.searchsorted(self.purged_keys, query), len(self.purged_keys) - 1)
-            held += np.where(self.purged_keys[at] == query, self.purged_counts[at], 0)
+            spot = np.searchsorted(self.purged_keys, query)
+            spot = np.minimum(spot, len(self.purged_keys) - 1)
+            held += np.where(self.purged_keys[spot] == query, self.purged_counts[spot], 0)
         return np.concatenate(ids), np.concatenate(weights), np.concatenate(which), held
 
     def __len__(self) -> int:
