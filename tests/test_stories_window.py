@@ -154,6 +154,27 @@ def test_in_order_stream_gives_the_same_stories_copies_and_merges_with_a_window(
         assert 0 < held[kind] <= _bound(kind) * everything[kind], kind
 
 
+def test_articles_late_by_less_than_the_window_minus_story_days_give_the_same_stories(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]],
+) -> None:
+    articles, analyses = stream
+    # one article in ten arrives as late as it may: every article it could share a story with
+    # (published at most story_max_days from it) is still live
+    delay = WINDOW - Options().story_max_days - 1
+    late = {a.id for a in articles[::10]}
+    arrival = sorted(
+        articles,
+        key=lambda a: (a.published or START) + timedelta(days=delay if a.id in late else 0),
+    )
+    unwindowed = _filed(arrival, analyses, Options())
+    windowed = _filed(arrival, analyses, Options(story_window_days=WINDOW))
+    assert windowed.late == 0
+    assert windowed.groups() == unwindowed.groups()
+    assert windowed.duplicates() == unwindowed.duplicates()
+    assert windowed.merges == unwindowed.merges
+    assert windowed.footprint()["live"] <= 1.5 * (WINDOW + 3) * PER_DAY
+
+
 def test_window_keeps_what_the_index_holds_flat_as_a_long_stream_grows(
     stream: tuple[list[Article], dict[str, ArticleAnalysis]], unwindowed: StoryIndex
 ) -> None:

@@ -26,10 +26,11 @@ class Options:
     """Keep the story index's memory flat on a long stream: articles published more than this
     many days before the newest one filed are retired (no longer candidates for new articles,
     their features dropped) and stories ended before that are frozen as they are. Must be more
-    than `story_max_days`. On a stream in publication order (or later by less than this minus
-    `story_max_days`) the stories are those without a window; the cost is that an article
-    older than the window is filed against the live articles only (counted as late), and a
-    copy of an article older than the window is not recognised as a copy. None keeps all."""
+    than `story_max_days`. On a stream in publication order the stories are those without a
+    window (an article late by less than this minus `story_max_days` still meets every article
+    it could share a story with); the cost is that an article older than the window is filed
+    against the live articles only (counted as late), and a copy of an article older than the
+    window is not recognised as a copy. None keeps all."""
     # compare
     claim_threshold: float = 0.45
     """Minimum similarity for two sentences to state the same claim."""

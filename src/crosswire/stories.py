@@ -1460,9 +1460,11 @@ class StoryIndex:
     `merges`) still covers every article ever filed. What does not change: document
     frequencies (IDF) and the count behind "rare name" go on counting every article filed.
     An article is compared only with articles at most `story_max_days` from it, so on a
-    stream where each article is at most W - `story_max_days` days older than the newest
-    before it, the stories are the same as without a window (`_freeze` says what it leaves
-    out). An article older than the horizon when filed is still filed, against the live
+    stream in publication order the stories are the same as without a window (`_freeze` says
+    what it leaves out). An article up to W - `story_max_days` days older than the newest
+    before it still meets every article it could share a story with; only where a term has
+    more than POSTINGS_SCANNED holders can its candidates differ, retired holders no longer
+    taking places among the newest read. An article older than the horizon when filed is still filed, against the live
     articles only (it may start a story of its own where it would have joined an old one),
     and counted in `late`, so a caller can warn; a copy of an article published before the
     horizon is not seen as a copy. "Live" is decided by the horizon as each `add` begins,
