@@ -18,6 +18,7 @@ from crosswire import stories
 from crosswire.cli import app
 from crosswire.models import Article, ArticleAnalysis, ArticleEntity, EntityMention
 from crosswire.options import Options
+from crosswire.pipeline import _stored_index
 from crosswire.stories import _RETIRED, StoryIndex, _Postings
 
 START = date(2025, 1, 1)
@@ -308,6 +309,18 @@ def test_purged_postings_still_count_toward_how_many_a_key_was_given() -> None:
         assert ids[which == 1].tolist() == [3]
         assert held.tolist() == [4, 1, 0]
         assert len(kept) == 2
+
+
+def test_stored_index_serves_again_only_under_the_same_window(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]],
+) -> None:
+    articles, analyses = stream
+    index = StoryIndex(Options(story_window_days=WINDOW))
+    index.add(articles[:50], analyses)
+    data = index.to_bytes()
+    assert len(_stored_index(data, articles[:50], Options(story_window_days=WINDOW))) == 50
+    for other in (Options(), Options(story_window_days=WINDOW + 1)):
+        assert len(_stored_index(data, articles[:50], other)) == 0  # a new one, refilled
 
 
 def _state(index: StoryIndex) -> object:
