@@ -1,6 +1,7 @@
 """Streaming story assignment at scale: 10k and 100k articles (issue 4's speed targets).
 
 Run: .venv/bin/python bench/bench_stories.py [--sizes 10000 100000] [--chunk 100] [--batch]
+     [--window-days N]
 
 Each size runs in a fresh process, so peak memory is that size's own. The stream is synthetic
 but made of real prose: the ECB+ dev documents (../shared/data/ecbplus-dev) and the
@@ -31,8 +32,11 @@ Timed, per size (articles/s; chunks of --chunk articles per call):
 - two processes: the same, wall-clock, so bounded by the slower process; here the worker,
   which also builds the stand-in analyses (about 0.4 ms an article, the bench's own input);
 - copy detection alone: shingles, MinHash and `_CopyIndex` (the first thing filing does).
-Also: peak RSS (and RSS before streaming), the serialised index size and B-cubed against the
-synthetic truth; with --batch (smallest size only) `find_duplicates` + `group_stories` in
+With --window-days N every `StoryIndex` gets `Options(story_window_days=N)` (articles older
+than N days retired, see `StoryIndex`); the line then also says how many articles the index
+still held live at the end and how many came late. Also: peak RSS (and RSS before streaming;
+the copy-detection-only index is dropped before the story indexes are built, so the peak is
+theirs), the serialised index size and B-cubed against the synthetic truth; with --batch (smallest size only) `find_duplicates` + `group_stories` in
 batch, for time and B-cubed.
 """
 
@@ -40,6 +44,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import json
 import math
 import multiprocessing
@@ -295,11 +300,14 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(n: int, chunk: int, with_batch: bool, span_days: int | None) -> dict[str, float]:
+def measure(
+    n: int, chunk: int, with_batch: bool, span_days: int | None, window_days: int | None = None
+) -> dict[str, float | str]:
     global _ROWS
+    options = Options(story_window_days=window_days)
     started = time.perf_counter()
     _ROWS, truth = synthetic_stream(n, span_days=span_days)
-    result: dict[str, float] = {
+    result: dict[str, float | str] = {
         "articles": float(n),
         "days": float((max(r[3] for r in _ROWS) - min(r[3] for r in _ROWS)).days + 1),
         "events": float(len(set(truth.values()))),
@@ -316,11 +324,13 @@ def measure(n: int, chunk: int, with_batch: bool, span_days: int | None) -> dict
     for a, b in bounds:
         copies.add(_copies_only(_ROWS[a:b]))
     result["copies_per_s"] = n / (time.perf_counter() - started)
+    del copies  # the story indexes' peak is what this bench reports
+    gc.collect()
 
     # one process: add() = prepare + file
     # CPU time beside wall-clock: on a shared machine the wall-clock rate drops with other
     # load, while this process's CPU time stays close to what it costs.
-    index = StoryIndex()
+    index = StoryIndex(options)
     spent = 0.0
     prepare_cpu = file_cpu = 0.0
     for a, b in bounds:
@@ -339,7 +349,7 @@ def measure(n: int, chunk: int, with_batch: bool, span_days: int | None) -> dict
     single = index.groups()
 
     # two processes: the next chunks prepared in a forked worker while this one files
-    index = StoryIndex()
+    index = StoryIndex(options)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         pool.submit(_prepare_chunk, 0, 1).result()  # started, corpus inherited
@@ -372,7 +382,13 @@ def measure(n: int, chunk: int, with_batch: bool, span_days: int | None) -> dict
     pred = {aid: g.id for g in groups for aid in g.article_ids}
     result["stories"] = float(len(groups))
     result["copies"] = float(len(index.duplicates()))
+    result["live"] = float(index.footprint()["live"])
+    # compares runs (with and without a window): the same stories and copies, the same digest
+    listed = [[g.id, g.article_ids, g.duplicate_of] for g in groups]
+    digest = hashlib.sha1(json.dumps(listed).encode()).hexdigest()[:12]
+    result["late"] = float(index.late)
     _, _, result["stream_bcubed_f1"] = bcubed(pred, truth)
+    result["stories_digest"] = digest
     if with_batch:
         articles, analyses = materialise(_ROWS)
         started = time.perf_counter()
@@ -393,16 +409,22 @@ def main() -> None:
     parser.add_argument(
         "--span-days", type=int, help=f"days every size spans (default: {PER_DAY} a day)"
     )
+    parser.add_argument(
+        "--window-days", type=int, help="Options.story_window_days for every index (default: none)"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child process: one size
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(measure(args.one, args.chunk, args.batch, args.span_days)))
+        row = measure(args.one, args.chunk, args.batch, args.span_days, args.window_days)
+        print(json.dumps(row))
         return
     results = []
     for n in args.sizes:
         command = [sys.executable, __file__, "--one", str(n), "--chunk", str(args.chunk)]
         if args.span_days:
             command += ["--span-days", str(args.span_days)]
+        if args.window_days:
+            command += ["--window-days", str(args.window_days)]
         if args.batch and n == min(args.sizes):
             command.append("--batch")
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
@@ -418,8 +440,13 @@ def main() -> None:
             f"alone {row['copies_per_s']:,.0f}/s; peak RSS {row['peak_rss_mb']:,.0f} MB "
             f"({row['rss_before_mb']:,.0f} MB before streaming); index {row['index_mb']:.0f} MB "
             f"saved in {row['save_s']:.1f} s; B-cubed F1 {row['stream_bcubed_f1']:.3f} "
-            f"({int(row['stories'])} stories)"
+            f"({int(row['stories'])} stories, digest {row['stories_digest']})"
         )
+        if args.window_days:
+            line += (
+                f"; window {args.window_days} days: {int(row['live'])} articles live at the "
+                f"end, {int(row['late'])} late"
+            )
         if "batch_s" in row:
             line += (
                 f"; batch {row['batch_s']:.0f} s, B-cubed F1 {row['batch_bcubed_f1']:.3f} "

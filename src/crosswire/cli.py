@@ -78,6 +78,25 @@ InputsOrUrls = Annotated[
 ]
 
 
+StoryWindowDays = Annotated[
+    int | None,
+    typer.Option(
+        min=1,
+        help="Retire articles published this many days before the newest from the story index "
+        "(memory stays flat; more than the 10 days a story may span). Default: keep all.",
+    ),
+]
+
+
+def _options(**given: object) -> Options:
+    """Options from the command line; a combination Options refuses is a usage error."""
+    try:
+        return Options(**given)  # type: ignore[arg-type]
+    except ValueError as exc:
+        _fail(str(exc))
+        raise  # not reached: _fail exits
+
+
 def _print_failures(errors: Sequence[InputError], read: int, label: str = "") -> None:
     """A count of the inputs that failed, then one line each (origin names file and line)."""
     if not errors:
@@ -127,6 +146,7 @@ def analyze(
         Path | None,
         typer.Option(help="Also write claims.parquet, conflicts.parquet, stories/*.json here."),
     ] = None,
+    story_window_days: StoryWindowDays = None,
 ) -> None:
     """Analyze articles into a cited cross-source report."""
     from crosswire.ingest import is_url
@@ -136,11 +156,12 @@ def analyze(
     missing = [p for p in inputs if not is_url(p) and not Path(p).exists()]
     if missing and len(missing) == len(inputs):
         _fail(f"{missing[0]}: {Msg.NOT_FOUND}")
-    options = Options(
+    options = _options(
         summary_sentences=summary_sentences,
         llm_url=llm,
         llm_model=llm_model,
         allow_private_addresses=allow_private_addresses,
+        story_window_days=story_window_days,
     )
     database = None if no_db else (db or "crosswire.db")
     from crosswire.scale import ExecutorKind, make_executor
@@ -278,6 +299,7 @@ def watch(
         typer.Option(help="Let feeds reach private, loopback and link-local addresses."),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    story_window_days: StoryWindowDays = None,
 ) -> None:
     """Poll feeds; new articles join the stored stories as with `analyze --db`. Ctrl-C stops
     between feeds. With --once, exits 1 when a feed could not be read."""
@@ -289,7 +311,11 @@ def watch(
     from crosswire.store import Store
     from crosswire.watch import Watcher, read_feed_list
 
-    options = Options(watch_interval=interval, allow_private_addresses=allow_private_addresses)
+    options = _options(
+        watch_interval=interval,
+        allow_private_addresses=allow_private_addresses,
+        story_window_days=story_window_days,
+    )
     stop = threading.Event()
 
     def log(line: str) -> None:

@@ -75,6 +75,10 @@ class Msg:
     DB_DRIVER = (
         "database driver not installed ({error}); for PostgreSQL: pip install 'crosswire[postgres]'"
     )
+    STORY_WINDOW = (
+        "story window of {window} days must be longer than story_max_days ({max_days}): "
+        "stories span up to that many days"
+    )
     # crosswire serve (web app and API)
     SERVER_NOT_FOUND = "no {what} with id {id!r}"
     SERVER_TOKEN = (

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crosswire.errors import Msg
+
 
 @dataclass(frozen=True)
 class Options:
@@ -20,6 +22,15 @@ class Options:
     """Articles published further apart than this are not the same event."""
     duplicate_threshold: float = 0.6
     """Estimated Jaccard similarity of 5-word shingles above which one article copies another."""
+    story_window_days: int | None = None
+    """Keep the story index's memory flat on a long stream: articles published more than this
+    many days before the newest one filed are retired (no longer candidates for new articles,
+    their features dropped) and stories ended before that are frozen as they are. Must be more
+    than `story_max_days`. On a stream in publication order the stories are those without a
+    window (an article late by less than this minus `story_max_days` still meets every article
+    it could share a story with); the cost is that an article older than the window is filed
+    against the live articles only (counted as late), and a copy of an article older than the
+    window is not recognised as a copy. None keeps all."""
     # compare
     claim_threshold: float = 0.45
     """Minimum similarity for two sentences to state the same claim."""
@@ -56,3 +67,8 @@ class Options:
     """Seconds between polls of one feed."""
     watch_max_backoff: float = 6 * 3600.0
     """Longest wait before retrying a feed that keeps failing."""
+
+    def __post_init__(self) -> None:
+        window = self.story_window_days
+        if window is not None and window <= self.story_max_days:
+            raise ValueError(Msg.STORY_WINDOW.format(window=window, max_days=self.story_max_days))

@@ -22,7 +22,9 @@ article published earlier than all its others joins it.
 3. `StoryIndex`: the same two steps as articles arrive, without regrouping what came before;
    it persists as plain bytes (`to_bytes`/`from_bytes`) so the pipeline keeps it in its store.
    `prepare_articles` is the per-article half of its work (hashing, shingles, MinHash, names)
-   and can run elsewhere (another process) before `StoryIndex.add_prepared`.
+   and can run elsewhere (another process) before `StoryIndex.add_prepared`. With
+   `options.story_window_days` it retires articles older than the window, so its memory stays
+   flat on an endless stream (see `StoryIndex`).
 """
 
 from __future__ import annotations
@@ -686,7 +688,8 @@ REBUILD_FACTOR = 1.25
 grows by REBUILD_FACTOR (see `StoryIndex`): about five placements per article then, none
 after. On ECB+ dev (196 documents, so warming up throughout) this is what brings one article
 at a time to batch's B-cubed F1; on the 10k-article bench stream it moved F1 by 0.001."""
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+"""2: with the time window (`Options.story_window_days`); version 1 is refused (rebuild it)."""
 
 # Hashing instead of a fitted vocabulary: a fitted tf-idf cannot be refit per article, while
 # hashed columns mean the same thing forever, so stored vectors and the running document
@@ -706,6 +709,17 @@ _CREDIT_MARK = re.compile(r"[(—–-]\s*(?=[A-Z0-9])")
 _CREDIT_WORDS = ("via", "source:")
 _NONE_DAY = -(2**31)
 """Stands for "undated" in the array of publication days."""
+_RETIRED = 2**62
+_UNSTAMPED = -(2**62)
+"""Retirement days (`StoryIndex._stamp`) of a retired article, and of an undated one filed
+before any dated one (it gets the first newest day there is)."""
+SWEEP_DAYS_SHARE = 0.1
+"""With a window, retired articles are swept out when the horizon has moved by this share of
+the window (at least a day) since the last sweep, or when as many articles were filed since
+then as the sweep left live: each sweep costs about what is live, so the cost per article is
+a constant, and memory holds at most this share of the window more than it needs."""
+_NO_SHINGLES = np.empty(0, np.uint32)
+"""Shared by every retired article (one empty array each would cost 100 bytes apiece)."""
 
 
 def _fmix64(h: np.ndarray) -> np.ndarray:
@@ -969,7 +983,7 @@ class _Terms:
             (self.w[pos[shared]], cols[shared], indptr.astype(np.int32)),
             shape=(len(distinct), width),
         )
-        owned = int(q_which[-1]) + 1
+        owned = int(max(q_which[-1], owners.max())) + 1  # the last queries may have no terms
         per_query = np.concatenate(([0], np.cumsum(np.bincount(q_which, minlength=owned))))
         queries = sp.csr_matrix(
             (q_weights, q_local, per_query.astype(np.int32)), shape=(owned, width)
@@ -984,6 +998,30 @@ class _Terms:
             dots = np.asarray(product[owners, inverse], dtype=float).ravel()
         norms = self.norm[others]
         return np.divide(dots, norms, out=np.zeros(len(others)), where=norms > 0)
+
+    def drop(self, rows: np.ndarray) -> None:
+        """Forget the entries of these rows (retired: see `StoryIndex`), compacting the buffers;
+        their document frequencies stay counted, so IDF keeps meaning "of every article filed".
+        The rows become empty; the per-row arrays keep one slot per row (24 bytes)."""
+        lengths = self.length[rows]
+        if not int(lengths.sum()):
+            self.length[rows] = 0
+            return
+        gone = np.zeros(self.used + 1, bool)
+        gone[self._positions(rows, lengths)] = True
+        before = np.cumsum(gone) - gone  # entries dropped before each position
+        keep = ~gone[: self.used]
+        self.length[rows] = 0
+        self.start[rows] = 0
+        self.start -= before[self.start]  # every start is at most `used`
+        used = int(keep.sum())
+        size = max(1 << 16, 2 * used)  # room to grow again before the next copy
+        for name in ("idx", "tf", "w"):
+            old = getattr(self, name)
+            new = np.zeros(size, old.dtype)
+            new[:used] = old[: self.used][keep]
+            setattr(self, name, new)
+        self.used = used
 
     def state(self, rows: int) -> tuple[bytes, ...]:
         nonzero = np.flatnonzero(self.df).astype(np.int32)
@@ -1062,8 +1100,13 @@ class _Postings:
     are merged, so there are O(log n) runs and a posting is merged O(log n) times in all.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, count_purged: bool = False) -> None:
         self.runs: list[_Run] = []  # oldest first
+        # With `count_purged`, how many postings `purge` took from each key (keys ascending),
+        # so that `query` still tells how many each key was ever given.
+        self.count_purged = count_purged
+        self.purged_keys = np.empty(0, np.uint64)
+        self.purged_counts = np.empty(0, np.int64)
 
     def add(self, keys: np.ndarray, ids: np.ndarray, weights: np.ndarray) -> None:
         """Postings made in this order, after all those added before."""
@@ -1099,23 +1142,51 @@ class _Postings:
             ids.append(run.ids[pos])
             weights.append(run.weights[pos])
             which.append(np.repeat(np.arange(len(query)), take))
+        if len(self.purged_keys):
+            spot = np.searchsorted(self.purged_keys, query)
+            spot = np.minimum(spot, len(self.purged_keys) - 1)
+            held += np.where(self.purged_keys[spot] == query, self.purged_counts[spot], 0)
         return np.concatenate(ids), np.concatenate(weights), np.concatenate(which), held
 
-    def state(self) -> tuple[bytes, ...]:
+    def __len__(self) -> int:
+        return sum(len(run.ids) for run in self.runs)
+
+    def _collapse(self) -> None:
         while len(self.runs) > 1:  # one run holds it all
             newer, older = self.runs.pop(), self.runs.pop()
             parts = list(zip(older.expanded(), newer.expanded(), strict=True))
             self.runs.append(_Run.build(*(np.concatenate(p) for p in parts)))
+
+    def purge(self, alive: np.ndarray) -> None:
+        """Drop the postings of the ids not `alive` (a mask over ids); one run is left."""
+        self._collapse()
         if not self.runs:
-            return (b"", b"", b"")
+            return
         keys, ids, weights = self.runs[0].expanded()
-        return (keys.tobytes(), ids.tobytes(), weights.tobytes())
+        keep = alive[ids]
+        if self.count_purged:
+            gone, counts = np.unique(keys[~keep], return_counts=True)
+            merged = np.concatenate((self.purged_keys, gone))
+            total = np.concatenate((self.purged_counts, counts))
+            self.purged_keys, inverse = np.unique(merged, return_inverse=True)
+            self.purged_counts = np.bincount(inverse, weights=total).astype(np.int64)
+        self.runs = [_Run.build(keys[keep], ids[keep], weights[keep])] if keep.any() else []
+
+    def state(self) -> tuple[bytes, ...]:
+        self._collapse()
+        purged = (self.purged_keys.tobytes(), self.purged_counts.tobytes())
+        if not self.runs:
+            return (b"", b"", b"", *purged)
+        keys, ids, weights = self.runs[0].expanded()
+        return (keys.tobytes(), ids.tobytes(), weights.tobytes(), *purged)
 
     @classmethod
-    def from_state(cls, state: tuple[bytes, ...]) -> _Postings:
-        postings = cls()
+    def from_state(cls, state: tuple[bytes, ...], count_purged: bool = False) -> _Postings:
+        postings = cls(count_purged)
         keys = np.frombuffer(state[0], np.uint64)
         postings.add(keys, np.frombuffer(state[1], np.int32), np.frombuffer(state[2], np.float32))
+        postings.purged_keys = np.frombuffer(state[3], np.uint64).copy()
+        postings.purged_counts = np.frombuffer(state[4], np.int64).copy()
         return postings
 
 
@@ -1157,6 +1228,7 @@ class _CopyIndex:
         self.lsh = _Postings()
         bands, rows = _lsh_setup(threshold)[:2]
         self.signatures = np.zeros((1024, bands * rows), np.uint32)
+        self.base = 0  # article number of signatures' first row: retired ones are cut off
         self.shingles: list[np.ndarray] = []
         self.sources: list[str] = []
         self.credit: list[str] = []
@@ -1172,13 +1244,22 @@ class _CopyIndex:
         self.leaders: dict[int, list[int]] = {}  # root -> members of the group's first day
         self.credited: dict[int, int] = {}  # leader -> members of its group crediting it
 
-    def add(self, articles: Sequence[PreparedArticle]) -> list[bool]:
+    def add(
+        self,
+        articles: Sequence[PreparedArticle],
+        stamps: np.ndarray | None = None,
+        horizon: tuple[int, int] | None = None,
+    ) -> list[bool]:
         """File the next articles (numbered on from the count filed so far); for each, whether
-        it copies an article filed before it."""
+        it copies an article filed before it (with a `horizon`, one whose retirement day in
+        `stamps` is not before it: see `StoryIndex._horizon`)."""
         first = len(self.shingles)
         keys = np.concatenate([a.bands for a in articles] + [np.empty(0, np.uint64)])
         owner = np.repeat(np.arange(len(articles)), [len(a.bands) for a in articles])
         ids, _, which, _ = self.lsh.query(keys, 2**31)
+        if stamps is not None and horizon is not None:
+            live = stamps[ids] >= horizon[0]
+            ids, which = ids[live], which[live]
         posting, query, _ = _earlier_in_batch(owner, keys, owner, keys)
         # (article, older one its bands meet), by article, then the older one
         proposed = np.unique(
@@ -1186,15 +1267,20 @@ class _CopyIndex:
             | np.concatenate((ids.astype(np.int64), first + owner[posting]))
         )
         mine, theirs = proposed >> 32, proposed & 0xFFFFFFFF
-        while first + len(articles) > len(self.signatures):
+        base = self.base
+        while first - base + len(articles) > len(self.signatures):
             self.signatures = np.concatenate((self.signatures, np.zeros_like(self.signatures)))
         if articles:
-            self.signatures[first : first + len(articles)] = [a.signature for a in articles]
+            self.signatures[first - base : first - base + len(articles)] = [
+                a.signature for a in articles
+            ]
         # MinHash's estimate first (for the whole chunk in one pass): an exact check of every
         # LSH proposal cost more as the corpus grew. Over 96 values its error has sd < 0.05,
         # so a true pair at the threshold falls SIGNATURE_MARGIN below it about once in a
         # thousand.
-        agree = (self.signatures[theirs] == self.signatures[first + mine]).mean(axis=1)
+        agree = (self.signatures[theirs - base] == self.signatures[first - base + mine]).mean(
+            axis=1
+        )
         likely = agree >= self.threshold - SIGNATURE_MARGIN
         self.shingles.extend(a.shingles for a in articles)
         self.sources.extend(a.source for a in articles)
@@ -1222,6 +1308,23 @@ class _CopyIndex:
                 self._join(number, found)
         self.lsh.add(keys, first + owner, np.zeros(len(keys), np.float32))
         return result
+
+    def retire(self, numbers: Sequence[int], alive: np.ndarray, low: int) -> None:
+        """Forget what only finding new copies of these articles needs: their LSH postings,
+        shingles and signatures (all of them below `low`, the first article still `alive`).
+        Sources and credit lines of copy-group members stay: an article joining the group
+        later counts its credits against every member."""
+        for number in numbers:
+            self.shingles[number] = _NO_SHINGLES
+            if self.root(number) not in self.group:
+                self.sources[number] = self.credit[number] = ""
+        self.lsh.purge(alive)
+        held = len(self.shingles) - low
+        if low - self.base > held:  # cut the retired rows once they outnumber the live ones
+            kept = self.signatures[low - self.base : len(self.shingles) - self.base]
+            self.signatures = np.zeros((max(1024, 2 * held), kept.shape[1]), np.uint32)
+            self.signatures[:held] = kept
+            self.base = low
 
     def _join(self, number: int, originals: Sequence[int]) -> None:
         roots = sorted({self.root(o) for o in originals})
@@ -1424,6 +1527,40 @@ class StoryIndex:
     as in batch, when articles come in publication order): the id stays while the story
     grows. When an article bridges two stories, the merged story keeps the older id and
     `merges` records where the other went.
+
+    Without a window everything filed stays in memory, to file later articles against. With
+    `options.story_window_days` (W) the index keeps what can still matter to articles that
+    arrive in publication order: once the warm-up is over, articles published before the
+    horizon (the newest publication day filed, minus W) are retired in sweeps (`_sweep`, every
+    SWEEP_DAYS_SHARE of W): their postings go, so they are never candidates again, and so do
+    their term and name rows, traits, shingles, MinHash signatures and LSH postings. Stories
+    that ended `story_max_days` before the horizon are frozen (`_freeze`): their clusters'
+    links go, their members stay. Every output (`groups`, `story_of`, `duplicates`,
+    `merges`) still covers every article ever filed. What does not change: document
+    frequencies (IDF) and the count behind "rare name" go on counting every article filed.
+    An article is compared only with articles at most `story_max_days` from it, so on a
+    stream in publication order the stories are the same as without a window (`_freeze` says
+    what it leaves out). An article up to W - `story_max_days` days older than the newest
+    before it still meets every article it could share a story with; only where a term has
+    more than POSTINGS_SCANNED holders can its candidates differ, retired holders no longer
+    taking places among the newest read. An article older than the horizon when filed is still filed, against the live
+    articles only (it may start a story of its own where it would have joined an old one),
+    and counted in `late`, so a caller can warn; a copy of an article published before the
+    horizon is not seen as a copy. "Live" is decided by the horizon as each `add` begins,
+    not by the sweeps, so when they come changes what is held, never the result
+    (`_horizon`). Undated articles are retired W days after they were filed.
+
+    What still grows with a window, about 700 bytes per article on the tests' synthetic stream
+    (tracemalloc, 4,000 to 8,000 articles; 1.3 KB of RSS on bench_stories' stream, half of it
+    its 2.6 new names an article): its id (in `_ids` and the `_number` dict),
+    publication day (list and arrays), cluster, copy-detection parent, a slot in the per-row
+    arrays (term and name rows, traits, shingles, flags); a third of it the frozen clusters
+    (an object with its member lists and emptied link containers per cluster, about 0.45 per
+    article there): what `groups`, `story_of`, `duplicates` and `merges` need to report old
+    stories, and numbering that lets the live arrays be indexed by article. Per distinct name
+    (new names were a fifth of it there), its id and counts. Copy groups keep their members'
+    sources and credit lines (an article joining a group counts its credits against every
+    member).
     """
 
     def __init__(self, options: Options | None = None) -> None:
@@ -1452,11 +1589,26 @@ class StoryIndex:
         self._next_rebuild = 1
         # placing: postings of placed originals, clusters in creation order, their stories
         self._postings = _Postings()  # heaviest terms -> originals, with their weights
-        self._name_postings = _Postings()  # name ids -> originals
+        self._name_postings = _Postings(count_purged=True)  # name ids -> originals
         self._clusters: list[_Cluster] = []
         self._story_of: list[int] = []  # cluster -> its story's oldest cluster
         self._story: dict[int, list[int]] = {}  # oldest cluster -> the story's clusters
         self._reported: dict[str, int] = {}  # story id `add` returned -> its first-filed article
+        # the time window (options.story_window_days; see the class docstring)
+        self.late = 0
+        """Articles filed although published before the window's horizon (see the class
+        docstring); always 0 without a window."""
+        self._newest: int | None = None  # latest publication day filed
+        # The articles of one `add` are compared with (and may copy) earlier-filed ones only
+        # if not retired by this day (None: all), whether or not a sweep has come yet: so
+        # what they find does not depend on when the sweeps came. Also the number of the
+        # first of them (they see each other).
+        self._horizon: tuple[int, int] | None = None
+        self._stamp = np.empty(1024, np.int64)  # per article: its retirement day, or _RETIRED
+        self._low = 0  # first article not retired
+        self._swept = (_UNSTAMPED, 0, 0)  # at the last sweep: horizon, articles filed, live
+        self._frozen = bytearray()  # per cluster: 1 once frozen (clusters beyond: 0)
+        self._thaw_from = 0  # first cluster not frozen
 
     # ---------------------------------------------------------------- public
 
@@ -1481,8 +1633,9 @@ class StoryIndex:
         if not ordered:
             return []
         with _gc_paused():
+            self._date(ordered)
             known = len(self._copy_index.bridges)
-            copies = self._copy_index.add(ordered)
+            copies = self._copy_index.add(ordered, self._stamp, self._horizon)
             numbers = self._register(ordered, copies)
             bridges: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for a, b, by in self._copy_index.bridges[known:]:
@@ -1506,6 +1659,7 @@ class StoryIndex:
                         grown.add(self._cluster_of[number])
                 changed = self._regroup(dirty)
                 changed |= {self._story_of[k] for k in grown}
+            self._sweep_if_due()
         heads = sorted(changed, key=self._first_key)
         groups = [self._story_group(head) for head in heads]
         for head, group in zip(heads, groups, strict=True):
@@ -1552,7 +1706,8 @@ class StoryIndex:
             "ids": self._ids,
             "published": self._published,
             "shingles": _pack_rows([(x,) for x in copies.shingles], 1),
-            "signatures": copies.signatures[: len(self._ids)].tobytes(),
+            "signatures": copies.signatures[: len(self._ids) - copies.base].tobytes(),
+            "signature_base": copies.base,
             "sources": copies.sources,
             "credit": copies.credit,
             "parent": copies.parent,
@@ -1581,6 +1736,14 @@ class StoryIndex:
             ],
             "stories": list(self._story.values()),
             "reported": self._reported,
+            "late": self.late,
+            "newest": self._newest,
+            "low": self._low,
+            "stamps": self._stamp[self._low : len(self._ids)].tobytes()
+            if self.options.story_window_days is not None
+            else b"",
+            "swept": self._swept,
+            "frozen": bytes(self._frozen),
         }
         return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
 
@@ -1594,21 +1757,26 @@ class StoryIndex:
             raise ValueError(f"not a story index: {exc}") from exc
         if not isinstance(state, dict) or state.get("format") != FORMAT_VERSION:
             raise ValueError("story index of another format version")
-        threshold, max_days, duplicate_threshold = state["options"]
+        threshold, max_days, duplicate_threshold, window = state["options"]
         saved = Options(
             story_threshold=threshold,
             story_max_days=max_days,
             duplicate_threshold=duplicate_threshold,
+            story_window_days=window,
         )
         if options is not None and _story_options(options) != _story_options(saved):
             raise ValueError("story index built with other story options")
         index = cls(options or saved)
         copies = index._copy_index
-        copies.shingles = [row[0] for row in _unpack_rows(state["shingles"], (np.uint32,))]
+        copies.shingles = [
+            row[0] if len(row[0]) else _NO_SHINGLES
+            for row in _unpack_rows(state["shingles"], (np.uint32,))
+        ]
         width = copies.signatures.shape[1]
         signatures = np.frombuffer(state["signatures"], np.uint32).reshape(-1, width)
         copies.signatures = np.zeros((max(1024, 2 * len(signatures)), width), np.uint32)
         copies.signatures[: len(signatures)] = signatures
+        copies.base = state["signature_base"]
         copies.sources, copies.credit = state["sources"], state["credit"]
         copies.parent, copies.bridges = state["parent"], state["bridges"]
         copies.group = state["group"]
@@ -1638,7 +1806,7 @@ class StoryIndex:
         index._name_ids = {key: n for n, key in enumerate(state["name_keys"])}
         index._next_rebuild = state["next_rebuild"]
         index._postings = _Postings.from_state(state["postings"])
-        index._name_postings = _Postings.from_state(state["name_postings"])
+        index._name_postings = _Postings.from_state(state["name_postings"], count_purged=True)
         index._clusters = [
             _Cluster(
                 originals=o,
@@ -1659,6 +1827,15 @@ class StoryIndex:
             for k in members:
                 index._story_of[k] = members[0]
         index._reported = state["reported"]
+        index.late, index._newest, index._low = state["late"], state["newest"], state["low"]
+        stamps = np.frombuffer(state["stamps"], np.int64)
+        index._stamp = np.full(max(1024, 2 * len(index._ids)), _RETIRED, np.int64)
+        index._stamp[index._low : index._low + len(stamps)] = stamps
+        horizon, filed, live = state["swept"]
+        index._swept = (horizon, filed, live)
+        index._frozen = bytearray(state["frozen"])
+        thawed = index._frozen.find(0)
+        index._thaw_from = thawed if thawed >= 0 else len(index._frozen)
         return index
 
     # ---------------------------------------------------------------- filing
@@ -1730,7 +1907,7 @@ class StoryIndex:
         return min(old, self._first_undated)
 
     def _note_traits(self, number: int, traits: _Traits) -> None:
-        if number >= len(self._named):
+        while number >= len(self._named):  # a loaded index skips the rows of retired ones
             self._named = np.concatenate((self._named, np.zeros_like(self._named)))
             self._special = np.concatenate((self._special, np.zeros_like(self._special)))
         self._named[number] = traits.named
@@ -1756,7 +1933,9 @@ class StoryIndex:
 
     def _link_as_copies(self, a: int, b: int) -> set[int]:
         ka, kb = self._cluster_of[a], self._cluster_of[b]
-        if ka == kb:
+        if ka == kb or self._is_frozen(ka) or self._is_frozen(kb):
+            # A frozen story takes no new links (see `_freeze`): a copy bridging it to a live
+            # one (a copy of an article older than the window) leaves both stories as they are.
             return set()
         full = float(len(self._clusters[ka].originals) * len(self._clusters[kb].originals))
         self._add_link(ka, kb, full)
@@ -1785,9 +1964,146 @@ class StoryIndex:
             ca.strong.discard(b)
             cb.strong.discard(a)
 
+    # ---------------------------------------------------------------- the time window
+
+    def _date(self, articles: Sequence[PreparedArticle]) -> None:
+        """Before filing the next articles: set the horizon they are filed against
+        (`_horizon`), count the late ones among them (published before it), move `_newest`
+        and, with a window, give each a retirement day: its publication day; undated ones
+        the newest day (filed now, they count as published now)."""
+        window = self.options.story_window_days
+        before = self._newest
+        days = [a.day for a in articles if a.day is not None]
+        if days:
+            self._newest = max(days) if before is None else max(before, *days)
+        self._horizon = None
+        if window is None:
+            return
+        if before is not None:
+            self.late += sum(day < before - window for day in days)
+            # Not while warming up: a rebuild places old articles again, against old ones.
+            if self._docs > WARMUP_DOCS:
+                self._horizon = (before - window, len(self._ids))
+        first, end = len(self._ids), len(self._ids) + len(articles)
+        while end > len(self._stamp):
+            self._stamp = np.concatenate((self._stamp, np.empty(len(self._stamp), np.int64)))
+        if before is None and self._newest is not None:  # the first dated articles
+            stamps = self._stamp[self._low : first]  # a view: the write lands in `_stamp`
+            stamps[stamps == _UNSTAMPED] = self._newest
+        undated = _UNSTAMPED if self._newest is None else self._newest
+        self._stamp[first:end] = [undated if a.day is None else a.day for a in articles]
+
+    def _sweep_if_due(self) -> None:
+        """Sweep (`_sweep`) when the horizon has moved by SWEEP_DAYS_SHARE of the window
+        since the last sweep, or as many articles were filed since as it left live. Never
+        while warming up: a rebuild then places every original again, retired ones too."""
+        window = self.options.story_window_days
+        if window is None or self._newest is None or self._docs <= WARMUP_DOCS:
+            return
+        newest = self._newest
+        swept_horizon, swept_filed, swept_live = self._swept
+        moved = newest - window - swept_horizon >= max(1, int(SWEEP_DAYS_SHARE * window))
+        if moved or len(self._ids) - swept_filed >= max(swept_live, PLACE_CHUNK):
+            self._sweep(newest - window)
+
+    def _sweep(self, horizon: int) -> None:
+        """Retire the articles whose retirement day is before `horizon`: they stop being
+        candidates (postings purged) and their features go (term rows, traits; shingles,
+        signature and LSH postings in the copy index). Then freeze the stories that ended
+        `story_max_days` before it (`_freeze`)."""
+        filed, low = len(self._ids), self._low
+        due = np.flatnonzero(self._stamp[low:filed] < horizon) + low
+        if len(due):
+            self._stamp[due] = _RETIRED
+            originals = [n for n in due.tolist() if self._traits[n] is not None]
+            for number in originals:
+                # None marks a copy too: no matter, only a rebuild tells them apart, and none
+                # comes after the warm-up (see `_sweep_if_due`)
+                self._traits[number] = None
+            rows = np.array(originals, np.int64)
+            self._text.drop(rows)
+            self._names.drop(rows)
+            alive = self._stamp[:filed] != _RETIRED
+            self._postings.purge(alive)
+            self._name_postings.purge(alive)
+            live = np.flatnonzero(alive[low:])
+            self._low = low = low + int(live[0]) if len(live) else filed
+            self._copy_index.retire(due.tolist(), alive, low)
+        self._freeze(horizon - self.options.story_max_days)
+        live_count = int(np.count_nonzero(self._stamp[low:filed] != _RETIRED))
+        self._swept = (horizon, filed, live_count)
+
+    def _freeze(self, before: int) -> None:
+        """Freeze the stories all of whose clusters end before day `before` (horizon minus
+        `story_max_days`) and whose originals are all retired: drop their links and strong
+        pairs, both ways; keep their members, so every output still reports them.
+
+        Why no regroup can reach them: a regroup part grows along strong pairs and story-mates.
+        A frozen cluster has no strong pair left (none can form again: links only grow in
+        `_join_cluster`, between the clusters of live candidates, and in `_link_as_copies`,
+        which passes frozen ones over), and its story-mates are frozen with it, as whole
+        stories freeze at once and a frozen story gains no cluster (that takes a strong pair).
+
+        Why that changes nothing on a stream in publication order: any cluster that can still
+        gain a link or an original holds an article published on or after the horizon minus
+        `story_max_days`, so it can never share a story with a frozen one (which ended before
+        that by more than `story_max_days`). Left out: average link is greedy, so in
+        principle a change among recent clusters could cascade back through a chain of
+        older ones, each within `story_max_days` of the next, and regroup a story older than
+        the window; frozen stories no longer follow such cascades. Undated articles count as
+        published the day they were filed."""
+        clusters, frozen, stamp = self._clusters, self._frozen, self._stamp
+        frozen.extend(bytes(len(clusters) - len(frozen)))
+        for k in range(self._thaw_from, len(clusters)):
+            if frozen[k]:
+                continue
+            story = self._story[self._story_of[k]]
+            if not all(
+                clusters[j].last < before
+                and all(stamp[n] == _RETIRED for n in clusters[j].originals)
+                for j in story
+            ):
+                continue
+            for j in story:
+                cluster = clusters[j]
+                for other in cluster.links:
+                    clusters[other].links.pop(j, None)
+                    clusters[other].strong.discard(j)
+                cluster.links.clear()
+                cluster.strong.clear()
+                frozen[j] = 1
+        while self._thaw_from < len(clusters) and frozen[self._thaw_from]:
+            self._thaw_from += 1
+
+    def _is_frozen(self, cluster: int) -> bool:
+        return cluster < len(self._frozen) and self._frozen[cluster] == 1
+
+    def footprint(self) -> dict[str, int]:
+        """How much the index holds of what a window bounds (entries, not bytes): articles
+        filed and still live, term and name entries, postings (terms, names, LSH), signature
+        rows, shingle sets and traits kept, cluster links."""
+        filed = len(self._ids)
+        live = filed
+        if self.options.story_window_days is not None:
+            live = int(np.count_nonzero(self._stamp[self._low : filed] != _RETIRED))
+        copies = self._copy_index
+        return {
+            "articles": filed,
+            "live": live,
+            "text_entries": self._text.used,
+            "name_entries": self._names.used,
+            "postings": len(self._postings),
+            "name_postings": len(self._name_postings),
+            "lsh_postings": len(copies.lsh),
+            "signature_rows": filed - copies.base,
+            "shingle_sets": sum(x is not _NO_SHINGLES for x in copies.shingles),
+            "traits": sum(t is not None for t in self._traits),
+            "links": sum(len(c.links) for c in self._clusters),
+        }
+
     def _rebuild(self) -> None:
         """Place every original again, in publication order, with the current counts."""
-        self._postings, self._name_postings = _Postings(), _Postings()
+        self._postings, self._name_postings = _Postings(), _Postings(count_purged=True)
         self._clusters, self._story_of, self._story = [], [], {}
         self._cluster_of = [-1] * len(self._ids)
         originals = sorted(
@@ -1900,10 +2216,15 @@ class StoryIndex:
         return pairs >> 32, pairs & 0xFFFFFFFF
 
     def _close_in_time(self, numbers: np.ndarray, others: np.ndarray) -> np.ndarray:
-        """Whether each pair was published at most `story_max_days` apart (or is undated)."""
+        """Whether each pair was published at most `story_max_days` apart (or is undated), the
+        other not retired by the window (see `_horizon`)."""
         a, b = self._day[numbers], self._day[others]
         undated = (a == _NONE_DAY) | (b == _NONE_DAY)
-        return undated | (np.abs(a - b) <= self.options.story_max_days)
+        close = undated | (np.abs(a - b) <= self.options.story_max_days)
+        if self._horizon is not None:
+            horizon, first = self._horizon
+            close &= (others >= first) | (self._stamp[others] >= horizon)
+        return close
 
     def _join_cluster(self, number: int, others: Sequence[int], sims: Sequence[float]) -> int:
         """The batch clustering's first step for one original; return its cluster.
@@ -2099,8 +2420,13 @@ class _PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refused {module}.{name}: a story index is plain data")
 
 
-def _story_options(options: Options) -> tuple[float, int, float]:
-    return (options.story_threshold, options.story_max_days, options.duplicate_threshold)
+def _story_options(options: Options) -> tuple[float, int, float, int | None]:
+    return (
+        options.story_threshold,
+        options.story_max_days,
+        options.duplicate_threshold,
+        options.story_window_days,
+    )
 
 
 def _pack_rows(rows: Sequence[tuple[np.ndarray, ...]], columns: int) -> tuple[bytes, ...]:
