@@ -1,6 +1,7 @@
 """Scale-out (issue 8): end-to-end articles/s on 1 and 2 workers, local pool and Ray.
 
 Run: .venv/bin/python bench/bench_scale.py [--spacy 1000] [--sizes 10000 100000] [--repeat 1]
+     [--workers 1 2] [--window-days N] [--no-ray] [--no-inline]
 
 Two workloads, each streamed as the archive path streams it: synthetic articles are written to
 a `.jsonl.gz`, read back by `crosswire.archive.read_jsonl`, cut into chunks, sent through an
@@ -202,6 +203,7 @@ class Run:
     file: float = 0.0
     stories: int = 0
     worker_rss_mb: float = 0.0
+    rss_mb: list[float] = field(default_factory=list)  # this process's, each tenth of the way
     groups: list[tuple[str, list[str]]] = field(default_factory=list, repr=False)
 
     @property
@@ -209,12 +211,24 @@ class Run:
         return self.articles / self.wall
 
 
-def run_once(workload: str, name: str, executor: Executor, corpus: Path, warm: bool) -> Run:
-    if warm:  # workers start and load their model before the clock starts
+def _rss_now_mb() -> float:
+    """This process's resident memory now (not its peak), where /proc tells it."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def run_once(
+    workload: str, name: str, executor: Executor, corpus: Path, size: int, options: Options
+) -> Run:
+    if name != "inline":  # workers start and load their model before the clock starts
         list(executor.map(_wrap(timed_stories), chunked(_warm_articles(), 1)))
     fn = timed_full if workload == "full" else timed_stories
     run = Run(workload, name, executor.workers)
-    index = StoryIndex(Options())
+    index = StoryIndex(options)
+    tenth = max(1, size // 10)
     clock = [0.0]
     t0, cpu0 = time.perf_counter(), time.process_time()
     for results, busy, cpu, rss in (
@@ -228,6 +242,8 @@ def run_once(workload: str, name: str, executor: Executor, corpus: Path, warm: b
         t = time.perf_counter()
         index.add_prepared(prepared)
         run.file += time.perf_counter() - t
+        if (run.articles + len(prepared)) // tenth > run.articles // tenth:
+            run.rss_mb.append(_rss_now_mb())
         run.articles += len(prepared)
     run.wall = time.perf_counter() - t0
     run.parent_cpu = time.process_time() - cpu0
@@ -251,23 +267,32 @@ def _executor(name: str, workers: int) -> Executor:
     return RayExecutor(workers, preload=True)
 
 
-def bench(workload: str, size: int, repeat: int, with_ray: bool, inline: bool = True) -> list[Run]:
+def bench(
+    workload: str,
+    size: int,
+    repeat: int,
+    with_ray: bool,
+    inline: bool = True,
+    workers: tuple[int, ...] = (1, 2),
+    options: Options | None = None,
+) -> list[Run]:
     """Every executor on one corpus; with repeats, the order reverses each round (ABC CBA),
     so a burst of load from other jobs does not fall on the same executor each time."""
+    options = options or Options()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl.gz"
         write_corpus(corpus, size)
         # in process: a reference only
         configs = [("inline", 1)] if inline and size <= 10_000 else []
-        configs += [("local", 1), ("local", 2)]
+        configs += [("local", w) for w in workers]
         if with_ray:
-            configs += [("ray", 1), ("ray", 2)]
+            configs += [("ray", w) for w in workers]
         runs: list[Run] = []
         for round_ in range(repeat):
             for name, workers in configs if round_ % 2 == 0 else configs[::-1]:
                 executor = _executor(name, workers)
                 try:
-                    run = run_once(workload, name, executor, corpus, warm=name != "inline")
+                    run = run_once(workload, name, executor, corpus, size, options)
                 finally:
                     executor.close()
                 runs.append(run)
@@ -277,6 +302,11 @@ def bench(workload: str, size: int, repeat: int, with_ray: bool, inline: bool = 
                     f" file {run.file:6.1f}s  cpu/article: workers {run.work_cpu / size * 1e3:.2f} ms,"
                     f" here {run.parent_cpu / size * 1e3:.2f} ms  stories {run.stories:,}"
                     f"  worker rss {run.worker_rss_mb:,.0f} MB  load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
+                print(
+                    "  this process's RSS each tenth of the way (MB): "
+                    + " ".join(f"{mb:,.0f}" for mb in run.rss_mb),
                     flush=True,
                 )
         reference = runs[0].groups
@@ -330,7 +360,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--no-ray", action="store_true")
     parser.add_argument("--no-inline", action="store_true", help="skip the in-process reference")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument(
+        "--window-days", type=int, help="Options.story_window_days for the story index"
+    )
     args = parser.parse_args()
+    options = Options(story_window_days=args.window_days) if args.window_days else Options()
     try:
         import ray  # noqa: F401
 
@@ -340,7 +375,15 @@ def main() -> None:
     print(f"cpus {os.cpu_count()}, load {os.getloadavg()}, python {sys.version.split()[0]}")
     for workload, sizes in (("full", args.spacy), ("stories", args.sizes)):
         for size in sizes:
-            runs = bench(workload, size, args.repeat, with_ray, inline=not args.no_inline)
+            runs = bench(
+                workload,
+                size,
+                args.repeat,
+                with_ray,
+                inline=not args.no_inline,
+                workers=tuple(args.workers),
+                options=options,
+            )
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             summary = {k: round(v, 3) for k, v in summarise(runs).items()}
