@@ -348,3 +348,27 @@ def test_cli_refuses_a_window_not_longer_than_a_story_may_span(tmp_path: Path) -
     result = CliRunner().invoke(app, [*args, "--story-window-days", "10"])
     assert result.exit_code == 2
     assert "must be longer than story_max_days" in result.output
+
+
+def test_retired_articles_keep_credit_lines_only_as_copy_group_members() -> None:
+    """A copy group's later member counts credits against every member; nothing else needs a
+    retired article's outlet or credit lines (as written or case-folded)."""
+    rng = random.Random(3)
+    start = date(2025, 1, 1)
+    articles = [
+        Article(
+            id=f"c{k:04d}",
+            source="Kessa Times",
+            published=start + timedelta(days=k // 10),
+            text="(Veldara Press Agency) — " + " ".join(_word(rng, 3) for _ in range(60)),
+        )
+        for k in range(1500)
+    ]
+    index = StoryIndex(Options(story_window_days=WINDOW))
+    for chunk in _chunks(articles):
+        index.add(chunk, {})
+    copies = index._copy_index
+    members = {m for group in copies.group.values() for m in group}
+    retired = [n for n in range(index._low) if n not in members]
+    assert len(retired) > 1000
+    assert not any(copies.sources[n] or copies.credit[n] or copies.folded[n] for n in retired)

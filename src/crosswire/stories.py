@@ -1317,7 +1317,7 @@ class _CopyIndex:
         for number in numbers:
             self.shingles[number] = _NO_SHINGLES
             if self.root(number) not in self.group:
-                self.sources[number] = self.credit[number] = ""
+                self.sources[number] = self.credit[number] = self.folded[number] = ""
         self.lsh.purge(alive)
         held = len(self.shingles) - low
         if low - self.base > held:  # cut the retired rows once they outnumber the live ones
