@@ -26,11 +26,14 @@ service would not hold its past input.
 Timed, per size (articles/s; chunks of --chunk articles per call):
 - add: `StoryIndex.add` in one process, preparing (`prepare_articles`: hashing, shingles,
   MinHash, names) and filing (`add_prepared`), with the time of each half per article;
-- add_prepared alone: the index process's busy time when a second process builds the inputs
-  and prepares them, a few chunks ahead (preparing upstream, as the language stage's workers
-  could, leaves the index process this much work);
+- add_prepared alone: the index process's busy time (and its thread's CPU time) when a
+  second process builds the inputs and prepares them, a few chunks ahead (preparing upstream,
+  as crosswire's language workers do in `scale`, leaves the index process this much work);
 - two processes: the same, wall-clock, so bounded by the slower process; here the worker,
   which also builds the stand-in analyses (about 0.4 ms an article, the bench's own input);
+  then again with the worker building every chunk's Articles and stand-in analyses before
+  the clock starts (as the language stage would hand them over), so that it only prepares:
+  the rate the two processes reach on clustering alone;
 - copy detection alone: shingles, MinHash and `_CopyIndex` (the first thing filing does).
 With --window-days N every `StoryIndex` gets `Options(story_window_days=N)` (articles older
 than N days retired, see `StoryIndex`); the line then also says how many articles the index
@@ -265,9 +268,52 @@ def materialise(rows: Sequence[Row]) -> tuple[list[Article], dict[str, ArticleAn
 _ROWS: list[Row] = []
 
 
+# In the preparing process: chunks' inputs built before the clock starts (see measure).
+_BUILT: dict[tuple[int, int], tuple[list[Article], dict[str, ArticleAnalysis]]] = {}
+
+
 def _prepare_chunk(start: int, stop: int) -> list[PreparedArticle]:
-    articles, analyses = materialise(_ROWS[start:stop])
+    built = _BUILT.pop((start, stop), None)
+    articles, analyses = built if built is not None else materialise(_ROWS[start:stop])
     return prepare_articles(articles, analyses)
+
+
+def _build_ahead(bounds: Sequence[tuple[int, int]]) -> int:
+    _BUILT.update({(a, b): materialise(_ROWS[a:b]) for a, b in bounds})
+    return len(_BUILT)
+
+
+def _two_processes(
+    bounds: Sequence[tuple[int, int]], options: Options, ahead: bool
+) -> tuple[StoryIndex, float, float, float]:
+    """File the stream here while a forked process prepares the next chunks (three in
+    flight); with `ahead`, that process builds every chunk's Articles and stand-in analyses
+    before the clock starts, so it only prepares. Return the index, the wall-clock time, and
+    this process's busy time and CPU time (this thread's) in `add_prepared`."""
+    index = StoryIndex(options)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        pool.submit(_prepare_chunk, 0, 1).result()  # started, corpus inherited
+        if ahead:
+            pool.submit(_build_ahead, bounds).result()
+        started = time.perf_counter()
+        waiting: deque[Future[list[PreparedArticle]]] = deque()
+        todo = iter(bounds)
+        for a, b in todo:
+            waiting.append(pool.submit(_prepare_chunk, a, b))
+            if len(waiting) == 3:
+                break
+        busy = cpu = 0.0
+        while waiting:
+            prepared = waiting.popleft().result()
+            following = next(todo, None)
+            if following is not None:
+                waiting.append(pool.submit(_prepare_chunk, *following))
+            clock, thread = time.perf_counter(), time.thread_time()
+            index.add_prepared(prepared)
+            busy += time.perf_counter() - clock
+            cpu += time.thread_time() - thread
+        return index, time.perf_counter() - started, busy, cpu
 
 
 def _copies_only(rows: Sequence[Row]) -> list[PreparedArticle]:
@@ -348,29 +394,19 @@ def measure(
     result["file_cpu_us"] = file_cpu / n * 1e6
     single = index.groups()
 
-    # two processes: the next chunks prepared in a forked worker while this one files
-    index = StoryIndex(options)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        pool.submit(_prepare_chunk, 0, 1).result()  # started, corpus inherited
-        started = time.perf_counter()
-        waiting: deque[Future[list[PreparedArticle]]] = deque()
-        todo = iter(bounds)
-        for a, b in todo:
-            waiting.append(pool.submit(_prepare_chunk, a, b))
-            if len(waiting) == 3:
-                break
-        busy = 0.0
-        while waiting:
-            prepared = waiting.popleft().result()
-            following = next(todo, None)
-            if following is not None:
-                waiting.append(pool.submit(_prepare_chunk, *following))
-            clock = time.perf_counter()
-            index.add_prepared(prepared)
-            busy += time.perf_counter() - clock
-        result["two_processes_per_s"] = n / (time.perf_counter() - started)
-        result["file_only_per_s"] = n / busy
+    # two processes: the next chunks prepared in a forked worker while this one files; first
+    # with the worker building the bench's inputs as it goes, then with them built ahead
+    del index
+    index, wall, busy, cpu = _two_processes(bounds, options, ahead=False)
+    result["two_processes_per_s"] = n / wall
+    result["file_only_per_s"] = n / busy
+    result["file_only_cpu_per_s"] = n / cpu
+    if index.groups() != single:
+        raise AssertionError("one process and two gave different stories")
+    del index
+    index, wall, busy, cpu = _two_processes(bounds, options, ahead=True)
+    result["two_processes_ahead_per_s"] = n / wall
+    result["file_only_ahead_per_s"] = n / busy
     result["peak_rss_mb"] = _rss_mb()
 
     groups = index.groups()
@@ -435,8 +471,11 @@ def main() -> None:
             f"add {row['one_process_per_s']:,.0f}/s in one process "
             f"({row['one_process_cpu_per_s']:,.0f}/s of its CPU time; per article: prepare "
             f"{row['prepare_cpu_us']:.0f} us, file {row['file_cpu_us']:.0f} us CPU); "
-            f"add_prepared alone {row['file_only_per_s']:,.0f}/s; two processes "
-            f"{row['two_processes_per_s']:,.0f}/s wall-clock; copy detection "
+            f"add_prepared alone {row['file_only_per_s']:,.0f}/s "
+            f"({row['file_only_cpu_per_s']:,.0f}/s of its CPU time); two processes "
+            f"{row['two_processes_per_s']:,.0f}/s wall-clock, "
+            f"{row['two_processes_ahead_per_s']:,.0f}/s with the inputs built ahead "
+            f"(add_prepared alone {row['file_only_ahead_per_s']:,.0f}/s); copy detection "
             f"alone {row['copies_per_s']:,.0f}/s; peak RSS {row['peak_rss_mb']:,.0f} MB "
             f"({row['rss_before_mb']:,.0f} MB before streaming); index {row['index_mb']:.0f} MB "
             f"saved in {row['save_s']:.1f} s; B-cubed F1 {row['stream_bcubed_f1']:.3f} "
@@ -456,7 +495,14 @@ def main() -> None:
     if len(results) >= 2:
         small, large = results[0], results[-1]
         n0, n1 = small["articles"], large["articles"]
-        for mode in ("one_process", "one_process_cpu", "file_only", "two_processes", "copies"):
+        for mode in (
+            "one_process",
+            "one_process_cpu",
+            "file_only",
+            "two_processes",
+            "two_processes_ahead",
+            "copies",
+        ):
             ratio = (n1 / large[f"{mode}_per_s"]) / (n0 / small[f"{mode}_per_s"])
             print(
                 f"{mode.replace('_', ' ')}: time x{ratio:.1f} for x{n1 / n0:.0f} articles "
