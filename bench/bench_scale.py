@@ -1,7 +1,7 @@
 """Scale-out (issue 8): end-to-end articles/s on 1 and 2 workers, local pool and Ray.
 
 Run: .venv/bin/python bench/bench_scale.py [--spacy 1000] [--sizes 10000 100000] [--repeat 1]
-     [--workers 1 2] [--window-days N] [--no-ray] [--no-inline]
+     [--workers 1 2] [--window-days N] [--no-ray] [--no-local] [--no-inline]
 
 Two workloads, each streamed as the archive path streams it: synthetic articles are written to
 a `.jsonl.gz`, read back by `crosswire.archive.read_jsonl`, cut into chunks, sent through an
@@ -275,6 +275,7 @@ def bench(
     inline: bool = True,
     workers: tuple[int, ...] = (1, 2),
     options: Options | None = None,
+    with_local: bool = True,
 ) -> list[Run]:
     """Every executor on one corpus; with repeats, the order reverses each round (ABC CBA),
     so a burst of load from other jobs does not fall on the same executor each time."""
@@ -284,7 +285,7 @@ def bench(
         write_corpus(corpus, size)
         # in process: a reference only
         configs = [("inline", 1)] if inline and size <= 10_000 else []
-        configs += [("local", w) for w in workers]
+        configs += [("local", w) for w in workers] if with_local else []
         if with_ray:
             configs += [("ray", w) for w in workers]
         runs: list[Run] = []
@@ -336,7 +337,7 @@ def summarise(runs: list[Run]) -> dict[str, float]:
             twos = [r.rate for r in runs if (r.executor, r.workers) == (name, 2)]
             for k, (one, two) in enumerate(zip(ones, twos, strict=False)):
                 out[f"{name}_efficiency_round_{k + 1}"] = two / (2 * one)
-    if ("ray", 2) in best:
+    if ("ray", 2) in best and ("local", 2) in best:
         out["ray_vs_local_2"] = best["ray", 2] / best["local", 2]
     # CPU seconds per article, from the 2-worker runs: load from other jobs stretches wall
     # time but hardly CPU time, so these project what dedicated cores would do.
@@ -361,6 +362,7 @@ def main() -> None:
     parser.add_argument("--no-ray", action="store_true")
     parser.add_argument("--no-inline", action="store_true", help="skip the in-process reference")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--no-local", action="store_true", help="skip the local pool runs")
     parser.add_argument(
         "--window-days", type=int, help="Options.story_window_days for the story index"
     )
@@ -383,6 +385,7 @@ def main() -> None:
                 inline=not args.no_inline,
                 workers=tuple(args.workers),
                 options=options,
+                with_local=not args.no_local,
             )
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
