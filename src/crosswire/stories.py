@@ -1346,8 +1346,8 @@ class _CopyIndex:
         self.leaders[root] = leaders
 
     def _first_key(self, number: int) -> tuple[int, int]:
-        day = self.days[number]
-        return (1, 0) if day is None else (0, day)
+        """The publication part of `_day_key`: what picks a group's first-day members."""
+        return _day_key(self.days[number], "")[:2]
 
     def _merge_leaders(
         self,
