@@ -231,6 +231,7 @@ def run_once(
     tenth = max(1, size // 10)
     clock = [0.0]
     t0, cpu0 = time.perf_counter(), time.process_time()
+    mark = (t0, 0, 0.0, cpu0)
     for results, busy, cpu, rss in (
         r[0]
         for r in executor.map(_wrap(fn), chunked(read_articles(corpus, clock), CHUNK[workload]))
@@ -240,19 +241,44 @@ def run_once(
         run.worker_rss_mb = max(run.worker_rss_mb, rss / 1024)
         prepared = [p for _, p in results] if workload == "full" else results
         t = time.perf_counter()
-        index.add_prepared(prepared)
+        index.add_prepared(prepared, report=False)  # as scale.file_stories files
         run.file += time.perf_counter() - t
         if (run.articles + len(prepared)) // tenth > run.articles // tenth:
             run.rss_mb.append(_rss_now_mb())
+            if size >= 10 * _PROGRESS_FROM:
+                mark = _progress(mark, run, len(prepared), t0)
         run.articles += len(prepared)
+    t = time.perf_counter()
+    groups = index.groups()  # the stories are regrouped here, once: timed as filing
+    run.file += time.perf_counter() - t
     run.wall = time.perf_counter() - t0
     run.parent_cpu = time.process_time() - cpu0
     if isinstance(executor, InlineExecutor):  # the work ran here too
         run.parent_cpu -= run.work_cpu
     run.read = clock[0]
-    run.groups = [(g.id, g.article_ids) for g in index.groups()]
+    run.groups = [(g.id, g.article_ids) for g in groups]
     run.stories = len(run.groups)
     return run
+
+
+_PROGRESS_FROM = 1_000  # long runs (10k articles and up) print each tenth as it ends
+
+
+def _progress(
+    mark: tuple[float, int, float, float], run: Run, more: int, t0: float
+) -> tuple[float, int, float, float]:
+    """Print the last tenth's rate and CPU per article, so a run that slows down shows where
+    (the VM's own speed drifts, and a long run outlasts a quiet spell), and return the new mark."""
+    now, done, cpu_here = time.perf_counter(), run.articles + more, time.process_time()
+    t, n, work_cpu, parent_cpu = mark
+    print(
+        f"    {done:>8,} articles {now - t0:7.0f}s: last tenth {(done - n) / (now - t):7.1f} art/s,"
+        f" workers {(run.work_cpu - work_cpu) / (done - n) * 1e3:.2f} ms/article,"
+        f" here {(cpu_here - parent_cpu) / (done - n) * 1e3:.2f} ms/article,"
+        f" load {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    return now, done, run.work_cpu, cpu_here
 
 
 def _warm_articles() -> list[Article]:

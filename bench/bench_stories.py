@@ -1,7 +1,7 @@
 """Streaming story assignment at scale: 10k and 100k articles (issue 4's speed targets).
 
 Run: .venv/bin/python bench/bench_stories.py [--sizes 10000 100000] [--chunk 100] [--batch]
-     [--window-days N]
+     [--window-days N] [--report-each-chunk]
 
 Each size runs in a fresh process, so peak memory is that size's own. The stream is synthetic
 but made of real prose: the ECB+ dev documents (../shared/data/ecbplus-dev) and the
@@ -35,6 +35,10 @@ Timed, per size (articles/s; chunks of --chunk articles per call):
   the clock starts (as the language stage would hand them over), so that it only prepares:
   the rate the two processes reach on clustering alone;
 - copy detection alone: shingles, MinHash and `_CopyIndex` (the first thing filing does).
+Filing is in bulk (`add_prepared(..., report=False)`, as `scale.file_stories` files an archive),
+and the stories are regrouped once, when read at the end: that read is timed with filing. With
+--report-each-chunk every call reports the stories it changed instead (a live stream's cost:
+each story a chunk touches is regrouped and built, big ones too).
 With --window-days N every `StoryIndex` gets `Options(story_window_days=N)` (articles older
 than N days retired, see `StoryIndex`); the line then also says how many articles the index
 still held live at the end and how many came late. Also: peak RSS (and RSS before streaming;
@@ -75,9 +79,9 @@ from crosswire.stories import (
     PreparedArticle,
     StoryIndex,
     _CopyIndex,
+    _hashed_words,
     _minhash,
     _shingle_hashes,
-    _word_hashes,
     find_duplicates,
     group_stories,
     prepare_articles,
@@ -284,7 +288,7 @@ def _build_ahead(bounds: Sequence[tuple[int, int]]) -> int:
 
 
 def _two_processes(
-    bounds: Sequence[tuple[int, int]], options: Options, ahead: bool
+    bounds: Sequence[tuple[int, int]], options: Options, ahead: bool, report: bool
 ) -> tuple[StoryIndex, float, float, float]:
     """File the stream here while a forked process prepares the next chunks (three in
     flight); with `ahead`, that process builds every chunk's Articles and stand-in analyses
@@ -310,9 +314,13 @@ def _two_processes(
             if following is not None:
                 waiting.append(pool.submit(_prepare_chunk, *following))
             clock, thread = time.perf_counter(), time.thread_time()
-            index.add_prepared(prepared)
+            index.add_prepared(prepared, report=report)
             busy += time.perf_counter() - clock
             cpu += time.thread_time() - thread
+        clock, thread = time.perf_counter(), time.thread_time()
+        index.groups()  # without reports, the stories are regrouped here: timed with filing
+        busy += time.perf_counter() - clock
+        cpu += time.thread_time() - thread
         return index, time.perf_counter() - started, busy, cpu
 
 
@@ -322,7 +330,7 @@ def _copies_only(rows: Sequence[Row]) -> list[PreparedArticle]:
     prepared = []
     for aid, source, _, published, text in rows:
         words = _WORD.findall(text.lower())
-        shingles = _shingle_hashes(words, _word_hashes(words))
+        shingles = _shingle_hashes(words, _hashed_words(words)[0])
         signature, bands = _minhash(shingles, Options().duplicate_threshold)
         prepared.append(
             PreparedArticle(
@@ -347,7 +355,12 @@ def _rss_mb() -> float:
 
 
 def measure(
-    n: int, chunk: int, with_batch: bool, span_days: int | None, window_days: int | None = None
+    n: int,
+    chunk: int,
+    with_batch: bool,
+    span_days: int | None,
+    window_days: int | None = None,
+    report: bool = False,
 ) -> dict[str, float | str]:
     global _ROWS
     options = Options(story_window_days=window_days)
@@ -385,26 +398,29 @@ def measure(
         prepared = prepare_articles(articles, analyses, index.options)
         middle = time.process_time()
         prepare_cpu += middle - cpu
-        index.add_prepared(prepared)
+        index.add_prepared(prepared, report=report)
         file_cpu += time.process_time() - middle
         spent += time.perf_counter() - clock
+    clock, cpu = time.perf_counter(), time.process_time()
+    single = index.groups()  # without reports, the stories are regrouped here
+    file_cpu += time.process_time() - cpu
+    spent += time.perf_counter() - clock
     result["one_process_per_s"] = n / spent
     result["one_process_cpu_per_s"] = n / (prepare_cpu + file_cpu)
     result["prepare_cpu_us"] = prepare_cpu / n * 1e6
     result["file_cpu_us"] = file_cpu / n * 1e6
-    single = index.groups()
 
     # two processes: the next chunks prepared in a forked worker while this one files; first
     # with the worker building the bench's inputs as it goes, then with them built ahead
     del index
-    index, wall, busy, cpu = _two_processes(bounds, options, ahead=False)
+    index, wall, busy, cpu = _two_processes(bounds, options, ahead=False, report=report)
     result["two_processes_per_s"] = n / wall
     result["file_only_per_s"] = n / busy
     result["file_only_cpu_per_s"] = n / cpu
     if index.groups() != single:
         raise AssertionError("one process and two gave different stories")
     del index
-    index, wall, busy, cpu = _two_processes(bounds, options, ahead=True)
+    index, wall, busy, cpu = _two_processes(bounds, options, ahead=True, report=report)
     result["two_processes_ahead_per_s"] = n / wall
     result["file_only_ahead_per_s"] = n / busy
     result["peak_rss_mb"] = _rss_mb()
@@ -448,10 +464,22 @@ def main() -> None:
     parser.add_argument(
         "--window-days", type=int, help="Options.story_window_days for every index (default: none)"
     )
+    parser.add_argument(
+        "--report-each-chunk",
+        action="store_true",
+        help="report the stories each add_prepared changed (default: bulk, regroup at the end)",
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child process: one size
     args = parser.parse_args()
     if args.one:
-        row = measure(args.one, args.chunk, args.batch, args.span_days, args.window_days)
+        row = measure(
+            args.one,
+            args.chunk,
+            args.batch,
+            args.span_days,
+            args.window_days,
+            report=args.report_each_chunk,
+        )
         print(json.dumps(row))
         return
     results = []
@@ -461,6 +489,8 @@ def main() -> None:
             command += ["--span-days", str(args.span_days)]
         if args.window_days:
             command += ["--window-days", str(args.window_days)]
+        if args.report_each_chunk:
+            command.append("--report-each-chunk")
         if args.batch and n == min(args.sizes):
             command.append("--batch")
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout

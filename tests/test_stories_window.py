@@ -372,3 +372,93 @@ def test_retired_articles_keep_credit_lines_only_as_copy_group_members() -> None
     retired = [n for n in range(index._low) if n not in members]
     assert len(retired) > 1000
     assert not any(copies.sources[n] or copies.credit[n] or copies.folded[n] for n in retired)
+
+
+def _filed_in_bulk(
+    articles: list[Article],
+    analyses: dict[str, ArticleAnalysis],
+    options: Options,
+    report_every: int = 0,
+) -> tuple[StoryIndex, list[tuple[list[str], list[stories.StoryGroup]]]]:
+    """File like `_filed`, but with report=False except every `report_every`-th chunk; return
+    the index and, for each report, the articles filed since the one before and what it gave."""
+    index = StoryIndex(options)
+    reports: list[tuple[list[str], list[stories.StoryGroup]]] = []
+    since: list[str] = []
+    for k, chunk in enumerate(_chunks(articles), 1):
+        report = report_every > 0 and k % report_every == 0
+        given = index.add_prepared(
+            stories.prepare_articles(chunk, analyses, options), report=report
+        )
+        since += [a.id for a in chunk]
+        if report:
+            now = {g.id: g for g in index.groups()}
+            assert all(now[g.id] == g for g in given)  # as the stories are at the report
+            reports.append((since, given))
+            since = []
+        else:
+            assert given == []
+    return index, reports
+
+
+@pytest.mark.parametrize("window", [None, WINDOW])
+def test_filing_without_reports_gives_the_same_stories_and_copies(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]],
+    unwindowed: StoryIndex,
+    windowed: StoryIndex,
+    window: int | None,
+) -> None:
+    reference = unwindowed if window is None else windowed
+    bulk, _ = _filed_in_bulk(*stream, Options(story_window_days=window))
+    assert bulk.groups() == reference.groups()
+    assert bulk.duplicates() == reference.duplicates()
+
+
+_READERS = {
+    "groups": lambda index, last: [g.article_ids for g in index.groups()],
+    "story_of": lambda index, last: index.story_of(last),
+    "merges": lambda index, last: index.merges,
+    "to_bytes": lambda index, last: StoryIndex.from_bytes(index.to_bytes()).story_of(last),
+}
+
+
+@pytest.mark.parametrize("reader", sorted(_READERS))
+def test_every_reader_of_stories_regroups_what_was_filed_without_report_first(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]], reader: str
+) -> None:
+    articles, analyses = stream
+    head, tail = articles[:1400], articles[1400:1440]
+    reported, _ = _filed_in_bulk(head, analyses, Options(), report_every=1)
+    reported.add(tail, analyses)
+    bulk, _ = _filed_in_bulk(head, analyses, Options(), report_every=1)
+    bulk.add_prepared(stories.prepare_articles(tail, analyses, Options()), report=False)
+    assert bulk._pending  # not regrouped yet...
+    read = _READERS[reader]
+    assert read(bulk, tail[-1].id) == read(reported, tail[-1].id)
+    assert not bulk._pending  # ...until read
+
+
+@pytest.mark.parametrize("window", [None, WINDOW])
+def test_a_report_after_bulk_filing_gives_every_story_changed_since_the_last(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]], window: int | None
+) -> None:
+    options = Options(story_window_days=window)
+    _, reports = _filed_in_bulk(*stream, options, report_every=7)
+    assert len(reports) == len(stream[0]) // CHUNK // 7
+    for since, given in reports:
+        covered = {a for group in given for a in group.article_ids}
+        assert set(since) <= covered  # each article filed since is in a story reported
+
+
+def test_bulk_filed_index_saved_before_a_report_still_reports_what_it_filed(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]],
+) -> None:
+    articles, analyses = stream
+    index, _ = _filed_in_bulk(articles[:1600], analyses, Options())
+    index.add_prepared(stories.prepare_articles(articles[1600:1640], analyses, Options()))
+    quiet = articles[1640:1720]
+    index.add_prepared(stories.prepare_articles(quiet, analyses, Options()), report=False)
+    again = StoryIndex.from_bytes(index.to_bytes(), Options())
+    given = again.add_prepared([])  # nothing new: a report of what was filed quietly
+    assert {a.id for a in quiet} <= {a for g in given for a in g.article_ids}
+    assert again.add_prepared([]) == []  # reported once

@@ -328,7 +328,8 @@ def stream_stories(
     nothing is kept here but the index and `in_flight` chunks)."""
     stage = partial(analyze_and_prepare_chunk, options=options)
     for results in executor.map(stage, chunked(articles, chunk_size)):
-        index.add_prepared([prepared for _, prepared in results])
+        # no report: the caller reads the stories from the index (regrouped when read)
+        index.add_prepared([prepared for _, prepared in results], report=False)
         yield from (analysis for analysis, _ in results)
 
 
@@ -367,5 +368,5 @@ def file_stories(
     index = index if index is not None else StoryIndex(options)
     stage = partial(prepare_chunk, options=options)
     for prepared in executor.map(stage, chunked(items, chunk_size)):
-        index.add_prepared(prepared)
+        index.add_prepared(prepared, report=False)  # stories are regrouped when read
     return index

@@ -242,6 +242,7 @@ def find_duplicates(articles: Sequence[Article], options: Options) -> dict[str, 
 
 
 @lru_cache(maxsize=1 << 16)  # the same names recur across articles
+@lru_cache(maxsize=2**16)  # names recur across articles, and each is keyed twice
 def _name_key(name: str) -> str:
     """Compare names without case, accents, possessive 's or a leading "the"."""
     folded = unicodedata.normalize("NFKD", name.strip().lower())
@@ -731,13 +732,32 @@ def _fmix64(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(33))
 
 
-def _word_hashes(words: Sequence[str]) -> np.ndarray:
-    return np.array([zlib.crc32(w.encode()) for w in words], np.uint64)
+WORD_CODES_MAX = 2**17
+"""Words whose hash `_hashed_words` remembers (about 150 bytes each); past it, it starts over."""
+_word_codes: dict[str, int] = {}
 
 
-def _term_counts(words: Sequence[str], hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hashed columns of the words and bigrams (as TfidfVectorizer analyses them) and counts."""
-    keep = np.fromiter((len(w) > 1 and w not in _STOP_WORDS for w in words), bool, len(words))
+def _hashed_words(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each word's hash, and whether it is a term (more than one letter, not a stop word).
+
+    Remembered per word across articles, so that only words not seen before cost a Python
+    step: hashing every word in a Python loop was a third of preparing an article. When full,
+    the memo is replaced, not cleared, so a thread still reading the old one is not hurt."""
+    global _word_codes
+    codes = _word_codes
+    new = set(words).difference(codes)
+    if len(codes) + len(new) > WORD_CODES_MAX:
+        codes = _word_codes = {}
+        new = set(words)
+    for w in new:
+        codes[w] = zlib.crc32(w.encode()) << 1 | (len(w) > 1 and w not in _STOP_WORDS)
+    packed = np.fromiter(map(codes.__getitem__, words), np.uint64, len(words))
+    return packed >> np.uint64(1), (packed & np.uint64(1)).astype(bool)
+
+
+def _term_counts(hashes: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed columns of the words (by their hashes; `keep`: which are terms) and bigrams (as
+    TfidfVectorizer analyses them) and counts."""
     kept = hashes[keep]
     grams = np.concatenate((kept, (kept[:-1] * _GRAM_MIX + kept[1:]) ^ _BIGRAM_SALT))
     shift = np.uint64(64 - TEXT_FEATURES.bit_length() + 1)
@@ -831,10 +851,10 @@ def prepare_articles(
     for article in sorted(articles, key=_sort_key):
         lowered = article.text.lower()
         words = _WORD.findall(lowered)
-        hashes = _word_hashes(words)
-        title_words = _WORD.findall(article.title.lower())
+        hashes, terms = _hashed_words(words)
+        title_hashes, title_terms = _hashed_words(_WORD.findall(article.title.lower()))
         text_idx, text_counts = _term_counts(
-            title_words + words, np.concatenate((_word_hashes(title_words), hashes))
+            np.concatenate((title_hashes, hashes)), np.concatenate((title_terms, terms))
         )
         shingles = _shingle_hashes(words, hashes)
         signature, bands = _minhash(shingles, options.duplicate_threshold)
@@ -1515,6 +1535,9 @@ class StoryIndex:
     the changed one at that average or more (and their current story-mates) are regrouped, as
     no other merge can have changed. So the stories are those `group_stories` finds for the
     same similarities, at the cost of a few clusters per article whatever the index holds.
+    Filing in bulk (`add_prepared(..., report=False)`, as `scale.file_stories` files an
+    archive) leaves that regrouping until the stories are read, once for many chunks: a big
+    story is then not regrouped whole for each chunk that touches it.
 
     Term weights are tf-idf with document frequencies counted as articles arrive: a pair is
     scored when its later article is placed, with the counts of that moment, and the articles
@@ -1594,6 +1617,10 @@ class StoryIndex:
         self._story_of: list[int] = []  # cluster -> its story's oldest cluster
         self._story: dict[int, list[int]] = {}  # oldest cluster -> the story's clusters
         self._reported: dict[str, int] = {}  # story id `add` returned -> its first-filed article
+        # clusters that changed since the last regroup (`_flush`), and clusters whose stories
+        # changed or grew since the last report (filing with report=False defers both)
+        self._pending: set[int] = set()
+        self._unreported: set[int] = set()
         # the time window (options.story_window_days; see the class docstring)
         self.late = 0
         """Articles filed although published before the window's horizon (see the class
@@ -1626,12 +1653,22 @@ class StoryIndex:
         fresh = {a.id: a for a in reversed(articles) if a.id not in self._number}
         return self.add_prepared(prepare_articles(list(fresh.values()), analyses, self.options))
 
-    def add_prepared(self, prepared: Sequence[PreparedArticle]) -> list[StoryGroup]:
-        """`add` for articles already through `prepare_articles` (with this index's options)."""
+    def add_prepared(
+        self, prepared: Sequence[PreparedArticle], *, report: bool = True
+    ) -> list[StoryGroup]:
+        """`add` for articles already through `prepare_articles` (with this index's options).
+
+        With `report=False` (bulk filing, e.g. an archive read to the end) it returns no
+        stories and leaves the regrouping into stories until they are next read (`groups`,
+        `story_of`, `merges`, `to_bytes`, a window's sweep) or reported (the next call with
+        `report=True`, which then reports every story changed since the last report). The
+        stories are the same (regrouping once after many placements gives what regrouping
+        after each would, see `_regroup`), and it costs less: a story is regrouped whole each
+        time it changes, so a big story touched by every chunk was regrouped once a chunk."""
         fresh = {p.id: p for p in reversed(prepared) if p.id not in self._number}
         ordered = sorted(fresh.values(), key=lambda p: _day_key(p.day, p.id))
         if not ordered:
-            return []
+            return self._report() if report else []
         with _gc_paused():
             self._date(ordered)
             known = len(self._copy_index.bridges)
@@ -1643,24 +1680,35 @@ class StoryIndex:
             if self._docs >= self._next_rebuild and self._docs <= WARMUP_DOCS:
                 self._next_rebuild = max(self._docs + 1, int(self._docs * REBUILD_FACTOR))
                 before = {g.id: g for g in self.groups()}
+                # a rebuild numbers the clusters anew: hold what is still to report by article
+                unreported = [self._clusters[k].originals[0] for k in self._unreported]
                 self._rebuild()
-                changed = {
+                self._unreported = {
                     head
                     for head in self._story
                     if before.get(self._story_id_of(head)) != self._story_group(head)
-                }
+                } | {self._cluster_of[n] for n in unreported}
             else:
                 originals = [n for n, copy in zip(numbers, copies, strict=True) if not copy]
-                dirty = self._place_many(originals)
-                grown: set[int] = set()
+                self._pending |= self._place_many(originals)
                 for number, copy in zip(numbers, copies, strict=True):
                     if copy:
-                        dirty |= self._attach_copy(number, bridges[number])
-                        grown.add(self._cluster_of[number])
-                changed = self._regroup(dirty)
-                changed |= {self._story_of[k] for k in grown}
+                        self._pending |= self._attach_copy(number, bridges[number])
+                        self._unreported.add(self._cluster_of[number])
             self._sweep_if_due()
-        heads = sorted(changed, key=self._first_key)
+        return self._report() if report else []
+
+    def _flush(self) -> None:
+        """Regroup into stories what changed since the last regroup."""
+        if self._pending:
+            self._unreported |= self._regroup(self._pending)
+            self._pending = set()
+
+    def _report(self) -> list[StoryGroup]:
+        """The stories that changed or grew since the last report, and note them reported."""
+        self._flush()
+        heads = sorted({self._story_of[k] for k in self._unreported}, key=self._first_key)
+        self._unreported = set()
         groups = [self._story_group(head) for head in heads]
         for head, group in zip(heads, groups, strict=True):
             self._reported.setdefault(group.id, min(self._members(head)))
@@ -1668,6 +1716,7 @@ class StoryIndex:
 
     def groups(self) -> list[StoryGroup]:
         """Every story, in order of its first article (as `group_stories` orders them)."""
+        self._flush()
         return [self._story_group(head) for head in sorted(self._story, key=self._first_key)]
 
     def duplicates(self) -> dict[str, str]:
@@ -1682,6 +1731,7 @@ class StoryIndex:
         number = self._number.get(article_id)
         if number is None:
             return None
+        self._flush()
         return self._story_id_of(self._story_of[self._cluster_of[number]])
 
     @property
@@ -1699,6 +1749,7 @@ class StoryIndex:
     def to_bytes(self) -> bytes:
         """The whole index as bytes: a pickle of plain data (numbers, strings, bytes, lists,
         dicts), zlib-compressed; `from_bytes` refuses anything else."""
+        self._flush()
         copies = self._copy_index
         state: dict[str, object] = {
             "format": FORMAT_VERSION,
@@ -1736,6 +1787,7 @@ class StoryIndex:
             ],
             "stories": list(self._story.values()),
             "reported": self._reported,
+            "unreported": sorted(self._unreported),
             "late": self.late,
             "newest": self._newest,
             "low": self._low,
@@ -1827,6 +1879,7 @@ class StoryIndex:
             for k in members:
                 index._story_of[k] = members[0]
         index._reported = state["reported"]
+        index._unreported = set(state.get("unreported", ()))  # saves before it had none
         index.late, index._newest, index._low = state["late"], state["newest"], state["low"]
         stamps = np.frombuffer(state["stamps"], np.int64)
         index._stamp = np.full(max(1024, 2 * len(index._ids)), _RETIRED, np.int64)
@@ -2011,6 +2064,7 @@ class StoryIndex:
         candidates (postings purged) and their features go (term rows, traits; shingles,
         signature and LSH postings in the copy index). Then freeze the stories that ended
         `story_max_days` before it (`_freeze`)."""
+        self._flush()
         filed, low = len(self._ids), self._low
         due = np.flatnonzero(self._stamp[low:filed] < horizon) + low
         if len(due):
@@ -2302,9 +2356,15 @@ class StoryIndex:
                 continue
             part = {start}
             todo = [start]
+            heads: set[int] = set()
             while todo:
                 k = todo.pop()
-                for c in [*self._clusters[k].strong, *self._story[self._story_of[k]]]:
+                head = self._story_of[k]
+                # A story's members are listed once, from the first of them reached: listing
+                # them from each was quadratic in the story's size (hundreds of clusters).
+                mates = () if head in heads else self._story[head]
+                heads.add(head)
+                for c in [*self._clusters[k].strong, *mates]:
                     if c not in part:
                         part.add(c)
                         todo.append(c)
@@ -2312,7 +2372,6 @@ class StoryIndex:
             if len(part) == 1:
                 changed.add(start)  # alone, and was alone: its story is itself
                 continue
-            heads = {self._story_of[k] for k in part}
             before = {frozenset(self._story.pop(h)) for h in heads}
             clusters = {k: self._clusters[k] for k in part}
             stories = _average_link(
