@@ -330,8 +330,8 @@ def _copies_only(rows: Sequence[Row]) -> list[PreparedArticle]:
     prepared = []
     for aid, source, _, published, text in rows:
         words = _WORD.findall(text.lower())
-        shingles = _shingle_hashes(words, _hashed_words(words)[0])
-        signature, bands = _minhash(shingles, Options().duplicate_threshold)
+        shingles = _shingle_hashes([words], [_hashed_words(words)[0]])[0]
+        signature, bands = _minhash([shingles], Options().duplicate_threshold)[0]
         prepared.append(
             PreparedArticle(
                 id=aid,

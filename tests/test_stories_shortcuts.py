@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import zlib
 from datetime import date, timedelta
 
 import numpy as np
@@ -12,15 +13,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crosswire import stories
 from crosswire.models import Article
 from crosswire.options import Options
 from crosswire.stories import (
     _CREDIT_LEAD,
+    _GRAM_MIX,
+    _STOP_WORDS,
     LINK_FLOOR,
+    SHINGLE_WORDS,
     StoryIndex,
     _credits_text,
+    _fmix64,
+    _hashed_words,
+    _lsh_setup,
+    _minhash,
     _Postings,
+    _shingle_hashes,
     _similarities_of,
+    _term_counts,
     find_duplicates,
 )
 
@@ -292,3 +303,88 @@ def test_articles_passed_over_are_dated_and_too_far_from_every_new_one(
 
     assert all(too_old(days[n]) for n in range(cut))
     assert cut == len(days) or not all(too_old(d) for d in days[: cut + 1])
+
+
+# --------------------------------------------------------------------------- preparing a chunk
+# The plain per-article computations that preparing a chunk in one numpy pass stands for.
+
+
+def _plain_hashes(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    hashes = np.array([zlib.crc32(w.encode()) for w in words], np.uint64)
+    terms = np.array([len(w) > 1 and w not in _STOP_WORDS for w in words], bool)
+    return hashes, terms
+
+
+def _plain_terms(hashes: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    kept = hashes[keep]
+    grams = np.concatenate((kept, (kept[:-1] * _GRAM_MIX + kept[1:]) ^ stories._BIGRAM_SALT))
+    shift = np.uint64(64 - stories.TEXT_FEATURES.bit_length() + 1)
+    return np.unique((_fmix64(grams) >> shift).astype(np.int32), return_counts=True)
+
+
+def _plain_shingles(words: list[str], hashes: np.ndarray) -> np.ndarray:
+    if len(words) < SHINGLE_WORDS:
+        return np.array([zlib.crc32(" ".join(words).encode())] if words else [], np.uint32)
+    count = len(words) - SHINGLE_WORDS + 1
+    combined = hashes[:count].copy()
+    for k in range(1, SHINGLE_WORDS):
+        combined = combined * _GRAM_MIX + hashes[k : k + count]
+    return np.unique((combined >> np.uint64(32)).astype(np.uint32) ^ combined.astype(np.uint32))
+
+
+def _plain_minhash(shingles: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    bands, rows, a, b, mix, salt = _lsh_setup(threshold)
+    if not len(shingles):
+        return np.zeros(bands * rows, np.uint32), np.empty(0, np.uint64)
+    signature = (shingles[:, None] * a[: bands * rows] + b[: bands * rows]).min(axis=0)
+    mixed = signature.astype(np.uint64).reshape(bands, rows) * mix
+    return signature, np.asarray(mixed.sum(axis=1) ^ salt, np.uint64)
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.dtype == b.dtype and a.shape == b.shape and bool(np.array_equal(a, b))
+
+
+_TEXT_WORDS = st.lists(
+    st.sampled_from([*WORDS[:40], "a", "the", "of", "x", "é", "ſ"]) | st.text("abcé", min_size=1),
+    max_size=30,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_TEXT_WORDS, min_size=1, max_size=12), st.integers(1, 40))
+def test_a_chunk_prepared_at_once_gives_each_article_its_own_arrays(
+    chunk: list[list[str]], minhash_values: int
+) -> None:
+    """Term columns, shingles and MinHash of a chunk in one pass equal each article's own,
+    with articles of no words, fewer words than a shingle, and MinHash work split in batches."""
+    hashed = [_hashed_words(words) for words in chunk]
+    for words, (hashes, terms) in zip(chunk, hashed, strict=True):
+        plain = _plain_hashes(words)
+        assert _same(hashes, plain[0]) and _same(terms, plain[1])
+    for (cols, counts), (hashes, terms) in zip(
+        _term_counts([h for h, _ in hashed], [t for _, t in hashed]), hashed, strict=True
+    ):
+        plain_cols, plain_counts = _plain_terms(hashes, terms)
+        assert _same(cols, plain_cols) and np.array_equal(counts, plain_counts)
+    shingles = _shingle_hashes(chunk, [h for h, _ in hashed])
+    for words, found, (hashes, _) in zip(chunk, shingles, hashed, strict=True):
+        assert _same(found, _plain_shingles(words, hashes))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(stories, "MINHASH_VALUES", minhash_values)
+        signatures = _minhash(shingles, OPTIONS.duplicate_threshold)
+    for (signature, bands), values in zip(signatures, shingles, strict=True):
+        plain_signature, plain_bands = _plain_minhash(values, OPTIONS.duplicate_threshold)
+        assert _same(signature, plain_signature) and _same(bands, plain_bands)
+
+
+def test_word_hashes_stay_the_same_when_their_memo_fills_and_starts_over(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(stories, "WORD_CODES_MAX", 5)
+    monkeypatch.setattr(stories, "_word_codes", {})
+    for words in (WORDS[:4], WORDS[2:9], WORDS[:3], ["the", "a", *WORDS[:3]], []):
+        hashes, terms = _hashed_words(words)
+        plain = _plain_hashes(words)
+        assert _same(hashes, plain[0]) and _same(terms, plain[1])
+    assert len(stories._word_codes) <= 5

@@ -755,14 +755,50 @@ def _hashed_words(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return packed >> np.uint64(1), (packed & np.uint64(1)).astype(bool)
 
 
-def _term_counts(hashes: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Hashed columns of the words (by their hashes; `keep`: which are terms) and bigrams (as
-    TfidfVectorizer analyses them) and counts."""
-    kept = hashes[keep]
-    grams = np.concatenate((kept, (kept[:-1] * _GRAM_MIX + kept[1:]) ^ _BIGRAM_SALT))
+# The per-article arrays of preparing (term columns, shingles, MinHash) are worked out for a
+# whole chunk of articles in one numpy pass each, each article a segment of one long array:
+# per article they were a few dozen numpy calls on a few hundred values, mostly call overhead.
+
+
+def _segments(lengths: Sequence[int]) -> np.ndarray:
+    """For the concatenation of arrays of these lengths: which one each element came from."""
+    return np.repeat(np.arange(len(lengths), dtype=np.uint64), lengths)
+
+
+def _unique_by_segment(
+    segment: np.ndarray, values: np.ndarray, count: int
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """`np.unique(..., return_counts=True)` of each of `count` segments' values (below 2**32):
+    one sort of (segment, value) keys for all of them."""
+    keys, tally = np.unique((segment << np.uint64(32)) | values, return_counts=True)
+    bounds = np.searchsorted(keys >> np.uint64(32), np.arange(count + 1, dtype=np.uint64))
+    low = keys & np.uint64(0xFFFFFFFF)
+    starts, ends = bounds[:-1].tolist(), bounds[1:].tolist()
+    return (
+        [low[a:b] for a, b in zip(starts, ends, strict=True)],
+        [tally[a:b] for a, b in zip(starts, ends, strict=True)],
+    )
+
+
+def _term_counts(
+    hashes: Sequence[np.ndarray], keep: Sequence[np.ndarray]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per article, the hashed columns (int32, ascending) of its words (by their hashes;
+    `keep`: which are terms) and bigrams of terms (as TfidfVectorizer analyses them), and
+    their counts."""
+    lengths = [len(h) for h in hashes]
+    if not sum(lengths):
+        return [(np.empty(0, np.int32), np.empty(0, np.intp)) for _ in hashes]
+    kept_in = np.concatenate(keep)
+    kept = np.concatenate(hashes)[kept_in]
+    segment = _segments(lengths)[kept_in]
+    pairs = segment[:-1] == segment[1:]  # neighbours within one article
+    grams = np.concatenate((kept, ((kept[:-1] * _GRAM_MIX + kept[1:]) ^ _BIGRAM_SALT)[pairs]))
     shift = np.uint64(64 - TEXT_FEATURES.bit_length() + 1)
-    cols, counts = np.unique((_fmix64(grams) >> shift).astype(np.int32), return_counts=True)
-    return cols, counts
+    columns, counts = _unique_by_segment(
+        np.concatenate((segment, segment[:-1][pairs])), _fmix64(grams) >> shift, len(hashes)
+    )
+    return [(c.astype(np.int32), n) for c, n in zip(columns, counts, strict=True)]
 
 
 @lru_cache(maxsize=8)
@@ -777,28 +813,73 @@ def _lsh_setup(threshold: float) -> tuple[int, int, np.ndarray, np.ndarray, np.n
     return int(lsh.b), int(lsh.r), a.astype(np.uint32), b.astype(np.uint32), mix, salt
 
 
-def _shingle_hashes(words: Sequence[str], hashes: np.ndarray) -> np.ndarray:
-    """Sorted distinct 32-bit hashes of the word 5-shingles (the sets `_shingles` makes), each
-    combined from its words' hashes: a tenth of the memory of the strings, for exact Jaccard."""
-    if len(words) < SHINGLE_WORDS:
-        return np.array([zlib.crc32(" ".join(words).encode())] if words else [], np.uint32)
-    count = len(words) - SHINGLE_WORDS + 1
-    combined = hashes[:count].copy()
+def _shingle_hashes(
+    words: Sequence[Sequence[str]], hashes: Sequence[np.ndarray]
+) -> list[np.ndarray]:
+    """Per article (its words and their hashes), the sorted distinct 32-bit hashes of its word
+    5-shingles (the sets `_shingles` makes), each combined from its words' hashes: a tenth of
+    the memory of the strings, for exact Jaccard."""
+    shingles: list[np.ndarray] = [
+        np.array([zlib.crc32(" ".join(w).encode())] if w else [], np.uint32) for w in words
+    ]  # the whole text as one shingle, where it is shorter than one; replaced below if not
+    long = [k for k, w in enumerate(words) if len(w) >= SHINGLE_WORDS]
+    if not long:
+        return shingles
+    lengths = [len(hashes[k]) for k in long]
+    flat = np.concatenate([hashes[k] for k in long])
+    segment = _segments(lengths)
+    count = len(flat) - SHINGLE_WORDS + 1
+    combined = flat[:count].copy()
     for k in range(1, SHINGLE_WORDS):
-        combined = combined * _GRAM_MIX + hashes[k : k + count]  # wraps: mod 2**64
-    return np.unique((combined >> np.uint64(32)).astype(np.uint32) ^ combined.astype(np.uint32))
+        combined = combined * _GRAM_MIX + flat[k : k + count]  # wraps: mod 2**64
+    inside = segment[:count] == segment[SHINGLE_WORDS - 1 :]  # windows within one article
+    folded = ((combined >> np.uint64(32)) ^ (combined & np.uint64(0xFFFFFFFF)))[inside]
+    found, _ = _unique_by_segment(segment[:count][inside], folded, len(long))
+    for k, values in zip(long, found, strict=True):
+        shingles[k] = values.astype(np.uint32)
+    return shingles
 
 
-def _minhash(shingles: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """The shingles' MinHash signature (the values the LSH bands use) and one 64-bit key per
-    band (none for an empty text). The signature is datasketch's affine scheme in one numpy
-    expression: its update_batch loops over the values in Python."""
+MINHASH_VALUES = 2**12
+"""Shingles hashed at once by `_minhash`: its work array (this many x NUM_PERM values, 2 MB)
+is made once a call and stays in the CPU's cache; fresh arrays of 2**16 x NUM_PERM values
+ran at a third of the speed."""
+
+
+def _minhash(
+    shingles: Sequence[np.ndarray], threshold: float
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per article (its shingles), the MinHash signature (the values the LSH bands use) and one
+    64-bit key per band (none for an empty text). The signature is datasketch's affine scheme
+    in numpy: its update_batch loops over the values in Python."""
     bands, rows, a, b, mix, salt = _lsh_setup(threshold)
-    if not len(shingles):
-        return np.zeros(bands * rows, np.uint32), np.empty(0, np.uint64)
-    signature = (shingles[:, None] * a[: bands * rows] + b[: bands * rows]).min(axis=0)
-    mixed = signature.astype(np.uint64).reshape(bands, rows) * mix  # wraps: mod 2**64
-    return signature, np.asarray(mixed.sum(axis=1) ^ salt, np.uint64)
+    width = bands * rows
+    out = [(np.zeros(width, np.uint32), np.empty(0, np.uint64)) for _ in shingles]
+    todo = [k for k, values in enumerate(shingles) if len(values)]
+    work = np.empty((min(MINHASH_VALUES, sum(len(shingles[k]) for k in todo)), width), np.uint32)
+    while todo:
+        batch: list[int] = []
+        total = 0
+        for k in todo:
+            if batch and total + len(shingles[k]) > MINHASH_VALUES:
+                break
+            batch.append(k)
+            total += len(shingles[k])
+        todo = todo[len(batch) :]
+        flat = np.concatenate([shingles[k] for k in batch])
+        starts = np.cumsum([0] + [len(shingles[k]) for k in batch[:-1]])
+        # one article alone may exceed MINHASH_VALUES: then it gets an array of its own
+        hashed = (
+            work[: len(flat)] if len(flat) <= len(work) else np.empty((len(flat), width), np.uint32)
+        )
+        np.multiply(flat[:, None], a[:width], out=hashed)
+        np.add(hashed, b[:width], out=hashed)  # wraps: mod 2**32
+        signatures = np.minimum.reduceat(hashed, starts, axis=0)
+        mixed = signatures.astype(np.uint64).reshape(len(batch), bands, rows) * mix  # mod 2**64
+        keys = mixed.sum(axis=2) ^ salt
+        for row, k in enumerate(batch):
+            out[k] = (signatures[row], keys[row])
+    return out
 
 
 def _credit_context(text: str, lowered: str) -> str:
@@ -847,28 +928,31 @@ def prepare_articles(
 ) -> list[PreparedArticle]:
     """Everything `StoryIndex.add_prepared` needs of `articles`, in publication order."""
     options = options or Options()
+    ordered = sorted(articles, key=_sort_key)
+    lowered = [article.text.lower() for article in ordered]
+    words = [_WORD.findall(text) for text in lowered]
+    text = [_hashed_words(w) for w in words]
+    titles = [_hashed_words(_WORD.findall(article.title.lower())) for article in ordered]
+    terms = _term_counts(
+        [np.concatenate((t[0], x[0])) for t, x in zip(titles, text, strict=True)],
+        [np.concatenate((t[1], x[1])) for t, x in zip(titles, text, strict=True)],
+    )
+    shingles = _shingle_hashes(words, [hashes for hashes, _ in text])
+    signatures = _minhash(shingles, options.duplicate_threshold)
     prepared = []
-    for article in sorted(articles, key=_sort_key):
-        lowered = article.text.lower()
-        words = _WORD.findall(lowered)
-        hashes, terms = _hashed_words(words)
-        title_hashes, title_terms = _hashed_words(_WORD.findall(article.title.lower()))
-        text_idx, text_counts = _term_counts(
-            np.concatenate((title_hashes, hashes)), np.concatenate((title_terms, terms))
-        )
-        shingles = _shingle_hashes(words, hashes)
-        signature, bands = _minhash(shingles, options.duplicate_threshold)
+    for k, article in enumerate(ordered):
         analysis = analyses.get(article.id)
         name_doc = _names(analysis)
+        text_idx, text_counts = terms[k]
         prepared.append(
             PreparedArticle(
                 id=article.id,
                 source=article.source,
                 day=_day(article.published),
-                credit=_credit_context(article.text, lowered),
-                shingles=shingles,
-                signature=signature,
-                bands=bands,
+                credit=_credit_context(article.text, lowered[k]),
+                shingles=shingles[k],
+                signature=signatures[k][0],
+                bands=signatures[k][1],
                 text_idx=text_idx,
                 text_tf=(1.0 + np.log(text_counts)).astype(np.float32),
                 names=tuple(sorted(Counter(name_doc).items())),
