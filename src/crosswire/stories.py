@@ -819,9 +819,13 @@ def _shingle_hashes(
     """Per article (its words and their hashes), the sorted distinct 32-bit hashes of its word
     5-shingles (the sets `_shingles` makes), each combined from its words' hashes: a tenth of
     the memory of the strings, for exact Jaccard."""
+    # the whole text as one shingle where it is shorter than one; the others are set below
     shingles: list[np.ndarray] = [
-        np.array([zlib.crc32(" ".join(w).encode())] if w else [], np.uint32) for w in words
-    ]  # the whole text as one shingle, where it is shorter than one; replaced below if not
+        np.array([zlib.crc32(" ".join(w).encode())] if w else [], np.uint32)
+        if len(w) < SHINGLE_WORDS
+        else _NO_SHINGLES
+        for w in words
+    ]
     long = [k for k, w in enumerate(words) if len(w) >= SHINGLE_WORDS]
     if not long:
         return shingles
@@ -840,6 +844,9 @@ def _shingle_hashes(
     return shingles
 
 
+_NO_MINHASH = (np.empty(0, np.uint32), np.empty(0, np.uint64))
+"""A placeholder `_minhash` overwrites: no article keeps it."""
+
 MINHASH_VALUES = 2**12
 """Shingles hashed at once by `_minhash`: its work array (this many x NUM_PERM values, 2 MB)
 is made once a call and stays in the CPU's cache; fresh arrays of 2**16 x NUM_PERM values
@@ -854,7 +861,10 @@ def _minhash(
     in numpy: its update_batch loops over the values in Python."""
     bands, rows, a, b, mix, salt = _lsh_setup(threshold)
     width = bands * rows
-    out = [(np.zeros(width, np.uint32), np.empty(0, np.uint64)) for _ in shingles]
+    out = [
+        (np.zeros(width, np.uint32), np.empty(0, np.uint64)) if not len(values) else _NO_MINHASH
+        for values in shingles
+    ]  # set below for every article with shingles
     todo = [k for k, values in enumerate(shingles) if len(values)]
     work = np.empty((min(MINHASH_VALUES, sum(len(shingles[k]) for k in todo)), width), np.uint32)
     while todo:
