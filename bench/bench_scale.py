@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import os
 import random
@@ -116,7 +117,9 @@ def write_corpus(path: Path, n: int, seed: int = 8) -> None:
         event = 0
         while written < n:
             event += 1
-            rename = {w: rng.choice(_NAMES) for w in {"Harbour", "Quell", "Mara", "Lindmark"}}
+            # a tuple, not a set: a set's order follows the process's string hash seed, and
+            # made each run of the bench write a different corpus
+            rename = {w: rng.choice(_NAMES) for w in ("Harbour", "Quell", "Mara", "Lindmark")}
             base = rng.sample(sentences, 12)
             scale = rng.randrange(2, 9)
             day = start + timedelta(days=rng.randrange(365))
@@ -205,6 +208,12 @@ class Run:
     worker_rss_mb: float = 0.0
     rss_mb: list[float] = field(default_factory=list)  # this process's, each tenth of the way
     groups: list[tuple[str, list[str]]] = field(default_factory=list, repr=False)
+
+    @property
+    def digest(self) -> str:
+        """Of the stories: compares runs made in separate invocations (the corpus is the same
+        for a given size)."""
+        return hashlib.sha1(json.dumps(self.groups).encode()).hexdigest()[:12]
 
     @property
     def rate(self) -> float:
@@ -327,7 +336,7 @@ def bench(
                     f"{workload:7} {size:>7,} {name:6} w={workers} {run.rate:8.1f} art/s"
                     f"  wall {run.wall:7.1f}s read {run.read:6.1f}s work {run.work:7.1f}s"
                     f" file {run.file:6.1f}s  cpu/article: workers {run.work_cpu / size * 1e3:.2f} ms,"
-                    f" here {run.parent_cpu / size * 1e3:.2f} ms  stories {run.stories:,}"
+                    f" here {run.parent_cpu / size * 1e3:.2f} ms  stories {run.stories:,} ({run.digest})"
                     f"  worker rss {run.worker_rss_mb:,.0f} MB  load {os.getloadavg()[0]:.1f}",
                     flush=True,
                 )
