@@ -9,7 +9,9 @@ Each is run in process, on a 2-process local pool and on a local Ray with 2 acto
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -229,6 +231,46 @@ def test_synthetic_stories_match_on_ray(
 ) -> None:
     index = file_stories(_synthetic(SYNTHETIC_ARTICLES), Options(), ray_executor)
     assert _stories(index) == synthetic_inline
+
+
+# Run in a fresh interpreter under a given string hash seed: what it prints is the report of
+# the example corpora and the synthetic corpus's stories, as JSON.
+_SEEDED_RUN = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from test_scale import _comparable, _corpora, _stories, _synthetic, SYNTHETIC_ARTICLES
+from crosswire.options import Options
+from crosswire.pipeline import analyze_articles_to_report, read_and_clean
+from crosswire.scale import InlineExecutor, file_stories
+articles, _ = read_and_clean(_corpora(), Options())
+report, _, _ = analyze_articles_to_report(articles, Options())
+index = file_stories(_synthetic(SYNTHETIC_ARTICLES), Options(), InlineExecutor())
+print(json.dumps({"report": _comparable(report), "stories": _stories(index)}))
+"""
+
+
+def test_report_and_stories_do_not_depend_on_the_string_hash_seed(
+    inline_run: tuple[dict[str, ArticleAnalysis], Report],
+    synthetic_inline: tuple[list[tuple[str, list[str]]], dict[str, str]],
+) -> None:
+    # Every worker and the writer hash strings with a seed of their own (a Ray cluster's
+    # machines, a pool's processes, each run of the CLI): nothing may follow a set's order.
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _SEEDED_RUN, str(Path(__file__).parent)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for seed in ("1", "2")
+    ]
+    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0]
+    here = json.loads(
+        json.dumps({"report": _comparable(inline_run[1]), "stories": synthetic_inline})
+    )
+    assert here["report"]["stories"] and here["stories"][0]
+    assert [json.loads(out) for out in outputs] == [here, here]
 
 
 def _streamed(
