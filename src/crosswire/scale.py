@@ -25,7 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from itertools import islice
 from types import TracebackType
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, Self, TypeVar
 
 from crosswire.errors import CrosswireError, Msg
 from crosswire.models import Article, ArticleAnalysis
@@ -82,7 +82,7 @@ class _Base:
     def close(self) -> None:
         """Release the workers; the executor cannot be used afterwards."""
 
-    def __enter__(self) -> _Base:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(
