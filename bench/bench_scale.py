@@ -48,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from crosswire.archive import read_jsonl
-from crosswire.models import Article, ArticleAnalysis, InputError
+from crosswire.models import Article, ArticleAnalysis, InputError, StoryGroup
 from crosswire.options import Options
 from crosswire.pipeline import read_and_clean
 from crosswire.scale import (
@@ -205,15 +205,23 @@ class Run:
     parent_cpu: float = 0.0  # CPU seconds of this process: reading, sending, filing
     file: float = 0.0
     stories: int = 0
+    held: int = 0  # articles the index still held at the end (the rest released)
     worker_rss_mb: float = 0.0
     rss_mb: list[float] = field(default_factory=list)  # this process's, each tenth of the way
-    groups: list[tuple[str, list[str]]] = field(default_factory=list, repr=False)
+    # of the stories, order-free (a sum of each story's hash), so that a run that released
+    # stories on the way and one that did not, or runs in separate invocations (the corpus is
+    # the same for a given size), can be compared without holding every story
+    story_sum: int = 0
+
+    def count(self, groups: list[StoryGroup]) -> None:
+        for group in groups:
+            listed = json.dumps([group.id, group.article_ids, group.duplicate_of]).encode()
+            self.story_sum += int.from_bytes(hashlib.sha1(listed).digest()[:8], "big")
+        self.stories += len(groups)
 
     @property
     def digest(self) -> str:
-        """Of the stories: compares runs made in separate invocations (the corpus is the same
-        for a given size)."""
-        return hashlib.sha1(json.dumps(self.groups).encode()).hexdigest()[:12]
+        return f"{self.story_sum % 2**48:012x}"
 
     @property
     def rate(self) -> float:
@@ -230,7 +238,13 @@ def _rss_now_mb() -> float:
 
 
 def run_once(
-    workload: str, name: str, executor: Executor, corpus: Path, size: int, options: Options
+    workload: str,
+    name: str,
+    executor: Executor,
+    corpus: Path,
+    size: int,
+    options: Options,
+    release: bool = True,
 ) -> Run:
     if name != "inline":  # workers start and load their model before the clock starts
         list(executor.map(_wrap(timed_stories), chunked(_warm_articles(), 1)))
@@ -251,6 +265,8 @@ def run_once(
         prepared = [p for _, p in results] if workload == "full" else results
         t = time.perf_counter()
         index.add_prepared(prepared, report=False)  # as scale.file_stories files
+        if release:  # as file_stories with on_release
+            run.count(index.release())
         run.file += time.perf_counter() - t
         if (run.articles + len(prepared)) // tenth > run.articles // tenth:
             run.rss_mb.append(_rss_now_mb())
@@ -265,8 +281,8 @@ def run_once(
     if isinstance(executor, InlineExecutor):  # the work ran here too
         run.parent_cpu -= run.work_cpu
     run.read = clock[0]
-    run.groups = [(g.id, g.article_ids) for g in groups]
-    run.stories = len(run.groups)
+    run.count(groups)
+    run.held = len(index)
     return run
 
 
@@ -311,6 +327,7 @@ def bench(
     workers: tuple[int, ...] = (1, 2),
     options: Options | None = None,
     with_local: bool = True,
+    release: bool = True,
 ) -> list[Run]:
     """Every executor on one corpus; with repeats, the order reverses each round (ABC CBA),
     so a burst of load from other jobs does not fall on the same executor each time."""
@@ -325,15 +342,15 @@ def bench(
             configs += [("ray", w) for w in workers]
         runs: list[Run] = []
         for round_ in range(repeat):
-            for name, workers in configs if round_ % 2 == 0 else configs[::-1]:
-                executor = _executor(name, workers)
+            for name, count in configs if round_ % 2 == 0 else configs[::-1]:
+                executor = _executor(name, count)
                 try:
-                    run = run_once(workload, name, executor, corpus, size, options)
+                    run = run_once(workload, name, executor, corpus, size, options, release)
                 finally:
                     executor.close()
                 runs.append(run)
                 print(
-                    f"{workload:7} {size:>7,} {name:6} w={workers} {run.rate:8.1f} art/s"
+                    f"{workload:7} {size:>7,} {name:6} w={count} {run.rate:8.1f} art/s"
                     f"  wall {run.wall:7.1f}s read {run.read:6.1f}s work {run.work:7.1f}s"
                     f" file {run.file:6.1f}s  cpu/article: workers {run.work_cpu / size * 1e3:.2f} ms,"
                     f" here {run.parent_cpu / size * 1e3:.2f} ms  stories {run.stories:,} ({run.digest})"
@@ -342,11 +359,11 @@ def bench(
                 )
                 print(
                     "  this process's RSS each tenth of the way (MB): "
-                    + " ".join(f"{mb:,.0f}" for mb in run.rss_mb),
+                    + " ".join(f"{mb:,.0f}" for mb in run.rss_mb)
+                    + f"; the index holds {run.held:,} articles at the end",
                     flush=True,
                 )
-        reference = runs[0].groups
-        same = all(r.groups == reference for r in runs)
+        same = len({(r.stories, r.digest) for r in runs}) == 1
         print(f"{workload} {size:,}: identical stories across executors: {same}", flush=True)
         return runs
 
@@ -401,6 +418,12 @@ def main() -> None:
     parser.add_argument(
         "--window-days", type=int, help="Options.story_window_days for the story index"
     )
+    parser.add_argument(
+        "--no-release",
+        action="store_true",
+        help="keep every story in the index (by default, with a window, stories that can no"
+        " longer change are released as the stream goes, as file_stories(on_release=...))",
+    )
     args = parser.parse_args()
     options = Options(story_window_days=args.window_days) if args.window_days else Options()
     try:
@@ -421,6 +444,7 @@ def main() -> None:
                 workers=tuple(args.workers),
                 options=options,
                 with_local=not args.no_local,
+                release=not args.no_release,
             )
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

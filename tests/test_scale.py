@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from crosswire import scale
+from crosswire import scale, stories
 from crosswire.cli import app
 from crosswire.errors import CrosswireError
 from crosswire.models import Article, ArticleAnalysis, Report
@@ -271,6 +271,35 @@ def test_report_and_stories_do_not_depend_on_the_string_hash_seed(
     )
     assert here["report"]["stories"] and here["stories"][0]
     assert [json.loads(out) for out in outputs] == [here, here]
+
+
+def _released_and_held(
+    executor: InlineExecutor | LocalExecutor | RayExecutor, options: Options
+) -> tuple[list[tuple[str, list[str]]], dict[str, str], int]:
+    """Stories of the synthetic corpus filed with releases on the way: those released and
+    those still held, in order of first article id; their copies; how many were released."""
+    released: list[Any] = []
+    index = file_stories(
+        _synthetic(SYNTHETIC_ARTICLES), options, executor, on_release=released.extend
+    )
+    every = sorted(released + index.groups(), key=lambda g: g.article_ids[0])
+    copies = {c: o for g in every for c, o in g.duplicate_of.items()}
+    return [(g.id, g.article_ids) for g in every], copies, index.released
+
+
+def test_stories_released_on_the_way_are_the_stories_on_every_executor(
+    pool: LocalExecutor, ray_executor: RayExecutor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stories, "RELEASE_MIN", 1)  # release as soon as half can go
+    options = Options(story_window_days=30)
+    whole = file_stories(_synthetic(SYNTHETIC_ARTICLES), options, InlineExecutor())
+    every = sorted(whole.groups(), key=lambda g: g.article_ids[0])
+    expected = [(g.id, g.article_ids) for g in every]
+    inline = _released_and_held(InlineExecutor(), options)
+    assert inline[2] > SYNTHETIC_ARTICLES // 3  # a good part of the corpus was released
+    assert inline[:2] == (expected, whole.duplicates())
+    assert _released_and_held(pool, options) == inline
+    assert _released_and_held(ray_executor, options) == inline
 
 
 def _streamed(

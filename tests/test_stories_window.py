@@ -462,3 +462,165 @@ def test_bulk_filed_index_saved_before_a_report_still_reports_what_it_filed(
     given = again.add_prepared([])  # nothing new: a report of what was filed quietly
     assert {a.id for a in quiet} <= {a for g in given for a in g.article_ids}
     assert again.add_prepared([]) == []  # reported once
+
+
+# --------------------------------------------------------------------------- release
+
+
+def _filed_releasing(
+    articles: list[Article], analyses: dict[str, ArticleAnalysis], options: Options
+) -> tuple[StoryIndex, list[stories.StoryGroup], list[int]]:
+    """File like `_filed`, calling `release` after each chunk; return the index, the stories
+    released, and how many articles the index held after each chunk."""
+    index = StoryIndex(options)
+    released: list[stories.StoryGroup] = []
+    held = []
+    for chunk in _chunks(articles):
+        index.add(chunk, analyses)
+        released += index.release()
+        held.append(len(index))
+        # the next sweep is due by articles filed since the last: counted among those held
+        assert index._swept[1] <= len(index)
+    return index, released, held
+
+
+@pytest.fixture()
+def release_early(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the tests' stream is small: release as soon as as many can go as stay
+    monkeypatch.setattr(stories, "RELEASE_MIN", 1)
+
+
+@pytest.mark.usefixtures("release_early")
+def test_released_stories_and_those_still_held_are_every_story_with_its_copies(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]], windowed: StoryIndex
+) -> None:
+    articles, _ = stream
+    index, released, _ = _filed_releasing(*stream, Options(story_window_days=WINDOW))
+    assert len(released) > 100  # it did release, many times
+    assert index.released == sum(len(g.article_ids) for g in released)
+    assert len(index) + index.released == len(articles)
+    held = index.groups()
+    assert len({g.id for g in released + held}) == len(released) + len(held)
+    assert {g.id: g for g in released + held} == {g.id: g for g in windowed.groups()}
+    copies = {c: o for g in released for c, o in g.duplicate_of.items()}
+    assert copies | index.duplicates() == windowed.duplicates()
+    assert any(g.duplicate_of for g in released)
+    # merges of stories still held are those without releasing
+    assert all(windowed.merges[k] == v for k, v in index.merges.items())
+    # what the window bounds is the same; only the released articles went
+    assert index.footprint() | {"articles": 0, "signature_rows": 0} == windowed.footprint() | {
+        "articles": 0,
+        "signature_rows": 0,
+    }
+    gone = released[0].article_ids[0]
+    assert gone not in index and index.story_of(gone) is None
+
+
+@pytest.mark.usefixtures("release_early")
+def test_releasing_keeps_the_articles_held_flat_as_a_long_stream_grows(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]],
+) -> None:
+    articles, analyses = _stream(6000)
+    _, _, held = _filed_releasing(articles, analyses, Options(story_window_days=WINDOW))
+    quarter = len(held) // 4
+    second, last = max(held[quarter : 2 * quarter]), max(held[3 * quarter :])
+    # about twice what the window holds live (33 days of 10 a day), however long the stream
+    assert last <= 1.25 * second
+    assert last <= 2 * 1.5 * (WINDOW + 3) * PER_DAY * 2
+
+
+@pytest.mark.usefixtures("release_early")
+def test_index_saved_after_a_release_goes_on_as_if_never_saved(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]],
+) -> None:
+    articles, analyses = stream
+    options = Options(story_window_days=WINDOW)
+    chunks = list(_chunks(articles))
+    cut = 2 * len(chunks) // 3
+    index, _, _ = _filed_releasing([a for c in chunks[:cut] for a in c], analyses, options)
+    assert index.released
+    restored = StoryIndex.from_bytes(index.to_bytes(), options)
+    assert restored.released == index.released
+    for chunk in chunks[cut:]:
+        index.add(chunk, analyses)
+        restored.add(chunk, analyses)
+        assert restored.release() == index.release()
+    assert restored.groups() == index.groups()
+    assert restored.duplicates() == index.duplicates()
+    assert _state(restored) == _state(index)
+
+
+def test_nothing_is_released_without_a_window_or_before_enough_can_go(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]],
+) -> None:
+    articles, analyses = stream
+    unwindowed, released, _ = _filed_releasing(articles, analyses, Options())
+    assert released == [] and unwindowed.released == 0
+    # with the window but the default minimum (more than this stream holds): not yet
+    windowed, released, _ = _filed_releasing(articles, analyses, Options(story_window_days=WINDOW))
+    assert released == [] and len(windowed) == len(articles)
+
+
+@pytest.mark.usefixtures("release_early")
+def test_an_article_filed_again_after_its_release_is_filed_as_new(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]],
+) -> None:
+    articles, analyses = stream
+    index, released, _ = _filed_releasing(*stream, Options(story_window_days=WINDOW))
+    again = next(a for a in articles if a.id == released[0].article_ids[0])
+    before = len(index)
+    index.add([again], analyses)
+    assert len(index) == before + 1 and index.story_of(again.id) is not None
+
+
+def _planted(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]],
+) -> tuple[list[Article], dict[str, ArticleAnalysis]]:
+    """The stream with two copy groups that keep a frozen story from being released early:
+    - a copy (day 120) of two originals 15 days apart (days 100 and 115), which bridges their
+      groups but not their stories: the first story is frozen and retired (day 150 on) while
+      the group's other story is not yet (day 155);
+    - a copy (day 125) of an article of day 100: that story is frozen from day 140 on, while
+      its copy is live until day 155; a copy of the copy comes on day 150."""
+    rng = random.Random(3)
+    p, q, r, x = ([_word(rng, 4) for _ in range(n)] for n in (40, 80, 40, 120))
+    day = START + timedelta(days=100)
+    planted = [
+        ("pa", 0, p + q),
+        ("pe", 15, q + r),
+        ("pc", 20, p[20:] + q + r[:20]),
+        ("xa", 0, x),
+        ("xb", 25, [*x[:60], "changed", *x[61:]]),
+        ("xd", 50, [*x[:60], "changed", *x[61:90], "again", *x[91:]]),
+    ]
+    articles, analyses = stream
+    extra = [
+        Article(
+            id=aid, source=f"Planted {aid}", published=day + timedelta(days=d), text=" ".join(w)
+        )
+        for aid, d, w in planted
+    ]
+    merged = sorted([*articles, *extra], key=lambda a: a.published or START)
+    return merged, {**analyses, **{a.id: ArticleAnalysis(article_id=a.id) for a in extra}}
+
+
+@pytest.mark.usefixtures("release_early")
+def test_a_story_is_released_only_with_its_copies_retired_and_its_copy_groups_whole(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]],
+) -> None:
+    articles, analyses = _planted(stream)
+    options = Options(story_window_days=WINDOW)
+    reference = _filed(articles, analyses, options)
+    copies = reference.duplicates()
+    assert copies["pc"] == copies["pe"] == "pa" and reference.story_of("pe") != reference.story_of(
+        "pa"
+    )
+    assert copies["xb"] == copies["xd"] == "xa" and reference.story_of("xd") == reference.story_of(
+        "xa"
+    )
+    index, released, _ = _filed_releasing(articles, analyses, options)
+    held = index.groups()
+    assert {g.id: g for g in released + held} == {g.id: g for g in reference.groups()}
+    assert {
+        c: o for g in released for c, o in g.duplicate_of.items()
+    } | index.duplicates() == copies

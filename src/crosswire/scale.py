@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import Any, Literal, Protocol, Self, TypeVar
 
 from crosswire.errors import CrosswireError, Msg
-from crosswire.models import Article, ArticleAnalysis
+from crosswire.models import Article, ArticleAnalysis, StoryGroup
 from crosswire.options import Options
 from crosswire.stories import PreparedArticle, StoryIndex, prepare_articles
 
@@ -315,6 +315,17 @@ def analyze_and_prepare_chunk(
     return list(zip(analyses, prepared, strict=True))
 
 
+def _file_chunk(
+    index: StoryIndex,
+    prepared: list[PreparedArticle],
+    on_release: Callable[[list[StoryGroup]], None] | None,
+) -> None:
+    # no report: the caller reads the stories from the index (regrouped when read)
+    index.add_prepared(prepared, report=False)
+    if on_release is not None and (released := index.release()):
+        on_release(released)
+
+
 def stream_stories(
     articles: Iterable[Article],
     options: Options,
@@ -322,14 +333,18 @@ def stream_stories(
     index: StoryIndex,
     *,
     chunk_size: int = 100,
+    on_release: Callable[[list[StoryGroup]], None] | None = None,
 ) -> Iterator[ArticleAnalysis]:
     """Analyse a stream of (cleaned) articles in the workers and file each chunk into `index`
     here, in input order; yields each analysis once its article is filed (to store, or drop:
-    nothing is kept here but the index and `in_flight` chunks)."""
+    nothing is kept here but the index and `in_flight` chunks).
+
+    With a window (`options.story_window_days`) and `on_release`, stories that can no longer
+    change are handed to `on_release` and dropped from the index (`StoryIndex.release`), so
+    the index too stays the size of the window however long the stream."""
     stage = partial(analyze_and_prepare_chunk, options=options)
     for results in executor.map(stage, chunked(articles, chunk_size)):
-        # no report: the caller reads the stories from the index (regrouped when read)
-        index.add_prepared([prepared for _, prepared in results], report=False)
+        _file_chunk(index, [prepared for _, prepared in results], on_release)
         yield from (analysis for analysis, _ in results)
 
 
@@ -358,15 +373,17 @@ def file_stories(
     *,
     chunk_size: int = 100,
     index: StoryIndex | None = None,
+    on_release: Callable[[list[StoryGroup]], None] | None = None,
 ) -> StoryIndex:
     """Stream (article, analysis) pairs into a story index: preparation in the workers, filing
     in this process (the single writer), one `add_prepared` per chunk, in input order.
 
     The index depends on how articles are batched into `add_prepared` (document frequencies
     are counted per batch), so the result is the same for every executor given the same
-    `chunk_size`, and memory holds only the index plus `in_flight` chunks."""
+    `chunk_size`, and memory holds only the index plus `in_flight` chunks. `on_release` as in
+    `stream_stories`: the stories are then those it was given plus the index's `groups()`."""
     index = index if index is not None else StoryIndex(options)
     stage = partial(prepare_chunk, options=options)
     for prepared in executor.map(stage, chunked(items, chunk_size)):
-        index.add_prepared(prepared, report=False)  # stories are regrouped when read
+        _file_chunk(index, prepared, on_release)
     return index

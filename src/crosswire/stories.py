@@ -691,6 +691,10 @@ after. On ECB+ dev (196 documents, so warming up throughout) this is what brings
 at a time to batch's B-cubed F1; on the 10k-article bench stream it moved F1 by 0.001."""
 FORMAT_VERSION = 2
 """2: with the time window (`Options.story_window_days`); version 1 is refused (rebuild it)."""
+RELEASE_MIN = 8192
+"""`StoryIndex.release` waits until it can release this many articles at least (and as many
+as it would keep): rebuilding the index costs ~40 ms whatever it holds (its term-count
+arrays), ~5 µs an article at this size."""
 
 # Hashing instead of a fitted vocabulary: a fitted tf-idf cannot be refit per article, while
 # hashed columns mean the same thing forever, so stored vectors and the running document
@@ -1730,6 +1734,9 @@ class StoryIndex:
         self._swept = (_UNSTAMPED, 0, 0)  # at the last sweep: horizon, articles filed, live
         self._frozen = bytearray()  # per cluster: 1 once frozen (clusters beyond: 0)
         self._thaw_from = 0  # first cluster not frozen
+        self.released = 0
+        """Articles handed over by `release` and no longer held."""
+        self._release_checked = self._swept  # `_swept` when `release` last looked
 
     # ---------------------------------------------------------------- public
 
@@ -1838,14 +1845,75 @@ class StoryIndex:
                 result[story_id] = now
         return result
 
+    def release(self) -> list[StoryGroup]:
+        """Hand over the stories that can no longer change and forget them, so that a writer
+        filing an endless stream holds only the window (issue 8); [] when none is due.
+
+        With a window, a frozen story (see `_freeze`) whose every article, copies included,
+        is retired gains nothing again: no later article meets its articles. Once such
+        articles outnumber the rest held, a call drops them from the index and returns their
+        stories (in order of first article, as `groups` gives them): what `groups` would have
+        shown for them. From then on `groups`, `story_of`, `duplicates` and `merges` cover
+        only the stories still held, `len` counts the articles still held (`released` the
+        others), and an id filed again after its release is filed as a new article. The
+        stories of everything filed are those returned over all calls plus `groups()`, the
+        same as without releasing. A copy group spanning stories is released only whole.
+        Checked only after a window's sweep (at most once per sweep); without a window,
+        nothing is ever released."""
+        if self.options.story_window_days is None or self._release_checked == self._swept:
+            return []
+        self._release_checked = self._swept
+        self._flush()
+        stamp, story_of, cluster_of = self._stamp, self._story_of, self._cluster_of
+        gone: dict[int, list[int]] = {}  # story head -> its articles
+        for head, story in self._story.items():
+            if all(self._is_frozen(k) for k in story):
+                members = self._members(head)
+                if bool((stamp[members] == _RETIRED).all()):
+                    gone[head] = members
+        # copy groups: all in or all out
+        groups = self._copy_index.group
+        out: set[int] = set()
+        while True:
+            out = {n for members in gone.values() for n in members}
+            split = [
+                members
+                for root, members in groups.items()
+                if root in out and not out.issuperset(members)
+            ]
+            if not split:
+                break
+            for members in split:
+                for n in members:
+                    gone.pop(story_of[cluster_of[n]], None)
+        if len(out) < max(RELEASE_MIN, len(self._ids) - len(out)):
+            return []  # not yet: each release costs about what the index holds, and more
+        released = [self._story_group(head) for head in sorted(gone, key=self._first_key)]
+        keep = np.ones(len(self._ids), bool)
+        keep[list(out)] = False
+        keep_clusters = np.ones(len(self._clusters), bool)
+        keep_clusters[[k for head in gone for k in self._story[head]]] = False
+        width = self._copy_index.signatures.shape[1]
+        state = _without(self._state(), keep, keep_clusters, width)
+        state["released"] = self.released + len(out)
+        # the loader derives the rest (numbers by id, day arrays, copy leaders, strong pairs)
+        vars(self).update(vars(StoryIndex._from_state(state, self.options)))
+        self._release_checked = self._swept
+        return released
+
     # ---------------------------------------------------------------- persistence
 
     def to_bytes(self) -> bytes:
         """The whole index as bytes: a pickle of plain data (numbers, strings, bytes, lists,
         dicts), zlib-compressed; `from_bytes` refuses anything else."""
+        state = self._state()
+        return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+    def _state(self) -> dict[str, Any]:
+        """The index as plain data (what `to_bytes` saves; `_from_state` loads it)."""
         self._flush()
         copies = self._copy_index
-        state: dict[str, object] = {
+        state: dict[str, Any] = {
             "format": FORMAT_VERSION,
             "options": _story_options(self.options),
             "ids": self._ids,
@@ -1890,8 +1958,9 @@ class StoryIndex:
             else b"",
             "swept": self._swept,
             "frozen": bytes(self._frozen),
+            "released": self.released,
         }
-        return zlib.compress(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        return state
 
     @classmethod
     def from_bytes(cls, data: bytes, options: Options | None = None) -> StoryIndex:
@@ -1912,7 +1981,12 @@ class StoryIndex:
         )
         if options is not None and _story_options(options) != _story_options(saved):
             raise ValueError("story index built with other story options")
-        index = cls(options or saved)
+        return cls._from_state(state, options or saved)
+
+    @classmethod
+    def _from_state(cls, state: dict[str, Any], options: Options) -> StoryIndex:
+        """The index `_state` gave (its options checked by the caller)."""
+        index = cls(options)
         copies = index._copy_index
         copies.shingles = [
             row[0] if len(row[0]) else _NO_SHINGLES
@@ -1983,6 +2057,7 @@ class StoryIndex:
         index._frozen = bytearray(state["frozen"])
         thawed = index._frozen.find(0)
         index._thaw_from = thawed if thawed >= 0 else len(index._frozen)
+        index.released = state.get("released", 0)  # saves before release() had none
         return index
 
     # ---------------------------------------------------------------- filing
@@ -2530,6 +2605,90 @@ class StoryIndex:
             article_ids=[self._ids[m] for m in members],
             duplicate_of=dict(sorted(duplicate_of.items())),
         )
+
+
+def _without(
+    state: dict[str, Any], keep: np.ndarray, keep_clusters: np.ndarray, width: int
+) -> dict[str, Any]:
+    """`StoryIndex._state` less the articles and clusters not kept, those kept numbered anew
+    in the same order (so every order among them, and with it every tie-break, stays).
+
+    What `release` drops is whole stories and copy groups of retired articles: in no posting
+    (purged when retired), term or name row (emptied), shingle set (emptied) or link (their
+    clusters are frozen), so none of those needs more than renumbering."""
+    kept = np.flatnonzero(keep)
+    new = np.cumsum(keep) - 1  # old number -> new (for kept ones)
+    new_cluster = np.cumsum(keep_clusters) - 1
+    at = kept.tolist()
+    renumber = new.tolist()
+    recluster = new_cluster.tolist()
+    out = dict(state)
+
+    def pick(items: Sequence[Any]) -> list[Any]:
+        return [items[n] for n in at]
+
+    def postings(packed: tuple[bytes, ...]) -> tuple[bytes, ...]:
+        ids = np.frombuffer(packed[1], np.int32)
+        assert keep[ids].all(), "a released article still has postings"
+        return (packed[0], new[ids].astype(np.int32).tobytes(), *packed[2:])
+
+    for key in ("ids", "published", "sources", "credit", "traits"):
+        out[key] = pick(state[key])
+    lengths = np.frombuffer(state["shingles"][0], np.int64)[kept]
+    out["shingles"] = (lengths.tobytes(), *state["shingles"][1:])
+    base = state["signature_base"]
+    signatures = np.frombuffer(state["signatures"], np.uint32)
+    signatures = signatures.reshape(-1, width)  # a row per article from number `base` on
+    out["signatures"] = signatures[kept[kept >= base] - base].tobytes()
+    out["signature_base"] = int(np.count_nonzero(kept < base))
+    out["parent"] = [renumber[state["parent"][n]] for n in at]
+    out["group"] = {
+        renumber[root]: [renumber[m] for m in members]
+        for root, members in state["group"].items()
+        if keep[root]
+    }
+    out["bridges"] = [
+        (renumber[a], renumber[b], renumber[by]) for a, b, by in state["bridges"] if keep[by]
+    ]
+    out["credited"] = {renumber[n]: c for n, c in state["credited"].items() if keep[n]}
+    out["lsh"] = postings(state["lsh"])
+    out["cluster_of"] = [recluster[state["cluster_of"][n]] for n in at]
+    # term rows: (idx, tf, w, start, length, norm, ...): start and length int64, norm float
+    for key in ("text", "names"):
+        packed = state[key]
+        starts = np.frombuffer(packed[3], np.int64)[kept]
+        lengths_ = np.frombuffer(packed[4], np.int64)[kept]
+        norms = np.frombuffer(packed[5], np.float64)[kept]
+        out[key] = (*packed[:3], starts.tobytes(), lengths_.tobytes(), norms.tobytes(), *packed[6:])
+    out["postings"] = postings(state["postings"])
+    out["name_postings"] = postings(state["name_postings"])
+    out["clusters"] = [
+        (
+            [renumber[n] for n in originals],
+            [renumber[n] for n in copies],
+            first,
+            last,
+            [(recluster[k], w) for k, w in links],
+        )
+        for (originals, copies, first, last, links), held in zip(
+            state["clusters"], keep_clusters.tolist(), strict=True
+        )
+        if held
+    ]
+    out["stories"] = [
+        [recluster[k] for k in members] for members in state["stories"] if keep_clusters[members[0]]
+    ]
+    out["reported"] = {sid: renumber[n] for sid, n in state["reported"].items() if keep[n]}
+    out["unreported"] = [recluster[k] for k in state["unreported"] if keep_clusters[k]]
+    low = state["low"]
+    out["low"] = int(np.count_nonzero(kept < low))
+    stamps = np.frombuffer(state["stamps"], np.int64)
+    out["stamps"] = stamps[kept[kept >= low] - low].tobytes()
+    horizon, filed, live = state["swept"]
+    out["swept"] = (horizon, int(np.count_nonzero(kept < filed)), live)
+    frozen = np.frombuffer(state["frozen"], np.uint8)
+    out["frozen"] = frozen[keep_clusters[: len(frozen)]].tobytes()
+    return out
 
 
 def _heaviest(which: np.ndarray, weights: np.ndarray, count: int) -> np.ndarray:
