@@ -1657,7 +1657,8 @@ class StoryIndex:
     their term and name rows, traits, shingles, MinHash signatures and LSH postings. Stories
     that ended `story_max_days` before the horizon are frozen (`_freeze`): their clusters'
     links go, their members stay. Every output (`groups`, `story_of`, `duplicates`,
-    `merges`) still covers every article ever filed. What does not change: document
+    `merges`) still covers every article ever filed, until a caller takes the stories that
+    can no longer change out of the index (`release`). What does not change: document
     frequencies (IDF) and the count behind "rare name" go on counting every article filed.
     An article is compared only with articles at most `story_max_days` from it, so on a
     stream in publication order the stories are the same as without a window (`_freeze` says
@@ -1681,7 +1682,8 @@ class StoryIndex:
     stories, and numbering that lets the live arrays be indexed by article. Per distinct name
     (new names were a fifth of it there), its id and counts. Copy groups keep their members'
     sources and credit lines (an article joining a group counts its credits against every
-    member).
+    member). `release` drops all of that for the stories that can no longer change, so what
+    the index holds then stays the size of the window.
     """
 
     def __init__(self, options: Options | None = None) -> None:
