@@ -41,6 +41,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -107,12 +108,22 @@ def _sentences() -> list[str]:
     return out
 
 
-def write_corpus(path: Path, n: int, seed: int = 8) -> None:
-    """n articles as JSONL.gz: events of 1-40 articles, 300 outlets, ~8 sentences each."""
+def write_corpus(path: Path, n: int, seed: int = 8, per_day: int | None = None) -> None:
+    """n articles as JSONL.gz: events of 1-40 articles, 300 outlets, ~8 sentences each.
+
+    By default the events fall on random days of one year, in no order: the denser the
+    corpus, the more of it any window holds. With `per_day`, it is a stream in publication
+    order at that many articles a day (time moves on as it grows, as a feed's does)."""
     rng = random.Random(seed)
     sentences = _sentences()
     start = date(2026, 1, 1)
     written = 0
+    pending: dict[date, list[str]] = defaultdict(list)  # per_day: rows not yet due
+
+    def flush(before: date | None) -> None:
+        for due in sorted(d for d in pending if before is None or d < before):
+            handle.writelines(pending.pop(due))
+
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         event = 0
         while written < n:
@@ -122,7 +133,11 @@ def write_corpus(path: Path, n: int, seed: int = 8) -> None:
             rename = {w: rng.choice(_NAMES) for w in ("Harbour", "Quell", "Mara", "Lindmark")}
             base = rng.sample(sentences, 12)
             scale = rng.randrange(2, 9)
-            day = start + timedelta(days=rng.randrange(365))
+            if per_day:
+                day = start + timedelta(days=written // per_day)
+                flush(day)  # every event from here on is published on `day` or later
+            else:
+                day = start + timedelta(days=rng.randrange(365))
 
             def respell(s: str, rename: dict[str, str] = rename, scale: int = scale) -> str:
                 s = _CAPITALISED.sub(lambda m: rename.get(m.group(), m.group()), s)
@@ -130,15 +145,20 @@ def write_corpus(path: Path, n: int, seed: int = 8) -> None:
 
             for _ in range(min(rng.choice((1, 2, 3, 5, 8, 40)), n - written)):
                 picked = rng.sample(base, 8)
+                source = f"outlet{rng.randrange(300)}"  # draws in the order they always had
+                published = day + timedelta(days=rng.randrange(3))
                 row = {
                     "id": f"a{written}",
-                    "source": f"outlet{rng.randrange(300)}",
+                    "source": source,
                     "title": respell(picked[0])[:80],
-                    "published": (day + timedelta(days=rng.randrange(3))).isoformat(),
+                    "published": published.isoformat(),
                     "text": "\n".join(respell(s) for s in picked),
                 }
-                handle.write(json.dumps(row) + "\n")
+                pending[published].append(json.dumps(row) + "\n")
+                if not per_day:
+                    flush(None)
                 written += 1
+        flush(None)
 
 
 def read_articles(path: Path, clock: list[float]) -> Iterator[Article]:
@@ -328,13 +348,14 @@ def bench(
     options: Options | None = None,
     with_local: bool = True,
     release: bool = True,
+    per_day: int | None = None,
 ) -> list[Run]:
     """Every executor on one corpus; with repeats, the order reverses each round (ABC CBA),
     so a burst of load from other jobs does not fall on the same executor each time."""
     options = options or Options()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl.gz"
-        write_corpus(corpus, size)
+        write_corpus(corpus, size, per_day=per_day)
         # in process: a reference only
         configs = [("inline", 1)] if inline and size <= 10_000 else []
         configs += [("local", w) for w in workers] if with_local else []
@@ -419,6 +440,12 @@ def main() -> None:
         "--window-days", type=int, help="Options.story_window_days for the story index"
     )
     parser.add_argument(
+        "--per-day",
+        type=int,
+        help="a corpus in publication order at this many articles a day (default: a year's"
+        " events in no order)",
+    )
+    parser.add_argument(
         "--no-release",
         action="store_true",
         help="keep every story in the index (by default, with a window, stories that can no"
@@ -445,6 +472,7 @@ def main() -> None:
                 options=options,
                 with_local=not args.no_local,
                 release=not args.no_release,
+                per_day=args.per_day,
             )
             rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

@@ -486,8 +486,9 @@ def _filed_releasing(
 
 @pytest.fixture()
 def release_early(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the tests' stream is small: release as soon as as many can go as stay
+    # the tests' stream is small: release whatever can go, at every sweep
     monkeypatch.setattr(stories, "RELEASE_MIN", 1)
+    monkeypatch.setattr(stories, "RELEASE_SHARE", 0.0)
 
 
 @pytest.mark.usefixtures("release_early")
@@ -576,31 +577,46 @@ def test_an_article_filed_again_after_its_release_is_filed_as_new(
 def _planted(
     stream: tuple[list[Article], dict[str, ArticleAnalysis]],
 ) -> tuple[list[Article], dict[str, ArticleAnalysis]]:
-    """The stream with two copy groups that keep a frozen story from being released early:
-    - a copy (day 120) of two originals 15 days apart (days 100 and 115), which bridges their
-      groups but not their stories: the first story is frozen and retired (day 150 on) while
-      the group's other story is not yet (day 155);
-    - a copy (day 125) of an article of day 100: that story is frozen from day 140 on, while
-      its copy is live until day 155; a copy of the copy comes on day 150."""
+    """The stream with three copy groups that keep a frozen story from being released early
+    (days from day 100 of the stream):
+    - a copy (day 20) of two originals 15 days apart (days 0 and 15), which bridges their
+      groups but not their stories: the first story is frozen and retired (day 50 on) while
+      the group's other story is not yet (day 55);
+    - the other way round: an original published on day -12 arrives on day 5, after the
+      first-filed member of its copy group (day 0, with a copy of both on day 6): its story
+      is frozen and retired on day 28, while that of the group's first-filed member (its
+      root) is not until day 40;
+    - a copy (day 25) of an article of day 0: that story is frozen from day 40 on, while its
+      copy is live until day 55; a copy of the copy comes on day 50."""
     rng = random.Random(3)
     p, q, r, x = ([_word(rng, 4) for _ in range(n)] for n in (40, 80, 40, 120))
+    s, t, u = ([_word(rng, 4) for _ in range(n)] for n in (40, 80, 40))
     day = START + timedelta(days=100)
-    planted = [
-        ("pa", 0, p + q),
-        ("pe", 15, q + r),
-        ("pc", 20, p[20:] + q + r[:20]),
-        ("xa", 0, x),
-        ("xb", 25, [*x[:60], "changed", *x[61:]]),
-        ("xd", 50, [*x[:60], "changed", *x[61:90], "again", *x[91:]]),
+    planted = [  # id, day it arrives, day it is published, words
+        ("pa", 0, 0, p + q),
+        ("pe", 15, 15, q + r),
+        ("pc", 20, 20, p[20:] + q + r[:20]),
+        ("ra", 0, 0, s + t),
+        ("re", 5, -12, t + u),
+        ("rc", 6, 6, s[20:] + t + u[:20]),
+        ("xa", 0, 0, x),
+        ("xb", 25, 25, [*x[:60], "changed", *x[61:]]),
+        ("xd", 50, 50, [*x[:60], "changed", *x[61:90], "again", *x[91:]]),
     ]
     articles, analyses = stream
-    extra = [
-        Article(
-            id=aid, source=f"Planted {aid}", published=day + timedelta(days=d), text=" ".join(w)
+    arrival = {a.id: a.published or START for a in articles}
+    extra = []
+    for aid, arrives, published, words in planted:
+        extra.append(
+            Article(
+                id=aid,
+                source=f"Planted {aid}",
+                published=day + timedelta(days=published),
+                text=" ".join(words),
+            )
         )
-        for aid, d, w in planted
-    ]
-    merged = sorted([*articles, *extra], key=lambda a: a.published or START)
+        arrival[aid] = day + timedelta(days=arrives)
+    merged = sorted([*articles, *extra], key=lambda a: arrival[a.id])
     return merged, {**analyses, **{a.id: ArticleAnalysis(article_id=a.id) for a in extra}}
 
 
@@ -618,6 +634,11 @@ def test_a_story_is_released_only_with_its_copies_retired_and_its_copy_groups_wh
     assert copies["xb"] == copies["xd"] == "xa" and reference.story_of("xd") == reference.story_of(
         "xa"
     )
+    # the earliest published is the original; "ra", filed first, the group's root
+    assert copies["rc"] == copies["ra"] == "re" and reference.story_of("re") != reference.story_of(
+        "ra"
+    )
+    assert reference.story_of("rc") == reference.story_of("ra") and reference.late == 0
     index, released, _ = _filed_releasing(articles, analyses, options)
     held = index.groups()
     assert {g.id: g for g in released + held} == {g.id: g for g in reference.groups()}

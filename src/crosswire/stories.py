@@ -692,9 +692,10 @@ at a time to batch's B-cubed F1; on the 10k-article bench stream it moved F1 by 
 FORMAT_VERSION = 2
 """2: with the time window (`Options.story_window_days`); version 1 is refused (rebuild it)."""
 RELEASE_MIN = 8192
-"""`StoryIndex.release` waits until it can release this many articles at least (and as many
-as it would keep): rebuilding the index costs ~40 ms whatever it holds (its term-count
-arrays), ~5 µs an article at this size."""
+RELEASE_SHARE = 1.0
+"""`StoryIndex.release` waits until it can release RELEASE_MIN articles at least, and
+RELEASE_SHARE times as many as it would keep: rebuilding the index costs about what it holds,
+plus ~40 ms whatever it holds (its term-count arrays), ~5 µs an article at RELEASE_MIN."""
 
 # Hashing instead of a fitted vocabulary: a fitted tf-idf cannot be refit per article, while
 # hashed columns mean the same thing forever, so stored vectors and the running document
@@ -1873,22 +1874,22 @@ class StoryIndex:
                 members = self._members(head)
                 if bool((stamp[members] == _RETIRED).all()):
                     gone[head] = members
-        # copy groups: all in or all out
+        # copy groups: all in or all out (the root, first filed, may be on either side)
         groups = self._copy_index.group
         out: set[int] = set()
         while True:
             out = {n for members in gone.values() for n in members}
             split = [
                 members
-                for root, members in groups.items()
-                if root in out and not out.issuperset(members)
+                for members in groups.values()
+                if not out.isdisjoint(members) and not out.issuperset(members)
             ]
             if not split:
                 break
             for members in split:
                 for n in members:
                     gone.pop(story_of[cluster_of[n]], None)
-        if len(out) < max(RELEASE_MIN, len(self._ids) - len(out)):
+        if len(out) < max(RELEASE_MIN, RELEASE_SHARE * (len(self._ids) - len(out))):
             return []  # not yet: each release costs about what the index holds, and more
         released = [self._story_group(head) for head in sorted(gone, key=self._first_key)]
         keep = np.ones(len(self._ids), bool)
@@ -2644,6 +2645,8 @@ def _without(
     out["signatures"] = signatures[kept[kept >= base] - base].tobytes()
     out["signature_base"] = int(np.count_nonzero(kept < base))
     out["parent"] = [renumber[state["parent"][n]] for n in at]
+    for root, members in state["group"].items():
+        assert keep[[root, *members]].all() or not keep[members].any(), "a copy group split"
     out["group"] = {
         renumber[root]: [renumber[m] for m in members]
         for root, members in state["group"].items()
