@@ -1855,9 +1855,8 @@ class StoryIndex:
         With a window, a frozen story (see `_freeze`) whose every article, copies included,
         is retired gains nothing again: no later article meets its articles. Once such
         articles are as many as the rest held (RELEASE_SHARE) and at least RELEASE_MIN, a
-        call drops them from the index and returns their
-        stories (in order of first article, as `groups` gives them): what `groups` would have
-        shown for them. From then on `groups`, `story_of`, `duplicates` and `merges` cover
+        call drops them from the index and returns their stories (in order of first article,
+        as `groups` gives them): what `groups` would have shown for them. From then on `groups`, `story_of`, `duplicates` and `merges` cover
         only the stories still held, `len` counts the articles still held (`released` the
         others), and an id filed again after its release is filed as a new article. The
         stories of everything filed are those returned over all calls plus `groups()`, the
