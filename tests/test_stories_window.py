@@ -414,6 +414,17 @@ def test_filing_without_reports_gives_the_same_stories_and_copies(
     assert bulk.duplicates() == reference.duplicates()
 
 
+def test_add_without_report_files_the_same_stories_and_returns_none(
+    stream: tuple[list[Article], dict[str, ArticleAnalysis]], unwindowed: StoryIndex
+) -> None:
+    articles, analyses = stream
+    index = StoryIndex(Options())
+    for chunk in _chunks(articles):
+        assert index.add(chunk, analyses, report=False) == []
+    assert index.groups() == unwindowed.groups()
+    assert index.duplicates() == unwindowed.duplicates()
+
+
 _READERS = {
     "groups": lambda index, last: [g.article_ids for g in index.groups()],
     "story_of": lambda index, last: index.story_of(last),

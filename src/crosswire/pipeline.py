@@ -107,7 +107,8 @@ def analyze_articles_to_report(
         duplicates = find_duplicates(articles, options)
         groups = group_stories(articles, known, options, duplicates)
     else:
-        index.add([a for a in articles if a.id not in index], known)
+        # no report: every story is read next (ids already filed are passed over)
+        index.add(articles, known, report=False)
         duplicates = index.duplicates()
         groups = index.groups()
     progress("grouping stories", 1, 1)

@@ -1750,12 +1750,18 @@ class StoryIndex:
         return article_id in self._number
 
     def add(
-        self, articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysis]
+        self,
+        articles: Sequence[Article],
+        analyses: Mapping[str, ArticleAnalysis],
+        *,
+        report: bool = True,
     ) -> list[StoryGroup]:
         """File `articles` (ids already filed are passed over); return the stories that
-        changed (new, grown, merged or regrouped), in order of each story's first article."""
+        changed (new, grown, merged or regrouped), in order of each story's first article.
+        `report=False`: file in bulk, return nothing (see `add_prepared`)."""
         fresh = {a.id: a for a in reversed(articles) if a.id not in self._number}
-        return self.add_prepared(prepare_articles(list(fresh.values()), analyses, self.options))
+        prepared = prepare_articles(list(fresh.values()), analyses, self.options)
+        return self.add_prepared(prepared, report=report)
 
     def add_prepared(
         self, prepared: Sequence[PreparedArticle], *, report: bool = True
