@@ -57,6 +57,7 @@ from crosswire.scale import (
     InlineExecutor,
     LocalExecutor,
     RayExecutor,
+    _file_chunk,
     analyze_and_prepare_chunk,
     chunked,
     prepare_chunk,
@@ -284,9 +285,7 @@ def run_once(
         run.worker_rss_mb = max(run.worker_rss_mb, rss / 1024)
         prepared = [p for _, p in results] if workload == "full" else results
         t = time.perf_counter()
-        index.add_prepared(prepared, report=False)  # as scale.file_stories files
-        if release:  # as file_stories with on_release
-            run.count(index.release())
+        _file_chunk(index, prepared, run.count if release else None)  # as file_stories files
         run.file += time.perf_counter() - t
         if (run.articles + len(prepared)) // tenth > run.articles // tenth:
             run.rss_mb.append(_rss_now_mb())

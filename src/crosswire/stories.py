@@ -1862,13 +1862,13 @@ class StoryIndex:
         is retired gains nothing again: no later article meets its articles. Once such
         articles are as many as the rest held (RELEASE_SHARE) and at least RELEASE_MIN, a
         call drops them from the index and returns their stories (in order of first article,
-        as `groups` gives them): what `groups` would have shown for them. From then on `groups`, `story_of`, `duplicates` and `merges` cover
-        only the stories still held, `len` counts the articles still held (`released` the
-        others), and an id filed again after its release is filed as a new article. The
-        stories of everything filed are those returned over all calls plus `groups()`, the
-        same as without releasing. A copy group spanning stories is released only whole.
-        Checked only after a window's sweep (at most once per sweep); without a window,
-        nothing is ever released."""
+        as `groups` gives them): what `groups` would have shown for them. From then on
+        `groups`, `story_of`, `duplicates` and `merges` cover only the stories still held,
+        `len` counts the articles still held (`released` the others), and an id filed again
+        after its release is filed as a new article. The stories of everything filed are
+        those returned over all calls plus `groups()`, the same as without releasing. A copy
+        group spanning stories is released only whole. Checked only after a window's sweep
+        (at most once per sweep); without a window, nothing is ever released."""
         if self.options.story_window_days is None or self._release_checked == self._swept:
             return []
         self._release_checked = self._swept
@@ -2636,6 +2636,14 @@ def _without(
     def pick(items: Sequence[Any]) -> list[Any]:
         return [items[n] for n in at]
 
+    def renumbered(first: int) -> int:
+        """The new number of the first kept article numbered `first` or more."""
+        return int(np.count_nonzero(kept < first))
+
+    def rows_from(first: int) -> np.ndarray:
+        """Of arrays holding a row per article from number `first` on: the kept rows."""
+        return kept[kept >= first] - first
+
     def postings(packed: tuple[bytes, ...]) -> tuple[bytes, ...]:
         ids = np.frombuffer(packed[1], np.int32)
         assert keep[ids].all(), "a released article still has postings"
@@ -2648,8 +2656,8 @@ def _without(
     base = state["signature_base"]
     signatures = np.frombuffer(state["signatures"], np.uint32)
     signatures = signatures.reshape(-1, width)  # a row per article from number `base` on
-    out["signatures"] = signatures[kept[kept >= base] - base].tobytes()
-    out["signature_base"] = int(np.count_nonzero(kept < base))
+    out["signatures"] = signatures[rows_from(base)].tobytes()
+    out["signature_base"] = renumbered(base)
     out["parent"] = [renumber[state["parent"][n]] for n in at]
     for root, members in state["group"].items():
         assert keep[[root, *members]].all() or not keep[members].any(), "a copy group split"
@@ -2691,12 +2699,10 @@ def _without(
     ]
     out["reported"] = {sid: renumber[n] for sid, n in state["reported"].items() if keep[n]}
     out["unreported"] = [recluster[k] for k in state["unreported"] if keep_clusters[k]]
-    low = state["low"]
-    out["low"] = int(np.count_nonzero(kept < low))
-    stamps = np.frombuffer(state["stamps"], np.int64)
-    out["stamps"] = stamps[kept[kept >= low] - low].tobytes()
+    out["low"] = renumbered(state["low"])
+    out["stamps"] = np.frombuffer(state["stamps"], np.int64)[rows_from(state["low"])].tobytes()
     horizon, filed, live = state["swept"]
-    out["swept"] = (horizon, int(np.count_nonzero(kept < filed)), live)
+    out["swept"] = (horizon, renumbered(filed), live)
     frozen = np.frombuffer(state["frozen"], np.uint8)
     out["frozen"] = frozen[keep_clusters[: len(frozen)]].tobytes()
     return out
