@@ -18,12 +18,12 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from crosswire.compare import compare_story
+from crosswire.compare.claims import compare_story
 from crosswire.language import analyze_article
 from crosswire.models import Article, StoryGroup
 from crosswire.options import Options
 from crosswire.pipeline import read_and_clean
-from crosswire.synthesis import synthesize
+from crosswire.synthesis.brief import synthesize
 
 ROOT = Path(__file__).resolve().parents[1]
 

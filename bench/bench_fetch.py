@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from crosswire.fetch import Fetcher
+from crosswire.inputs.fetch import Fetcher
 from crosswire.options import Options
 from local_http import respond, serve
 

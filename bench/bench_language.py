@@ -33,14 +33,14 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from crosswire.evaluate_stories import load_ecbplus
+from crosswire.evaluate.stories import load_ecbplus
 from crosswire.language import _chunks, analyze_article, load_nlp, parse
 from crosswire.language._gemm import one_blas_thread
-from crosswire.language._text import tokenizer_safe
 from crosswire.language.anchors import anchor_mentions
 from crosswire.language.entities import extract_entities
 from crosswire.language.numbers import extract_numbers
 from crosswire.language.quotes import extract_quotes
+from crosswire.language.text import tokenizer_safe
 from crosswire.language.times import extract_times
 from crosswire.models import Article
 from crosswire.options import Options

@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/bench_scale.py [--spacy 1000] [--sizes 10000 100000]
      [--workers 1 2] [--window-days N] [--no-ray] [--no-local] [--no-inline]
 
 Two workloads, each streamed as the archive path streams it: synthetic articles are written to
-a `.jsonl.gz`, read back by `crosswire.archive.read_jsonl`, cut into chunks, sent through an
+a `.jsonl.gz`, read back by `crosswire.inputs.archive.read_jsonl`, cut into chunks, sent through an
 executor, and filed into one `StoryIndex` in this process (the single writer).
 
 - **full**: the whole per-article path in the workers, `analyze_and_prepare_chunk`: spaCy
@@ -48,21 +48,13 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from crosswire.archive import read_jsonl
+from crosswire.executors import Executor, InlineExecutor, LocalExecutor, chunked
+from crosswire.executors.ray import RayExecutor
+from crosswire.inputs.archive import read_jsonl
 from crosswire.models import Article, ArticleAnalysis, InputError, StoryGroup
 from crosswire.options import Options
-from crosswire.pipeline import read_and_clean
-from crosswire.scale import (
-    Executor,
-    InlineExecutor,
-    LocalExecutor,
-    RayExecutor,
-    _file_chunk,
-    analyze_and_prepare_chunk,
-    chunked,
-    prepare_chunk,
-)
-from crosswire.stories import PreparedArticle, StoryIndex
+from crosswire.pipeline import analyze_and_prepare_chunk, file_chunk, prepare_chunk, read_and_clean
+from crosswire.stories.index import PreparedArticle, StoryIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "harbour-fire"
@@ -285,7 +277,7 @@ def run_once(
         run.worker_rss_mb = max(run.worker_rss_mb, rss / 1024)
         prepared = [p for _, p in results] if workload == "full" else results
         t = time.perf_counter()
-        _file_chunk(index, prepared, run.count if release else None)  # as file_stories files
+        file_chunk(index, prepared, run.count if release else None)  # as file_stories files
         run.file += time.perf_counter() - t
         if (run.articles + len(prepared)) // tenth > run.articles // tenth:
             run.rss_mb.append(_rss_now_mb())

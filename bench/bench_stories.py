@@ -35,7 +35,7 @@ Timed, per size (articles/s; chunks of --chunk articles per call):
   the clock starts (as the language stage would hand them over), so that it only prepares:
   the rate the two processes reach on clustering alone;
 - copy detection alone: shingles, MinHash and `_CopyIndex` (the first thing filing does).
-Filing is in bulk (`add_prepared(..., report=False)`, as `scale.file_stories` files an archive),
+Filing is in bulk (`add_prepared(..., report=False)`, as `pipeline.file_stories` files an archive),
 and the stories are regrouped once, when read at the end: that read is timed with filing. With
 --report-each-chunk every call reports the stories it changed instead (a live stream's cost:
 each story a chunk touches is regrouped and built, big ones too).
@@ -70,11 +70,11 @@ from pathlib import Path
 
 import numpy as np
 
-from crosswire.evaluate_stories import bcubed, load_ecbplus
+from crosswire.evaluate.stories import bcubed, load_ecbplus
 from crosswire.models import Article, ArticleAnalysis, ArticleEntity, EntityMention
 from crosswire.options import Options
 from crosswire.pipeline import read_and_clean
-from crosswire.stories import (
+from crosswire.stories.index import (
     _WORD,
     PreparedArticle,
     StoryIndex,

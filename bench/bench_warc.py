@@ -18,9 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from crosswire.archive import read_warc
+from crosswire.executors import LocalExecutor
+from crosswire.inputs.archive import read_warc
 from crosswire.options import Options
-from crosswire.scale import LocalExecutor
 
 
 def _page(n: int) -> bytes:

@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.archive import read_jsonl, read_parquet, read_warc
-from crosswire.ingest import read_inputs
+from crosswire.executors import LocalExecutor
+from crosswire.inputs import read_inputs
+from crosswire.inputs.archive import read_jsonl, read_parquet, read_warc
 from crosswire.models import Article, InputError
 from crosswire.options import Options
-from crosswire.scale import LocalExecutor
 
 pa = pytest.importorskip("pyarrow", reason="pyarrow is not installed (crosswire[archive])")
 pq = pytest.importorskip("pyarrow.parquet")
@@ -239,8 +239,8 @@ def test_warc_pages_extracted_in_workers_are_the_articles_read_here(
     _write_warc(path, 40)  # 54 HTML pages, 14 with no article: four chunks of 16
     here = list(read_warc(path, Options()))
     assert len(_articles(here)) == len(here) == 40
-    assert list(read_warc(path, Options(), pool)) == here
-    assert list(read_inputs([tmp_path], Options(), pool)) == list(
+    assert list(read_warc(path, Options(), pool.map)) == here
+    assert list(read_inputs([tmp_path], Options(), pool.map)) == list(
         read_inputs([tmp_path], Options())
     )
 
@@ -253,7 +253,7 @@ def test_warc_that_breaks_off_keeps_the_articles_before_and_names_the_file(
     broken = tmp_path / "broken.warc.gz"
     broken.write_bytes(whole.read_bytes() + b"not a WARC record")
     for executor in (None, pool):
-        items = list(read_warc(broken, Options(), executor))
+        items = list(read_warc(broken, Options(), executor and executor.map))
         articles = _articles(items)
         assert [a.url for a in articles] == [
             f"https://news.example.org/ferry-{n}" for n in range(30)

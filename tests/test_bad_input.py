@@ -19,7 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from crosswire.errors import Msg
-from crosswire.ingest import read_inputs
+from crosswire.inputs import read_inputs
 from crosswire.models import Article, InputError
 from crosswire.options import Options
 

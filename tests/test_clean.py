@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crosswire.clean import clean_articles, furniture_score
-from crosswire.ingest import read_inputs
+from crosswire.inputs import read_inputs
 from crosswire.models import Article
 from crosswire.options import Options
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.evaluate_compare import conflict_matches, evaluate_compare
+from crosswire.evaluate.compare import conflict_matches, evaluate_compare
 from crosswire.models import Conflict, ConflictValue
 
 ROOT = Path(__file__).resolve().parents[1]

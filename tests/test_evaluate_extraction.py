@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.evaluate_extraction import evaluate_extraction, shingle_scores
+from crosswire.evaluate.extraction import evaluate_extraction, shingle_scores
 
 BENCHMARK = Path(__file__).resolve().parents[2] / "shared" / "data" / "article-extraction-benchmark"
 

@@ -12,15 +12,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from crosswire._scoring import Span, match_spans, prf
 from crosswire.cli import app
-from crosswire.evaluate_language import (
+from crosswire.evaluate.language import (
     GOLD_NAME,
     evaluate_language,
     locate,
     normalize_name,
     title_matches,
 )
+from crosswire.evaluate.scoring import Span, match_spans, prf
 
 CORPUS = Path(__file__).resolve().parents[1] / "examples" / "harbour-fire"
 

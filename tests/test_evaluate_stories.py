@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.evaluate_stories import (
+from crosswire.evaluate.stories import (
     AnalysesProvider,
     bcubed,
     evaluate_ecbplus,

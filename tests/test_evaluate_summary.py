@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crosswire.evaluate_summary import (
+from crosswire.evaluate.summary import (
     SPLITS,
     citation_support,
     evaluate_summary,
@@ -39,7 +39,7 @@ from crosswire.models import (
     SummarySentence,
 )
 from crosswire.options import Options
-from crosswire.synthesis import build_summary
+from crosswire.synthesis.brief import build_summary
 
 ROOT = Path(__file__).resolve().parents[1]
 REFS = ROOT / "examples" / "summary-refs" / "ecbplus-dev.jsonl"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.evaluate_times import evaluate_meantime
+from crosswire.evaluate.times import evaluate_meantime
 
 MEANTIME = Path(__file__).resolve().parents[2] / "shared" / "data" / "meantime-en"
 

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from crosswire import __version__
 from crosswire.errors import Msg
-from crosswire.fetch import Fetcher, SafeBackend, is_public_address, read_urls, resolve
-from crosswire.ingest import read_inputs
+from crosswire.inputs import read_inputs
+from crosswire.inputs.fetch import Fetcher, SafeBackend, is_public_address, read_urls, resolve
 from crosswire.models import Article, InputError
 from crosswire.options import Options
 from local_http import LocalServer, delayed, redirect, respond, serve, stream, trickle
@@ -463,7 +463,7 @@ def test_retry_after_reads_seconds_and_http_dates() -> None:
     from datetime import UTC, datetime, timedelta
     from email.utils import format_datetime
 
-    from crosswire.fetch import _retry_after
+    from crosswire.inputs.fetch import _retry_after
 
     assert _retry_after("120") == 120
     assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0  # in the past: no wait

@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosswire.clean import clean_articles, furniture_score
-from crosswire.ingest import article_from_text
+from crosswire.inputs import article_from_text
 from crosswire.language import analyze_article
 from crosswire.language._lexicon import parse_count, parse_number_words
 from crosswire.language.numbers import _atoms_in, extract_numbers
@@ -384,12 +384,12 @@ def test_markup_fallback_strips_tags_in_linear_time(monkeypatch: pytest.MonkeyPa
     """When lxml refuses a feed's HTML fragment, tags are stripped by a regex instead."""
     from lxml import etree
 
-    from crosswire import ingest
+    from crosswire.inputs import pages as ingest
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise etree.ParserError("Document is empty")
 
     monkeypatch.setattr(ingest.lxml_html, "fragment_fromstring", refuse)
-    assert ingest._fragment_text("<p>A <b>fire</b></p> <").split() == ["A", "fire", "<"]
+    assert ingest.fragment_text("<p>A <b>fire</b></p> <").split() == ["A", "fire", "<"]
     for unit in ["<", "<a", "<>"]:
-        assert_linear(ingest._fragment_text, unit, 20_000, limit=1.0)
+        assert_linear(ingest.fragment_text, unit, 20_000, limit=1.0)

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crosswire.errors import InputReadError, Msg
-from crosswire.ingest import article_from_html, article_from_text, parse_date, read_inputs
+from crosswire.inputs import article_from_html, article_from_text, parse_date, read_inputs
 from crosswire.models import Article, InputError
 from crosswire.options import Options
 
@@ -534,7 +534,7 @@ def test_html_page_lists_the_lines_trafilatura_left_out_as_removed() -> None:
 
 def test_page_without_a_body_lists_no_removed_lines_instead_of_failing() -> None:
     # lxml gives no <body> for a frameset page or one with a head only (found by the fuzzer)
-    from crosswire.ingest import _dropped_lines
+    from crosswire.inputs.pages import _dropped_lines
 
     for page in (
         "<html><frameset><frame src=a></frameset></html>",

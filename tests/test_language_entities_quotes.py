@@ -232,8 +232,8 @@ def test_parse_notes_sentences_and_text_that_extractors_would_recompute() -> Non
     # from tokens; what they read must equal what spaCy's own attributes give.
     from pathlib import Path
 
-    from crosswire.language._text import doc_text
     from crosswire.language.entities import sentence_spans
+    from crosswire.language.text import doc_text
 
     demo = Path(__file__).resolve().parents[1] / "examples" / "harbour-fire"
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(demo.glob("*.txt"))[:3])

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from crosswire.llm import rewrite_brief, supported
 from crosswire.models import SummarySentence
 from crosswire.options import Options
 from crosswire.pipeline import analyze
+from crosswire.synthesis.llm import rewrite_brief, supported
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "harbour-fire"
 Answer = Callable[[list[str]], str]

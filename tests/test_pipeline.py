@@ -307,7 +307,7 @@ def test_public_api_is_re_exported() -> None:
 
 def test_every_brief_sentence_is_supported_by_what_it_cites() -> None:
     from crosswire.pipeline import analyze_articles_to_report, read_and_clean
-    from crosswire.synthesis import sentence_supported
+    from crosswire.synthesis.brief import sentence_supported
 
     for folder in (DEMO, MADURO):
         if not folder.exists():

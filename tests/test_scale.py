@@ -22,23 +22,22 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from crosswire import scale, stories
+from crosswire import pipeline
 from crosswire.cli import app
 from crosswire.errors import CrosswireError
+from crosswire.executors import InlineExecutor, LocalExecutor, chunked, make_executor
+from crosswire.executors.ray import RayExecutor
 from crosswire.models import Article, ArticleAnalysis, Report
 from crosswire.options import Options
-from crosswire.pipeline import analyze_articles_to_report, read_and_clean
-from crosswire.scale import (
-    InlineExecutor,
-    LocalExecutor,
-    RayExecutor,
+from crosswire.pipeline import (
+    analyze_articles_to_report,
     analyze_many,
-    chunked,
     file_stories,
-    make_executor,
+    read_and_clean,
     stream_stories,
 )
-from crosswire.stories import StoryIndex
+from crosswire.stories import index as stories
+from crosswire.stories.index import StoryIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "harbour-fire"
@@ -191,7 +190,7 @@ def test_local_pool_analyses_and_report_match_in_process(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inline_analyses, inline_report = inline_run
-    monkeypatch.setattr(scale, "MIN_PARALLEL_ARTICLES", 2)  # the examples are few
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_ARTICLES", 2)  # the examples are few
     seen: list[tuple[str, int, int]] = []
     report, _, analyses = analyze_articles_to_report(
         examples, Options(), executor=pool, progress=lambda *p: seen.append(p)
@@ -241,7 +240,8 @@ sys.path.insert(0, sys.argv[1])
 from test_scale import _comparable, _corpora, _stories, _synthetic, SYNTHETIC_ARTICLES
 from crosswire.options import Options
 from crosswire.pipeline import analyze_articles_to_report, read_and_clean
-from crosswire.scale import InlineExecutor, file_stories
+from crosswire.executors import InlineExecutor
+from crosswire.pipeline import file_stories
 articles, _ = read_and_clean(_corpora(), Options())
 report, _, _ = analyze_articles_to_report(articles, Options())
 index = file_stories(_synthetic(SYNTHETIC_ARTICLES), Options(), InlineExecutor())
@@ -430,7 +430,7 @@ def test_cli_analyze_on_ray_joins_the_running_ray_and_leaves_it_up(
 ) -> None:
     import ray
 
-    monkeypatch.setattr(scale, "MIN_PARALLEL_ARTICLES", 2)  # the demo's 8 articles go to Ray
+    monkeypatch.setattr(pipeline, "MIN_PARALLEL_ARTICLES", 2)  # the demo's 8 articles go to Ray
     sent: list[int] = []
     real_map = RayExecutor.map
 

@@ -24,7 +24,7 @@ from crosswire.models import Article, InputError, Report, Story
 from crosswire.options import Options
 from crosswire.pipeline import analyze
 from crosswire.report import validate_report
-from crosswire.server import SECURITY_HEADERS, Job, Worker, _safe_name, _slug, create_app
+from crosswire.server.app import SECURITY_HEADERS, Job, Worker, _safe_name, _slug, create_app
 from crosswire.store import Store
 
 DEMO = Path(__file__).parent.parent / "examples" / "harbour-fire"
@@ -357,9 +357,9 @@ def test_url_form_adds_what_the_fetcher_returns(db: str, monkeypatch: pytest.Mon
         )
         yield InputError(origin=urls[1], message="HTTP 404")
 
-    fake = types.ModuleType("crosswire.fetch")
+    fake = types.ModuleType("crosswire.inputs.fetch")
     fake.read_urls = read_urls  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "crosswire.fetch", fake)
+    monkeypatch.setitem(sys.modules, "crosswire.inputs.fetch", fake)
     with TestClient(create_app(db, token="", isolate_analysis=False), client=LOCAL) as client:
         form = client.post(
             "/add/urls",
@@ -377,7 +377,7 @@ def test_url_form_adds_what_the_fetcher_returns(db: str, monkeypatch: pytest.Mon
 def test_url_form_says_clearly_when_the_fetcher_is_missing(
     seeded: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "crosswire.fetch", None)  # import fails
+    monkeypatch.setitem(sys.modules, "crosswire.inputs.fetch", None)  # import fails
     with TestClient(
         create_app(str(seeded), token="", isolate_analysis=False), client=LOCAL
     ) as client:
@@ -431,7 +431,7 @@ def test_upload_names_are_made_safe_and_unique() -> None:
 def test_worker_forgets_the_oldest_finished_jobs(
     seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("crosswire.server.MAX_JOBS", 3)
+    monkeypatch.setattr("crosswire.server.app.MAX_JOBS", 3)
     worker = Worker(str(seeded), Options(), tmp_path, isolate=False)
     try:
         jobs = []

@@ -47,7 +47,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
-from crosswire.server import create_app  # noqa: E402
+from crosswire.server.app import create_app  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: 
 
 from crosswire.models import Article, InputError  # noqa: E402
 from crosswire.options import Options  # noqa: E402
-from crosswire.server import create_app, wait_for_jobs  # noqa: E402
+from crosswire.server.app import create_app, wait_for_jobs  # noqa: E402
 from crosswire.store import ServerStore  # noqa: E402
 
 TOKEN = "schema-token"
@@ -43,17 +43,17 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
 
 
 def _offline_read_urls(urls: Sequence[str], options: Options) -> Iterator[Article | InputError]:
-    # Stands in for crosswire.fetch.read_urls: the test must not reach the network.
+    # Stands in for crosswire.inputs.fetch.read_urls: the test must not reach the network.
     for url in urls:
         yield InputError(origin=url, message="not fetched (offline test)")
 
 
 @pytest.fixture(scope="module", autouse=True)
 def _offline_fetcher() -> Iterator[None]:
-    fake = types.ModuleType("crosswire.fetch")
+    fake = types.ModuleType("crosswire.inputs.fetch")
     fake.read_urls = _offline_read_urls  # type: ignore[attr-defined]
     with pytest.MonkeyPatch.context() as patch:
-        patch.setitem(sys.modules, "crosswire.fetch", fake)
+        patch.setitem(sys.modules, "crosswire.inputs.fetch", fake)
         yield
         worker = app.state.worker
         assert wait_for_jobs(app, timeout=120), [(j.kind, j.state) for j in worker.jobs.values()]

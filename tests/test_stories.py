@@ -25,7 +25,7 @@ from crosswire.models import (
     TimeMention,
 )
 from crosswire.options import Options
-from crosswire.stories import (
+from crosswire.stories.index import (
     StoryIndex,
     find_duplicates,
     group_stories,
@@ -665,7 +665,7 @@ def _average_link_by_rescan(
 
 
 def test_average_link_with_links_made_on_demand_equals_a_full_rescan() -> None:
-    from crosswire.stories import _NO_FIRST, _NO_LAST, _average_link
+    from crosswire.stories.index import _NO_FIRST, _NO_LAST, _average_link
 
     threshold, max_days = 0.18, 10
     rng = random.Random(7)

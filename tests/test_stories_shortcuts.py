@@ -13,10 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosswire import stories
 from crosswire.models import Article
 from crosswire.options import Options
-from crosswire.stories import (
+from crosswire.stories import index as stories
+from crosswire.stories.index import (
     _CREDIT_LEAD,
     _GRAM_MIX,
     _STOP_WORDS,

@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from crosswire import stories
 from crosswire.cli import app
 from crosswire.models import Article, ArticleAnalysis, ArticleEntity, EntityMention
 from crosswire.options import Options
 from crosswire.pipeline import _stored_index
-from crosswire.stories import _RETIRED, StoryIndex, _Postings
+from crosswire.stories import index as stories
+from crosswire.stories.index import _RETIRED, StoryIndex, _Postings
 
 START = date(2025, 1, 1)
 WINDOW = 30

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from crosswire.cli import app
 from crosswire.errors import CrosswireError, Msg
-from crosswire.fetch import Fetcher, FetchError
+from crosswire.inputs.fetch import Fetcher, FetchError
 from crosswire.options import Options
 from crosswire.store import FeedStore, Store
 from crosswire.watch import Watcher, backoff_delay, read_feed_list

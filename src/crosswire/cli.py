@@ -149,7 +149,7 @@ def analyze(
     story_window_days: StoryWindowDays = None,
 ) -> None:
     """Analyze articles into a cited cross-source report."""
-    from crosswire.ingest import is_url
+    from crosswire.inputs import is_url
     from crosswire.pipeline import analyze as run
     from crosswire.report import write_reports
 
@@ -164,7 +164,7 @@ def analyze(
         story_window_days=story_window_days,
     )
     database = None if no_db else (db or "crosswire.db")
-    from crosswire.scale import ExecutorKind, make_executor
+    from crosswire.executors import ExecutorKind, make_executor
 
     try:  # an unknown kind is refused there, with the message naming the choices
         executor = make_executor(cast(ExecutorKind, executor_kind), workers, address=ray_address)
@@ -192,7 +192,7 @@ def analyze(
                 report = run(inputs, options, db=database, progress=progress, executor=executor)
         paths = write_reports(report, out_dir)
         if parquet is not None:
-            from crosswire.archive import write_tables
+            from crosswire.tables import write_tables
 
             write_tables(report, parquet)
     except CrosswireError as exc:
@@ -402,7 +402,7 @@ def eval_stories(
 ) -> None:
     """B-cubed and V-measure of story grouping, beside tf-idf + agglomerative told the truth,
     and of streaming (documents filed one at a time: in their order, and shuffled)."""
-    from crosswire.evaluate_stories import evaluate_ecbplus
+    from crosswire.evaluate.stories import evaluate_ecbplus
 
     _require(data)
     _metrics_table("stories (ECB+ dev)", dict(evaluate_ecbplus(data.parent, streaming=True)))
@@ -421,7 +421,7 @@ def eval_summary(
     ] = None,
 ) -> None:
     """ROUGE-1/2/L of the brief against written references, beside lead/LexRank/TextRank."""
-    from crosswire.evaluate_summary import SPLITS, evaluate_summary
+    from crosswire.evaluate.summary import SPLITS, evaluate_summary
 
     _require(data)
     _require(refs)
@@ -441,7 +441,7 @@ def eval_compare(
     ] = None,
 ) -> None:
     """Conflicts (precision/recall per kind), statuses, quotes and framing against gold."""
-    from crosswire.evaluate_compare import evaluate_compare
+    from crosswire.evaluate.compare import evaluate_compare
 
     _require(data)
     if gold is not None:
@@ -456,7 +456,7 @@ def eval_times(
     data: Annotated[Path, typer.Option(help="MEANTIME English folder.")] = SHARED / "meantime-en",
 ) -> None:
     """Time expressions against MEANTIME gold, with the gold creation date given."""
-    from crosswire.evaluate_times import evaluate_meantime
+    from crosswire.evaluate.times import evaluate_meantime
 
     _require(data)
     _metrics_table("times (MEANTIME)", {"crosswire": evaluate_meantime(data)})
@@ -469,7 +469,7 @@ def eval_language(
     ] = Path("examples") / "harbour-fire",
 ) -> None:
     """Entities, titles, quotes, speakers, numbers and times against hand-annotated gold."""
-    from crosswire.evaluate_language import GOLD_NAME, evaluate_language
+    from crosswire.evaluate.language import GOLD_NAME, evaluate_language
 
     _require(data / GOLD_NAME)
     scores = evaluate_language(data)
@@ -484,7 +484,7 @@ def eval_extraction(
     limit: Annotated[int | None, typer.Option(help="Score only the first N pages.")] = None,
 ) -> None:
     """Main-text extraction (ingest + clean) against the benchmark's ground truth."""
-    from crosswire.evaluate_extraction import evaluate_extraction
+    from crosswire.evaluate.extraction import evaluate_extraction
 
     _require(data)
     _metrics_table("extraction", {"crosswire": evaluate_extraction(data, limit)})
@@ -501,7 +501,7 @@ def serve(
     """Serve the stored stories as a web app and REST API (/api/v1). Writes need the token in
     $CROSSWIRE_TOKEN; with none set, only this machine may add articles."""
     try:
-        from crosswire.server import serve as run
+        from crosswire.server.app import serve as run
     except ImportError as exc:
         _fail(Msg.SERVER_NOT_INSTALLED.format(error=exc))
     try:

@@ -6,30 +6,53 @@ step, and reports progress.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crosswire.clean import clean_articles
-from crosswire.compare import compare_story
-from crosswire.ingest import read_inputs
+from crosswire.compare.claims import compare_story
+from crosswire.executors import DEFAULT_CHUNK, MIN_PARALLEL_ARTICLES, Executor, chunked
+from crosswire.inputs import read_inputs
 from crosswire.language import analyze_article
-from crosswire.models import Article, ArticleAnalysis, InputError, Report, ReportArticle, Story
+from crosswire.models import (
+    Article,
+    ArticleAnalysis,
+    InputError,
+    Report,
+    ReportArticle,
+    Story,
+    StoryGroup,
+)
 from crosswire.options import Options
-from crosswire.stories import StoryIndex, find_duplicates, group_stories, story_title
-from crosswire.synthesis import synthesize
+from crosswire.stories.index import (
+    PreparedArticle,
+    StoryIndex,
+    find_duplicates,
+    group_stories,
+    prepare_articles,
+    story_title,
+)
+from crosswire.synthesis.brief import synthesize
 
 if TYPE_CHECKING:
-    from crosswire.scale import Executor
     from crosswire.store import Store
 
 __all__ = [
     "Progress",
     "analyze",
+    "analyze_and_prepare_chunk",
     "analyze_articles_to_report",
+    "analyze_chunk",
     "analyze_into_store",
+    "analyze_many",
+    "file_chunk",
+    "file_stories",
+    "prepare_chunk",
     "read_and_clean",
+    "stream_stories",
 ]
 
 Progress = Callable[[str, int, int], None]
@@ -50,7 +73,8 @@ def read_and_clean(
     pages of WARC files extracted in the `executor`'s workers, when it has more than one)."""
     articles: list[Article] = []
     errors: list[InputError] = []
-    for item in read_inputs(inputs, options, executor):
+    map_chunks = executor.map if executor is not None and executor.workers > 1 else None
+    for item in read_inputs(inputs, options, map_chunks):
         if isinstance(item, InputError):
             errors.append(item)
         else:
@@ -58,7 +82,9 @@ def read_and_clean(
     return clean_articles(articles, options), errors
 
 
-def _with_inferred_dates(article: Article, analysis: ArticleAnalysis) -> Article:
+def with_inferred_dates(article: Article, analysis: ArticleAnalysis) -> Article:
+    """The article with what its analysis read from the text: an inferred publication date
+    (marked as such) when it had none, its language when it had none."""
     if article.published is None and analysis.published_inferred is not None:
         return article.model_copy(
             update={"published": analysis.published_inferred, "published_inferred": True}
@@ -82,14 +108,12 @@ def analyze_articles_to_report(
 
     With `index`, the articles it has not filed yet are filed into it and its stories are
     reported (it is updated in place); without, the articles are grouped in one batch.
-    With `executor` (crosswire.scale), the language stage runs in its workers; everything
+    With `executor` (crosswire.executors), the language stage runs in its workers; everything
     after it stays here, so the report is the same.
     """
     known = dict(analyses or {})
     todo = [a for a in articles if a.id not in known]
     if executor is not None and executor.workers > 1:
-        from crosswire.scale import MIN_PARALLEL_ARTICLES, analyze_many
-
         if len(todo) >= MIN_PARALLEL_ARTICLES:
 
             def advance(done: int) -> None:
@@ -100,7 +124,7 @@ def analyze_articles_to_report(
     for i, article in enumerate(todo, 1):
         known[article.id] = analyze_article(article, options)
         progress("reading articles", i, len(todo))
-    articles = [_with_inferred_dates(a, known[a.id]) for a in articles]
+    articles = [with_inferred_dates(a, known[a.id]) for a in articles]
     by_id = {a.id: a for a in articles}
     progress("grouping stories", 0, 1)
     if index is None:
@@ -231,3 +255,109 @@ def _stored_index(data: bytes | None, stored: Sequence[Article], options: Option
             if sum(a.id in index for a in stored) == len(index):  # holds only stored articles
                 return index
     return StoryIndex(options)
+
+
+# --------------------------------------------------------------------------- stage functions
+# Top-level functions (with `functools.partial` for options), so that every executor can
+# send them to its workers by reference.
+
+
+def analyze_chunk(articles: list[Article], options: Options) -> list[ArticleAnalysis]:
+    """The language stage for a chunk of (cleaned) articles."""
+    return [analyze_article(article, options) for article in articles]
+
+
+def prepare_chunk(
+    pairs: list[tuple[Article, ArticleAnalysis | None]], options: Options
+) -> list[PreparedArticle]:
+    """The story index's per-article preparation for a chunk, in the chunk's order."""
+    articles = [article for article, _ in pairs]
+    analyses = {a.article_id: a for _, a in pairs if a is not None}
+    by_id = {p.id: p for p in prepare_articles(articles, analyses, options)}
+    return [by_id[a.id] for a in articles]
+
+
+def analyze_and_prepare_chunk(
+    articles: list[Article], options: Options
+) -> list[tuple[ArticleAnalysis, PreparedArticle]]:
+    """All of each article's stateless work in one trip to a worker: language analysis, then
+    the story index's preparation (with the publication date inferred from the text, as the
+    pipeline files it)."""
+    analyses = analyze_chunk(articles, options)
+    dated = [with_inferred_dates(a, x) for a, x in zip(articles, analyses, strict=True)]
+    prepared = prepare_chunk(list(zip(dated, analyses, strict=True)), options)
+    return list(zip(analyses, prepared, strict=True))
+
+
+def file_chunk(
+    index: StoryIndex,
+    prepared: list[PreparedArticle],
+    on_release: Callable[[list[StoryGroup]], None] | None,
+) -> None:
+    # no report: the caller reads the stories from the index (regrouped when read)
+    index.add_prepared(prepared, report=False)
+    if on_release is not None and (released := index.release()):
+        on_release(released)
+
+
+def stream_stories(
+    articles: Iterable[Article],
+    options: Options,
+    executor: Executor,
+    index: StoryIndex,
+    *,
+    chunk_size: int = 100,
+    on_release: Callable[[list[StoryGroup]], None] | None = None,
+) -> Iterator[ArticleAnalysis]:
+    """Analyse a stream of (cleaned) articles in the workers and file each chunk into `index`
+    here, in input order; yields each analysis once its article is filed (to store, or drop:
+    nothing is kept here but the index and `in_flight` chunks).
+
+    With a window (`options.story_window_days`) and `on_release`, stories that can no longer
+    change are handed to `on_release` and dropped from the index (`StoryIndex.release`), so
+    the index too stays the size of the window however long the stream."""
+    stage = partial(analyze_and_prepare_chunk, options=options)
+    for results in executor.map(stage, chunked(articles, chunk_size)):
+        file_chunk(index, [prepared for _, prepared in results], on_release)
+        yield from (analysis for analysis, _ in results)
+
+
+def analyze_many(
+    articles: Sequence[Article],
+    options: Options,
+    executor: Executor,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, ArticleAnalysis]:
+    """`analyze_article` for every article through `executor`; {article id: analysis}."""
+    known: dict[str, ArticleAnalysis] = {}
+    stage = partial(analyze_chunk, options=options)
+    for analyses in executor.map(stage, chunked(articles, chunk_size)):
+        known.update((a.article_id, a) for a in analyses)
+        if progress is not None:
+            progress(len(known))
+    return known
+
+
+def file_stories(
+    items: Iterable[tuple[Article, ArticleAnalysis | None]],
+    options: Options,
+    executor: Executor,
+    *,
+    chunk_size: int = 100,
+    index: StoryIndex | None = None,
+    on_release: Callable[[list[StoryGroup]], None] | None = None,
+) -> StoryIndex:
+    """Stream (article, analysis) pairs into a story index: preparation in the workers, filing
+    in this process (the single writer), one `add_prepared` per chunk, in input order.
+
+    The index depends on how articles are batched into `add_prepared` (document frequencies
+    are counted per batch), so the result is the same for every executor given the same
+    `chunk_size`, and memory holds only the index plus `in_flight` chunks. `on_release` as in
+    `stream_stories`: the stories are then those it was given plus the index's `groups()`."""
+    index = index if index is not None else StoryIndex(options)
+    stage = partial(prepare_chunk, options=options)
+    for prepared in executor.map(stage, chunked(items, chunk_size)):
+        file_chunk(index, prepared, on_release)
+    return index

@@ -39,7 +39,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("single_source", "Reported by one outlet"),
     ("timeline", "Timeline"),
 )
-_STATUS_LABEL = {
+STATUS_LABEL = {
     "consensus": "consensus",
     "corroborated": "corroborated",
     "single_source": "single source",
@@ -171,7 +171,7 @@ def _atomic_write(path: Path, text: str) -> None:
 # --------------------------------------------------------------------------- shared helpers
 
 
-def _status_counts(story: Story) -> list[tuple[str, int]]:
+def status_counts(story: Story) -> list[tuple[str, int]]:
     counts: Counter[str] = Counter(claim.status for claim in story.claims)
     return [(status, counts[status]) for status in STATUSES if counts[status]]
 
@@ -182,7 +182,7 @@ def _span(entry: TimelineEntry) -> tuple[date, date]:
     return cast(date, entry.earliest), cast(date, entry.latest)
 
 
-def _date_range(entry: TimelineEntry) -> str:
+def date_range(entry: TimelineEntry) -> str:
     earliest, latest = _span(entry)
     if earliest == latest:
         return earliest.isoformat()
@@ -200,7 +200,7 @@ def _show_value(value: str | float | None) -> str:
     return "" if value is None else str(value)
 
 
-def _is_web_url(url: str | None) -> bool:
+def is_web_url(url: str | None) -> bool:
     # Only http(s) links are rendered as links: a `javascript:` or `data:` URL is hostile input.
     return bool(url) and re.match(r"(?i)^https?://[^\s]+$", url or "") is not None
 
@@ -253,9 +253,7 @@ def render_markdown(report: Report) -> str:
     # Link reference definitions make each [article-id] citation a link to its source, where the
     # source has a web address; other citations stay plain text.
     links = [
-        f"[{_md(a.id)}]: <{_md_url(a.url)}>"
-        for a in report.articles
-        if a.url and _is_web_url(a.url)
+        f"[{_md(a.id)}]: <{_md_url(a.url)}>" for a in report.articles if a.url and is_web_url(a.url)
     ]
     if links:
         out += ["", *links]
@@ -268,7 +266,7 @@ def _md_url(url: str) -> str:
 
 def _md_story(story: Story, by_id: dict[str, ReportArticle]) -> list[str]:
     out = [f"## {_md(story.title) or 'Untitled story'} (`{_md(story.id)}`)", ""]
-    counts = ", ".join(f"{n} {_STATUS_LABEL[s]}" for s, n in _status_counts(story))
+    counts = ", ".join(f"{n} {STATUS_LABEL[s]}" for s, n in status_counts(story))
     out.append(
         f"{_count(story.outlets, 'outlet')} · {_count(len(story.article_ids), 'article')}"
         + (f" · claims: {counts}" if counts else "")
@@ -293,7 +291,7 @@ def _md_story(story: Story, by_id: dict[str, ReportArticle]) -> list[str]:
             sources = _md_cites(list(dict.fromkeys(s.article_id for s in c.sources)))
             conflicts = ", ".join(_md(x) for x in c.conflict_ids)
             out.append(
-                f"| {_md(c.id)} | {text} | {_STATUS_LABEL[c.status]} | {c.outlets} | {sources} "
+                f"| {_md(c.id)} | {text} | {STATUS_LABEL[c.status]} | {c.outlets} | {sources} "
                 f"| {conflicts} |"
             )
         out.append("")
@@ -310,7 +308,7 @@ def _md_story(story: Story, by_id: dict[str, ReportArticle]) -> list[str]:
         for t in story.timeline:
             earliest, latest = _span(t)
             line = f"- **{t.date.isoformat()}** ({t.precision}"
-            line += f", {_date_range(t)})" if earliest != latest else ")"
+            line += f", {date_range(t)})" if earliest != latest else ")"
             line += f" {_md(t.event)} {_md_cites(t.article_ids)}"
             if t.conflict_ids:
                 line += f" ⚠ disputed ({', '.join(_md(c) for c in t.conflict_ids)})"
@@ -528,7 +526,7 @@ _ROW_HEIGHT = 40
 _LABEL_CHARS = 120
 
 
-def _chart(timeline: list[TimelineEntry]) -> Chart | None:
+def timeline_chart(timeline: list[TimelineEntry]) -> Chart | None:
     """Geometry of the timeline chart: one bar per entry over a shared day axis."""
     if not timeline:
         return None
@@ -549,7 +547,7 @@ def _chart(timeline: list[TimelineEntry]) -> Chart | None:
         start, end = pos(earliest), pos(latest + timedelta(days=1))
         label = t.event if len(t.event) <= _LABEL_CHARS else t.event[: _LABEL_CHARS - 1] + "…"
         prefix = "⚠ " if t.conflict_ids else ""
-        title = f"{t.date.isoformat()} ({t.precision}; {_date_range(t)}): {t.event}"
+        title = f"{t.date.isoformat()} ({t.precision}; {date_range(t)}): {t.event}"
         text = f"{prefix}{t.date.isoformat()} · {label}"
         # Start the label over its bar, pulled left only as far as needed to stay in the chart
         # (about 6.5 px per character at 12 px).
@@ -589,11 +587,11 @@ def _story_view(story: Story, si: int, anchors: _Anchors, report: Report) -> Sto
     return StoryView(
         story=story,
         anchor=f"story-{si}",
-        status_counts=_status_counts(story),
+        status_counts=status_counts(story),
         columns=list(story.article_ids),
         matrix=_matrix(story, anchors, conflict_anchor, si),
         conflict_anchor=conflict_anchor,
-        chart=_chart(story.timeline),
+        chart=timeline_chart(story.timeline),
         framing=list(by_outlet.items()),
         summary=[(label, items) for label, items in summary if items],
         articles=[a for a in report.articles if a.story_id == story.id],
@@ -628,9 +626,9 @@ def render_html(report: Report) -> str:
         loose_articles=loose,
         anchors=anchors,
         story_anchor=story_anchor,
-        status_label=_STATUS_LABEL,
-        is_web_url=_is_web_url,
+        status_label=STATUS_LABEL,
+        is_web_url=is_web_url,
         count=_count,
         show_value=_show_value,
-        date_range=_date_range,
+        date_range=date_range,
     )

@@ -21,8 +21,8 @@ from lxml import etree
 
 from crosswire.clean import clean_articles
 from crosswire.errors import CrosswireError, InputReadError, Msg
-from crosswire.fetch import Fetcher, FetchError, feed_entries
-from crosswire.ingest import FeedEntry, decode_bytes
+from crosswire.inputs import FeedEntry, decode_bytes
+from crosswire.inputs.fetch import Fetcher, FetchError, feed_entries
 from crosswire.models import Article, InputError
 from crosswire.options import Options
 from crosswire.store import FeedState, FeedStore, Store

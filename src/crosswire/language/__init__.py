@@ -14,11 +14,11 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from crosswire.language._gemm import one_blas_thread
-from crosswire.language._text import tokenizer_safe
 from crosswire.language.anchors import anchor_mentions
 from crosswire.language.entities import extract_entities
 from crosswire.language.numbers import extract_numbers
 from crosswire.language.quotes import extract_quotes
+from crosswire.language.text import tokenizer_safe
 from crosswire.language.times import extract_times
 from crosswire.models import Article, ArticleAnalysis, Sentence, TimeMention
 from crosswire.options import Options

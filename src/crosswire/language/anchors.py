@@ -11,9 +11,9 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from crosswire.language._text import doc_text
 from crosswire.language.entities import sentence_spans
 from crosswire.language.quotes import SPEECH_VERBS
+from crosswire.language.text import doc_text
 from crosswire.models import NumberMention, Sentence, TimeMention
 
 if TYPE_CHECKING:

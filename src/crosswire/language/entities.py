@@ -148,14 +148,14 @@ def title_head(title: str) -> str:
     words = re.findall(r"[A-Za-zÀ-ÿ-]+", title)
     for word in reversed(words):
         low = word.lower()
-        if (low not in _NAME_STOP and not word[:1].isupper()) or low in _ROLE_WORDS:
+        if (low not in _NAME_STOP and not word[:1].isupper()) or low in ROLE_WORDS:
             return low
     return words[-1].lower() if words else ""
 
 
 # Role nouns are often capitalised before a name ("President", "Minister"); this lets
 # `title_head` skip capitalised place words ("U.S.") but keep the role.
-_ROLE_WORDS = {
+ROLE_WORDS = {
     "president", "minister", "secretary", "chancellor", "governor", "mayor", "senator",
     "general", "commander", "chief", "director", "spokesman", "spokeswoman", "spokesperson",
     "leader", "king", "queen", "prince", "premier", "judge", "ambassador", "chairman", "ceo",
@@ -204,12 +204,12 @@ def _title_of(ent: Span) -> str | None:
     if root.dep_ in ("appos", "compound") and head.pos_ in ("NOUN", "PROPN"):
         if not (ent.start <= head.i < ent.end) and head.ent_type_ != "PERSON":
             candidates.append([t for t in head.subtree if t.i < ent.start])
-    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _ROLE_WORDS:
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in ROLE_WORDS:
         # "the dictator of Venezuela Nicolás Maduro": the parser hangs the name under "of"
         candidates.append([t for t in head.head.subtree if t.i < ent.start])
     if root.dep_ == "appos" and head.dep_ == "pobj" and head.head.lower_ == "of":
         role = head.head.head
-        if role.lemma_.lower() in _ROLE_WORDS and root.ent_type_ == "PERSON":
+        if role.lemma_.lower() in ROLE_WORDS and root.ent_type_ == "PERSON":
             # "The mayor of Port Almera, Jonas Revik,": the name hangs under the place
             candidates.append([t for t in role.subtree if t.i < ent.start])
     for child in root.rights:
@@ -249,7 +249,7 @@ def _as_title(pieces: list[Token]) -> str | None:
             # "Dockworkers' Union": an organisation's or a place's role is one
             owner = t.head if t.head.i != t.i and t.head.i < t.i else t.doc[max(0, t.i - 1)]
             text = " ".join(p.text for p in pieces)
-            if owner.ent_type_ not in _OWNER_TYPES or title_head(text) not in _ROLE_WORDS:
+            if owner.ent_type_ not in _OWNER_TYPES or title_head(text) not in ROLE_WORDS:
                 return None  # "Biancardi's attorney" (owner mistyped): a relation, no title
     if not any(t.pos_ in ("NOUN", "PROPN") and not t.ent_type_ for t in pieces):
         return None
@@ -415,7 +415,7 @@ def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list
             if kind in ("PERSON", "ORG"):
                 # the tagger often calls a person with a long title ORG; the role noun tells
                 title = _title_of(ent)
-                if title and kind == "ORG" and title_head(title) not in _ROLE_WORDS:
+                if title and kind == "ORG" and title_head(title) not in ROLE_WORDS:
                     title = None
                 if title and title not in entity.titles:
                     entity.titles.append(title)

@@ -32,7 +32,7 @@ from crosswire.language._lexicon import (
     WEEKDAYS,
     parse_number_words,
 )
-from crosswire.language._text import ANY_DIGIT, re_folded, tokenizer_safe
+from crosswire.language.text import ANY_DIGIT, re_folded, tokenizer_safe
 from crosswire.language.times import find_time_spans
 from crosswire.models import Bound, NumberMention, Sentence
 

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from crosswire.language._text import doc_text
-from crosswire.language.entities import _ROLE_WORDS, fold, resolve_description, sentence_spans
+from crosswire.language.entities import ROLE_WORDS, fold, resolve_description, sentence_spans
+from crosswire.language.text import doc_text
 from crosswire.models import ArticleEntity, QuoteKind, QuoteMention, Sentence
 
 if TYPE_CHECKING:
@@ -165,7 +165,7 @@ def _could_speak(token: Token) -> bool:
         return True
     if token.lower_ in _PRONOUNS | {"i", "we", "they", "you"}:
         return True
-    return token.lemma_.lower() in _SPEAKER_NOUNS or token.lemma_.lower() in _ROLE_WORDS
+    return token.lemma_.lower() in _SPEAKER_NOUNS or token.lemma_.lower() in ROLE_WORDS
 
 
 class _Marks:

@@ -70,7 +70,7 @@ from crosswire.language._lexicon import (
     month_number,
     parse_count,
 )
-from crosswire.language._text import ANY_DIGIT, re_folded
+from crosswire.language.text import ANY_DIGIT, re_folded
 from crosswire.models import Precision, Sentence, TimeMention
 
 __all__ = ["extract_times", "find_time_spans"]

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from crosswire.compare import LOADED
+from crosswire.compare.claims import LOADED
 from crosswire.embed import similarity_matrix
 from crosswire.models import (
     Article,
@@ -325,7 +325,7 @@ def synthesize(
     timeline = build_timeline(story, analyses)
     summary = build_summary(story, articles, timeline, options)
     if options.llm_url:
-        from crosswire.llm import rewrite_brief
+        from crosswire.synthesis.llm import rewrite_brief
 
         # every sentence of the articles a brief sentence cites is evidence it may draw on
         cited = {
@@ -356,7 +356,7 @@ def sentence_supported(sentence: SummarySentence, analyses: Mapping[str, Article
     article's words. Loaded words replaced by neutral ones are compared as the source wrote
     them would not match, so neutralised words are accepted in either form.
     """
-    from crosswire.llm import supported
+    from crosswire.synthesis.llm import supported
 
     cited = [s.text for a in sentence.article_ids if a in analyses for s in analyses[a].sentences]
     if not cited:

@@ -55,12 +55,13 @@ from crosswire.models import (
 )
 from crosswire.options import Options
 from crosswire.report import (
-    _STATUS_LABEL,
     SECTIONS,
-    _chart,
-    _date_range,
-    _is_web_url,
+    STATUS_LABEL,
+    date_range,
+    is_web_url,
+    status_counts,
     template_env,
+    timeline_chart,
 )
 from crosswire.store import ServerStore, StorySummary
 
@@ -228,10 +229,10 @@ UrlReader = Callable[[Sequence[str], Options], Iterator[Article | InputError]]
 
 
 def url_reader() -> UrlReader:
-    """`crosswire.fetch.read_urls`, imported only when URLs are added: the fetcher is optional,
+    """`crosswire.inputs.fetch.read_urls`, imported only when URLs are added: the fetcher is optional,
     and without it the rest of the app works. Raises ApiProblem(503) when it cannot load."""
     try:
-        from crosswire.fetch import read_urls
+        from crosswire.inputs.fetch import read_urls
     except Exception as exc:  # any import failure means the same to the user: not available
         raise ApiProblem(503, Msg.SERVER_NO_FETCH.format(error=exc)) from exc
     return read_urls
@@ -430,7 +431,7 @@ class Worker:
                 return
 
     def _process(self, batch: list[Job]) -> None:
-        from crosswire.ingest import read_inputs
+        from crosswire.inputs import read_inputs
 
         for job in batch:
             job.state, job.stage = "running", "reading inputs"
@@ -785,9 +786,9 @@ def article_segments(article: Article, analysis: ArticleAnalysis | None) -> list
 
 _ENV = template_env()  # the report's settings; its own globals below
 _ENV.globals.update(
-    status_label=_STATUS_LABEL,
-    date_range=_date_range,
-    is_web_url=_is_web_url,
+    status_label=STATUS_LABEL,
+    date_range=date_range,
+    is_web_url=is_web_url,
     quote=_quote,
     api=API_PREFIX,
     poll_ms=POLL_MS,
@@ -838,7 +839,7 @@ def create_app(
     app.state.store = store
     app.state.worker = worker
     app.add_middleware(SecurityHeaders, max_upload_bytes=max_upload_bytes)
-    static = Path(__file__).parent / "templates" / "static"
+    static = Path(__file__).parents[1] / "templates" / "static"
     app.mount("/static", StaticFiles(directory=static), name="static")
     app.mount(DOCS_ASSETS, StaticFiles(directory=_swagger_ui_path()), name="docs-assets")
 
@@ -1171,8 +1172,8 @@ def create_app(
             s=story,
             v=views,
             version=version,
-            chart=_chart(story.timeline),
-            counts=_status_counts(story),
+            chart=timeline_chart(story.timeline),
+            counts=status_counts(story),
         )
 
     @app.get("/articles/{article_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -1235,12 +1236,6 @@ def create_app(
         return render("job.html.j2", job=job.out(), titles=titles)
 
     return app
-
-
-def _status_counts(story: Story) -> list[tuple[str, int]]:
-    from crosswire.report import _status_counts as counts
-
-    return counts(story)
 
 
 def wait_for_jobs(app: FastAPI, timeout: float = 300.0) -> bool:

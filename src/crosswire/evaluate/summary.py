@@ -33,8 +33,8 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from crosswire._scoring import f1, ratio
-from crosswire.evaluate_stories import load_ecbplus
+from crosswire.evaluate.scoring import f1, ratio
+from crosswire.evaluate.stories import load_ecbplus
 from crosswire.models import Article, ArticleAnalysis, Story, StoryGroup, SummarySentence
 from crosswire.options import Options
 
@@ -253,7 +253,7 @@ def citation_support(
     by `synthesis.sentence_supported`'s rule for their section."""
     if not summary:
         return 0.0
-    from crosswire.synthesis import sentence_supported  # local: pulls in the pipeline
+    from crosswire.synthesis.brief import sentence_supported  # local: pulls in the pipeline
 
     return sum(sentence_supported(s, analyses) for s in summary) / len(summary)
 
@@ -270,9 +270,9 @@ def _our_story(
     analyses: Mapping[str, ArticleAnalysis],
     options: Options,
 ) -> Story:
-    from crosswire.compare import compare_story
-    from crosswire.stories import find_duplicates, story_title
-    from crosswire.synthesis import synthesize
+    from crosswire.compare.claims import compare_story
+    from crosswire.stories.index import find_duplicates, story_title
+    from crosswire.synthesis.brief import synthesize
 
     by_id = {a.id: a for a in articles}
     duplicates = find_duplicates(articles, options)

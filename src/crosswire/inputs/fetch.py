@@ -47,7 +47,9 @@ import httpx
 
 from crosswire import __version__
 from crosswire.errors import InputReadError, Msg
-from crosswire.ingest import FeedEntry, article_from_html, decode_bytes, parse_feed, sniff_kind
+from crosswire.inputs.decode import decode_bytes, sniff_kind
+from crosswire.inputs.feeds import FeedEntry, parse_feed
+from crosswire.inputs.pages import article_from_html
 from crosswire.models import Article, InputError
 from crosswire.options import Options
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from crosswire.clean import clean_articles
-from crosswire.ingest import read_inputs
+from crosswire.inputs import read_inputs
 from crosswire.models import Article
 from crosswire.options import Options
 

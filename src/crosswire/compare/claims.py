@@ -20,7 +20,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from crosswire.embed import SentenceSpace
-from crosswire.language.entities import _ROLE_WORDS, fold, is_heading, same_entity, title_head
+from crosswire.language.entities import ROLE_WORDS, fold, is_heading, same_entity, title_head
 from crosswire.language.quotes import find_quote_spans
 from crosswire.models import (
     Article,
@@ -549,7 +549,7 @@ def _normal_title(title: str) -> tuple[str, frozenset[str]]:
     words = [w.lower().strip(".") for w in _WORD.findall(title)]
     mods = frozenset(w for w in words if w in _MODIFIERS or w.startswith("ex-"))
     # "chief executive" and "port chief" share the role "chief": compare on it
-    roles = sorted(w for w in words if w in _ROLE_WORDS)
+    roles = sorted(w for w in words if w in ROLE_WORDS)
     return (roles[0] if roles else title_head(title)), mods
 
 

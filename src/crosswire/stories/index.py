@@ -53,7 +53,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 
-from crosswire.language._text import re_folded
+from crosswire.language.text import re_folded
 from crosswire.models import Article, ArticleAnalysis, StoryGroup
 from crosswire.options import Options
 
@@ -1634,7 +1634,7 @@ class StoryIndex:
     the changed one at that average or more (and their current story-mates) are regrouped, as
     no other merge can have changed. So the stories are those `group_stories` finds for the
     same similarities, at the cost of a few clusters per article whatever the index holds.
-    Filing in bulk (`add_prepared(..., report=False)`, as `scale.file_stories` files an
+    Filing in bulk (`add_prepared(..., report=False)`, as `pipeline.file_stories` files an
     archive) leaves that regrouping until the stories are read, once for many chunks: a big
     story is then not regrouped whole for each chunk that touches it.
 

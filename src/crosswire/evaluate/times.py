@@ -1,6 +1,6 @@
 """Score ``extract_times`` against the gold TIMEX3 of the MEANTIME corpus (English Wikinews).
 
-Run: ``python -m crosswire.evaluate_times ../shared/data/meantime-en``.
+Run: ``python -m crosswire.evaluate.times ../shared/data/meantime-en``.
 
 Protocol (choices stated, so the figures can be read):
 
@@ -39,7 +39,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from crosswire._scoring import Span, f1, match_spans, ratio
+from crosswire.evaluate.scoring import Span, f1, match_spans, ratio
 from crosswire.language.times import extract_times
 from crosswire.models import Sentence
 

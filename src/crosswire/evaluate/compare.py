@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from crosswire._scoring import f1, prf, ratio
+from crosswire.evaluate.scoring import f1, prf, ratio
 from crosswire.models import Conflict, Report, Story
 from crosswire.options import Options
 

@@ -1,6 +1,6 @@
 """Score the language stage against the hand annotation of the demo corpus.
 
-Run: ``crosswire eval language`` (or ``python -m crosswire.evaluate_language examples/harbour-fire``).
+Run: ``crosswire eval language`` (or ``python -m crosswire.evaluate.language examples/harbour-fire``).
 
 The folder holds the articles and ``gold-language.json`` (annotation guidelines inside it). The
 articles go through the real ingest, clean and ``analyze_article``; gold items are found again
@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crosswire._scoring import Span, f1, match_spans, prf, ratio
+from crosswire.evaluate.scoring import Span, f1, match_spans, prf, ratio
 from crosswire.models import ArticleAnalysis, ArticleEntity, Sentence
 from crosswire.options import Options
 

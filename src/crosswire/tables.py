@@ -1,0 +1,130 @@
+"""Report tables for analysis in DuckDB or pandas (issue 8): `claims.parquet` and
+`conflicts.parquet` (one row per claim or conflict, with its story, outlets and sentence
+references) and one JSON file per story. pyarrow comes with `pip install 'crosswire[archive]'`
+and is imported only when used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from crosswire.errors import CrosswireError, Msg
+from crosswire.models import Report
+
+__all__ = ["write_tables"]
+
+
+def _claim_rows(report: Report) -> list[dict[str, Any]]:
+    source_of = {a.id: a.source for a in report.articles}
+    rows = []
+    for story in report.stories:
+        for claim in story.claims:
+            article_ids = [s.article_id for s in claim.sources]
+            rows.append(
+                {
+                    "story_id": story.id,
+                    "story_title": story.title,
+                    "claim_id": claim.id,
+                    "text": claim.text,
+                    "status": claim.status,
+                    "outlets": claim.outlets,
+                    "sources": sorted({source_of.get(a, "") for a in article_ids}),
+                    "article_ids": article_ids,
+                    "sentence_indexes": [s.sentence_index for s in claim.sources],
+                    "sentences": [s.sentence for s in claim.sources],
+                    "attributed_to": claim.attributed_to,
+                    "conflict_ids": list(claim.conflict_ids),
+                }
+            )
+    return rows
+
+
+def _conflict_rows(report: Report) -> list[dict[str, Any]]:
+    source_of = {a.id: a.source for a in report.articles}
+    rows = []
+    for story in report.stories:
+        claims_of: dict[str, list[str]] = {}
+        for claim in story.claims:
+            for conflict_id in claim.conflict_ids:
+                claims_of.setdefault(conflict_id, []).append(claim.id)
+        for conflict in story.conflicts:
+            article_ids = sorted({a for v in conflict.values for a in v.article_ids})
+            rows.append(
+                {
+                    "story_id": story.id,
+                    "story_title": story.title,
+                    "conflict_id": conflict.id,
+                    "kind": conflict.kind,
+                    "subject": conflict.subject,
+                    "severity": conflict.severity,
+                    "explanation": conflict.explanation,
+                    "values": [v.value for v in conflict.values],
+                    "value_article_ids": [list(v.article_ids) for v in conflict.values],
+                    "evidence": [list(v.evidence) for v in conflict.values],
+                    "article_ids": article_ids,
+                    "sources": sorted({source_of.get(a, "") for a in article_ids}),
+                    "claim_ids": claims_of.get(conflict.id, []),
+                }
+            )
+    return rows
+
+
+def write_tables(report: Report, out_dir: Path) -> dict[str, Path]:
+    """`claims.parquet`, `conflicts.parquet` and `stories/<story id>.json` under `out_dir`."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise CrosswireError(Msg.PARQUET_OUT_MISSING) from None
+    schemas = {
+        "claims": pa.schema(
+            [
+                ("story_id", pa.string()),
+                ("story_title", pa.string()),
+                ("claim_id", pa.string()),
+                ("text", pa.string()),
+                ("status", pa.string()),
+                ("outlets", pa.int32()),
+                ("sources", pa.list_(pa.string())),
+                ("article_ids", pa.list_(pa.string())),
+                ("sentence_indexes", pa.list_(pa.int32())),
+                ("sentences", pa.list_(pa.string())),
+                ("attributed_to", pa.string()),
+                ("conflict_ids", pa.list_(pa.string())),
+            ]
+        ),
+        "conflicts": pa.schema(
+            [
+                ("story_id", pa.string()),
+                ("story_title", pa.string()),
+                ("conflict_id", pa.string()),
+                ("kind", pa.string()),
+                ("subject", pa.string()),
+                ("severity", pa.string()),
+                ("explanation", pa.string()),
+                ("values", pa.list_(pa.string())),
+                ("value_article_ids", pa.list_(pa.list_(pa.string()))),
+                ("evidence", pa.list_(pa.list_(pa.string()))),
+                ("article_ids", pa.list_(pa.string())),
+                ("sources", pa.list_(pa.string())),
+                ("claim_ids", pa.list_(pa.string())),
+            ]
+        ),
+    }
+    try:
+        stories_dir = out_dir / "stories"
+        stories_dir.mkdir(parents=True, exist_ok=True)
+        paths: dict[str, Path] = {}
+        for name, rows in (("claims", _claim_rows(report)), ("conflicts", _conflict_rows(report))):
+            # explicit schemas: an empty table still has its columns, with their types
+            table = pa.Table.from_pylist(rows, schema=schemas[name])
+            paths[name] = out_dir / f"{name}.parquet"
+            pq.write_table(table, paths[name])
+        for story in report.stories:
+            (stories_dir / f"{story.id}.json").write_text(
+                story.model_dump_json(indent=2), encoding="utf-8"
+            )
+        paths["stories"] = stories_dir
+    except OSError as error:
+        raise CrosswireError(Msg.OUT_DIR.format(path=out_dir, error=error)) from None
+    return paths
