@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, cast
 
@@ -367,7 +367,7 @@ def watch(
 SHARED = Path("../shared/data")
 
 
-def _metrics_table(title: str, rows: dict[str, dict[str, float]]) -> None:
+def _metrics_table(title: str, rows: Mapping[str, Mapping[str, float | int | str | None]]) -> None:
     """One row per metric, one column per system: fits a terminal however many metrics."""
     table = Table(title=title)
     table.add_column("metric")
@@ -381,7 +381,7 @@ def _metrics_table(title: str, rows: dict[str, dict[str, float]]) -> None:
                 ""
                 if v is None
                 else str(v)
-                if isinstance(v, int) or (float(v).is_integer() and v > 1)
+                if isinstance(v, int | str) or (float(v).is_integer() and v > 1)
                 else f"{v:.3f}"
                 for v in cells
             ),
@@ -392,6 +392,80 @@ def _metrics_table(title: str, rows: dict[str, dict[str, float]]) -> None:
 def _require(path: Path) -> None:
     if not path.exists():
         _fail(f"{path}: {Msg.NOT_FOUND}")
+
+
+def _run_evaluator(
+    name: str,
+    gold: Path | None,
+    report: Path | None,
+    split: str | None,
+    data: Path,
+    json_out: Path | None,
+) -> None:
+    """`crosswire eval NAME [GOLD] [REPORT]`: score REPORT (report.json, or its folder) against
+    GOLD; without REPORT, analyse the gold's articles first (into out/eval/NAME/)."""
+    from crosswire.evaluate.base import SPLITS, Split, evaluators, load_report
+    from crosswire.pipeline import analyze as run
+    from crosswire.report import write_reports
+
+    evaluator = evaluators()[name](data)
+    gold = gold or Path(evaluator.default_gold)
+    _require(gold)
+    if split is not None and split not in SPLITS:
+        _fail(f"--split {split!r}: expected one of {', '.join(SPLITS)}")
+    if report is None:
+        out_dir = Path("out") / "eval" / name
+        inputs = evaluator.inputs(gold, out_dir)
+        err.print(f"analysing {', '.join(map(str, inputs))} into {out_dir}/", highlight=False)
+        write_reports(run(inputs, Options()), out_dir)
+        report = out_dir / "report.json"
+    _require(report)
+    parsed = load_report(report)
+    try:
+        results = [
+            evaluator.evaluate(gold, parsed, s) for s in ([cast(Split, split)] if split else SPLITS)
+        ]
+    except (KeyError, TypeError, ValueError) as exc:
+        _fail(f"{gold}: not a gold file that `eval {name}` reads ({type(exc).__name__}: {exc})")
+    for scores in results:
+        _metrics_table(scores.title, scores.rows)
+        for what, count in scores.counts.items():
+            out.print(f"  {what}: {count}", highlight=False)
+        for note in scores.notes:
+            out.print(f"  {note}", highlight=False)
+    if json_out is not None:
+        json_out.write_text(json.dumps([r.to_json() for r in results], indent=2) + "\n")
+
+
+def _evaluator_command(name: str, doc: str) -> None:
+    def command(
+        gold: Annotated[
+            Path | None, typer.Argument(help="Gold file (default: the committed one).")
+        ] = None,
+        report: Annotated[
+            Path | None,
+            typer.Argument(help="report.json to score (default: analyse the gold's articles)."),
+        ] = None,
+        split: Annotated[
+            str | None, typer.Option(help="Score only this split: dev or heldout.")
+        ] = None,
+        data: Annotated[Path, typer.Option(help="The shared data folder.")] = SHARED,
+        json_out: Annotated[
+            Path | None, typer.Option("--json", help="Also write the figures as JSON here.")
+        ] = None,
+    ) -> None:
+        _run_evaluator(name, gold, report, split, data, json_out)
+
+    command.__doc__ = doc
+    eval_app.command(name)(command)
+
+
+def _register_evaluator_commands() -> None:
+    from crosswire.evaluate.base import evaluators
+
+    for name, cls in evaluators().items():
+        summary = (sys.modules[cls.__module__].__doc__ or name).strip().split("\n\n")[0]
+        _evaluator_command(name, " ".join(summary.split()))
 
 
 @eval_app.command("stories")
@@ -508,6 +582,9 @@ def serve(
         run(db, host=host, port=port)
     except CrosswireError as exc:
         _fail(str(exc))
+
+
+_register_evaluator_commands()
 
 
 def main() -> None:  # pragma: no cover - entry point

@@ -1,0 +1,111 @@
+"""The one evaluator base every `crosswire eval NAME` metric builds on.
+
+An `Evaluator` scores one report (report.json, made by `crosswire analyze`) against one gold
+file, for one split of the project's dev / held-out split, and returns `Scores`: a row per
+system (crosswire, and the baselines computed in the same run) of named figures. The CLI
+prints every evaluator the same way and can write the figures as JSON; tests pin floors on
+the held-out rows. Evaluators register themselves by name (`@register`), as spaCy builds
+pipelines from registered components, so the CLI needs no list of them.
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar, Literal
+
+from crosswire.models import Report
+
+__all__ = [
+    "EVALUATORS",
+    "METRIC_MODULES",
+    "SPLITS",
+    "Evaluator",
+    "Scores",
+    "Split",
+    "evaluators",
+    "load_report",
+    "register",
+    "split_filter",
+]
+
+Split = Literal["dev", "heldout"]
+SPLITS: tuple[Split, ...] = ("dev", "heldout")
+
+Figure = float | int | str | None
+
+
+@dataclass
+class Scores:
+    """What one evaluation measured: system -> figure name -> value, plus counts and notes."""
+
+    title: str
+    rows: dict[str, dict[str, Figure]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def figure(self, system: str, name: str) -> float:
+        value = self.rows[system][name]
+        if not isinstance(value, int | float):
+            raise TypeError(f"{system}/{name} is not a number: {value!r}")
+        return float(value)
+
+    def to_json(self) -> dict[str, object]:
+        return {"title": self.title, "rows": self.rows, "counts": self.counts, "notes": self.notes}
+
+
+class Evaluator(ABC):
+    """One metric: `evaluate(gold, report, split)`; `default_gold` is the committed gold file
+    (relative to the project root) and `data` the shared data it points into."""
+
+    name: ClassVar[str]
+    default_gold: ClassVar[str]
+
+    def __init__(self, data: Path = Path("../shared/data")) -> None:
+        self.data = data
+
+    @abstractmethod
+    def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
+        """Score `report` against `gold`, on one split (None: both)."""
+
+    @abstractmethod
+    def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
+        """The input files `crosswire analyze` reads to make the report this gold scores (written
+        under `out_dir` when the shared data needs converting, e.g. ECB+ to JSONL)."""
+
+
+EVALUATORS: dict[str, type[Evaluator]] = {}
+
+METRIC_MODULES = ("agreement", "links")
+"""The modules under crosswire.evaluate whose evaluators `crosswire eval` offers; each
+registers its evaluator when imported."""
+
+
+def evaluators() -> dict[str, type[Evaluator]]:
+    """Every registered evaluator by name (importing the metric modules registers them)."""
+    import importlib
+
+    for module in METRIC_MODULES:
+        importlib.import_module(f"crosswire.evaluate.{module}")
+    return EVALUATORS
+
+
+def register(cls: type[Evaluator]) -> type[Evaluator]:
+    """Class decorator: make the evaluator available as `crosswire eval NAME`."""
+    EVALUATORS[cls.name] = cls
+    return cls
+
+
+def load_report(path: Path) -> Report:
+    """A report.json (or the folder holding it) as the typed model."""
+    if path.is_dir():
+        path = path / "report.json"
+    return Report.model_validate(json.loads(path.read_text(encoding="utf-8")))
+
+
+def split_filter(split: Split | None) -> Callable[[str], bool]:
+    """A test on an item's `split` field for the split asked for (None: both)."""
+    return lambda value: split is None or value == split
