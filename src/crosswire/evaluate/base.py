@@ -63,6 +63,9 @@ class Evaluator(ABC):
 
     name: ClassVar[str]
     default_gold: ClassVar[str]
+    reads_report: ClassVar[bool] = True
+    """False for evaluators that run the language stage on the gold's own texts and ignore
+    REPORT (per-article readings are not in a report): the CLI then analyses nothing first."""
 
     def __init__(self, data: Path = Path("../shared/data")) -> None:
         self.data = data
@@ -79,7 +82,7 @@ class Evaluator(ABC):
 
 EVALUATORS: dict[str, type[Evaluator]] = {}
 
-METRIC_MODULES = ("agreement", "links")
+METRIC_MODULES = ("agreement", "links", "quotes")
 """The modules under crosswire.evaluate whose evaluators `crosswire eval` offers; each
 registers its evaluator when imported."""
 
