@@ -532,17 +532,6 @@ def eval_compare(
     _metrics_table(f"compare ({data.name})", {"crosswire": flat})
 
 
-@eval_app.command("times")
-def eval_times(
-    data: Annotated[Path, typer.Option(help="MEANTIME English folder.")] = SHARED / "meantime-en",
-) -> None:
-    """Time expressions against MEANTIME gold, with the gold creation date given."""
-    from crosswire.evaluate.times import evaluate_meantime
-
-    _require(data)
-    _metrics_table("times (MEANTIME)", {"crosswire": evaluate_meantime(data)})
-
-
 @eval_app.command("language")
 def eval_language(
     data: Annotated[

@@ -1,8 +1,24 @@
-"""Score ``extract_times`` against the gold TIMEX3 of the MEANTIME corpus (English Wikinews).
+"""Dates (issue 21): are the dates of real articles found and resolved right, and is a missing
+publication date inferred from the text?
 
-Run: ``python -m crosswire.evaluate.times ../shared/data/meantime-en``.
+`crosswire eval times [GOLD]` scores the language stage on `gold/times/times.json`: every DATE
+expression of 80 GVC articles, hand-normalised to TIMEX3 values against each article's date
+(gold/times/GUIDELINES.md). Each gold document becomes an `Article` (with `published`) and goes
+through `analyze_article`; its `times` are located in the text and matched to gold by span
+overlap, one to one in text order. Value precision / recall / F1: a found expression is right
+when it overlaps a gold one and has its value. REPORT is accepted and ignored (a report does not
+hold each article's time expressions). Bare times of day ("3:15 a.m.", "noon", "last night") are
+TIMEX3 TIME, not DATE: the gold leaves them out, so found ones count neither way. Per split, beside dateparser's `search_dates` (relative
+to the article's date, preferring the past; its day as value) in the same run. Also per split:
+`published` inference, on the documents whose text pins their date (`published_inferable`):
+`published` removed, `published_inferred` right within one day, as a share of those documents;
+and on the others, how often a date more than a day off is inferred anyway.
 
-Protocol (choices stated, so the figures can be read):
+MEANTIME (tuned on, so dev only) stays available as the `crosswire, MEANTIME` row of the dev
+split, scored by `evaluate_meantime` under the protocol below
+(``python -m crosswire.evaluate.times ../shared/data/meantime-en`` prints all its figures).
+
+MEANTIME protocol (choices stated, so the figures can be read):
 
 * Documents: the CAT XML files under ``intra-doc_annotation/`` (the cross-doc folder holds
   the same timexes again). Text is rebuilt from the gold tokens (PTB quotes turned back into
@@ -33,17 +49,23 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
-from crosswire.evaluate.scoring import Span, f1, match_spans, ratio
+from crosswire.evaluate.base import Evaluator, Scores, Split, register, split_filter
+from crosswire.evaluate.loci import ArticleText, read_jsonl
+from crosswire.evaluate.scoring import Span, f1, match_spans, prf, ratio
+from crosswire.language import analyze_article
 from crosswire.language.times import extract_times
-from crosswire.models import Sentence
+from crosswire.models import Article, ArticleAnalysis, Report, Sentence
+from crosswire.options import Options
 
-__all__ = ["evaluate_meantime"]
+__all__ = ["TimesEvaluator", "evaluate_meantime", "score_values"]
 
 _CALENDAR = re.compile(r"\d{3,4}(?:-(?:\d\d|W\d\d|Q[1-4]|H[12]|SP|SU|FA|WI))?(?:-(?:\d\d|WE))?")
 _ANNOTATED_SENTENCES = 6
@@ -232,6 +254,173 @@ def evaluate_meantime(folder: Path) -> dict[str, float]:
             ratio(totals_all["correct"], totals_all["gold"]),
         ),
     }
+
+
+# --------------------------------------------------------------------------- GVC gold
+
+Found = tuple[Span, str]
+"""A time expression a system found: where (article id, character span), and its value."""
+
+_TIME_OF_DAY = re.compile(
+    r"(?:(?:about|around|at|by|before|after|until)\s+)?"
+    r"(?:\d{1,2}(?::\d\d)?\s*(?:[ap]\.?\s?m\.?|o'clock)|noon|midday|midnight|tonight|"
+    r"(?:last|this|that)\s+(?:night|morning|afternoon|evening))",
+    re.IGNORECASE,
+)
+"""A bare time of day: TIMEX3 type TIME, which the DATE-only gold leaves out (so it counts
+neither way, as an expression of an unscored type does on MEANTIME)."""
+
+
+def _dated(text: str) -> bool:
+    return not _TIME_OF_DAY.fullmatch(text.strip(" ,.;"))
+
+
+def score_values(
+    gold: Sequence[Mapping[str, Any]], found: Sequence[Found]
+) -> dict[str, float | int]:
+    """Span and value precision / recall / F1 of `found` against gold times (`doc_id`, `start`,
+    `end`, `value`); a found expression is right when it overlaps a gold one and has its value."""
+    matching = match_spans(
+        [span for span, _ in found], [Span(g["doc_id"], g["start"], g["end"]) for g in gold]
+    )
+    correct = sum(found[p][1] == gold[g]["value"] for p, g in matching.pairs)
+    values = prf(correct, matching.counted, len(gold))
+    spans = prf(matching.matched, matching.counted, len(gold))
+    return {
+        "value precision": values["precision"],
+        "value recall": values["recall"],
+        "value F1": values["f1"],
+        "span F1": spans["f1"],
+        "value accuracy (found spans)": ratio(correct, matching.matched),
+    }
+
+
+def crosswire_times(doc_id: str, text: str, analysis: ArticleAnalysis) -> list[Found]:
+    """The language stage's time expressions located in the text, each from its sentence on
+    (mentions come in text order, so each after the previous one of its sentence)."""
+    where = ArticleText(doc_id, text)
+    cursor: dict[int, int] = {}
+    out: list[Found] = []
+    for mention in analysis.times:
+        sentence = analysis.sentences[mention.sentence]
+        at = where.find(mention.text, cursor.get(mention.sentence, sentence.start))
+        if at is None or not _dated(mention.text):
+            continue
+        cursor[mention.sentence] = at.end
+        out.append((Span(doc_id, at.start, at.end), mention.value))
+    return out
+
+
+def dateparser_times(doc_id: str, text: str, published: date) -> list[Found]:
+    """The baseline: dateparser's `search_dates` relative to the article's date, preferring
+    the past, its day as the value."""
+    from dateparser.search import search_dates
+
+    base = datetime(published.year, published.month, published.day, 12)
+    settings = {"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"}
+    hits = search_dates(text, languages=["en"], settings=settings) or []
+    where = ArticleText(doc_id, text)
+    out: list[Found] = []
+    cursor = 0
+    for found, when in hits:
+        at = where.find(found, cursor)
+        if at is None or not _dated(found):
+            continue
+        cursor = at.end
+        out.append((Span(doc_id, at.start, at.end), when.date().isoformat()))
+    return out
+
+
+@register
+class TimesEvaluator(Evaluator):
+    name = "times"
+    default_gold = "gold/times/times.json"
+    reads_report = False
+
+    def __init__(self, data: Path = Path("../shared/data")) -> None:
+        super().__init__(data)
+        self._analyses: dict[tuple[str, bool], ArticleAnalysis] = {}
+
+    def docs_path(self) -> Path:
+        return self.data / "gvc" / "documents.jsonl"
+
+    def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
+        """Nothing to analyse first: `evaluate` runs the language stage on the gold documents."""
+        return [gold]
+
+    def analysis(self, doc: Mapping[str, Any], *, dated: bool) -> ArticleAnalysis:
+        """The language stage on a GVC document, with its `published` date or without it."""
+        key = (str(doc["id"]), dated)
+        if key not in self._analyses:
+            article = Article(
+                id=doc["id"],
+                source=doc["id"],
+                title=doc.get("title") or "",
+                text=doc["text"],
+                published=doc.get("published") if dated else None,
+            )
+            self._analyses[key] = analyze_article(article, Options())
+        return self._analyses[key]
+
+    def _published(
+        self, docs: Mapping[str, Mapping[str, Any]], inferable: Sequence[Mapping[str, Any]]
+    ) -> dict[str, float | int]:
+        """`published` inference: right within a day on the inferable documents, and how often
+        a date more than a day off is inferred on the others."""
+        right = invented = 0
+        for item in inferable:
+            doc = docs[item["doc_id"]]
+            real = date.fromisoformat(doc["published"])
+            guess = self.analysis(doc, dated=False).published_inferred
+            near = guess is not None and abs((guess - real).days) <= 1
+            if item["inferable"]:
+                right += near
+            else:
+                invented += guess is not None and not near
+        pinned = sum(bool(i["inferable"]) for i in inferable)
+        return {
+            "published within a day (inferable)": ratio(right, pinned),
+            "published off by > 1 day (not inferable)": ratio(invented, len(inferable) - pinned),
+        }
+
+    def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
+        del report  # per-article times are not in a report: the gold's texts are read here
+        data = json.loads(gold.read_text(encoding="utf-8"))
+        keep = split_filter(split)
+        ids = [d["doc_id"] for d in data["docs"] if keep(d["split"])]
+        docs = {d["id"]: d for d in read_jsonl(self.docs_path()) if d["id"] in set(ids)}
+        times = [t for t in data["times"] if t["doc_id"] in docs]
+        ours: list[Found] = []
+        theirs: list[Found] = []
+        for doc_id in ids:
+            doc = docs[doc_id]
+            ours += crosswire_times(doc_id, doc["text"], self.analysis(doc, dated=True))
+            published = date.fromisoformat(doc["published"])
+            theirs += dateparser_times(doc_id, doc["text"], published)
+        inferable = [i for i in data["published_inferable"] if i["doc_id"] in docs]
+        scores = Scores(title=f"times ({gold.name}, {split or 'both splits'})")
+        scores.rows["crosswire"] = {**score_values(times, ours), **self._published(docs, inferable)}
+        scores.rows["dateparser search_dates"] = dict(score_values(times, theirs))
+        if split in (None, "dev"):
+            meantime = self.data / "meantime-en"
+            if meantime.is_dir():
+                m = evaluate_meantime(meantime)
+                scores.rows["crosswire, MEANTIME (dev only)"] = {
+                    "value precision": m["value_precision"],
+                    "value recall": m["value_recall"],
+                    "value F1": m["value_f1"],
+                    "span F1": m["f1"],
+                    "value accuracy (found spans)": m["value_accuracy"],
+                }
+            else:
+                scores.notes.append(f"MEANTIME not found under {meantime}: its row is left out")
+        scores.counts = {
+            "documents": len(ids),
+            "gold DATE expressions": len(times),
+            "documents whose text pins their date": sum(bool(i["inferable"]) for i in inferable),
+        }
+        scores.notes.append("REPORT is ignored: the language stage reads the gold's documents.")
+        return scores
 
 
 if __name__ == "__main__":  # pragma: no cover - manual run
