@@ -82,7 +82,7 @@ class Evaluator(ABC):
 
 EVALUATORS: dict[str, type[Evaluator]] = {}
 
-METRIC_MODULES = ("agreement", "links", "quotes", "times", "entities")
+METRIC_MODULES = ("agreement", "links", "quotes", "times", "entities", "framing")
 """The modules under crosswire.evaluate whose evaluators `crosswire eval` offers; each
 registers its evaluator when imported."""
 
