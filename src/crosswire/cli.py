@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from rich.table import Table
 from crosswire.errors import CrosswireError, Msg
 from crosswire.models import InputError, Report
 from crosswire.options import Options
+
+if TYPE_CHECKING:
+    from crosswire.evaluate.base import Scores
 
 app = typer.Typer(
     help="Read many outlets' reports of one event: what they agree on, contradict, and frame differently.",
@@ -410,10 +413,21 @@ def _run_evaluator(
     from crosswire.report import write_reports
 
     evaluator = evaluators()[name](data)
-    gold = gold or Path(evaluator.default_gold)
-    _require(gold)
     if split is not None and split not in SPLITS:
         _fail(f"--split {split!r}: expected one of {', '.join(SPLITS)}")
+    splits: list[Split | None] = [cast(Split, split)] if split else list(SPLITS)
+    for given in (gold, report):
+        if given is not None:
+            _require(given)
+    try:
+        own = evaluator.run(gold, report, splits)
+    except (KeyError, TypeError, ValueError) as exc:
+        _fail(f"{gold}: not a gold file that `eval {name}` reads ({type(exc).__name__}: {exc})")
+    if own is not None:
+        _print_scores(own, json_out)
+        return
+    gold = gold or Path(evaluator.default_gold)
+    _require(gold)
     if report is None and not evaluator.reads_report:
         # It reads the gold's own texts (per-article readings are not in a report): nothing to
         # analyse first, and an empty report stands in for the one it ignores.
@@ -429,11 +443,14 @@ def _run_evaluator(
         _require(report)
         parsed = load_report(report)
     try:
-        results = [
-            evaluator.evaluate(gold, parsed, s) for s in ([cast(Split, split)] if split else SPLITS)
-        ]
+        results = [evaluator.evaluate(gold, parsed, s) for s in splits]
     except (KeyError, TypeError, ValueError) as exc:
         _fail(f"{gold}: not a gold file that `eval {name}` reads ({type(exc).__name__}: {exc})")
+    _print_scores(results, json_out)
+
+
+def _print_scores(results: Sequence[Scores], json_out: Path | None) -> None:
+    """Each evaluation's table, counts and notes; with `json_out`, the figures as JSON too."""
     for scores in results:
         _metrics_table(scores.title, scores.rows)
         for what, count in scores.counts.items():
@@ -447,11 +464,15 @@ def _run_evaluator(
 def _evaluator_command(name: str, doc: str) -> None:
     def command(
         gold: Annotated[
-            Path | None, typer.Argument(help="Gold file (default: the committed one).")
+            Path | None,
+            typer.Argument(help="Gold file (default: the committed one; stories: every corpus)."),
         ] = None,
         report: Annotated[
             Path | None,
-            typer.Argument(help="report.json to score (default: analyse the gold's articles)."),
+            typer.Argument(
+                help="report.json to score (default: analyse the gold's articles; stories: "
+                "also the articles of GOLD to analyse)."
+            ),
         ] = None,
         split: Annotated[
             str | None, typer.Option(help="Score only this split: dev or heldout.")
@@ -473,20 +494,6 @@ def _register_evaluator_commands() -> None:
     for name, cls in evaluators().items():
         summary = (sys.modules[cls.__module__].__doc__ or name).strip().split("\n\n")[0]
         _evaluator_command(name, " ".join(summary.split()))
-
-
-@eval_app.command("stories")
-def eval_stories(
-    data: Annotated[Path, typer.Option(help="ECB+ dev documents (jsonl).")] = SHARED
-    / "ecbplus-dev"
-    / "dev_documents.jsonl",
-) -> None:
-    """B-cubed and V-measure of story grouping, beside tf-idf + agglomerative told the truth,
-    and of streaming (documents filed one at a time: in their order, and shuffled)."""
-    from crosswire.evaluate.stories import evaluate_ecbplus
-
-    _require(data)
-    _metrics_table("stories (ECB+ dev)", dict(evaluate_ecbplus(data.parent, streaming=True)))
 
 
 @eval_app.command("summary")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -79,10 +79,19 @@ class Evaluator(ABC):
         """The input files `crosswire analyze` reads to make the report this gold scores (written
         under `out_dir` when the shared data needs converting, e.g. ECB+ to JSONL)."""
 
+    def run(
+        self, gold: Path | None, docs: Path | None, splits: Sequence[Split | None]
+    ) -> list[Scores] | None:
+        """Scores an evaluator computes its own way (stories: each corpus analysed and grouped
+        on its own, no report needed), one or more per split; None (the default): the CLI
+        scores one report of `crosswire analyze` (REPORT, or made from `inputs`)."""
+        del gold, docs, splits
+        return None
+
 
 EVALUATORS: dict[str, type[Evaluator]] = {}
 
-METRIC_MODULES = ("agreement", "links", "quotes", "times", "entities", "framing")
+METRIC_MODULES = ("agreement", "links", "quotes", "times", "entities", "framing", "stories")
 """The modules under crosswire.evaluate whose evaluators `crosswire eval` offers; each
 registers its evaluator when imported."""
 

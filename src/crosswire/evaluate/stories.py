@@ -1,66 +1,88 @@
-"""Score story grouping against gold event clusters (ECB+ dev), beside a standard baseline.
+"""Story grouping (issue 25): B-cubed against gold stories, per split and per corpus, beside a
+tf-idf + agglomerative baseline *told the true number of stories*, in the same run.
 
-`evaluate_ecbplus` is what `crosswire eval stories` runs. ECB+ documents carry no publication
-dates, so time plays no part here except through dates the texts mention. With
-`streaming=True` it also files the documents one at a time into a `StoryIndex`, in the
-documents' order and in a fixed shuffled order, and scores what the index holds at the end.
-ECB+ dev has 196 documents, fewer than the index's warm-up (see `StoryIndex`), so these rows
-show the index as a small corpus sees it. The figures are on
-the *dev* split, which is also where the story threshold was tuned: read them as an upper
-estimate for unseen data.
+`crosswire eval stories` scores, for each split (dev: tune here; held-out: score only), each
+corpus grouped on its own (`story_corpora`): ECB+ (two look-alike events a topic), GVC
+(look-alike shootings, dated), meantime-xl-dev (one story = an article and its translations in
+English, Spanish, Italian and Dutch; airbus dev, apple held out); then a mixed run (the split's
+ECB+ and GVC with the seeds and the demo corpus, analysed together) counting stories split
+(a gold story spread over more than one) and merged (one holding more than one gold story).
+On ECB+ and GVC it also files the articles one at a time into a `StoryIndex`, in five random
+orders, and scores the streamed stories against the batch ones (issue 25 point 4).
+`crosswire eval stories GOLD DOCS` does the same for one gold file and its articles (or
+scores the stories of a report.json against GOLD).
 
-Names, dates and figures for `group_stories` come from an `AnalysesProvider`. The default,
-`language_analyses`, is the pipeline's own language stage (about 30 s for the 196 documents on
-two cores). `spacy_ner_analyses` is a faster stand-in (about 10 s) for tests: only spaCy's
-named-entity recogniser (no parser), a person's surname-only mentions folded into the full name
-within a document, and absolute dates ("Feb. 4, 2009") from DATE entities; no figures.
+Grouping is the pipeline's batch step (`group_stories` after `with_inferred_dates`, copies
+found by `find_duplicates`) on the analyses an `AnalysesProvider` gives, cached per article for
+the run (`Analyses`). The default, `language_analyses`, is the pipeline's own language stage
+(a few minutes for the ~600 articles on two cores). `spacy_ner_analyses` is a faster stand-in
+for tests: only spaCy's named-entity recogniser (no parser), a person's surname-only mentions
+folded into the full name within a document, and absolute dates ("Feb. 4, 2009") from DATE
+entities; no figures.
 """
 
 from __future__ import annotations
 
-import json
 import random
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlparse
+from statistics import mean
 
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import v_measure_score
 
+from crosswire.evaluate.base import Evaluator, Scores, Split, load_report, register
+from crosswire.evaluate.loci import ecbplus_input, gvc_input
+from crosswire.evaluate.story_corpora import (
+    Corpus,
+    ecbplus_corpus,
+    folder_corpus,
+    gvc_corpus,
+    load_ecbplus,
+    meantime_xl_corpus,
+    mixed,
+    read_gold,
+)
 from crosswire.models import (
     Article,
     ArticleAnalysis,
     ArticleEntity,
     EntityMention,
+    Report,
     TimeMention,
 )
 from crosswire.options import Options
 from crosswire.stories.index import StoryIndex, group_stories
 
 __all__ = [
+    "STREAM_ORDERS",
+    "Analyses",
     "AnalysesProvider",
+    "StoriesEvaluator",
     "baseline_clusters",
     "bcubed",
-    "evaluate_ecbplus",
-    "format_results",
     "language_analyses",
     "load_ecbplus",
+    "score_corpus",
     "scores",
     "spacy_ner_analyses",
+    "splits_and_merges",
     "story_clusters",
     "streaming_clusters",
     "v_measure",
 ]
 
 AnalysesProvider = Callable[[Sequence[Article]], Mapping[str, ArticleAnalysis]]
-ECBPLUS_FILE = "dev_documents.jsonl"
 STREAM_SEED = 13
-"""Seed of the shuffled order the streaming evaluation files documents in."""
+"""Seed of the first shuffled order the streaming evaluation files articles in."""
+STREAM_ORDERS = 5
+"""How many random orders streaming is scored in (issue 25: "over five random orders")."""
+ROOT = Path(__file__).resolve().parents[3]
+"""The project root (the demo corpus lives in its examples/)."""
 
 
 # --------------------------------------------------------------------------- metrics
@@ -95,52 +117,36 @@ def v_measure(pred: Mapping[str, str], gold: Mapping[str, str]) -> float:
     return float(v_measure_score([gold[i] for i in items], [pred[i] for i in items]))
 
 
-def scores(pred: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float]:
-    """All metrics of `pred` against `gold`, with the number of clusters and documents."""
+def splits_and_merges(
+    pred: Mapping[str, str], gold: Mapping[str, str]
+) -> tuple[dict[str, list[int]], dict[str, list[str]]]:
+    """Gold stories spread over more than one predicted story (gold -> its part sizes, largest
+    first), and predicted stories holding more than one gold story (predicted -> gold ones)."""
+    items = _aligned(pred, gold)
+    parts: dict[str, Counter[str]] = defaultdict(Counter)
+    holds: dict[str, set[str]] = defaultdict(set)
+    for i in items:
+        parts[gold[i]][pred[i]] += 1
+        holds[pred[i]].add(gold[i])
+    split = {g: sorted(c.values(), reverse=True) for g, c in parts.items() if len(c) > 1}
+    merged = {p: sorted(gs) for p, gs in holds.items() if len(gs) > 1}
+    return split, merged
+
+
+def scores(pred: Mapping[str, str], gold: Mapping[str, str]) -> dict[str, float | int]:
+    """B-cubed P/R/F1, V-measure, the number of predicted stories, and the gold stories split
+    and the predicted stories merged."""
     precision, recall, f1 = bcubed(pred, gold)
+    split, merged = splits_and_merges(pred, gold)
     return {
-        "bcubed_p": precision,
-        "bcubed_r": recall,
-        "bcubed_f1": f1,
-        "v_measure": v_measure(pred, gold),
-        "clusters": float(len(set(pred[i] for i in gold))),
-        "documents": float(len(gold)),
+        "B3 P": precision,
+        "B3 R": recall,
+        "B3 F1": f1,
+        "V-measure": v_measure(pred, gold),
+        "stories": len({pred[i] for i in gold}),
+        "split stories": len(split),
+        "merged stories": len(merged),
     }
-
-
-# --------------------------------------------------------------------------- data
-
-
-def load_ecbplus(path: Path) -> tuple[list[Article], dict[str, str]]:
-    """Read ECB+ documents as undated Articles, and their gold event cluster per article id.
-
-    `path` is `dev_documents.jsonl` or the folder holding it. A leading URL "sentence" (some
-    ecbplus documents have one) becomes the article's url and source, not part of its text.
-    """
-    if path.is_dir():
-        path = path / ECBPLUS_FILE
-    articles: list[Article] = []
-    gold: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        doc: dict[str, Any] = json.loads(line)
-        sentences: list[str] = list(doc["sentences"])
-        url = None
-        if sentences and sentences[0].startswith("http"):
-            url = sentences.pop(0).replace(" ", "")
-        source = (urlparse(url).hostname or "ecbplus") if url else doc["subtopic"]
-        articles.append(
-            Article(
-                id=doc["doc_id"],
-                source=source,
-                url=url,
-                text="\n".join(sentences),
-                origin=f"{path.name}:{doc['doc_id']}",
-            )
-        )
-        gold[doc["doc_id"]] = doc["event_cluster"]
-    return articles, gold
 
 
 # --------------------------------------------------------------------------- analyses stand-in
@@ -235,11 +241,18 @@ def _merge_surnames(entities: list[ArticleEntity]) -> list[ArticleEntity]:
 # --------------------------------------------------------------------------- systems
 
 
+def _text(article: Article) -> str:
+    return f"{article.title}\n{article.text}" if article.title else article.text
+
+
 def baseline_clusters(articles: Sequence[Article], n_clusters: int) -> dict[str, str]:
-    """The reference baseline: tf-idf (sublinear, English stop words) and average-link
-    agglomerative clustering on cosine distance, *told the true number of clusters*."""
+    """The reference baseline: tf-idf (sublinear, English stop words) of title and text, and
+    average-link agglomerative clustering on cosine distance, *told the true number of
+    clusters*."""
+    if n_clusters >= len(articles):  # nothing to cluster (sklearn wants fewer clusters)
+        return {a.id: f"b{i}" for i, a in enumerate(articles)}
     matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
-        [a.text for a in articles]
+        [_text(a) for a in articles]
     )
     labels = AgglomerativeClustering(
         n_clusters=n_clusters, metric="cosine", linkage="average"
@@ -273,53 +286,217 @@ def streaming_clusters(
     return {article_id: g.id for g in index.groups() for article_id in g.article_ids}
 
 
-def evaluate_ecbplus(
-    path: Path,
-    analyses_provider: AnalysesProvider | None = None,
+class Analyses:
+    """Analyses per article id, each computed once per run (corpora share articles: the mixed
+    run reuses ECB+'s and GVC's), and the articles as the pipeline groups them."""
+
+    def __init__(self, provider: AnalysesProvider | None = None) -> None:
+        self.provider = provider or language_analyses
+        self.known: dict[str, ArticleAnalysis] = {}
+
+    def of(self, articles: Sequence[Article]) -> tuple[list[Article], dict[str, ArticleAnalysis]]:
+        """`articles` with the publication date and language their analyses infer (as the
+        pipeline hands them to the story stage), and their analyses."""
+        from crosswire.pipeline import with_inferred_dates  # local: the pipeline loads spaCy
+
+        todo = [a for a in articles if a.id not in self.known]
+        if todo:
+            self.known.update(self.provider(todo))
+        analyses = {a.id: self.known[a.id] for a in articles if a.id in self.known}
+        dated = [
+            with_inferred_dates(a, analyses[a.id]) if a.id in analyses else a for a in articles
+        ]
+        return dated, analyses
+
+
+def _describe(pred: Mapping[str, str], gold: Mapping[str, str]) -> list[str]:
+    """Notes naming the gold stories split and the stories merged (a few of each)."""
+    split, merged = splits_and_merges(pred, gold)
+    notes = [
+        f"split: {g} into {' + '.join(map(str, sizes))}" for g, sizes in sorted(split.items())
+    ][:8]
+    # one note per set of gold stories merged, however many predicted stories hold it
+    holding = Counter(tuple(golds) for golds in merged.values())
+    for golds, count in sorted(holding.items())[:8]:
+        held = " + ".join(golds[:4]) + (" …" if len(golds) > 4 else "")
+        notes.append(f"merged: {held}" + (f", in {count} stories" if count > 1 else ""))
+    return notes
+
+
+def score_corpus(
+    corpus: Corpus,
+    analyses: Analyses,
     options: Options | None = None,
     *,
-    streaming: bool = False,
-) -> dict[str, dict[str, float]]:
-    """B-cubed P/R/F1, V-measure and cluster count for ours and the baseline on ECB+.
-
-    Returns {"ours": {...}, "baseline": {...}, "gold": {...}}, each with bcubed_p, bcubed_r,
-    bcubed_f1, v_measure, clusters and documents ("gold" is the reference scored against
-    itself, for its cluster and document counts). With `streaming`, also "streaming" (one
-    document at a time in the documents' order) and "streaming shuffled" (in an order shuffled
-    with STREAM_SEED), on the same analyses.
-    """
-    articles, gold = load_ecbplus(path)
-    provider = analyses_provider or language_analyses
-    analyses = provider(articles)
+    split: Split | None = None,
+    stream_orders: int = 0,
+) -> Scores:
+    """crosswire's stories on one corpus (or one split of it) beside the told-k baseline;
+    with `stream_orders`, also streamed in that many random orders (each scored against gold,
+    and against the batch stories: "vs batch")."""
     options = options or Options()
-    ours = story_clusters(articles, analyses, options)
-    baseline = baseline_clusters(articles, n_clusters=len(set(gold.values())))
-    results = {
-        "ours": scores(ours, gold),
-        "baseline": scores(baseline, gold),
-        "gold": scores(gold, gold),
-    }
-    if streaming:
-        shuffled = list(articles)
-        random.Random(STREAM_SEED).shuffle(shuffled)
-        results["streaming"] = scores(streaming_clusters(articles, analyses, options), gold)
-        results["streaming shuffled"] = scores(
-            streaming_clusters(shuffled, analyses, options), gold
-        )
-    return results
+    corpus = corpus.part(split)
+    articles, known = analyses.of(corpus.articles)
+    gold = dict(corpus.gold)
+    ours = story_clusters(articles, known, options)
+    result = Scores(title=f"stories: {corpus.name} ({split or 'both splits'})")
+    result.rows["crosswire"] = dict(scores(ours, gold))
+    result.rows["told-k baseline"] = dict(
+        scores(baseline_clusters(articles, len(set(gold.values()))), gold)
+    )
+    if stream_orders:
+        against_gold, against_batch = [], []
+        for seed in range(STREAM_SEED, STREAM_SEED + stream_orders):
+            order = list(articles)
+            random.Random(seed).shuffle(order)
+            streamed = streaming_clusters(order, known, options)
+            against_gold.append(bcubed(streamed, gold))
+            against_batch.append(bcubed(streamed, ours)[2])
+        result.rows[f"streaming ({stream_orders} orders)"] = {
+            "B3 P": mean(p for p, _, _ in against_gold),
+            "B3 R": mean(r for _, r, _ in against_gold),
+            "B3 F1": mean(f for _, _, f in against_gold),
+            "B3 F1 vs batch (min)": min(against_batch),
+            "B3 F1 vs batch (mean)": mean(against_batch),
+        }
+    result.counts = {"articles": len(gold), "gold stories": len(set(gold.values()))}
+    if corpus.origin:
+        for name, count in sorted(Counter(corpus.origin.values()).items()):
+            result.counts[f"articles from {name}"] = count
+    result.notes = _describe(ours, gold)
+    return result
 
 
-def format_results(results: Mapping[str, Mapping[str, float]]) -> str:
-    """A small plain-text table of `evaluate_ecbplus` results."""
-    lines = [f"{'system':<18} {'B3 P':>6} {'B3 R':>6} {'B3 F1':>6} {'V':>6} {'clusters':>8}"]
-    for name in ("ours", "baseline", "streaming", "streaming shuffled"):
-        if name not in results:
-            continue
-        row = results[name]
-        lines.append(
-            f"{name:<18} {row['bcubed_p']:6.3f} {row['bcubed_r']:6.3f} {row['bcubed_f1']:6.3f}"
-            f" {row['v_measure']:6.3f} {int(row['clusters']):>8}"
+# --------------------------------------------------------------------------- the evaluator
+
+
+def _is_report(path: Path) -> bool:
+    return (path.is_dir() and (path / "report.json").is_file()) or path.name.endswith("report.json")
+
+
+@register
+class StoriesEvaluator(Evaluator):
+    """`crosswire eval stories [GOLD] [DOCS|REPORT]`: with no GOLD, every shared corpus (see
+    the module docstring); with GOLD and DOCS (articles crosswire reads; none needed when GOLD
+    is ECB+'s or GVC's documents), that corpus; with a REPORT, its stories."""
+
+    name = "stories"
+    default_gold = "../shared/data/ecbplus-dev/dev_documents.jsonl"
+
+    def __init__(
+        self,
+        data: Path = Path("../shared/data"),
+        provider: AnalysesProvider | None = None,
+        options: Options | None = None,
+    ) -> None:
+        super().__init__(data)
+        self.analyses = Analyses(provider)
+        self.options = options or Options()
+
+    def corpora(self) -> dict[str, Corpus]:
+        """The shared corpora, each read once (the seeds and the demo corpus in no split)."""
+        if not hasattr(self, "_corpora"):
+            self._corpora = {
+                "ECB+": ecbplus_corpus(self.data / "ecbplus-dev"),
+                "GVC": gvc_corpus(self.data / "gvc"),
+                "meantime-xl": meantime_xl_corpus(self.data / "meantime-xl-dev"),
+                "seeds": folder_corpus(
+                    self.data.parent / "examples" / "maduro-trump-call", "seeds"
+                ),
+                "demo": folder_corpus(ROOT / "examples" / "harbour-fire", "demo"),
+            }
+        return self._corpora
+
+    def mixed(self, split: Split | None) -> Corpus:
+        """The split's ECB+ and GVC articles with the seeds and the demo corpus."""
+        c = self.corpora()
+        return mixed(
+            "mixed: ECB+, GVC, seeds, demo",
+            [c["ECB+"].part(split), c["GVC"].part(split), c["seeds"], c["demo"]],
         )
-    gold = results["gold"]
-    lines.append(f"gold: {int(gold['clusters'])} clusters of {int(gold['documents'])} documents")
-    return "\n".join(lines)
+
+    def suite(self, split: Split | None) -> list[Scores]:
+        """Every shared corpus on one split (None: both together), then the mixed run."""
+        c = self.corpora()
+        results = [
+            score_corpus(
+                c["ECB+"], self.analyses, self.options, split=split, stream_orders=STREAM_ORDERS
+            ),
+            score_corpus(
+                c["GVC"], self.analyses, self.options, split=split, stream_orders=STREAM_ORDERS
+            ),
+            score_corpus(c["meantime-xl"], self.analyses, self.options, split=split),
+            score_corpus(self.mixed(split), self.analyses, self.options),
+        ]
+        results[2].title += " across en, es, it, nl"
+        results[3].title = f"stories: mixed ({split or 'both splits'}): ECB+, GVC, seeds, demo"
+        return results
+
+    def run(
+        self, gold: Path | None, docs: Path | None, splits: Sequence[Split | None]
+    ) -> list[Scores] | None:
+        if gold is None:
+            return [s for split in splits for s in self.suite(split)]
+        corpus = read_gold(gold, self.data / "meantime-en")
+        if not corpus.split_of:
+            splits = [None]  # a gold with no split is scored whole, once
+        if docs is not None and _is_report(docs):
+            report = load_report(docs)
+            return [self.evaluate(gold, report, split) for split in splits]
+        if docs is not None:
+            read = folder_corpus(docs)
+            corpus = Corpus(
+                corpus.name,
+                tuple(a for a in read.articles if a.id in corpus.gold),
+                corpus.gold,
+                corpus.split_of,
+            )
+        if not corpus.articles:
+            raise ValueError(f"{gold} holds no articles: give the articles (DOCS) too")
+        missing = [i for i in corpus.gold if i not in {a.id for a in corpus.articles}]
+        if missing:
+            raise ValueError(f"{len(missing)} gold articles are not in DOCS, e.g. {missing[0]}")
+        return [score_corpus(corpus, self.analyses, self.options, split=split) for split in splits]
+
+    def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
+        corpus = read_gold(gold)
+        target = out_dir / "stories.jsonl"
+        if corpus.name == "ECB+":
+            ecbplus_input(gold, target)
+        elif corpus.name == "GVC":
+            gvc_input(gold, target)
+        else:
+            raise ValueError(f"{gold} holds no articles: give the articles (DOCS) too")
+        return [target]
+
+    def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
+        """The stories of a report of `crosswire analyze` against GOLD (an article in no story
+        counts as a story of its own), beside the told-k baseline on the report's texts."""
+        corpus = read_gold(gold, self.data / "meantime-en")
+        keep = {
+            i for i, s in corpus.gold.items() if split is None or corpus.split_of.get(i) == split
+        }
+        if split is not None and not corpus.split_of:
+            keep = set(corpus.gold)  # a gold with no split is scored whole
+        articles = [
+            Article(id=a.id, source=a.source, title=a.title, text=a.text)
+            for a in report.articles
+            if a.id in keep
+        ]
+        gold_of = {a.id: corpus.gold[a.id] for a in articles}
+        if not gold_of:
+            raise ValueError(f"no article of the report is in {gold}")
+        pred = {a.id: a.id for a in articles}
+        pred.update({i: s.id for s in report.stories for i in s.article_ids if i in gold_of})
+        result = Scores(title=f"stories: {gold.name} vs report ({split or 'both splits'})")
+        result.rows["crosswire"] = dict(scores(pred, gold_of))
+        result.rows["told-k baseline"] = dict(
+            scores(baseline_clusters(articles, len(set(gold_of.values()))), gold_of)
+        )
+        result.counts = {
+            "articles": len(gold_of),
+            "gold stories": len(set(gold_of.values())),
+            "gold articles not in the report": len(keep - set(gold_of)),
+        }
+        result.notes = _describe(pred, gold_of)
+        return result
