@@ -18,7 +18,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from crosswire.compare.claims import compare_story
+from crosswire.compare import compare_story
 from crosswire.language import analyze_article
 from crosswire.models import Article, StoryGroup
 from crosswire.options import Options

@@ -20,13 +20,14 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 
-from crosswire.store import Store, _sqlite_pragmas, _to_url, metadata
+from crosswire.store import Store, metadata
+from crosswire.store.engine import sqlite_pragmas, to_url
 
 
 def _old_open(url: str) -> None:
-    engine = create_engine(_to_url(url))
+    engine = create_engine(to_url(url))
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", sqlite_pragmas)
     metadata.create_all(engine)
     engine.dispose()
 
@@ -55,7 +56,7 @@ def main() -> None:
                 old.append(_time(lambda url=url: _old_open(url)))
                 new.append(_time(lambda url=url: _new_open(url)))
             o, n = statistics.median(old), statistics.median(new)
-            backend = _to_url(url).get_backend_name()
+            backend = to_url(url).get_backend_name()
             print(f"{backend}: open {n * 1e3:.1f} ms vs create_all {o * 1e3:.1f} ms: x{n / o:.2f}")
             with Store(url) as store:
                 locked, plain = [], []

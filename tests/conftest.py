@@ -44,9 +44,9 @@ def postgres_url(postgres_server: str) -> Iterator[str]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from crosswire.store import _to_url
+    from crosswire.store.engine import to_url
 
-    admin = create_engine(_to_url(postgres_server), isolation_level="AUTOCOMMIT")
+    admin = create_engine(to_url(postgres_server), isolation_level="AUTOCOMMIT")
     name = f"crosswire_test_{os.getpid()}_{next(_names)}"
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))

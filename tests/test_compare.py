@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from crosswire.compare.claims import compare_story
+from crosswire.compare import compare_story
 from crosswire.language import analyze_article
 from crosswire.models import Article, Story, StoryGroup
 from crosswire.options import Options

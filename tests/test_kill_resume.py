@@ -27,7 +27,9 @@ from sqlalchemy import create_engine, func, select
 
 from crosswire.options import Options
 from crosswire.pipeline import STORY_INDEX_KEY, _stored_index
-from crosswire.store import ArticleRow, Store, StoryArticleRow, _to_url
+from crosswire.store import Store
+from crosswire.store.engine import to_url
+from crosswire.store.tables import ArticleRow, StoryArticleRow
 from crosswire.stories.index import StoryIndex
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,7 +83,7 @@ _WATCH = {
 def _kill_when(db: str, out: Path, watch: str) -> bool:
     """Start a run on a fresh database and SIGKILL it as soon as `watch`'s rows appear."""
     proc = subprocess.Popen(_cli(db, out), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    engine = create_engine(_to_url(db))
+    engine = create_engine(to_url(db))
     try:
         deadline = time.monotonic() + 600
         while proc.poll() is None and time.monotonic() < deadline:
@@ -149,7 +151,7 @@ def _check_finished(store: Store, clean: Membership, note: str) -> None:
 
 def _fresh(db_url: str, trial: int) -> str:
     """A fresh database per trial: a new file, or the PostgreSQL one emptied."""
-    url = _to_url(db_url)
+    url = to_url(db_url)
     if url.get_backend_name() == "sqlite":
         return str(Path(db_url).with_name(f"trial-{trial}.db"))
     engine = create_engine(url)
@@ -181,7 +183,7 @@ def test_killed_runs_resume_to_what_a_clean_run_stores(db_url: str, tmp_path: Pa
             else:
                 killed += _kill_when(db, tmp_path / f"out-{trial}", watch)
                 where = f"{note}, trial {trial}, kill {kill} when {watch} appeared"
-            if _to_url(db).get_backend_name() == "postgresql" or Path(db).exists():
+            if to_url(db).get_backend_name() == "postgresql" or Path(db).exists():
                 with Store(db) as store:
                     _check_between_steps(store, where)
         _run(db, tmp_path / f"out-{trial}")

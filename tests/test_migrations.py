@@ -17,7 +17,8 @@ from sqlalchemy import Column, Integer, MetaData, Table, create_engine, text
 from crosswire.errors import CrosswireError
 from crosswire.migrations import alembic_config
 from crosswire.migrations.__main__ import main as migrations_cli
-from crosswire.store import Store, _to_url, metadata
+from crosswire.store import Store, metadata
+from crosswire.store.engine import to_url
 
 DATA = Path(__file__).resolve().parent / "data"
 HEAD = ScriptDirectory.from_config(alembic_config()).get_current_head()
@@ -35,7 +36,7 @@ def _revision(store: Store) -> str | None:
 
 
 def test_migrations_at_head_build_exactly_the_models_schema(db_url: str) -> None:
-    # The guard for a table or column added to store.py without a migration.
+    # The guard for a table or column added to store/tables.py without a migration.
     with Store(db_url) as store:
         assert _revision(store) == HEAD
         assert _diff(store) == []
@@ -52,7 +53,7 @@ def test_the_guard_sees_a_table_that_has_no_migration(db_url: str) -> None:
 
 
 def _load_pre_alembic(db_url: str) -> None:
-    url = _to_url(db_url)
+    url = to_url(db_url)
     dump = (DATA / f"pre-alembic-{url.get_backend_name()}.sql").read_text(encoding="utf-8")
     sql = "\n".join(ln for ln in dump.splitlines() if not ln.startswith("--"))
     engine = create_engine(url)

@@ -274,17 +274,17 @@ def test_meta_values_round_trip_and_are_replaced(store: Store) -> None:
 
 
 def test_bare_postgresql_urls_use_psycopg_3() -> None:
-    from crosswire.store import _to_url
+    from crosswire.store.engine import to_url
 
-    assert _to_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
-    assert _to_url("postgres://u@h/db").drivername == "postgresql+psycopg"
-    assert _to_url("postgresql+psycopg2://u@h/db").drivername == "postgresql+psycopg2"
+    assert to_url("postgresql://u@h/db").drivername == "postgresql+psycopg"
+    assert to_url("postgres://u@h/db").drivername == "postgresql+psycopg"
+    assert to_url("postgresql+psycopg2://u@h/db").drivername == "postgresql+psycopg2"
 
 
 def test_timestamps_read_back_as_aware_utc(store: Store) -> None:
     from datetime import UTC, datetime, timedelta, timezone
 
-    from crosswire.store import MetaRow
+    from crosswire.store.tables import MetaRow
 
     store.set_meta("k", b"v")
     with store.engine.connect() as conn:
@@ -376,7 +376,7 @@ def test_concurrent_writers_store_each_article_once(db_url: str) -> None:
 
 
 def test_ids_longer_than_the_column_are_shortened_alike_on_every_backend(store: Store) -> None:
-    from crosswire.store import ID_LENGTH
+    from crosswire.store.tables import ID_LENGTH
 
     long_id = "feed-" + "x" * 400
     (stored,) = store.add_articles([_article(long_id, "Long one.")])

@@ -437,7 +437,7 @@ _FOLD_TRAPS = ["TODAY", "toDAY", "ToNİGHT", "yesterdaſ", "Monday", "ſame", "w
     st.lists(st.sampled_from(_WORDS + _FOLD_TRAPS) | st.text(max_size=8), max_size=12).map(" ".join)
 )
 def test_pattern_prefilter_never_skips_a_pattern_that_could_match(text: str) -> None:
-    from crosswire.language.times import _HINTS, _NEEDS, _possible
+    from crosswire.language._time_patterns import HINTS, NEEDS, possible_kinds
 
-    assert set(_HINTS) == set(_NEEDS)
-    assert _possible(text) == {kind for kind, needs in _NEEDS.items() if needs.search(text)}
+    assert set(HINTS) == set(NEEDS)
+    assert possible_kinds(text) == {kind for kind, needs in NEEDS.items() if needs.search(text)}

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crosswire.clean import clean_articles
-from crosswire.compare.claims import compare_story
+from crosswire.compare import compare_story
 from crosswire.executors import DEFAULT_CHUNK, MIN_PARALLEL_ARTICLES, Executor, chunked
 from crosswire.inputs import read_inputs
 from crosswire.language import analyze_article

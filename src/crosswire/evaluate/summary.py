@@ -270,7 +270,7 @@ def _our_story(
     analyses: Mapping[str, ArticleAnalysis],
     options: Options,
 ) -> Story:
-    from crosswire.compare.claims import compare_story
+    from crosswire.compare import compare_story
     from crosswire.stories.index import find_duplicates, story_title
     from crosswire.synthesis.brief import synthesize
 

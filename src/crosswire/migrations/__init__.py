@@ -7,7 +7,7 @@ first, which is exactly the schema that code created.
 
 Adding a table or column (a developer's job, from a source checkout):
 
-1. change the models in `crosswire/store.py`;
+1. change the models in `crosswire/store/tables.py`;
 2. run ``python -m crosswire.migrations revision --autogenerate --rev-id 0002 -m "add story_reports"``
    (it diffs the models against a scratch SQLite database at the current head and writes
    `versions/0002_add_story_reports.py`); read the file, fix what autogenerate cannot know

@@ -6,7 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from crosswire.store import metadata
+from crosswire.store.tables import metadata
 
 config = context.config
 

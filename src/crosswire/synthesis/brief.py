@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from crosswire.compare.claims import LOADED
+from crosswire.compare import LOADED
 from crosswire.embed import similarity_matrix
 from crosswire.models import (
     Article,

@@ -1,0 +1,502 @@
+"""Conflicts between outlets, comparing like with like using the structure the language stage
+read out: times with the events they date, numbers with what they count, titles with the
+person they describe, quotes with their speaker (the story's quote groups are made here too),
+and near-identical statements of which one is negated. Precision comes first: a conflict needs
+two outlets, the same subject, and values that cannot both hold.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from crosswire.compare.matching import WORD, StoryContext, short_id
+from crosswire.embed import SentenceSpace
+from crosswire.language.entities import ROLE_WORDS, title_head
+from crosswire.models import (
+    Conflict,
+    ConflictValue,
+    NumberMention,
+    QuoteGroup,
+    QuoteVariant,
+    StoryEntity,
+    TimeMention,
+)
+
+__all__ = ["date_event_groups", "find_conflicts"]
+
+# A time of day with no date ("shortly before midnight") dates nothing to a day on its own.
+_CLOCK_ONLY = re.compile(
+    r"^(?:(?:shortly|just|soon|around|about|before|after|at|by|until|late|early)\s+)*"
+    r"(?:midnight|noon|midday|dawn|dusk|daybreak|nightfall|\d{1,2}(?:[:.]\d{2})?\s*"
+    r"(?:a\.?m\.?|p\.?m\.?|h|hrs|o['’]clock)?)$",
+    re.I,
+)
+_NEGATION = re.compile(r"\b(not|no|never|n['’]t|without|none|neither|nor)\b", re.I)
+_MODIFIERS = {
+    "former",
+    "ex",
+    "late",
+    "acting",
+    "interim",
+    "deputy",
+    "vice",
+    "outgoing",
+    "assistant",
+}
+
+
+def find_conflicts(
+    ctx: StoryContext, entities: Sequence[StoryEntity], families: Sequence[list[int]]
+) -> tuple[list[Conflict], list[QuoteGroup]]:
+    """The story's conflicts (dates, numbers, titles, quotes, statements, in that order) and
+    its quote groups. `families` are the sentence families of `matching.sentence_families`."""
+    conflicts = _date_conflicts(ctx) + _number_conflicts(ctx) + _attribute_conflicts(ctx, entities)
+    quotes, quote_conflicts = _quotes(ctx, entities)
+    conflicts += quote_conflicts + _statement_conflicts(ctx, families)
+    return conflicts, quotes
+
+
+def _interval(n: NumberMention) -> tuple[float, float]:
+    v = n.value
+    if n.value_max is not None:
+        return (min(v, n.value_max), max(v, n.value_max))
+    if n.bound == "about":
+        return (v * 0.9, v * 1.1)
+    if n.bound in ("at_least", "more_than"):
+        return (v, math.inf)
+    if n.bound in ("at_most", "less_than"):
+        return (0.0, v)
+    return (v, v)
+
+
+def _unit_head(unit: str | None) -> str:
+    if not unit:
+        return ""
+    words = unit.lower().split()
+    return words[0].rstrip("s") if words else ""
+
+
+def _components(nodes: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
+    parent = list(range(nodes))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent[find(a)] = find(b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(nodes):
+        groups[find(i)].append(i)
+    return [g for g in groups.values() if len(g) > 1]
+
+
+def _subject_words(text: str, limit: int = 14) -> str:
+    words = text.split()
+    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
+
+
+def date_event_groups(ctx: StoryContext) -> list[list[tuple[str, TimeMention]]]:
+    """Time mentions of different outlets that date the same event (not acts of reporting)."""
+    mentions = [
+        (aid, t)
+        for aid, analysis in ctx.analyses.items()
+        for t in analysis.times
+        if t.precision != "year" and not t.reporting and not _CLOCK_ONLY.match(t.text)
+    ]
+    candidates = list(ctx.candidate_mention_pairs([(a, t.sentence) for a, t in mentions]))
+    edges = []
+    for i, j in candidates:
+        (ai, ti), (aj, tj) = mentions[i], mentions[j]
+        if ctx.outlet[ai] == ctx.outlet[aj]:
+            if ai == aj and ti.sentence == tj.sentence:
+                edges.append((i, j))  # two expressions for one event in one sentence
+            continue
+        sim = ctx.sentence_sim((ai, ti.sentence), (aj, tj.sentence))
+        same_anchor = ti.anchor is not None and ti.anchor == tj.anchor
+        if sim >= ctx.options.claim_threshold * (0.75 if same_anchor else 0.9):
+            edges.append((i, j))
+    groups = _components(len(mentions), edges)
+    # Outlets that give a group's value for what is plausibly the same event join it as
+    # support; this can add evidence to a value but never create a new one.
+    group_of = {m: g for g, members in enumerate(groups) for m in members}
+    values = [{mentions[k][1].value for k in members} for members in groups]
+    joined = [set(members) for members in groups]
+    for i, j in candidates:
+        for x, y in ((i, j), (j, i)):
+            g = group_of.get(x)
+            if g is None or y in joined[g] or mentions[y][1].value not in values[g]:
+                continue
+            (ax, tx), (ay, ty) = mentions[x], mentions[y]
+            if ctx.sentence_sim((ax, tx.sentence), (ay, ty.sentence)) >= 0.25:
+                joined[g].add(y)
+                groups[g].append(y)
+    return [[mentions[k] for k in g] for g in groups]
+
+
+def _date_conflicts(ctx: StoryContext) -> list[Conflict]:
+    conflicts = []
+    for group in date_event_groups(ctx):
+        if ctx.outlets([a for a, _ in group]) < 2:
+            continue
+        days = [(a, t) for a, t in group if t.precision == "day"]
+        day_values = {t.value for _, t in days}
+        disjoint = _apart(ctx, [(a, t.earliest, t.latest) for a, t in group])
+        outlets_by_value = defaultdict(set)
+        for a, t in days:
+            outlets_by_value[t.value].add(ctx.outlet[a])
+        if len(day_values) < 2 and not disjoint:
+            continue
+        # differing day values from the same outlet only are one outlet's approximation
+        if not disjoint and len({frozenset(v) for v in outlets_by_value.values()}) < 2:
+            continue
+        values = _collect_values(
+            (a, t.value, t.text, t.value, ctx.text(a, t.sentence))
+            for a, t in sorted(group, key=lambda p: (p[1].earliest, p[0]))
+        )
+        severity = "high" if disjoint else "low"
+        # name the event by an explicit, exact mention where there is one: it reads best
+        event = min(
+            (t for _, t in group),
+            key=lambda t: (
+                t.relative,
+                t.precision != "day",
+                t.approximate,
+                len(t.event) > 160,
+                len(t.event),
+            ),
+        ).event
+        conflicts.append(
+            Conflict(
+                id=short_id("c", "date", *sorted(f"{v.normalized}|{v.value}" for v in values)),
+                kind="date",
+                subject=_subject_words(event or ctx.text(group[0][0], group[0][1].sentence)),
+                values=values,
+                severity=severity,
+                explanation=(
+                    "The dates given do not overlap."
+                    if disjoint
+                    else "The dates differ but their intervals overlap (approximate or relative dates)."
+                ),
+            )
+        )
+    return conflicts
+
+
+def _collect_values(
+    entries: Iterable[tuple[str, str, str, str | float | None, str]],
+) -> list[ConflictValue]:
+    """(article, grouping key, value as written, normalized, evidence) -> one value per key,
+    listing each article once with its evidence sentence."""
+    values: dict[str, ConflictValue] = {}
+    for article_id, key, written, normalized, evidence in entries:
+        cv = values.setdefault(
+            key, ConflictValue(value=written, normalized=normalized, article_ids=[], evidence=[])
+        )
+        if written.lower() not in [w.lower() for w in cv.value.split("; ")]:
+            cv.value = f"{cv.value}; {written}"  # "Tuesday night; March 10"
+        if article_id not in cv.article_ids:
+            cv.article_ids.append(article_id)
+            cv.evidence.append(evidence)
+    return list(values.values())
+
+
+def _apart(ctx: StoryContext, spans: Sequence[tuple[str, Any, Any]]) -> bool:
+    """Whether two outlets give intervals (article, low, high) that do not overlap.
+
+    Linear in the common case: only the lowest upper bound and the highest lower bound can
+    be apart; the pairwise check runs only when those two come from the same outlet.
+    """
+    if len(spans) < 2:
+        return False
+    lowest_high = min(spans, key=lambda s: s[2])
+    highest_low = max(spans, key=lambda s: s[1])
+    if not lowest_high[2] < highest_low[1]:
+        return False
+    if ctx.outlet[lowest_high[0]] != ctx.outlet[highest_low[0]]:
+        return True
+    return any(x[2] < y[1] for x in spans for y in spans if ctx.outlet[x[0]] != ctx.outlet[y[0]])
+
+
+def _dated_apart(ctx: StoryContext, a: tuple[str, int], b: tuple[str, int]) -> bool:
+    """Whether two sentences carry dates whose intervals do not overlap."""
+    ta = [t for t in ctx.analyses[a[0]].times if t.sentence == a[1] and not t.reporting]
+    tb = [t for t in ctx.analyses[b[0]].times if t.sentence == b[1] and not t.reporting]
+    return bool(ta and tb) and all(
+        x.latest < y.earliest or y.latest < x.earliest for x in ta for y in tb
+    )
+
+
+def _number_conflicts(ctx: StoryContext) -> list[Conflict]:
+    mentions = [
+        (aid, n)
+        for aid, analysis in ctx.analyses.items()
+        for n in analysis.numbers
+        if n.unit and n.unit not in ("%",)
+    ]
+    edges = []
+    for i, j in ctx.candidate_mention_pairs([(a, n.sentence) for a, n in mentions]):
+        (ai, ni), (aj, nj) = mentions[i], mentions[j]
+        if ctx.outlet[ai] == ctx.outlet[aj]:
+            continue
+        same_unit = _unit_head(ni.unit) == _unit_head(nj.unit)
+        same_verb = ni.anchor is not None and ni.anchor == nj.anchor
+        if not (same_unit or same_verb):
+            continue
+        sim = ctx.sentence_sim((ai, ni.sentence), (aj, nj.sentence))
+        # Within one story, the same count of the same thing by the same verb ("9 workers
+        # were killed" / "at least 12 workers were killed") is the same quantity unless
+        # the sentences date it differently; otherwise the sentences must match as a claim.
+        if same_unit and same_verb:
+            needed = ctx.options.claim_threshold * 0.45
+            if _dated_apart(ctx, (ai, ni.sentence), (aj, nj.sentence)):
+                continue
+        else:
+            needed = ctx.options.claim_threshold * 0.9
+        if sim >= needed:
+            edges.append((i, j))
+    conflicts = []
+    for comp in _components(len(mentions), edges):
+        group = [mentions[k] for k in comp]
+        if not _apart(ctx, [(a, *_interval(n)) for a, n in group]):
+            continue
+        values = _collect_values(
+            (
+                a,
+                f"{n.value}|{n.bound}|{n.value_max}",
+                n.text,
+                n.value,
+                ctx.text(a, n.sentence),
+            )
+            for a, n in sorted(group, key=lambda p: (p[1].value, p[0]))
+        )
+        unit = Counter(n.unit for _, n in group).most_common(1)[0][0] or ""
+        anchor = Counter(n.anchor for _, n in group if n.anchor).most_common(1)
+        conflicts.append(
+            Conflict(
+                id=short_id("c", "number", *sorted(f"{v.normalized}|{v.value}" for v in values)),
+                kind="number",
+                subject=f"{unit} {anchor[0][0] if anchor else ''}".strip(),
+                values=values,
+                severity="high",
+                explanation="Outlets give values for the same quantity that cannot both hold, bounds considered.",
+            )
+        )
+    return conflicts
+
+
+def _normal_title(title: str) -> tuple[str, frozenset[str]]:
+    """(role noun, modifiers that change the role) of a title."""
+    words = [w.lower().strip(".") for w in WORD.findall(title)]
+    mods = frozenset(w for w in words if w in _MODIFIERS or w.startswith("ex-"))
+    # "chief executive" and "port chief" share the role "chief": compare on it
+    roles = sorted(w for w in words if w in ROLE_WORDS)
+    return (roles[0] if roles else title_head(title)), mods
+
+
+def _attribute_conflicts(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[Conflict]:
+    conflicts = []
+    for ent in entities:
+        if ent.type != "PERSON" or len(ent.titles) < 2:
+            continue
+        by_role: dict[str, dict[frozenset[str], list[tuple[str, str]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        for aid, titles in ent.titles.items():
+            for title in titles:
+                head, mods = _normal_title(title)
+                if head:
+                    by_role[head][mods].append((aid, title))
+        for head, variants in sorted(by_role.items()):
+            if len(variants) < 2:
+                continue
+            # "former president" vs "president" is a contradiction; "deputy" vs "acting" is not
+            # checked here (too often both true).
+            plain = variants.get(frozenset())
+            marked = {m: v for m, v in variants.items() if m & {"former", "ex", "late"}}
+            if not plain or not marked:
+                continue
+            sides = [(frozenset(), plain), *sorted(marked.items(), key=lambda kv: sorted(kv[0]))]
+            outlets = {ctx.outlet[a] for _, items in sides for a, _ in items}
+            if len(outlets) < 2:
+                continue
+            values = []
+            for mods, items in sides:
+                label = " ".join([*sorted(mods), head])
+                ids = sorted({a for a, _ in items})
+                evidence = []
+                for a in ids:
+                    titles_here = [t for aa, t in items if aa == a]
+                    evidence.append(_evidence_for(ctx, a, [ent.name, *ent.aliases], titles_here))
+                values.append(
+                    ConflictValue(
+                        value="; ".join(sorted({t for _, t in items})),
+                        normalized=label,
+                        article_ids=ids,
+                        evidence=evidence,
+                    )
+                )
+            conflicts.append(
+                Conflict(
+                    id=short_id("c", "attribute", ent.name, head),
+                    kind="attribute",
+                    subject=ent.name,
+                    values=values,
+                    severity="medium",
+                    explanation=f"Outlets give {ent.name} incompatible titles ({head}).",
+                )
+            )
+    return conflicts
+
+
+def _evidence_for(ctx: StoryContext, aid: str, names: Sequence[str], titles: Sequence[str]) -> str:
+    for sentence in ctx.analyses[aid].sentences:
+        low = sentence.text.lower()
+        if any(t.lower() in low for t in titles):
+            return sentence.text
+    for sentence in ctx.analyses[aid].sentences:
+        if any(n in sentence.text for n in names):
+            return sentence.text
+    return ""
+
+
+def _same_quote(a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    if min(len(a.split()), len(b.split())) < 4:
+        return a.strip(" .,") == b.strip(" .,")  # short fragments match only verbatim
+    return fuzz.token_set_ratio(a, b) >= 72 or fuzz.partial_ratio(a, b) >= 90
+
+
+def _quotes(
+    ctx: StoryContext, entities: Sequence[StoryEntity]
+) -> tuple[list[QuoteGroup], list[Conflict]]:
+    def canonical(speaker: str | None) -> str | None:
+        if speaker is None:
+            return None
+        for ent in entities:
+            if speaker == ent.name or speaker in ent.aliases:
+                return ent.name
+        return speaker
+
+    items = [
+        (aid, canonical(q.speaker), q.text)
+        for aid, analysis in ctx.analyses.items()
+        for q in analysis.quotes
+        if q.kind != "indirect" and len(q.text.split()) >= 3
+    ]
+    # candidates: quotes of the same speaker that are near neighbours in meaning or wording
+    by_speaker: dict[str, list[int]] = defaultdict(list)
+    for k, (_, speaker, _) in enumerate(items):
+        if speaker is not None:
+            by_speaker[speaker].append(k)
+    edges = []
+    for members in by_speaker.values():
+        texts = [items[k][2] for k in members]
+        space = SentenceSpace([[w.lower() for w in WORD.findall(t)] for t in texts], texts)
+        for (x, y), sim in space.pairs(floor=0.3).items():
+            i, j = members[x], members[y]
+            (ai, _, ti), (aj, _, tj) = items[i], items[j]
+            if ai == aj:
+                continue
+            if _same_quote(ti, tj) or (sim >= 0.6 and min(len(ti.split()), len(tj.split())) >= 4):
+                edges.append((i, j))
+    groups: list[QuoteGroup] = []
+    conflicts: list[Conflict] = []
+    grouped = set()
+    for comp in _components(len(items), edges):
+        grouped.update(comp)
+        variants: list[QuoteVariant] = []
+        for k in comp:
+            aid, _, text = items[k]
+            if not any(v.article_id == aid and v.text == text for v in variants):
+                variants.append(QuoteVariant(article_id=aid, text=text))
+        if len({v.article_id for v in variants}) < 2:
+            continue
+        speaker = items[comp[0]][1]
+        norm = {re.sub(r"\W+", " ", v.text.lower()).strip() for v in variants}
+        groups.append(QuoteGroup(speaker=speaker, variants=variants, wording_differs=len(norm) > 1))
+        negated = {bool(_NEGATION.search(v.text)) for v in variants}
+        if len(negated) == 2:
+            sides = _collect_values(
+                (v.article_id, side, v.text, side, v.text)
+                for v in variants
+                for side in ["negated" if _NEGATION.search(v.text) else "affirmed"]
+            )
+            conflicts.append(
+                Conflict(
+                    id=short_id("c", "quote", *(v.text for v in variants)),
+                    kind="quote",
+                    subject=speaker or "unattributed quote",
+                    values=sides,
+                    severity="high",
+                    explanation="The same statement is quoted with and without a negation.",
+                )
+            )
+    for k, (aid, speaker, text) in enumerate(items):
+        if k not in grouped:
+            groups.append(
+                QuoteGroup(
+                    speaker=speaker,
+                    variants=[QuoteVariant(article_id=aid, text=text)],
+                    wording_differs=False,
+                )
+            )
+    return groups, conflicts
+
+
+def _statement_conflicts(ctx: StoryContext, families: Sequence[list[int]]) -> list[Conflict]:
+    """Two outlets' near-identical sentences of which exactly one is negated."""
+    conflicts = []
+
+    def strip(text: str) -> str:
+        return _NEGATION.sub(" ", text.lower())
+
+    for members in families:
+        units = [ctx.units[k] for k in members]
+        negated = [u for u in units if _NEGATION.search(u[1].text)]
+        affirmed = [u for u in units if not _NEGATION.search(u[1].text)]
+        if not negated or not affirmed:
+            continue
+        found = False
+        for ax, sx in negated:
+            for ay, sy in affirmed[:50]:  # one counter-example is enough; bound the work
+                if found or ctx.outlet[ax] == ctx.outlet[ay]:
+                    continue
+                nx, ny = True, False
+                if fuzz.token_sort_ratio(strip(sx.text), strip(sy.text)) < 80:
+                    continue
+                if any(a in sx.text or a in sy.text for a in ("“", '"', "«")):
+                    continue  # negations inside quotes are the quote conflict's business
+                found = True
+                conflicts.append(
+                    Conflict(
+                        id=short_id("c", "statement", sx.text, sy.text),
+                        kind="statement",
+                        subject=_subject_words(sx.text),
+                        values=[
+                            ConflictValue(
+                                value=sx.text,
+                                normalized="negated" if nx else "affirmed",
+                                article_ids=[ax],
+                                evidence=[sx.text],
+                            ),
+                            ConflictValue(
+                                value=sy.text,
+                                normalized="negated" if ny else "affirmed",
+                                article_ids=[ay],
+                                evidence=[sy.text],
+                            ),
+                        ],
+                        severity="high",
+                        explanation="One outlet states what the other denies.",
+                    )
+                )
+    return conflicts
