@@ -412,6 +412,8 @@ def _run_evaluator(
     from crosswire.pipeline import analyze as run
     from crosswire.report import write_reports
 
+    if not data.exists():
+        _fail(f"{data}: {Msg.NOT_FOUND}")
     evaluator = evaluators()[name](data)
     if split is not None and split not in SPLITS:
         _fail(f"--split {split!r}: expected one of {', '.join(SPLITS)}")

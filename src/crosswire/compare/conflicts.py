@@ -28,7 +28,7 @@ from crosswire.models import (
     TimeMention,
 )
 
-__all__ = ["date_event_groups", "find_conflicts"]
+__all__ = ["date_event_groups", "find_conflicts", "unit_head"]
 
 # A time of day with no date ("shortly before midnight") dates nothing to a day on its own.
 _CLOCK_ONLY = re.compile(
@@ -75,7 +75,7 @@ def _interval(n: NumberMention) -> tuple[float, float]:
     return (v, v)
 
 
-def _unit_head(unit: str | None) -> str:
+def unit_head(unit: str | None) -> str:
     if not unit:
         return ""
     words = unit.lower().split()
@@ -247,7 +247,7 @@ def _number_conflicts(ctx: StoryContext) -> list[Conflict]:
         (ai, ni), (aj, nj) = mentions[i], mentions[j]
         if ctx.outlet[ai] == ctx.outlet[aj]:
             continue
-        same_unit = _unit_head(ni.unit) == _unit_head(nj.unit)
+        same_unit = unit_head(ni.unit) == unit_head(nj.unit)
         same_verb = ni.anchor is not None and ni.anchor == nj.anchor
         if not (same_unit or same_verb):
             continue

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 
 from crosswire.compare.claims import build_claims, omissions
 from crosswire.compare.conflicts import find_conflicts
+from crosswire.compare.facts import fact_groups
 from crosswire.compare.framing import framing_entries
 from crosswire.compare.matching import build_context, sentence_families, story_entities
 from crosswire.models import Article, ArticleAnalysis, Story, StoryGroup
@@ -28,7 +29,8 @@ def compare_story(
     entities = story_entities(ctx)
     families = sentence_families(ctx)
     conflicts, quotes = find_conflicts(ctx, entities, families)
-    claims = build_claims(ctx, families, conflicts)
+    # conflicts still pair whole sentences; the claims are facts (a sentence may state several)
+    claims = build_claims(ctx, fact_groups(ctx, entities), conflicts)
     return Story(
         id=group.id,
         title=title,
