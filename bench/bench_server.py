@@ -92,7 +92,7 @@ def _seed(db: Path) -> None:
 
 def _start_server(db: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     code = (
-        "import sys; from crosswire.server.app import serve; "
+        "import sys; from crosswire.server import serve; "
         "serve(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]))"
     )
     env = {**os.environ, "CROSSWIRE_TOKEN": TOKEN}

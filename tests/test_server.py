@@ -24,7 +24,11 @@ from crosswire.models import Article, InputError, Report, Story
 from crosswire.options import Options
 from crosswire.pipeline import analyze
 from crosswire.report import validate_report
-from crosswire.server.app import SECURITY_HEADERS, Job, Worker, _safe_name, _slug, create_app
+from crosswire.server.app import create_app
+from crosswire.server.jobs import safe_name
+from crosswire.server.security import SECURITY_HEADERS
+from crosswire.server.views import slug
+from crosswire.server.worker import Job, Worker
 from crosswire.store import Store
 
 DEMO = Path(__file__).parent.parent / "examples" / "harbour-fire"
@@ -165,7 +169,7 @@ def test_conflicts_show_each_side_with_its_evidence(client: TestClient) -> None:
     )
     assert len(blocks) == conflicts["total"]
     for conflict in conflicts["items"]:
-        block = blocks[f"conflict-{_slug(conflict['id'])}"]
+        block = blocks[f"conflict-{slug(conflict['id'])}"]
         assert block.count('<div class="value">') == len(conflict["values"])
         for value in conflict["values"]:
             assert value["value"] in block
@@ -423,7 +427,7 @@ def test_upload_names_are_made_safe_and_unique() -> None:
     taken: set[str] = set()
     names = []
     for given in ("../../etc/passwd.txt", "a/report.txt", "b\\report.txt", "..", "x y<z>.html"):
-        names.append(_safe_name(given, taken))
+        names.append(safe_name(given, taken))
         taken.add(names[-1])
     assert names == ["passwd.txt", "report.txt", "report-2.txt", "upload.txt", "x_y_z_.html"]
 
@@ -431,7 +435,7 @@ def test_upload_names_are_made_safe_and_unique() -> None:
 def test_worker_forgets_the_oldest_finished_jobs(
     seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("crosswire.server.app.MAX_JOBS", 3)
+    monkeypatch.setattr("crosswire.server.worker.MAX_JOBS", 3)
     worker = Worker(str(seeded), Options(), tmp_path, isolate=False)
     try:
         jobs = []

@@ -19,7 +19,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance  # noqa: 
 
 from crosswire.models import Article, InputError  # noqa: E402
 from crosswire.options import Options  # noqa: E402
-from crosswire.server.app import create_app, wait_for_jobs  # noqa: E402
+from crosswire.server.app import create_app  # noqa: E402
+from crosswire.server.worker import wait_for_jobs  # noqa: E402
 from crosswire.store import ServerStore  # noqa: E402
 
 TOKEN = "schema-token"
