@@ -32,11 +32,12 @@ def ecbplus_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
 def test_agreement_on_held_out_topics_stays_above_its_floors(ecbplus_report: Report) -> None:
     scores = AgreementEvaluator(SHARED).evaluate(GOLD, ecbplus_report, "heldout")
     assert scores.counts["facts"] == 306
-    # Measured (sentence-level claims, 2026-12-07): recall 0.820, called single-source 0.614,
-    # precision 0.789. Goals (issue 20): recall >= 0.8, single-source <= 0.1, precision >= 0.8.
-    assert scores.figure("crosswire", "recall") >= 0.80
-    assert scores.figure("crosswire", "called single-source") <= 0.65
-    assert scores.figure("crosswire", "precision") >= 0.75
+    # Measured 2026-12-07: sentence-level claims recall 0.820, called single-source 0.614,
+    # precision 0.789; fact claims (compare/facts.py) 0.876, 0.176, 0.825.
+    # Goals (issue 20): recall >= 0.8, single-source <= 0.1, precision >= 0.8.
+    assert scores.figure("crosswire", "recall") >= 0.85
+    assert scores.figure("crosswire", "called single-source") <= 0.2
+    assert scores.figure("crosswire", "precision") >= 0.8
     # every sentence of an event in one claim: recall for free, precision exposes it
     assert scores.figure("one claim per event", "recall") >= 0.99  # a few loci not in the text
     assert scores.figure("one claim per event", "precision") < 0.3
@@ -48,9 +49,10 @@ def test_fact_links_on_held_out_topics_stay_above_their_floors(ecbplus_report: R
     evaluator = LinksEvaluator(SHARED)
     scores = evaluator.evaluate(Path(evaluator.default_gold), ecbplus_report, "heldout")
     assert scores.counts["gold linked pairs"] == 1270
-    # Measured 2026-12-07: P 0.919 R 0.215 (tf-idf baseline F1 0.602). Goal P >= 0.9, R >= 0.6.
-    assert scores.figure("crosswire", "precision") >= 0.88
-    assert scores.figure("crosswire", "recall") >= 0.2
+    # Measured 2026-12-07: sentence-level claims P 0.919 R 0.215, fact claims P 0.944 R 0.254
+    # (tf-idf baseline F1 0.602). Goal P >= 0.9, R >= 0.6: recall is far from it.
+    assert scores.figure("crosswire", "precision") >= 0.92
+    assert scores.figure("crosswire", "recall") >= 0.24
     assert scores.figure("one claim per event", "precision") == pytest.approx(0.686, abs=0.01)
 
 
