@@ -405,6 +405,55 @@ def test_robots_txt_answering_5xx_allows_nothing_and_4xx_allows_all() -> None:
     assert articles(fetcher.read_url(f"{gone}/a"))
 
 
+# RFC 9309 matching: `*` matches any run of characters, `$` anchors the end, the longest
+# matching rule wins and `Allow` wins a tie. urllib.robotparser got every one of these wrong.
+RFC9309_ROBOTS = """User-agent: *
+Disallow: /
+Allow: /news/
+Disallow: /*/print
+Disallow: /*.pdf$
+Disallow: /tie
+Allow: /tie
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/news/fire", True),  # longest match: Allow /news/ (6) beats Disallow / (1)
+        ("/sport/match", False),  # only Disallow / matches
+        ("/news/fire/print", False),  # wildcard: Disallow /*/print (8) beats Allow /news/ (6)
+        ("/news/report.pdf", False),  # `$`: ends in .pdf
+        ("/news/report.pdf?page=2", True),  # `$`: does not end in .pdf, so Allow /news/ holds
+        ("/news/report.pdfs", True),
+        ("/tie", True),  # equal length: Allow wins
+    ],
+)
+def test_robots_txt_is_matched_as_rfc_9309_says(
+    server: LocalServer, path: str, allowed: bool
+) -> None:
+    server.routes["/robots.txt"] = respond(body=RFC9309_ROBOTS, content_type="text/plain")
+    server.routes[path.split("?")[0]] = respond(body=page())
+    fetcher = Fetcher(Options(allow_private_addresses=True))
+    url = server.url(path)
+    if allowed:
+        assert articles(fetcher.read_url(url))
+    else:
+        site = f"http://127.0.0.1:{server.port}"
+        assert one_error(fetcher, url) == Msg.URL_ROBOTS.format(site=site)
+        assert server.hits(path) == 0
+
+
+def test_robots_txt_group_naming_crosswire_beats_the_wildcard_group(server: LocalServer) -> None:
+    server.routes["/robots.txt"] = respond(
+        body="User-agent: *\nDisallow: /\n\nUser-agent: crosswire\nAllow: /news/\n",
+        content_type="text/plain",
+    )
+    server.routes["/news/fire"] = respond(body=page())
+    fetcher = Fetcher(Options(allow_private_addresses=True))
+    assert articles(fetcher.read_url(server.url("/news/fire")))
+
+
 def test_each_failure_is_one_error_and_the_batch_goes_on(server: LocalServer) -> None:
     server.routes["/fire"] = respond(body=page())
     options = Options(allow_private_addresses=True)
