@@ -31,7 +31,6 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import ipaddress
-import re
 import socket
 import ssl
 import time
@@ -508,7 +507,7 @@ class Fetcher:
         content_type = fetched.headers.get("content-type", "")
         if not _looks_like_html(fetched.content, content_type):
             raise FetchError(origin, Msg.URL_NOT_ARTICLE.format(content_type=content_type))
-        markup = _decode(fetched, origin)
+        markup = decode_bytes(fetched.content, origin, html=True, content_type=content_type)
         return article_from_html(markup, id=id, origin=origin, url=fetched.url)
 
 
@@ -574,17 +573,3 @@ def _looks_like_html(content: bytes, content_type: str) -> bool:
         return True
     # served as text/plain, octet-stream or nothing at all, yet a page
     return sniff_kind(content) == "html" or b"<html" in content[:4096].lower()
-
-
-def _decode(fetched: Fetched, origin: str) -> str:
-    """The charset the server declared when the bytes fit it, else as files are decoded."""
-    declared = _CHARSET.search(fetched.headers.get("content-type", ""))
-    if declared:
-        try:
-            return fetched.content.decode(declared.group(1))
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode_bytes(fetched.content, origin, html=True)
-
-
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:\-]{1,40})", re.I)
