@@ -105,6 +105,15 @@ def test_rouge_clips_repeated_words_to_their_count_in_the_reference() -> None:
     assert rouge_n("the the the", "the", 1) == pytest.approx(0.5)
 
 
+def test_rouge_stems_words_as_published_figures_do() -> None:
+    # Porter stemming (rouge-score's use_stemmer): "fires burned" and "fire burns" share
+    # both words; unstemmed ROUGE would give them nothing in common
+    assert rouge_n("Fires burned", "fire burns", 1) == pytest.approx(1.0)
+    assert rouge_n("firefighters arrived", "a firefighter arrives", 1) == pytest.approx(0.8)
+    # ... and cutting to length still counts words as written
+    assert tokens("Fires burned") == ["fires", "burned"]
+
+
 def test_tokens_lowercase_and_drop_punctuation() -> None:
     assert tokens("Chargers ' Jackson, 25, ran 1,098 yards!") == [
         "chargers",
@@ -355,8 +364,9 @@ def test_brief_on_ecbplus_dev_beats_the_extractive_baselines_and_is_fully_suppor
     ours = results["ours"]
     assert ours["dev clusters"] == 8
     assert not any(k.startswith("heldout") for r in results.values() for k in r)
-    # Measured 0.518 (ROUGE-2 0.212, ROUGE-L 0.266); lexrank 0.423, textrank 0.412, lead 0.320.
-    # The brief was tuned on this split: expect less on held-out data (measured 0.506).
+    # Measured with rouge-score, stemmed: 0.538 (ROUGE-2 0.209, ROUGE-L 0.272); lexrank 0.446,
+    # textrank 0.428, lead 0.334 (the hand-written unstemmed ROUGE gave 0.516, 0.423, 0.412,
+    # 0.320). The brief was tuned on this split: held-out measured 0.531 (unstemmed 0.508).
     assert ours["dev rouge1"] >= 0.50
     assert ours["dev rouge2"] >= 0.19
     best = max(results[b]["dev rouge1"] for b in ("lead", "lexrank", "textrank"))

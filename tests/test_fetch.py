@@ -19,6 +19,7 @@ from crosswire import __version__
 from crosswire.errors import Msg
 from crosswire.inputs import read_inputs
 from crosswire.inputs.fetch import Fetcher, SafeBackend, is_public_address, read_urls, resolve
+from crosswire.language import analyze_article
 from crosswire.models import Article, InputError
 from crosswire.options import Options
 from local_http import LocalServer, delayed, redirect, respond, serve, stream, trickle
@@ -403,6 +404,104 @@ def test_robots_txt_answering_5xx_allows_nothing_and_4xx_allows_all() -> None:
         site=down, status=503
     )
     assert articles(fetcher.read_url(f"{gone}/a"))
+
+
+# RFC 9309 matching: `*` matches any run of characters, `$` anchors the end, the longest
+# matching rule wins and `Allow` wins a tie. urllib.robotparser got every one of these wrong.
+RFC9309_ROBOTS = """User-agent: *
+Disallow: /
+Allow: /news/
+Disallow: /*/print
+Disallow: /*.pdf$
+Disallow: /tie
+Allow: /tie
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/news/fire", True),  # longest match: Allow /news/ (6) beats Disallow / (1)
+        ("/sport/match", False),  # only Disallow / matches
+        ("/news/fire/print", False),  # wildcard: Disallow /*/print (8) beats Allow /news/ (6)
+        ("/news/report.pdf", False),  # `$`: ends in .pdf
+        ("/news/report.pdf?page=2", True),  # `$`: does not end in .pdf, so Allow /news/ holds
+        ("/news/report.pdfs", True),
+        ("/tie", True),  # equal length: Allow wins
+    ],
+)
+def test_robots_txt_is_matched_as_rfc_9309_says(
+    server: LocalServer, path: str, allowed: bool
+) -> None:
+    server.routes["/robots.txt"] = respond(body=RFC9309_ROBOTS, content_type="text/plain")
+    server.routes[path.split("?")[0]] = respond(body=page())
+    fetcher = Fetcher(Options(allow_private_addresses=True))
+    url = server.url(path)
+    if allowed:
+        assert articles(fetcher.read_url(url))
+    else:
+        site = f"http://127.0.0.1:{server.port}"
+        assert one_error(fetcher, url) == Msg.URL_ROBOTS.format(site=site)
+        assert server.hits(path) == 0
+
+
+def test_robots_txt_group_naming_crosswire_beats_the_wildcard_group(server: LocalServer) -> None:
+    server.routes["/robots.txt"] = respond(
+        body="User-agent: *\nDisallow: /\n\nUser-agent: crosswire\nAllow: /news/\n",
+        content_type="text/plain",
+    )
+    server.routes["/news/fire"] = respond(body=page())
+    fetcher = Fetcher(Options(allow_private_addresses=True))
+    assert articles(fetcher.read_url(server.url("/news/fire")))
+
+
+# --------------------------------------------------------------------------- charsets
+
+QUOTED = (
+    "“No one was injured and the quay road will stay closed until Saturday,” said Maria "
+    "Jensen, a spokesperson for the fire service."
+)
+
+
+def quoted_page(charset: str) -> str:
+    body = "".join(f"<p>{p}</p>" for p in [*PARAGRAPHS, QUOTED])
+    return (
+        f'<!doctype html><html><head><meta charset="{charset}"><title>Harbour fire</title></head>'
+        f"<body><article><h1>Harbour fire</h1>{body}</article></body></html>"
+    )
+
+
+def test_latin1_labelled_page_keeps_its_curly_quotes_and_they_are_found(
+    server: LocalServer,
+) -> None:
+    # Servers say iso-8859-1 and send cp1252 (0x93/0x94 are curly quotes there, C1 controls in
+    # real Latin-1): read as browsers do, the label means windows-1252.
+    data = quoted_page("iso-8859-1").encode("cp1252")
+    assert b"\x93" in data and b"\x94" in data
+    server.routes["/fire"] = respond(body=data, content_type="text/html; charset=iso-8859-1")
+    [article] = articles(
+        Fetcher(Options(allow_private_addresses=True)).read_url(server.url("/fire"))
+    )
+    assert "“No one was injured" in article.text
+    assert not any("\x80" <= c <= "\x9f" for c in article.text)
+    quotes = analyze_article(article, Options()).quotes
+    assert any("No one was injured" in q.text for q in quotes), quotes
+
+
+def test_utf8_page_with_one_stray_byte_keeps_its_umlauts(server: LocalServer) -> None:
+    text = (
+        "Der Brand zerstörte in der Nacht zum Freitag eine Lagerhalle im Hafenviertel, teilte "
+        "die Feuerwehr mit; rund vierzig Einsatzkräfte verhinderten, dass er übergriff."
+    )
+    body = page().replace(PARAGRAPHS[0], text).encode("utf-8").replace(b"Freitag", b"Frei\xfftag")
+    server.routes["/brand"] = respond(body=body, content_type="text/html; charset=utf-8")
+    [article] = articles(
+        Fetcher(Options(allow_private_addresses=True)).read_url(server.url("/brand"))
+    )
+    assert "zerstörte" in article.text and "Einsatzkräfte" in article.text
+    assert "übergriff" in article.text
+    assert "Frei\ufffdtag" in article.text  # the one bad byte, and only it, is replaced
+    assert "Ã" not in article.text  # no mojibake from re-guessing the page as cp1252
 
 
 def test_each_failure_is_one_error_and_the_batch_goes_on(server: LocalServer) -> None:

@@ -347,10 +347,20 @@ def test_validate_report_rejects_wrong_schema_version_and_bad_values(report: Rep
         validate_report(data)
     data = json.loads(report.model_dump_json())
     data["stories"][0]["claims"][0]["status"] = "rumour"
-    with pytest.raises(ValueError, match="status"):
+    # the schema's own verdict, at the JSON path that broke it
+    with pytest.raises(
+        ValueError, match=r"\$\.stories\[0\]\.claims\[0\]\.status: 'rumour' is not one of"
+    ):
         validate_report(data)
-    with pytest.raises(ValueError, match="expected object"):
+    with pytest.raises(ValueError, match="is not of type 'object'"):
         validate_report([])  # type: ignore[arg-type]
+
+
+def test_validate_report_refuses_keys_the_schema_does_not_name(report: Report) -> None:
+    data = json.loads(report.model_dump_json())
+    data["stories"][0]["claims"][0]["confidence"] = 0.9
+    with pytest.raises(ValueError, match=r"claims\[0\].*'confidence' was unexpected"):
+        validate_report(data)
 
 
 # --------------------------------------------------------------------------- html safety

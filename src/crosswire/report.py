@@ -6,6 +6,7 @@ article is ever marked safe; the Markdown escapes the characters that would turn
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import os
@@ -18,6 +19,9 @@ from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 import jinja2
+import jsonschema
+import jsonschema.protocols
+import jsonschema.validators
 from pydantic import ValidationError
 
 from crosswire.errors import CrosswireError, Msg
@@ -59,15 +63,15 @@ def report_schema() -> dict[str, Any]:
 def validate_report(data: dict[str, Any]) -> None:
     """Raise ValueError with a readable message when `data` is not a valid report.json.
 
-    `jsonschema` is not a dependency, so the check is two-fold: Pydantic validates every field
-    (types, enums, extra keys), and a small walk over `report_schema()` checks required keys and
-    object/array shapes, so the published schema and the model cannot silently drift apart.
+    jsonschema checks `data` against the published schema (`report_schema()`, what
+    `crosswire schema` prints: types, enums, required keys, no unknown keys), so the schema
+    and the model cannot silently drift apart; Pydantic then checks what the schema leaves to
+    formats (dates parse).
     """
-    schema = report_schema()
-    problems: list[str] = []
-    _check_shape(schema, data, "$", schema.get("$defs", {}), problems)
-    if problems:
-        raise ValueError(Msg.REPORT_INVALID.format(error="; ".join(problems[:5])))
+    errors = sorted(_validator().iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        details = [f"{error.json_path}: {error.message}" for error in errors[:5]]
+        raise ValueError(Msg.REPORT_INVALID.format(error="; ".join(details)))
     try:
         Report.model_validate(data)
     except ValidationError as exc:
@@ -78,53 +82,12 @@ def validate_report(data: dict[str, Any]) -> None:
         raise ValueError(Msg.REPORT_INVALID.format(error="; ".join(details))) from exc
 
 
-_JSON_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "null": (type(None),),
-}
-
-
-def _check_shape(
-    schema: dict[str, Any], value: Any, path: str, defs: dict[str, Any], problems: list[str]
-) -> None:
-    """Hand-written because jsonschema is not installed: required keys and container shapes."""
-    if "$ref" in schema:
-        schema = defs[schema["$ref"].rsplit("/", 1)[-1]]
-    if "anyOf" in schema:
-        for option in schema["anyOf"]:
-            trial: list[str] = []
-            _check_shape(option, value, path, defs, trial)
-            if not trial:
-                return
-        problems.append(f"{path}: does not match any allowed type")
-        return
-    expected = schema.get("type")
-    if isinstance(expected, str) and expected in _JSON_TYPES:
-        is_bool = isinstance(value, bool)
-        if not isinstance(value, _JSON_TYPES[expected]) or (
-            is_bool and expected in ("integer", "number")
-        ):
-            problems.append(f"{path}: expected {expected}, got {type(value).__name__}")
-            return
-    if isinstance(value, dict):
-        for key in schema.get("required", []):
-            if key not in value:
-                problems.append(f"{path}: missing required key {key!r}")
-        for key, sub in schema.get("properties", {}).items():
-            if key in value:
-                _check_shape(sub, value[key], f"{path}.{key}", defs, problems)
-        extra = schema.get("additionalProperties")
-        if isinstance(extra, dict):
-            for key, sub_value in value.items():
-                _check_shape(extra, sub_value, f"{path}.{key}", defs, problems)
-    elif isinstance(value, list) and isinstance(schema.get("items"), dict):
-        for i, item in enumerate(value):
-            _check_shape(schema["items"], item, f"{path}[{i}]", defs, problems)
+@functools.cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = report_schema()
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
 
 
 # --------------------------------------------------------------------------- writing

@@ -10,7 +10,9 @@ share of the scored sentences that `llm.supported` finds backed by the articles 
 ECB+ documents carry no publication dates, and those without a URL no outlet name: each of them
 counts as its own outlet (see `_distinct_outlets`).
 
-Every system is cut to the reference's length in words before scoring (standard practice when
+ROUGE is Google's `rouge-score` with Porter stemming, so figures compare with published ones
+(the hand-written, unstemmed ROUGE it replaced scored the brief 0.516 ROUGE-1 on dev; stemmed:
+0.538). Every system is cut to the reference's length in words before scoring (standard practice when
 comparing summarisers by ROUGE: a longer summary would otherwise win recall for free). Baselines
 run on the same sentences in the same call: `lead` (first sentences of each document, round
 robin), `lexrank` and `textrank` (PageRank over a tf-idf cosine sentence graph).
@@ -21,19 +23,20 @@ brief may be tuned, and `heldout`, which is only reported.
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import re
-from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+from rouge_score import rouge_scorer, tokenizers
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from crosswire.evaluate.scoring import f1, ratio
 from crosswire.evaluate.stories import load_ecbplus
 from crosswire.models import Article, ArticleAnalysis, Story, StoryGroup, SummarySentence
 from crosswire.options import Options
@@ -64,17 +67,17 @@ _ONLY = re.compile(r"^Only .+? reports: ")
 
 
 # --------------------------------------------------------------------------- ROUGE
-# Hand-written: the `rouge-score` package is not installed and cannot be added here. This
-# follows its defaults: lower-case, every run of characters other than a-z0-9 is a separator
-# (so punctuation is dropped), F1 per metric. No stemming: no Porter stemmer is available
-# without a download, so figures run a little below stemmed ROUGE.
+# Google's `rouge-score` (the package published ROUGE figures are computed with), with Porter
+# stemming: lower-case, runs of characters other than a-z0-9 separate tokens, F1 per metric.
 
-_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_METRICS = ("rouge1", "rouge2", "rougeL")
+_TOKENIZER = tokenizers.DefaultTokenizer(use_stemmer=False)
 
 
 def tokens(text: str) -> list[str]:
-    """ROUGE tokens: lower-cased runs of letters and digits."""
-    return _NON_ALNUM.sub(" ", text.lower()).split()
+    """ROUGE's tokens before stemming: lower-cased runs of letters and digits (what summaries
+    are cut to a length in)."""
+    return list(_TOKENIZER.tokenize(text))
 
 
 def truncate(text: str, words: int) -> str:
@@ -82,42 +85,33 @@ def truncate(text: str, words: int) -> str:
     return " ".join(tokens(text)[: max(0, words)])
 
 
-def _ngrams(toks: Sequence[str], n: int) -> Counter[tuple[str, ...]]:
-    return Counter(tuple(toks[i : i + n]) for i in range(len(toks) - n + 1))
+@functools.cache
+def _scorer(*metrics: str) -> rouge_scorer.RougeScorer:
+    # the scorer logs "Using default tokenizer." at INFO through absl: noise in `crosswire eval`
+    absl = logging.getLogger("absl")
+    level = absl.level
+    absl.setLevel(logging.WARNING)
+    try:
+        return rouge_scorer.RougeScorer(list(metrics), use_stemmer=True)
+    finally:
+        absl.setLevel(level)
 
 
 def rouge_n(candidate: str, reference: str, n: int) -> float:
-    """ROUGE-N F1: clipped n-gram overlap of candidate and reference."""
-    cand, ref = _ngrams(tokens(candidate), n), _ngrams(tokens(reference), n)
-    overlap = sum((cand & ref).values())
-    return f1(ratio(overlap, sum(cand.values())), ratio(overlap, sum(ref.values())))
-
-
-def _lcs(a: Sequence[str], b: Sequence[str]) -> int:
-    # one row of the dynamic programme at a time: memory O(len(b))
-    previous = [0] * (len(b) + 1)
-    for x in a:
-        current = [0]
-        for j, y in enumerate(b):
-            current.append(previous[j] + 1 if x == y else max(previous[j + 1], current[j]))
-        previous = current
-    return previous[-1]
+    """ROUGE-N F1: clipped n-gram overlap of candidate and reference (stemmed)."""
+    metric = f"rouge{n}"
+    return float(_scorer(metric).score(reference, candidate)[metric].fmeasure)
 
 
 def rouge_l(candidate: str, reference: str) -> float:
-    """ROUGE-L F1: longest common subsequence of the two token sequences."""
-    cand, ref = tokens(candidate), tokens(reference)
-    common = _lcs(cand, ref)
-    return f1(ratio(common, len(cand)), ratio(common, len(ref)))
+    """ROUGE-L F1: longest common subsequence of the two token sequences (stemmed)."""
+    return float(_scorer("rougeL").score(reference, candidate)["rougeL"].fmeasure)
 
 
 def rouge(candidate: str, reference: str) -> dict[str, float]:
-    """ROUGE-1, ROUGE-2 and ROUGE-L F1 of `candidate` against `reference`."""
-    return {
-        "rouge1": rouge_n(candidate, reference, 1),
-        "rouge2": rouge_n(candidate, reference, 2),
-        "rougeL": rouge_l(candidate, reference),
-    }
+    """ROUGE-1, ROUGE-2 and ROUGE-L F1 of `candidate` against `reference` (stemmed)."""
+    scores = _scorer(*_METRICS).score(reference, candidate)
+    return {metric: float(scores[metric].fmeasure) for metric in _METRICS}
 
 
 # --------------------------------------------------------------------------- baselines

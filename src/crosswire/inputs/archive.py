@@ -126,6 +126,7 @@ class _Page:
     id: str
     url: str | None
     data: bytes
+    content_type: str
 
 
 def _page_article(page: _Page | InputError) -> Article | InputError | None:
@@ -133,7 +134,7 @@ def _page_article(page: _Page | InputError) -> Article | InputError | None:
     if isinstance(page, InputError):
         return page
     try:
-        markup = decode_bytes(page.data, page.origin, html=True)
+        markup = decode_bytes(page.data, page.origin, html=True, content_type=page.content_type)
         return article_from_markup(
             markup, id=page.id, origin=page.origin, url=page.url, fallback_source=""
         )
@@ -174,7 +175,13 @@ def _warc_pages(path: Path, options: Options) -> Iterator[_Page | InputError]:
                     yield InputError(origin=origin, message=message)
                     continue
                 url = record.rec_headers.get_header("WARC-Target-URI") or None
-                yield _Page(origin=origin, id=f"{stem}-{number}", url=url, data=data)
+                yield _Page(
+                    origin=origin,
+                    id=f"{stem}-{number}",
+                    url=url,
+                    data=data,
+                    content_type=content_type,
+                )
     except (ArchiveLoadFailed, gzip.BadGzipFile, EOFError, OSError) as error:
         # an item, not a raise: the pages before the break, some of them still being
         # extracted in an executor's workers, come out first

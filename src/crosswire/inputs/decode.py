@@ -1,6 +1,7 @@
-"""Bytes to text, one way for every input: BOM, UTF-8, the page's declared charset
-(WHATWG labels), then detection; plus the guards every file read goes through (regular file,
-size limit, gzip, binary data) and what a document's first bytes say it is."""
+"""Bytes to text, one way for every input, files and HTTP alike: BOM, then the HTTP header's
+charset, then the document's own declaration, then detection, labels read as the WHATWG
+encoding spec says (w3lib); plus the guards every file read goes through (regular file, size
+limit, gzip, binary data) and what a document's first bytes say it is."""
 
 from __future__ import annotations
 
@@ -13,6 +14,12 @@ from pathlib import Path
 from typing import Literal
 
 import charset_normalizer
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    to_unicode,
+)
 
 from crosswire.errors import InputReadError, Msg
 from crosswire.options import Options
@@ -23,20 +30,26 @@ SNIFF_BYTES = 4096
 """How much of a document is read to tell what it is."""
 
 
-def decode_bytes(data: bytes, origin: str, *, html: bool = False) -> str:
-    """Bytes to text: BOM, then UTF-8, then (HTML) the declared charset, then a detected one."""
-    for bom, codec in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            try:
-                return _non_empty(data.decode(codec), origin)
-            except UnicodeDecodeError:
-                break
+def decode_bytes(
+    data: bytes, origin: str, *, html: bool = False, content_type: str | None = None
+) -> str:
+    """Bytes to text, for files and HTTP responses alike (`content_type`: the response's
+    Content-Type header, when there was one).
+
+    In order: a BOM (or the NUL pattern of UTF-16 without one); then the header's charset;
+    then (`html`) the page's own `<meta charset>` or XML declaration; then detection (UTF-8,
+    else charset-normalizer). Labels map as browsers map them (w3lib, after the WHATWG
+    encoding spec): latin-1 and ascii read as cp1252, gb2312/gbk as gb18030, shift_jis as
+    cp932. Bytes a label does not cover become U+FFFD, so one stray byte costs one character,
+    not the page: a label is set aside only when it explains fewer of the non-ASCII characters
+    than it spoils (cp1252 text under a stale utf-8 label). One deviation from browsers, kept
+    from the file path: bytes that are valid UTF-8 with non-ASCII in them are UTF-8 whatever a
+    legacy label says (legacy text practically never forms valid UTF-8; stale labels are
+    common on files saved by hand).
+    """
+    bom_codec, bom = read_bom(data)
+    if bom_codec is not None and bom is not None:
+        return _non_empty(to_unicode(data[len(bom) :], bom_codec), origin)
     wide = _utf16_without_bom(data[:SNIFF_BYTES])
     if wide is not None:
         try:
@@ -51,14 +64,34 @@ def decode_bytes(data: bytes, origin: str, *, html: bool = False) -> str:
         return _non_empty(data.decode("utf-8"), origin)
     except UnicodeDecodeError:
         pass
+    labels = [http_content_type_encoding(content_type)]
     if html:
-        declared = _META_CHARSET.search(data[:SNIFF_BYTES])
-        if declared:
-            label = declared.group(1).decode("ascii").lower()
-            try:
-                return _non_empty(data.decode(_WHATWG_LABELS.get(label, label)), origin)
-            except (LookupError, UnicodeDecodeError):
-                pass
+        labels.append(html_body_declared_encoding(data[:SNIFF_BYTES]))
+    for codec in [*labels, "utf-8"]:
+        # a UTF-16/32 label on bytes without its BOM or NULs is wrong (WHATWG reads it as utf-8)
+        if codec is None or codec.startswith(("utf-16", "utf-32")):
+            continue
+        text = _decode_if_fits(data, codec)
+        if text is not None:
+            return _non_empty(text, origin)
+    return _non_empty(_detected(data, origin), origin)
+
+
+def _decode_if_fits(data: bytes, codec: str) -> str | None:
+    """`data` in `codec`, bytes it does not cover as U+FFFD; None when those outnumber the
+    non-ASCII characters it did decode (the label is then wrong, not the bytes)."""
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        pass
+    text = to_unicode(data, codec)
+    spoiled = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return text if non_ascii - spoiled > spoiled else None
+
+
+def _detected(data: bytes, origin: str) -> str:
+    """The text in the code page charset-normalizer finds most likely."""
     matches = list(charset_normalizer.from_bytes(data))
     if not matches:
         raise InputReadError(origin, Msg.UNDECODABLE)
@@ -69,21 +102,7 @@ def decode_bytes(data: bytes, origin: str, *, html: bool = False) -> str:
         if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.1:
             best = match
             break
-    return _non_empty(str(best), origin)
-
-
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([A-Za-z0-9_\-]{2,40})""", re.I)
-
-
-# Labels browsers read as windows-1252 (WHATWG encoding spec): pages that say latin-1 are
-# nearly always cp1252, whose curly quotes latin-1 would turn into invisible C1 controls.
-_WHATWG_LABELS = dict.fromkeys(
-    (
-        "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "latin-1", "l1", "cp819",
-        "ibm819", "us-ascii", "ascii", "ansi_x3.4-1968", "windows-1252", "x-cp1252",
-    ),
-    "cp1252",
-)  # fmt: skip
+    return str(best)
 
 
 def _utf16_without_bom(head: bytes) -> str | None:

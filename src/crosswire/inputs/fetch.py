@@ -31,11 +31,9 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import ipaddress
-import re
 import socket
 import ssl
 import time
-import urllib.robotparser
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -44,6 +42,7 @@ from typing import Self
 
 import httpcore
 import httpx
+from protego import Protego
 
 from crosswire import __version__
 from crosswire.errors import InputReadError, Msg
@@ -270,7 +269,7 @@ class Fetcher:
             headers={"User-Agent": self.user_agent, "Accept": _ACCEPT},
         )
         # site -> (when read, parser or the reason nothing there may be fetched)
-        self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | str]] = {}
+        self._robots: dict[str, tuple[float, Protego | str]] = {}
 
     def close(self) -> None:
         self.client.close()
@@ -417,12 +416,16 @@ class Fetcher:
         rules = cached[1]
         if isinstance(rules, str):
             raise _Failure(rules, transient=True)
-        if not rules.can_fetch(self.user_agent, url):
+        if not rules.can_fetch(url, self.user_agent):
             raise _Failure(Msg.URL_ROBOTS.format(site=site))
 
-    def _read_robots(self, site: str, deadline: float) -> urllib.robotparser.RobotFileParser | str:
+    def _read_robots(self, site: str, deadline: float) -> Protego | str:
         """The site's rules, read as RFC 9309 says: 4xx (401 and 403 too) allows everything,
-        5xx allows nothing for now. A failure to connect is raised: the page would fail too."""
+        5xx allows nothing for now. A failure to connect is raised: the page would fail too.
+
+        Matching is protego's (Scrapy's parser): `*` and `$` in paths, the longest matching
+        rule wins, `Allow` beats `Disallow` on a tie, the group naming crosswire before `*`.
+        The standard library's robotparser does none of the first three."""
         robots_url = f"{site}/robots.txt"
         try:
             # RFC 9309: rules past the first 500 KiB may be ignored, so a longer file is cut
@@ -437,14 +440,11 @@ class Fetcher:
             )
         except FetchError as error:
             raise _Failure(error.message, transient=error.transient) from None
-        parser = urllib.robotparser.RobotFileParser(robots_url)
         if fetched.status >= 500 or fetched.status == 429:
             return Msg.URL_ROBOTS_UNAVAILABLE.format(site=site, status=fetched.status)
         if fetched.status >= 400:
-            parser.parse([])  # no rules: everything allowed
-        else:
-            parser.parse(fetched.content.decode("utf-8", "replace").splitlines())
-        return parser
+            return Protego.parse("")  # no rules: everything allowed
+        return Protego.parse(fetched.content.decode("utf-8", "replace"))
 
     # ---------------------------------------------------------------- articles
 
@@ -507,7 +507,7 @@ class Fetcher:
         content_type = fetched.headers.get("content-type", "")
         if not _looks_like_html(fetched.content, content_type):
             raise FetchError(origin, Msg.URL_NOT_ARTICLE.format(content_type=content_type))
-        markup = _decode(fetched, origin)
+        markup = decode_bytes(fetched.content, origin, html=True, content_type=content_type)
         return article_from_html(markup, id=id, origin=origin, url=fetched.url)
 
 
@@ -573,17 +573,3 @@ def _looks_like_html(content: bytes, content_type: str) -> bool:
         return True
     # served as text/plain, octet-stream or nothing at all, yet a page
     return sniff_kind(content) == "html" or b"<html" in content[:4096].lower()
-
-
-def _decode(fetched: Fetched, origin: str) -> str:
-    """The charset the server declared when the bytes fit it, else as files are decoded."""
-    declared = _CHARSET.search(fetched.headers.get("content-type", ""))
-    if declared:
-        try:
-            return fetched.content.decode(declared.group(1))
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return decode_bytes(fetched.content, origin, html=True)
-
-
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:\-]{1,40})", re.I)

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["analyze_articles", "detect_language", "load_nlp", "parse"]
+__all__ = ["analyze_articles", "detect_language", "load_nlp", "load_sentencizer", "parse"]
 
 # spaCy's parser cost grows with paragraph length; very long "paragraphs" (a 200k-word page with
 # no line breaks) are cut at sentence-looking boundaries into chunks of about this many chars.
@@ -124,22 +124,63 @@ def parse(text: str) -> tuple[list[Sentence], list[Doc]]:
     return sentences, docs
 
 
+# CJK text has no spaces, so the multi-language tokenizer would leave "。" inside a word,
+# where the sentencizer cannot see it; these split it (and closing brackets/quotes after it)
+# into tokens of their own.
+_CJK_INFIXES = (r"[。！？]", r"[」』）〕】”’]")
+
+
+@lru_cache(maxsize=1)
+def load_sentencizer() -> Language:
+    """spaCy's multi-language tokenizer and rule-based sentencizer, for text the English
+    model does not read: a sentence ends at any of ~100 scripts' end marks (`؟`, `।`, `。`
+    ...), with no capital letter required after it."""
+    import spacy
+    from spacy.util import compile_infix_regex
+
+    nlp = spacy.blank("xx")
+    infixes = [*(nlp.Defaults.infixes or []), *_CJK_INFIXES]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
 def _simple_sentences(text: str) -> list[Sentence]:
-    """Sentence split without a model, for languages we do not analyse further."""
+    """Sentence split by spaCy's sentencizer, for languages we do not analyse further."""
+    nlp = load_sentencizer()
+    ends: set[str] = nlp.get_pipe("sentencizer").punct_chars  # type: ignore[attr-defined]
     sentences: list[Sentence] = []
     for offset, para in _chunks(text):
-        start = 0
-        for m in [*_SENTENCE_END.finditer(para), None]:
-            end = m.start() if m else len(para)
-            piece = para[start:end].strip()
+        doc = nlp(para)
+        starts = sorted(set(_opening_marks_lead(doc, [s.start for s in doc.sents], ends)))
+        for first, stop in zip(starts, [*starts[1:], len(doc)], strict=True):
+            span = doc[first:stop]
+            raw = para[span.start_char : span.end_char]
+            piece = raw.strip()
             if piece:
-                begin = offset + start + (len(para[start:end]) - len(para[start:end].lstrip()))
+                begin = offset + span.start_char + len(raw) - len(raw.lstrip())
                 sentences.append(
                     Sentence(index=len(sentences), text=piece, start=begin, end=begin + len(piece))
                 )
-            if m:
-                start = m.end()
     return sentences
+
+
+def _opening_marks_lead(doc: Doc, starts: list[int], ends: set[str]) -> list[int]:
+    """Sentence starts moved back over the punctuation glued to a sentence's first word
+    ("¿", "¡", "«", "(" ...): the sentencizer leaves it at the end of the sentence before."""
+    moved = []
+    for start in starts:
+        first = start
+        while (
+            first > 0
+            and doc[first - 1].is_punct
+            and not doc[first - 1].whitespace_
+            and doc[first - 1].text not in ends
+        ):
+            first -= 1
+        # only a run set off by a space from what precedes it opens the next sentence
+        moved.append(first if first == 0 or doc[first - 1].whitespace_ else start)
+    return moved
 
 
 def infer_publication_date(times: Sequence[TimeMention]) -> date | None:
