@@ -193,6 +193,12 @@ class ClaimSource(_Model):
     article_id: str
     sentence: str
     sentence_index: int = -1
+    start: int = Field(
+        default=-1, description="Character offset of the sentence in the article's text."
+    )
+    end: int = Field(
+        default=-1, description="End (exclusive) of the sentence in the article's text."
+    )
 
 
 class Claim(_Model):

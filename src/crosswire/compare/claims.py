@@ -59,7 +59,13 @@ def build_claims(
                 id=short_id("k", *(f"{a}:{s.index}" for a, s in units)),
                 text=sentence.text,
                 sources=[
-                    ClaimSource(article_id=a, sentence=s.text, sentence_index=s.index)
+                    ClaimSource(
+                        article_id=a,
+                        sentence=s.text,
+                        sentence_index=s.index,
+                        start=s.start,
+                        end=s.end,
+                    )
                     for a, s in units
                 ],
                 outlets=outlets,

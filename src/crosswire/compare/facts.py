@@ -13,9 +13,10 @@ nearest neighbours: never all pairs):
 2. **Group, with overlaps.** Average-linkage merging over the matched pairs (a group's mean
    probability must stay high, so one bridging pair cannot join two facts), then a sentence
    also joins any other multi-outlet group whose members it matches on average: a sentence
-   that states two facts stands in both claims. A sentence left alone is single-source only
-   when no other outlet's sentence even plausibly states it; one that might is not called
-   single-source (nor shown as shared): it is left out of the claims.
+   that states two facts stands in both claims. A sentence left alone is single-source when
+   no other outlet's sentence even plausibly states it, or when it names a figure or five
+   content words that no other outlet names; one that might state another outlet's fact is
+   not called single-source (nor shown as shared): it is left out of the claims.
 
 The thresholds were chosen on the dev topics (`crosswire eval agreement` and `eval links`).
 """
@@ -133,26 +134,25 @@ class UnitFacts:
         self.positions = np.array([s.index for _, s in ctx.units])
 
     def novel(self, outlet_of_unit: Sequence[str]) -> list[bool]:
-        """Per sentence: does it name something no other outlet's sentences name — a figure,
-        an entity, or two content words? Such a sentence adds a detail of its own even when it
-        loosely resembles another outlet's ("the fire started in a battery storage bay" beside
-        "the cause is under investigation"), so it may be called single-source."""
+        """Per sentence: does it name something no other outlet's sentences name — a figure, or
+        five content words? Such a sentence adds a detail of its own even when it loosely
+        resembles another outlet's ("the fire started in a battery storage bay" beside "the
+        cause is under investigation"), so it may be called single-source. (Fewer words, or a
+        new name, called too many shared facts single-source on the dev topics.)"""
         by_outlet: dict[str, list[int]] = defaultdict(list)
         for k, outlet in enumerate(outlet_of_unit):
             by_outlet[outlet].append(k)
-        seen: dict[str, tuple[set[object], set[object], set[object]]] = {}
+        seen: dict[str, tuple[set[object], set[object]]] = {}
         for outlet, ks in by_outlet.items():
             seen[outlet] = (
                 set().union(*(self.lemmas[k] for k in ks)),
                 set().union(*(self.numbers[k] for k in ks)),
-                set().union(*(self.entities[k] for k in ks)),
             )
         flags = []
         for k, outlet in enumerate(outlet_of_unit):
             others = [v for o, v in seen.items() if o != outlet]
             lemmas = set(self.lemmas[k]).difference(*(v[0] for v in others))
             numbers = set(self.numbers[k]).difference(*(v[1] for v in others))
-            names = set(self.entities[k]).difference(*(v[2] for v in others))
             flags.append(len(lemmas) >= 5 or bool(numbers))
         return flags
 
