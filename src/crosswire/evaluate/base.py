@@ -79,7 +79,7 @@ class Evaluator(ABC):
 
 EVALUATORS: dict[str, type[Evaluator]] = {}
 
-METRIC_MODULES = ("agreement", "links")
+METRIC_MODULES = ("agreement", "conflicts", "links")
 """The modules under crosswire.evaluate whose evaluators `crosswire eval` offers; each
 registers its evaluator when imported."""
 
