@@ -91,7 +91,16 @@ class Evaluator(ABC):
 
 EVALUATORS: dict[str, type[Evaluator]] = {}
 
-METRIC_MODULES = ("agreement", "links", "quotes", "times", "entities", "framing", "stories")
+METRIC_MODULES = (
+    "agreement",
+    "links",
+    "conflicts",
+    "quotes",
+    "times",
+    "entities",
+    "framing",
+    "stories",
+)
 """The modules under crosswire.evaluate whose evaluators `crosswire eval` offers; each
 registers its evaluator when imported."""
 
