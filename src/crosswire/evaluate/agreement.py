@@ -29,7 +29,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from crosswire.evaluate.base import Evaluator, Scores, Split, register, split_filter
-from crosswire.evaluate.loci import GoldPlaces, Locus, ecbplus_input, read_jsonl, same_place
+from crosswire.evaluate.loci import GoldPlaces, Locus, read_jsonl, same_place
 from crosswire.evaluate.scoring import ratio
 from crosswire.models import Report
 
@@ -172,17 +172,9 @@ class AgreementEvaluator(Evaluator):
     name = "agreement"
     default_gold = "gold/agreement/ecbplus.json"
 
-    def docs_path(self) -> Path:
-        return self.data / "ecbplus-dev" / "dev_documents.jsonl"
-
-    def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
-        target = out_dir / "ecbplus.jsonl"
-        ecbplus_input(self.docs_path(), target)
-        return [target]
-
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
         data = json.loads(gold.read_text(encoding="utf-8"))
-        docs = read_jsonl(self.docs_path())
+        docs = read_jsonl(self.ecbplus_documents())
         places = GoldPlaces(report, ecbplus=docs)
         facts = []
         for fact in _facts(data, split):

@@ -15,8 +15,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
+from crosswire.evaluate.loci import ecbplus_input
 from crosswire.models import Report
 
 __all__ = [
@@ -69,15 +70,28 @@ class Evaluator(ABC):
 
     def __init__(self, data: Path = Path("../shared/data")) -> None:
         self.data = data
+        self.cache: dict[Any, Any] = {}
+        """What an evaluator computes once per run (the language stage on a document...)."""
 
     @abstractmethod
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
         """Score `report` against `gold`, on one split (None: both)."""
 
-    @abstractmethod
     def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
         """The input files `crosswire analyze` reads to make the report this gold scores (written
-        under `out_dir` when the shared data needs converting, e.g. ECB+ to JSONL)."""
+        under `out_dir` when the shared data needs converting). By default ECB+ dev as JSONL;
+        nothing for an evaluator that reads the gold's own texts."""
+        if not self.reads_report:
+            return [gold]
+        target = out_dir / "ecbplus.jsonl"
+        ecbplus_input(self.ecbplus_documents(), target)
+        return [target]
+
+    def ecbplus_documents(self) -> Path:
+        return self.data / "ecbplus-dev" / "dev_documents.jsonl"
+
+    def gvc_documents(self) -> Path:
+        return self.data / "gvc" / "documents.jsonl"
 
     def run(
         self, gold: Path | None, docs: Path | None, splits: Sequence[Split | None]

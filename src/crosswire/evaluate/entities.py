@@ -30,7 +30,6 @@ from pathlib import Path
 from typing import Any
 
 from crosswire.evaluate.base import Evaluator, Scores, Split, register, split_filter
-from crosswire.evaluate.loci import ecbplus_input
 from crosswire.evaluate.scoring import f1, ratio
 from crosswire.language import analyze_article
 from crosswire.language.entities import fold, same_entity
@@ -145,17 +144,8 @@ class EntitiesEvaluator(Evaluator):
     name = "entities"
     default_gold = "gold/aliases/aliases.json"
 
-    def docs_path(self) -> Path:
-        return self.data / "ecbplus-dev" / "dev_documents.jsonl"
-
     def mentions_path(self) -> Path:
         return self.data / "ecbplus-dev" / "dev_entity_gold_mentions.json"
-
-    def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
-        """ECB+ dev as crosswire input, for the coreference part (the alias part needs none)."""
-        target = out_dir / "ecbplus.jsonl"
-        ecbplus_input(self.docs_path(), target)
-        return [target]
 
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
         keep = split_filter(split)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from crosswire.evaluate.base import Evaluator, Scores, Split, register
-from crosswire.evaluate.loci import GoldPlaces, Locus, ecbplus_input, read_jsonl, same_place
+from crosswire.evaluate.loci import GoldPlaces, Locus, read_jsonl, same_place
 from crosswire.evaluate.scoring import prf
 from crosswire.models import Report
 
@@ -125,16 +125,8 @@ class LinksEvaluator(Evaluator):
     name = "links"
     default_gold = "../shared/data/ecbplus-dev/dev_event_gold_mentions.json"
 
-    def docs_path(self) -> Path:
-        return self.data / "ecbplus-dev" / "dev_documents.jsonl"
-
-    def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
-        target = out_dir / "ecbplus.jsonl"
-        ecbplus_input(self.docs_path(), target)
-        return [target]
-
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
-        all_docs = {d["doc_id"]: d for d in read_jsonl(self.docs_path())}
+        all_docs = {d["doc_id"]: d for d in read_jsonl(self.ecbplus_documents())}
         mentions = json.loads(gold.read_text(encoding="utf-8"))
         topics = _topics(split)
         docs = {k: d for k, d in all_docs.items() if str(d["topic"]) in topics}

@@ -181,22 +181,14 @@ class QuotesEvaluator(Evaluator):
     default_gold = "gold/quotes/quotes.json"
     reads_report = False
 
-    def __init__(self, data: Path = Path("../shared/data")) -> None:
-        super().__init__(data)
-        self._analyses: dict[str, ArticleAnalysis] = {}
-
     def bodies_path(self) -> Path:
         return self.data / "article-extraction-benchmark" / "ground-truth.json"
 
-    def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
-        """Nothing to analyse first: `evaluate` runs the language stage on the gold bodies."""
-        return [gold]
-
     def analysis(self, doc_id: str, body: str) -> ArticleAnalysis:
-        if doc_id not in self._analyses:
+        if doc_id not in self.cache:
             article = Article(id=doc_id, source=doc_id, text=body)
-            self._analyses[doc_id] = analyze_article(article, Options())
-        return self._analyses[doc_id]
+            self.cache[doc_id] = analyze_article(article, Options())
+        return self.cache[doc_id]
 
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
         del report  # per-article quotes are not in a report: the gold's texts are read here

@@ -337,21 +337,10 @@ class TimesEvaluator(Evaluator):
     default_gold = "gold/times/times.json"
     reads_report = False
 
-    def __init__(self, data: Path = Path("../shared/data")) -> None:
-        super().__init__(data)
-        self._analyses: dict[tuple[str, bool], ArticleAnalysis] = {}
-
-    def docs_path(self) -> Path:
-        return self.data / "gvc" / "documents.jsonl"
-
-    def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
-        """Nothing to analyse first: `evaluate` runs the language stage on the gold documents."""
-        return [gold]
-
     def analysis(self, doc: Mapping[str, Any], *, dated: bool) -> ArticleAnalysis:
         """The language stage on a GVC document, with its `published` date or without it."""
         key = (str(doc["id"]), dated)
-        if key not in self._analyses:
+        if key not in self.cache:
             article = Article(
                 id=doc["id"],
                 source=doc["id"],
@@ -359,8 +348,8 @@ class TimesEvaluator(Evaluator):
                 text=doc["text"],
                 published=doc.get("published") if dated else None,
             )
-            self._analyses[key] = analyze_article(article, Options())
-        return self._analyses[key]
+            self.cache[key] = analyze_article(article, Options())
+        return self.cache[key]
 
     def _published(
         self, docs: Mapping[str, Mapping[str, Any]], inferable: Sequence[Mapping[str, Any]]
@@ -388,7 +377,7 @@ class TimesEvaluator(Evaluator):
         data = json.loads(gold.read_text(encoding="utf-8"))
         keep = split_filter(split)
         ids = [d["doc_id"] for d in data["docs"] if keep(d["split"])]
-        docs = {d["id"]: d for d in read_jsonl(self.docs_path()) if d["id"] in set(ids)}
+        docs = {d["id"]: d for d in read_jsonl(self.gvc_documents()) if d["id"] in set(ids)}
         times = [t for t in data["times"] if t["doc_id"] in docs]
         ours: list[Found] = []
         theirs: list[Found] = []

@@ -9,8 +9,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
-from types import TracebackType
-from typing import Literal, Protocol, Self, TypeVar
+from typing import Literal, Protocol, TypeVar
+
+from crosswire.resources import Resource
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -39,22 +40,11 @@ class Executor(Protocol):
     def close(self) -> None: ...
 
 
-class _Base:
+class _Base(Resource):
     workers: int = 1
 
     def close(self) -> None:
         """Release the workers; the executor cannot be used afterwards."""
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _ordered(

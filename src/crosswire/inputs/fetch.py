@@ -37,8 +37,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Self
 
 import httpcore
 import httpx
@@ -51,6 +49,7 @@ from crosswire.inputs.feeds import FeedEntry, parse_feed
 from crosswire.inputs.pages import article_from_html
 from crosswire.models import Article, InputError
 from crosswire.options import Options
+from crosswire.resources import Resource
 
 __all__ = [
     "BlockedAddressError",
@@ -240,7 +239,7 @@ class Fetched:
     content: bytes
 
 
-class Fetcher:
+class Fetcher(Resource):
     """One HTTP client with its robots.txt cache; reuse it for a batch, then `close` it."""
 
     def __init__(
@@ -273,17 +272,6 @@ class Fetcher:
 
     def close(self) -> None:
         self.client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     # ---------------------------------------------------------------- HTTP
 

