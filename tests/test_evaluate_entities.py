@@ -48,10 +48,13 @@ def test_entities_on_held_out_parts_stay_above_their_floors(heldout: Scores) -> 
     assert heldout.counts["their documents missing from the report"] == 0
     # Measured 2026-12-07: 0.158 of alias pairs merged (exact string 0.0), no look-alike pair
     # merged. Goal (issue 21): >= 0.9 merged, none wrongly.
-    assert heldout.figure("crosswire", "alias pairs merged") >= 0.13
+    # After acronym (function words, mixed case, syllabic, cross-language letter order),
+    # romanisation and surname-first rules: 0.342 merged, none wrongly.
+    assert heldout.figure("crosswire", "alias pairs merged") >= 0.31
     assert heldout.figure("crosswire", "look-alike pairs merged") <= 0.06
     # Measured 2026-12-07: B3 F1 0.709 (P 0.990, R 0.552); exact string 0.703.
-    # Goal (issue 21): ahead of the exact-string baseline.
+    # Goal (issue 21): ahead of the exact-string baseline. After the alias rules: 0.698
+    # (P 0.990, R 0.539), now just below exact string 0.703 (name extensions no longer merge).
     assert heldout.figure("crosswire", "B3 F1") >= 0.69
     assert heldout.figure("crosswire", "B3 precision") >= 0.97
 

@@ -44,10 +44,14 @@ def test_quotes_on_held_out_articles_stay_above_their_floors(heldout: Scores) ->
     # Measured 2026-12-07: direct recall 0.918, precision 1.000, speaker accuracy 0.764
     # (named 0.811, pronoun/description 0.533), all kinds recall 0.823 / speaker 0.771.
     # Goals (issue 21): recall >= 0.95, speaker accuracy >= 0.85.
-    assert heldout.figure("crosswire", "direct recall") >= 0.89
-    assert heldout.figure("crosswire", "direct precision") >= 0.95
-    assert heldout.figure("crosswire", "speaker accuracy") >= 0.73
-    assert heldout.figure("crosswire", "all kinds recall") >= 0.79
+    # Measured 2026-12-07 after speaker rules (subject chains for pronouns, speaker named
+    # where the quote closes, untyped surnames) and multi-paragraph quotes: direct recall
+    # 0.959, precision 1.000, speaker accuracy 0.903 (named 0.961, pronoun/description 0.625),
+    # all kinds recall 0.876 / speaker 0.826.
+    assert heldout.figure("crosswire", "direct recall") >= 0.94
+    assert heldout.figure("crosswire", "direct precision") >= 0.97
+    assert heldout.figure("crosswire", "speaker accuracy") >= 0.88
+    assert heldout.figure("crosswire", "all kinds recall") >= 0.85
     # baseline measured 2026-12-07: speaker accuracy 0.656, all kinds recall 0.450
     assert heldout.figure("crosswire", "speaker accuracy") > heldout.figure(
         "quote marks + nearest PERSON", "speaker accuracy"

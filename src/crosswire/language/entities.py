@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
@@ -80,22 +80,48 @@ def _content_words(name: str) -> tuple[str, ...]:
     return tuple(w for w in re.findall(r"[\w]+", fold(name)) if w not in _NAME_STOP)
 
 
+def _acronym_letters(acronym: str) -> str | None:
+    """The letters of a name written as an acronym ("VTV", "BoE", "U.N."), else None."""
+    bare = acronym.replace(".", "")
+    if not (2 <= len(bare) <= 8) or not bare.isalpha() or " " in bare:
+        return None
+    upper = sum(c.isupper() for c in bare)
+    # all capitals, or capitals with a function word's small letter ("BoE")
+    if bare.isupper() or (upper >= 2 and bare[0].isupper()):
+        return fold(bare)
+    return None
+
+
+@lru_cache(maxsize=65_536)
+def _all_words(name: str) -> tuple[tuple[str, bool], ...]:
+    """The name's words, each with whether it is a function word (which an acronym may skip)."""
+    return tuple((w, w in _NAME_STOP) for w in re.findall(r"\w+", fold(name)))
+
+
 def is_acronym_of(acronym: str, name: str) -> bool:
-    """'VTV' ~ 'Venezolana de Televisión': each content word gives its initial, in order;
-    remaining letters may come from inside the words (Tele-Visión)."""
-    acr = fold(acronym).replace(".", "")
-    if not (2 <= len(acr) <= 8) or not acronym.replace(".", "").isupper():
+    """'VTV' ~ 'Venezolana de Televisión', 'BoE' ~ 'Bank of England': each content word gives
+    its initial, in order, a function word its initial or nothing; remaining letters may come
+    from inside the words (Tele-Visión). A one-word name made of the words' first syllables
+    ("Pemex" ~ "Petróleos Mexicanos") is one too."""
+    acr = _acronym_letters(acronym)
+    words = _all_words(name)
+    content = sum(1 for _, stop in words if not stop)
+    if content < 2:
         return False
-    words = _content_words(name)
-    if len(words) < 2 or len(acr) < len(words):
+    if acr is None:
+        return _syllabic(acronym, tuple(w for w, stop in words if not stop))
+    if len(acr) < content:
         return False
 
+    @cache
     def match(ai: int, wi: int) -> bool:
         if ai == len(acr):
-            return wi == len(words)
+            return all(stop for _, stop in words[wi:])
         if wi == len(words):
             return False
-        word = words[wi]
+        word, stop = words[wi]
+        if stop and match(ai, wi + 1):
+            return True  # the function word gives no letter
         if word[0] != acr[ai]:
             return False
         # this word consumes acr[ai] and possibly more letters found inside it, in order
@@ -113,6 +139,68 @@ def is_acronym_of(acronym: str, name: str) -> bool:
     return match(0, 0)
 
 
+def _syllabic(short: str, words: tuple[str, ...]) -> bool:
+    """'Pemex' = 'Pe' + 'mex': a capitalised single word made of a prefix of at least two
+    letters of each content word, in order."""
+    word = fold(short)
+    if not short[:1].isupper() or not word.isalpha() or len(words) < 2 or len(word) > 12:
+        return False
+
+    def rest(pos: int, wi: int) -> bool:
+        if wi == len(words):
+            return pos == len(word)
+        target = words[wi]
+        for n in range(min(len(target), len(word) - pos), 1, -1):
+            if word[pos : pos + n] == target[:n] and rest(pos + n, wi + 1):
+                return True
+        return False
+
+    return rest(0, 0)
+
+
+def _same_acronym_letters(a: str, b: str) -> bool:
+    """'FMI' / 'IMF', 'OTAN' / 'NATO': one body's acronym in two languages, the same letters in
+    another order (adjectives follow the noun in the Romance languages)."""
+    la, lb = _acronym_letters(a), _acronym_letters(b)
+    return (
+        la is not None
+        and lb is not None
+        and a.replace(".", "").isupper()
+        and b.replace(".", "").isupper()
+        and len(la) >= 3
+        and la != lb
+        and sorted(la) == sorted(lb)
+    )
+
+
+_GENERATION = {"jr", "sr"}
+
+
+def _skeleton(word: str) -> str:
+    """A word's consonants as heard, for romanisations of one name ('Zelensky' / 'Selenskyj',
+    'Hezbollah' / 'Hizbulá'): vowels and h dropped, w=v, z=s, c/q=k, doubles collapsed."""
+    out: list[str] = []
+    for c in word.translate(_SOUND):
+        if c in "aeiouyhj" or not c.isalpha():
+            continue
+        if not out or out[-1] != c:
+            out.append(c)
+    return "".join(out)
+
+
+_SOUND = str.maketrans({"w": "v", "z": "s", "c": "k", "q": "k"})
+
+
+def _sounds_alike(wa: Sequence[str], wb: Sequence[str]) -> bool:
+    if len(wa) != len(wb):
+        return False
+    pairs = list(zip(wa, wb, strict=True))
+    return all(
+        x[0] == y[0] or _skeleton(x[:1]) == _skeleton(y[:1]) or {x[0], y[0]} <= {"v", "w"}
+        for x, y in pairs
+    ) and all(len(_skeleton(x)) >= 3 and _skeleton(x) == _skeleton(y) for x, y in pairs)
+
+
 def same_entity(a: str, type_a: str, b: str, type_b: str) -> bool:
     """Whether two names denote the same entity (surname, acronym, accents, translation)."""
     fa, fb = fold(a), fold(b)
@@ -121,19 +209,28 @@ def same_entity(a: str, type_a: str, b: str, type_b: str) -> bool:
     wa, wb = _content_words(a), _content_words(b)
     if not wa or not wb:
         return False
-    if is_acronym_of(a, b) or is_acronym_of(b, a):
+    if is_acronym_of(a, b) or is_acronym_of(b, a) or _same_acronym_letters(a, b):
         return True
     places = {"GPE", "NORP", "LOC"}
     persons = "PERSON" in (type_a, type_b) and not ({type_a, type_b} & places)
     if persons:
-        # "Maduro" = "Nicolás Maduro"; "Padrino López" = "Vladimir Padrino López"
+        # "Kennedy" = "James P. Kennedy Jr.": the generation mark is no part of the surname
+        wa = tuple(w for w in wa if w not in _GENERATION) or wa
+        wb = tuple(w for w in wb if w not in _GENERATION) or wb
         short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+        if _sounds_alike(short, long_):
+            return True
+        # "Maduro" = "Nicolás Maduro"; "Padrino López" = "Vladimir Padrino López"
         if len(short) < len(long_) and long_[-len(short) :] == short:
             return True
-        # "Nicolas Maduro Moros" vs "Nicolás Maduro"
-        return len(short) >= 2 and long_[: len(short)] == short
+        # "Xi" = "Xi Jinping": a lone word that opens a two-word name (surname first)
+        # "Nicolás Maduro" != "Nicolás Maduro Guerra": a name extended by another surname
+        # is another person (a son), so a longer prefix does not merge
+        return len(short) == 1 and len(long_) == 2 and long_[0] == short[0]
     if type_a != type_b:
         return False
+    if len(wa) == len(wb) >= 1 and _sounds_alike(wa, wb):
+        return True
     # A name translated word by word keeps its first content word and its shape
     # ("Cartel de los Soles" / "Cartel of the Suns"); the fuzzy ratio guards the rest.
     if len(wa) >= 2 and len(wa) == len(wb) and wa[0] == wb[0]:

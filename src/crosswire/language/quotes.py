@@ -31,27 +31,33 @@ SPEECH_VERBS = {
     "reiterate", "vow", "promise", "admit", "acknowledge", "suggest", "comment", "remark",
     "tweet", "post", "recall", "describe", "characterize", "affirm", "assert", "maintain",
     "speak", "urge", "threaten", "predict", "estimate", "report", "point", "emphasize",
-    "inform", "demand",
+    "inform", "demand", "chant", "recount", "testify", "continue",
 }  # fmt: skip
 _PRONOUNS = {"he", "she", "him", "her"}
 # Opening mark -> closing marks. The curly single quote only opens after a space, so
 # apostrophes ("Venezuela’s") never start a quote. A quote never runs over its own opening
 # mark: an unclosed mark then stops at the next one instead of scanning 2,000 characters
 # from every mark of a line ("«a «a «a ..." was ~2,000 steps per character).
+# A quote that runs over paragraphs leaves its opening mark unclosed at each paragraph's end
+# ("said: “A. ¶ “B.”"); the last two alternatives take such a paragraph's quote to its end,
+# and a curly opening closed by a straight mark ("“A,\"") is one quote too.
 _QUOTE = re.compile(
-    r"“([^“”\n]{2,2000})”"
+    r"“([^“”\n]{2,2000})[”\"]"
     r"|«\s?([^«»\n]{2,2000}?)\s?»"
     r"|„([^„“”\n]{2,2000})[“”]"
     r'|(?<![\w])"([^"\n]{2,2000})"'
     r"|(?<![\w])‘([^‘’\n]{2,2000}?)’(?![\w])"
+    r"|“([^“”\n]{8,2000}[.?!:])$"
+    r'|(?<![\w])"([^"\n]{8,2000}[.?!:])$'
 )
+_GROUPS = 7
 
 
 def find_quote_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, inner text) of each quoted passage in `text`, quote marks excluded."""
     spans = []
     for m in _QUOTE.finditer(text):
-        group = next(g for g in range(1, 6) if m.group(g) is not None)
+        group = next(g for g in range(1, _GROUPS + 1) if m.group(g) is not None)
         inner = m.group(group).strip()
         if inner:
             spans.append((m.start(group), m.end(group), inner))
@@ -75,6 +81,7 @@ class _Resolver:
         # persons outside the quote spans last asked about, by start (one set per article)
         self._skip: set[tuple[int, int]] | None = None
         self._outside: list[tuple[int, str]] = []
+        self.subjects: list[tuple[int, str]] = []  # (offset, person) of clause subjects
 
     def entity_at(self, token: Token) -> str | None:
         return self.at.get(token.doc.user_data.get("offset", 0) + token.idx)
@@ -98,6 +105,34 @@ class _Resolver:
         k = bisect.bisect_left(self._outside, offset, key=lambda pair: pair[0])
         return self._outside[k - 1][1] if k else None
 
+    def fuller(self, name: str) -> str | None:
+        """The one person of the article whose longer name holds this short one's words
+        ("Kennedy" -> "James P. Kennedy Jr.", "Liu" -> "Liu Xiaoming")."""
+        words = set(re.findall(r"\w+", fold(name)))
+        if not words or len(words) > 2:
+            return None
+        fits = {
+            n
+            for n, kind in self.kinds.items()
+            if kind == "PERSON" and n != name and words < set(re.findall(r"\w+", fold(n)))
+        }
+        return next(iter(fits)) if len(fits) == 1 else None
+
+    def note_subject(self, offset: int, name: str) -> None:
+        """A person as a clause's subject at `offset` (pronoun subjects already resolved)."""
+        self.subjects.append((offset, name))
+
+    def pronoun(self, offset: int, skip: set[tuple[int, int]]) -> str | None:
+        """'he'/'she': the last person that was a clause's subject before `offset` (outside
+        quotes), so neither the person spoken about nor the one addressed; else the last
+        person mentioned."""
+        last = bisect.bisect_left(self.subjects, offset, key=lambda pair: pair[0])
+        for k in range(last, max(0, last - 20), -1):  # the last 20 subjects
+            at, name = self.subjects[k - 1]
+            if not any(a <= at < b for a, b in skip):
+                return name
+        return self.last_person_before(offset, skip)
+
     def of_phrase(self, token: Token, quote_spans: set[tuple[int, int]]) -> tuple[str | None, str]:
         """Speaker named by the noun phrase headed by `token`, and the phrase as written."""
         phrase = " ".join(t.text for t in token.subtree if t.dep_ not in ("punct",))
@@ -105,11 +140,20 @@ class _Resolver:
         if name:
             # the head itself is a name; a name that only modifies ("the Trump
             # administration") does not make its person the speaker
-            return name, phrase
+            return self.fuller(name) or name, phrase
         lower = token.lower_
-        if lower in _PRONOUNS:
+        if lower in _PRONOUNS and token.pos_ == "PRON":
             offset = token.doc.user_data.get("offset", 0) + token.idx
-            return self.last_person_before(offset, quote_spans), token.text
+            return self.pronoun(offset, quote_spans), token.text
+        if token.pos_ == "PROPN":
+            # a name the tagger did not type: the one person of the article it is part of
+            # ("Liu" -> "Liu Xiaoming"), else the name as written
+            written = " ".join(
+                t.text
+                for t in token.subtree
+                if (t.i <= token.i and t.dep_ in ("compound", "flat")) or t.i == token.i
+            )
+            return self.fuller(written) or written, phrase
         if token.pos_ in ("NOUN", "PROPN"):
             words = [t.text for t in token.subtree if t.i <= token.i and t.pos_ != "PUNCT"]
             name = resolve_description(words, self.entities)
@@ -163,6 +207,10 @@ def _could_speak(token: Token) -> bool:
     """Whether a subject can be a speaker: a name, a personal pronoun, a role noun."""
     if token.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
+    if token.pos_ == "PROPN" and token.text[:1].isupper():
+        return True  # a surname the tagger left untyped ("Suter acknowledged")
+    if token.pos_ == "NOUN" and token.tag_ in ("NNS", "NNPS"):
+        return True  # "Teachers chanted", "analysts said"
     if token.lower_ in _PRONOUNS | {"i", "we", "they", "you"}:
         return True
     return token.lemma_.lower() in _SPEAKER_NOUNS or token.lemma_.lower() in ROLE_WORDS
@@ -175,16 +223,19 @@ class _Marks:
     doc's arrays spares building a Token for every word of every sentence, several times."""
 
     def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import LEMMA, LOWER
+        from spacy.attrs import DEP, LEMMA, LOWER
         from spacy.strings import get_string_id
 
         self.doc = doc
         if len(doc) == 0:
             self.verbs: list[int] = []
             self.according: list[int] = []
+            self.subjects: list[int] = []
             return
-        lemma, lower = doc.to_array([LEMMA, LOWER]).T
+        lemma, lower, dep = doc.to_array([LEMMA, LOWER, DEP]).T
         strings = doc.vocab.strings
+        subject_deps = [get_string_id("nsubj"), get_string_id("nsubjpass")]
+        self.subjects = np.flatnonzero(np.isin(dep, subject_deps)).tolist()
         self.verbs = [i for i, h in enumerate(lemma.tolist()) if _is_speech_lemma(h, strings)]
         self.according = np.flatnonzero(lower == get_string_id("according")).tolist()
 
@@ -199,6 +250,9 @@ class _Marks:
 
     def according_in(self, sent: Span) -> list[Token]:
         return self._within(self.according, sent)
+
+    def subjects_in(self, sent: Span) -> list[Token]:
+        return self._within(self.subjects, sent)
 
 
 _SPEECH_LEMMAS: dict[int, bool] = {}  # lemma hash -> lemma.lower() in SPEECH_VERBS
@@ -247,9 +301,11 @@ def _speech_subject(
 
 _SAID = (
     r"(?:said|says|say|saying|told|tells|added|adds|adding|asked|asking|declared|wrote|writes"
-    r"|writing|replied|tweeted|noted|noting|explained|insisted|warned|stated|joked)"
+    r"|writing|replied|tweeted|noted|noting|explained|insisted|warned|stated|joked|telling"
+    r"|chanted|chanting|commented|recounted|acknowledged|continued|responded|posted)"
 )
-_ATTRIBUTION_BEFORE = re.compile(rf"\b{_SAID}\s*,$", re.IGNORECASE)
+# "said," and "told the committee," / "said in a statement,": the verb and a short object
+_ATTRIBUTION_BEFORE = re.compile(rf"\b{_SAID}(?:\s+[\w.'’-]+){{0,4}}\s*,$", re.IGNORECASE)
 # '..., the Troy police chief, Charles Craft, said': a few words, then the speech verb
 _ATTRIBUTION_AFTER = re.compile(rf"[\s”\"»’',]*(?:[\w.'’-]+[\s,]+){{0,8}}?{_SAID}\b", re.IGNORECASE)
 
@@ -324,6 +380,26 @@ def _reported_clause(sent: Span, inside: set[int], marks: _Marks) -> str | None:
     return sent.doc[run[0].i : run[-1].i + 1].text
 
 
+def _closing_subject(
+    ordered: Sequence[tuple[int, Span]],
+    at: int,
+    end: int,
+    spans: Sequence[tuple[int, int, str]],
+    marks: _Marks,
+) -> Token | None:
+    """The speech subject of the sentence after the one at `at` when a quote ending at `end`
+    runs into it or closes right before it (same paragraph), else None."""
+    if at + 1 >= len(ordered):
+        return None
+    sent = ordered[at][1]
+    nxt = ordered[at + 1][1]
+    if nxt.doc is not sent.doc or not (nxt.start_char <= end + 3 and end < nxt.end_char):
+        return None
+    inside = {t.i for t in nxt for a, b, _ in spans if a <= t.idx < b and b > nxt.start_char}
+    outside = set(range(nxt.start, nxt.end)) - inside
+    return _speech_subject(nxt, outside, marks, end)
+
+
 def extract_quotes(
     docs: Sequence[Doc], sentences: Sequence[Sentence], entities: Sequence[ArticleEntity]
 ) -> list[QuoteMention]:
@@ -342,13 +418,27 @@ def extract_quotes(
         per_doc_spans[id(doc)] = spans
         all_spans |= {(offset + a, offset + b) for a, b, _ in spans}
     previous: tuple[int, str | None] | None = None  # (sentence, speaker) of the last quote
-    for index, sent in sentence_spans(docs):
+    ordered = list(sentence_spans(docs))
+    for at, (index, sent) in enumerate(ordered):
         doc = sent.doc
         offset = doc.user_data.get("offset", 0)
         spans = [s for s in per_doc_spans[id(doc)] if sent.start_char <= s[0] < sent.end_char]
         inside = {t.i for t in sent for a, b, _ in spans if a <= t.idx < b} if spans else set()
         outside = set(range(sent.start, sent.end)) - inside
         doc_marks = marks[id(doc)]
+        for tok in doc_marks.subjects_in(sent):
+            # who each clause is about, in reading order: what "he" later refers to
+            if tok.i not in outside:
+                continue
+            at = offset + tok.idx
+            if tok.lower_ in _PRONOUNS and tok.pos_ == "PRON":
+                who_is = resolver.pronoun(at, all_spans)
+            else:
+                # "The mayor of Port Almera, Jonas Revik, announced": the name in apposition
+                named = [tok, *(t for t in tok.subtree if t.dep_ == "appos")]
+                who_is = next((n for t in named if (n := resolver.entity_at(t))), None)
+            if who_is is not None and resolver.kinds.get(who_is) == "PERSON":
+                resolver.note_subject(at, who_is)
         subject = _speech_subject(sent, outside, doc_marks)
         speaker: str | None = None
         speaker_text: str | None = None
@@ -358,6 +448,11 @@ def extract_quotes(
             outside_words = [t for t in sent if t.i in outside and not t.is_punct]
             for a, b, inner in spans:
                 near_subject = _speech_subject(sent, outside, doc_marks, a)
+                if near_subject is None or b > sent.end_char:
+                    # '“A?” He Jianxiong said.' / a quote of several sentences: its speaker
+                    # is named in the sentence where it closes, or right after it
+                    later = _closing_subject(ordered, at, b, per_doc_spans[id(doc)], doc_marks)
+                    near_subject = later if later is not None else near_subject
                 who, who_text = speaker, speaker_text
                 if near_subject is not None and near_subject is not subject:
                     who, who_text = resolver.of_phrase(near_subject, all_spans)
