@@ -6,6 +6,10 @@ The story is synthetic but made of real prose: the fire articles of examples/har
 each rewritten per outlet (paragraphs shuffled, a third of the sentences dropped, some figures
 changed), which is how a widely covered event looks: many outlets repeating the same facts.
 Language analysis runs first and is timed apart; the figures are compare + synthesis alone.
+Beside them, on the same story: what each way of building claims costs alone — today's
+sentence families (`matching.sentence_families`, still what conflicts pair) and the fact
+claims (`facts.fact_groups`: features, the learned match, grouping) — after the context both
+share (`matching.build_context`: the similarity space and candidate pairs).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from crosswire.compare import compare_story
+from crosswire.compare.facts import fact_groups
+from crosswire.compare.matching import build_context, sentence_families, story_entities
 from crosswire.language import analyze_article
 from crosswire.models import Article, StoryGroup
 from crosswire.options import Options
@@ -76,6 +82,16 @@ def main() -> None:
         compared = time.perf_counter()
         story = synthesize(story, by_id, analyses, options)
         done = time.perf_counter()
+        started = time.perf_counter()
+        ctx = build_context(group, by_id, analyses, options)
+        entities = story_entities(ctx)
+        context_s = time.perf_counter() - started
+        started = time.perf_counter()
+        families = sentence_families(ctx)
+        families_s = time.perf_counter() - started
+        started = time.perf_counter()
+        facts = fact_groups(ctx, entities)
+        facts_s = time.perf_counter() - started
         sentences = sum(len(a.sentences) for a in analyses.values())
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
@@ -83,6 +99,11 @@ def main() -> None:
             f"synthesis {done - compared:5.2f} s, total {done - started:6.2f} s "
             f"(language analysis {analysis_s:.1f} s apart); {len(story.claims)} claims, "
             f"{len(story.conflicts)} conflicts; peak RSS {peak_mb:.0f} MB"
+        )
+        print(
+            f"      context + entities {context_s:5.2f} s; then sentence families (today's claims) "
+            f"{families_s:5.2f} s -> {len(families)} groups; fact claims {facts_s:5.2f} s -> "
+            f"{len(facts)} groups"
         )
 
 

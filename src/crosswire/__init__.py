@@ -21,6 +21,7 @@ from crosswire.models import (
     TimelineEntry,
 )
 from crosswire.options import Options
+from crosswire.version import __version__
 
 if TYPE_CHECKING:
     from crosswire.pipeline import analyze
@@ -40,8 +41,6 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'crosswire' has no attribute {name!r}")
 
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Article",

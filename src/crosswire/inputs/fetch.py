@@ -42,7 +42,6 @@ import httpcore
 import httpx
 from protego import Protego
 
-from crosswire import __version__
 from crosswire.errors import InputReadError, Msg
 from crosswire.inputs.decode import decode_bytes, sniff_kind
 from crosswire.inputs.feeds import FeedEntry, parse_feed
@@ -50,6 +49,7 @@ from crosswire.inputs.pages import article_from_html
 from crosswire.models import Article, InputError
 from crosswire.options import Options
 from crosswire.resources import Resource
+from crosswire.version import __version__
 
 __all__ = [
     "BlockedAddressError",

