@@ -82,6 +82,7 @@ def main() -> None:
         compared = time.perf_counter()
         story = synthesize(story, by_id, analyses, options)
         done = time.perf_counter()
+        compare_s, synthesis_s = compared - started, done - compared
         started = time.perf_counter()
         ctx = build_context(group, by_id, analyses, options)
         entities = story_entities(ctx)
@@ -95,8 +96,8 @@ def main() -> None:
         sentences = sum(len(a.sentences) for a in analyses.values())
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
-            f"{n:>5} articles, {sentences:>6} sentences: compare {compared - started:6.2f} s, "
-            f"synthesis {done - compared:5.2f} s, total {done - started:6.2f} s "
+            f"{n:>5} articles, {sentences:>6} sentences: compare {compare_s:6.2f} s, "
+            f"synthesis {synthesis_s:5.2f} s, total {compare_s + synthesis_s:6.2f} s "
             f"(language analysis {analysis_s:.1f} s apart); {len(story.claims)} claims, "
             f"{len(story.conflicts)} conflicts; peak RSS {peak_mb:.0f} MB"
         )
