@@ -28,7 +28,7 @@ from sqlalchemy import create_engine, func, select
 from crosswire.options import Options
 from crosswire.pipeline import STORY_INDEX_KEY, _stored_index
 from crosswire.store import ArticleRow, Store, StoryArticleRow, _to_url
-from crosswire.stories.index import StoryIndex
+from crosswire.stories import StoryIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "harbour-fire"
