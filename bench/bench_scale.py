@@ -54,7 +54,7 @@ from crosswire.inputs.archive import read_jsonl
 from crosswire.models import Article, ArticleAnalysis, InputError, StoryGroup
 from crosswire.options import Options
 from crosswire.pipeline import analyze_and_prepare_chunk, file_chunk, prepare_chunk, read_and_clean
-from crosswire.stories.index import PreparedArticle, StoryIndex
+from crosswire.stories import PreparedArticle, StoryIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "harbour-fire"

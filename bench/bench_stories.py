@@ -34,7 +34,7 @@ Timed, per size (articles/s; chunks of --chunk articles per call):
   then again with the worker building every chunk's Articles and stand-in analyses before
   the clock starts (as the language stage would hand them over), so that it only prepares:
   the rate the two processes reach on clustering alone;
-- copy detection alone: shingles, MinHash and `_CopyIndex` (the first thing filing does).
+- copy detection alone: shingles, MinHash and `CopyIndex` (the first thing filing does).
 Filing is in bulk (`add_prepared(..., report=False)`, as `pipeline.file_stories` files an archive),
 and the stories are regrouped once, when read at the end: that read is timed with filing. With
 --report-each-chunk every call reports the stories it changed instead (a live stream's cost:
@@ -74,18 +74,15 @@ from crosswire.evaluate.stories import bcubed, load_ecbplus
 from crosswire.models import Article, ArticleAnalysis, ArticleEntity, EntityMention
 from crosswire.options import Options
 from crosswire.pipeline import read_and_clean
-from crosswire.stories.index import (
-    _WORD,
+from crosswire.stories import (
     PreparedArticle,
     StoryIndex,
-    _CopyIndex,
-    _hashed_words,
-    _minhash,
-    _shingle_hashes,
     find_duplicates,
     group_stories,
     prepare_articles,
 )
+from crosswire.stories.copies import CopyIndex
+from crosswire.stories.features import WORD, _hashed_words, _minhash, _shingle_hashes
 
 ROOT = Path(__file__).resolve().parents[1]
 ECBPLUS = ROOT.parent / "shared" / "data" / "ecbplus-dev"
@@ -329,7 +326,7 @@ def _copies_only(rows: Sequence[Row]) -> list[PreparedArticle]:
     empty = np.empty(0, np.int32)
     prepared = []
     for aid, source, _, published, text in rows:
-        words = _WORD.findall(text.lower())
+        words = WORD.findall(text.lower())
         shingles = _shingle_hashes([words], [_hashed_words(words)[0]])[0]
         signature, bands = _minhash([shingles], Options().duplicate_threshold)[0]
         prepared.append(
@@ -378,7 +375,7 @@ def measure(
     bounds = [(k, min(n, k + chunk)) for k in range(0, n, chunk)]
 
     # copy detection alone
-    copies = _CopyIndex(Options().duplicate_threshold)
+    copies = CopyIndex(Options().duplicate_threshold)
     started = time.perf_counter()
     for a, b in bounds:
         copies.add(_copies_only(_ROWS[a:b]))

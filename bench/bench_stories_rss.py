@@ -17,7 +17,7 @@ import os
 from bench_stories import materialise, synthetic_stream
 
 from crosswire.options import Options
-from crosswire.stories.index import StoryIndex, prepare_articles
+from crosswire.stories import StoryIndex, prepare_articles
 
 
 def _rss_mb() -> float:

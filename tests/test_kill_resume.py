@@ -30,7 +30,7 @@ from crosswire.pipeline import STORY_INDEX_KEY, _stored_index
 from crosswire.store import Store
 from crosswire.store.engine import to_url
 from crosswire.store.tables import ArticleRow, StoryArticleRow
-from crosswire.stories.index import StoryIndex
+from crosswire.stories import StoryIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "harbour-fire"

@@ -36,8 +36,7 @@ from crosswire.pipeline import (
     read_and_clean,
     stream_stories,
 )
-from crosswire.stories import index as stories
-from crosswire.stories.index import StoryIndex
+from crosswire.stories import StoryIndex, window
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "harbour-fire"
@@ -290,8 +289,8 @@ def _released_and_held(
 def test_stories_released_on_the_way_are_the_stories_on_every_executor(
     pool: LocalExecutor, ray_executor: RayExecutor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(stories, "RELEASE_MIN", 1)  # release whatever can go, at every sweep
-    monkeypatch.setattr(stories, "RELEASE_SHARE", 0.0)
+    monkeypatch.setattr(window, "RELEASE_MIN", 1)  # release whatever can go, at every sweep
+    monkeypatch.setattr(window, "RELEASE_SHARE", 0.0)
     options = Options(story_window_days=30)
     whole = file_stories(_synthetic(SYNTHETIC_ARTICLES), options, InlineExecutor())
     every = sorted(whole.groups(), key=lambda g: g.article_ids[0])

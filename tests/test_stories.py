@@ -25,7 +25,7 @@ from crosswire.models import (
     TimeMention,
 )
 from crosswire.options import Options
-from crosswire.stories.index import (
+from crosswire.stories import (
     StoryIndex,
     find_duplicates,
     group_stories,
@@ -637,7 +637,7 @@ def _average_link_by_rescan(
     max_days: int,
 ) -> list[list[int]]:
     """`group_stories`' merging as written there (every pair rescanned after each merge,
-    links filtered to the part up front): what `_average_link` must give."""
+    links filtered to the part up front): what `average_link` must give."""
     size = dict(sizes)
     first, last = {k: s[0] for k, s in spans.items()}, {k: s[1] for k, s in spans.items()}
     link = {a: {b: t for b, t in links[a].items() if b in size} for a in size}
@@ -665,7 +665,7 @@ def _average_link_by_rescan(
 
 
 def test_average_link_with_links_made_on_demand_equals_a_full_rescan() -> None:
-    from crosswire.stories.index import _NO_FIRST, _NO_LAST, _average_link
+    from crosswire.stories.clusters import NO_FIRST, NO_LAST, average_link
 
     threshold, max_days = 0.18, 10
     rng = random.Random(7)
@@ -675,7 +675,7 @@ def test_average_link_with_links_made_on_demand_equals_a_full_rescan() -> None:
         spans: dict[int, tuple[int, int]] = {}
         for k in range(n):
             if rng.random() < 0.1:
-                spans[k] = (_NO_FIRST, _NO_LAST)  # undated
+                spans[k] = (NO_FIRST, NO_LAST)  # undated
             else:
                 day = rng.randint(0, 25)
                 spans[k] = (day, day + rng.randint(0, 4))
@@ -697,7 +697,7 @@ def test_average_link_with_links_made_on_demand_equals_a_full_rescan() -> None:
             for a in range(n)
         }
         expected = _average_link_by_rescan(sizes, spans, links, threshold, max_days)
-        assert _average_link(sizes, spans, links, strong, threshold, max_days) == expected
+        assert average_link(sizes, spans, links, strong, threshold, max_days) == expected
 
 
 def test_copies_found_in_one_add_are_those_found_one_at_a_time() -> None:

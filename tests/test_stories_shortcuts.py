@@ -15,25 +15,21 @@ from hypothesis import strategies as st
 
 from crosswire.models import Article
 from crosswire.options import Options
-from crosswire.stories import index as stories
-from crosswire.stories.index import (
-    _CREDIT_LEAD,
+from crosswire.stories import StoryIndex, features, find_duplicates
+from crosswire.stories.copies import _CREDIT_LEAD, _credits_text
+from crosswire.stories.features import (
     _GRAM_MIX,
     _STOP_WORDS,
-    LINK_FLOOR,
     SHINGLE_WORDS,
-    StoryIndex,
-    _credits_text,
     _fmix64,
     _hashed_words,
-    _lsh_setup,
     _minhash,
-    _Postings,
     _shingle_hashes,
-    _similarities_of,
     _term_counts,
-    find_duplicates,
+    lsh_setup,
 )
+from crosswire.stories.postings import Postings
+from crosswire.stories.similarity import LINK_FLOOR, similarities_of
 
 OPTIONS = Options()
 WORDS = [
@@ -90,7 +86,7 @@ OUTLETS = [
 
 def test_pairs_below_the_link_floor_count_as_unrelated() -> None:
     text = np.array([LINK_FLOOR / 2, LINK_FLOOR, 0.5])
-    sims = _similarities_of(text, np.zeros(3), np.zeros(3, bool), np.zeros(3, np.int64), [])
+    sims = similarities_of(text, np.zeros(3), np.zeros(3, bool), np.zeros(3, np.int64), [])
     assert sims.tolist() == [0.0, LINK_FLOOR, 0.5]
 
 
@@ -193,7 +189,7 @@ def test_postings_query_passing_over_old_runs_keeps_every_recent_posting(
     rng: random.Random,
 ) -> None:
     """Runs of ids in any order: what `since` leaves out is only ever ids below it."""
-    postings = _Postings()
+    postings = Postings()
     for _ in range(rng.randint(1, 12)):
         size = rng.randint(1, 30)
         postings.add(
@@ -317,8 +313,8 @@ def _plain_hashes(words: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 def _plain_terms(hashes: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     kept = hashes[keep]
-    grams = np.concatenate((kept, (kept[:-1] * _GRAM_MIX + kept[1:]) ^ stories._BIGRAM_SALT))
-    shift = np.uint64(64 - stories.TEXT_FEATURES.bit_length() + 1)
+    grams = np.concatenate((kept, (kept[:-1] * _GRAM_MIX + kept[1:]) ^ features._BIGRAM_SALT))
+    shift = np.uint64(64 - features.TEXT_FEATURES.bit_length() + 1)
     return np.unique((_fmix64(grams) >> shift).astype(np.int32), return_counts=True)
 
 
@@ -333,7 +329,7 @@ def _plain_shingles(words: list[str], hashes: np.ndarray) -> np.ndarray:
 
 
 def _plain_minhash(shingles: np.ndarray, threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    bands, rows, a, b, mix, salt = _lsh_setup(threshold)
+    bands, rows, a, b, mix, salt = lsh_setup(threshold)
     if not len(shingles):
         return np.zeros(bands * rows, np.uint32), np.empty(0, np.uint64)
     signature = (shingles[:, None] * a[: bands * rows] + b[: bands * rows]).min(axis=0)
@@ -371,7 +367,7 @@ def test_a_chunk_prepared_at_once_gives_each_article_its_own_arrays(
     for words, found, (hashes, _) in zip(chunk, shingles, hashed, strict=True):
         assert _same(found, _plain_shingles(words, hashes))
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(stories, "MINHASH_VALUES", minhash_values)
+        patch.setattr(features, "MINHASH_VALUES", minhash_values)
         signatures = _minhash(shingles, OPTIONS.duplicate_threshold)
     for (signature, bands), values in zip(signatures, shingles, strict=True):
         plain_signature, plain_bands = _plain_minhash(values, OPTIONS.duplicate_threshold)
@@ -381,10 +377,10 @@ def test_a_chunk_prepared_at_once_gives_each_article_its_own_arrays(
 def test_word_hashes_stay_the_same_when_their_memo_fills_and_starts_over(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(stories, "WORD_CODES_MAX", 5)
-    monkeypatch.setattr(stories, "_word_codes", {})
+    monkeypatch.setattr(features, "WORD_CODES_MAX", 5)
+    monkeypatch.setattr(features, "_word_codes", {})
     for words in (WORDS[:4], WORDS[2:9], WORDS[:3], ["the", "a", *WORDS[:3]], []):
         hashes, terms = _hashed_words(words)
         plain = _plain_hashes(words)
         assert _same(hashes, plain[0]) and _same(terms, plain[1])
-    assert len(stories._word_codes) <= 5
+    assert len(features._word_codes) <= 5

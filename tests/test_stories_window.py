@@ -15,11 +15,12 @@ import pytest
 from typer.testing import CliRunner
 
 from crosswire.cli import app
-from crosswire.models import Article, ArticleAnalysis, ArticleEntity, EntityMention
+from crosswire.models import Article, ArticleAnalysis, ArticleEntity, EntityMention, StoryGroup
 from crosswire.options import Options
 from crosswire.pipeline import _stored_index
-from crosswire.stories import index as stories
-from crosswire.stories.index import _RETIRED, StoryIndex, _Postings
+from crosswire.stories import StoryIndex, prepare_articles, window
+from crosswire.stories.postings import Postings
+from crosswire.stories.window import RETIRED
 
 START = date(2025, 1, 1)
 WINDOW = 30
@@ -203,7 +204,7 @@ def test_undated_articles_are_retired_a_window_after_they_were_filed(
     assert index.late == 0
     filed = sorted(a for g in index.groups() for a in g.article_ids)
     assert filed == sorted(a.id for a in articles)
-    live = index._stamp[index._low : len(index)] != _RETIRED
+    live = index._stamp[index._low : len(index)] != RETIRED
     numbers = [index._number[a] for a in sorted(undated)]
     kept = [n for n in numbers if n >= index._low and live[n - index._low]]
     assert 0 < len(kept) <= 1.5 * (WINDOW + 3) * PER_DAY / 10  # the last window's only
@@ -232,7 +233,7 @@ def test_what_late_articles_find_does_not_depend_on_when_retired_ones_are_swept(
     often = _filed(arrival, analyses, options)
     swept_often = sweeps[:]
     sweeps.clear()
-    monkeypatch.setattr(stories, "SWEEP_DAYS_SHARE", 0.5)
+    monkeypatch.setattr(window, "SWEEP_DAYS_SHARE", 0.5)
     seldom = _filed(arrival, analyses, options)
     assert len(sweeps) < len(swept_often) // 2  # they did come at other times
     assert often.late == seldom.late > 0
@@ -297,13 +298,13 @@ def test_index_saved_mid_stream_with_retired_articles_goes_on_as_if_never_saved(
 
 
 def test_purged_postings_still_count_toward_how_many_a_key_was_given() -> None:
-    postings = _Postings(count_purged=True)
+    postings = Postings(count_purged=True)
     none = np.zeros(4, np.float32)
     postings.add(np.array([5, 5, 5, 7], np.uint64), np.arange(4), none)
     postings.add(np.array([5], np.uint64), np.array([4]), none[:1])
     postings.purge(np.array([False, False, True, True, True]))
     postings.purge(np.array([False, False, False, True, True]))
-    for kept in (postings, _Postings.from_state(postings.state(), count_purged=True)):
+    for kept in (postings, Postings.from_state(postings.state(), count_purged=True)):
         ids, _, which, held = kept.query(np.array([5, 7, 9], np.uint64), 10)
         assert ids[which == 0].tolist() == [4]
         assert ids[which == 1].tolist() == [3]
@@ -379,17 +380,15 @@ def _filed_in_bulk(
     analyses: dict[str, ArticleAnalysis],
     options: Options,
     report_every: int = 0,
-) -> tuple[StoryIndex, list[tuple[list[str], list[stories.StoryGroup]]]]:
+) -> tuple[StoryIndex, list[tuple[list[str], list[StoryGroup]]]]:
     """File like `_filed`, but with report=False except every `report_every`-th chunk; return
     the index and, for each report, the articles filed since the one before and what it gave."""
     index = StoryIndex(options)
-    reports: list[tuple[list[str], list[stories.StoryGroup]]] = []
+    reports: list[tuple[list[str], list[StoryGroup]]] = []
     since: list[str] = []
     for k, chunk in enumerate(_chunks(articles), 1):
         report = report_every > 0 and k % report_every == 0
-        given = index.add_prepared(
-            stories.prepare_articles(chunk, analyses, options), report=report
-        )
+        given = index.add_prepared(prepare_articles(chunk, analyses, options), report=report)
         since += [a.id for a in chunk]
         if report:
             now = {g.id: g for g in index.groups()}
@@ -442,7 +441,7 @@ def test_every_reader_of_stories_regroups_what_was_filed_without_report_first(
     reported, _ = _filed_in_bulk(head, analyses, Options(), report_every=1)
     reported.add(tail, analyses)
     bulk, _ = _filed_in_bulk(head, analyses, Options(), report_every=1)
-    bulk.add_prepared(stories.prepare_articles(tail, analyses, Options()), report=False)
+    bulk.add_prepared(prepare_articles(tail, analyses, Options()), report=False)
     assert bulk._pending  # not regrouped yet...
     read = _READERS[reader]
     assert read(bulk, tail[-1].id) == read(reported, tail[-1].id)
@@ -466,9 +465,9 @@ def test_bulk_filed_index_saved_before_a_report_still_reports_what_it_filed(
 ) -> None:
     articles, analyses = stream
     index, _ = _filed_in_bulk(articles[:1600], analyses, Options())
-    index.add_prepared(stories.prepare_articles(articles[1600:1640], analyses, Options()))
+    index.add_prepared(prepare_articles(articles[1600:1640], analyses, Options()))
     quiet = articles[1640:1720]
-    index.add_prepared(stories.prepare_articles(quiet, analyses, Options()), report=False)
+    index.add_prepared(prepare_articles(quiet, analyses, Options()), report=False)
     again = StoryIndex.from_bytes(index.to_bytes(), Options())
     given = again.add_prepared([])  # nothing new: a report of what was filed quietly
     assert {a.id for a in quiet} <= {a for g in given for a in g.article_ids}
@@ -480,11 +479,11 @@ def test_bulk_filed_index_saved_before_a_report_still_reports_what_it_filed(
 
 def _filed_releasing(
     articles: list[Article], analyses: dict[str, ArticleAnalysis], options: Options
-) -> tuple[StoryIndex, list[stories.StoryGroup], list[int]]:
+) -> tuple[StoryIndex, list[StoryGroup], list[int]]:
     """File like `_filed`, calling `release` after each chunk; return the index, the stories
     released, and how many articles the index held after each chunk."""
     index = StoryIndex(options)
-    released: list[stories.StoryGroup] = []
+    released: list[StoryGroup] = []
     held = []
     for chunk in _chunks(articles):
         index.add(chunk, analyses)
@@ -498,8 +497,8 @@ def _filed_releasing(
 @pytest.fixture()
 def release_early(monkeypatch: pytest.MonkeyPatch) -> None:
     # the tests' stream is small: release whatever can go, at every sweep
-    monkeypatch.setattr(stories, "RELEASE_MIN", 1)
-    monkeypatch.setattr(stories, "RELEASE_SHARE", 0.0)
+    monkeypatch.setattr(window, "RELEASE_MIN", 1)
+    monkeypatch.setattr(window, "RELEASE_SHARE", 0.0)
 
 
 @pytest.mark.usefixtures("release_early")

@@ -27,7 +27,7 @@ from crosswire.models import (
     StoryGroup,
 )
 from crosswire.options import Options
-from crosswire.stories.index import (
+from crosswire.stories import (
     PreparedArticle,
     StoryIndex,
     find_duplicates,

@@ -56,7 +56,7 @@ from crosswire.models import (
     TimeMention,
 )
 from crosswire.options import Options
-from crosswire.stories.index import StoryIndex, group_stories
+from crosswire.stories import StoryIndex, group_stories
 
 __all__ = [
     "STREAM_ORDERS",

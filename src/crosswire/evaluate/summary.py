@@ -265,7 +265,7 @@ def _our_story(
     options: Options,
 ) -> Story:
     from crosswire.compare import compare_story
-    from crosswire.stories.index import find_duplicates, story_title
+    from crosswire.stories import find_duplicates, story_title
     from crosswire.synthesis.brief import synthesize
 
     by_id = {a.id: a for a in articles}

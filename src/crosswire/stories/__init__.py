@@ -3,16 +3,18 @@
 Syndicated copies are found first (`find_duplicates`) and counted once; `StoryIndex` files
 articles one chunk at a time (the streaming path, and what `--db` keeps between runs);
 `group_stories` groups a batch.
+
+Modules, from the bottom up: `features` (what is taken from one article), `similarity` (how
+two articles are compared), `copies` (syndicated copies), `batch` (grouping a batch, story
+titles), `postings` (the streaming index's term rows and postings), `clusters` (its clusters
+and their merging into stories), `window` (its time window), `saved` (its saved form) and
+`index` (`StoryIndex` itself).
 """
 
-from crosswire.stories.index import (
-    PreparedArticle,
-    StoryIndex,
-    find_duplicates,
-    group_stories,
-    prepare_articles,
-    story_title,
-)
+from crosswire.stories.batch import group_stories, story_title
+from crosswire.stories.copies import find_duplicates
+from crosswire.stories.features import PreparedArticle, prepare_articles
+from crosswire.stories.index import StoryIndex
 
 __all__ = [
     "PreparedArticle",
