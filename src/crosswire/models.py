@@ -178,6 +178,14 @@ class ReportArticle(_Model):
     duplicate_of: str | None = Field(default=None, description="Original, if a syndicated copy.")
     text: str = ""
 
+    @classmethod
+    def of(
+        cls, article: Article, *, story_id: str | None, duplicate_of: str | None
+    ) -> ReportArticle:
+        """The report's view of an article: its own fields, and where it stands in the report."""
+        own = article.model_dump(include=set(cls.model_fields) - {"story_id", "duplicate_of"})
+        return cls(**own, story_id=story_id, duplicate_of=duplicate_of)
+
 
 class StoryEntity(_Model):
     name: str

@@ -148,19 +148,7 @@ def analyze_articles_to_report(
     report = Report(
         generated_at=datetime.now(UTC),
         articles=[
-            ReportArticle(
-                id=a.id,
-                source=a.source,
-                title=a.title,
-                url=a.url,
-                published=a.published,
-                published_inferred=a.published_inferred,
-                boilerplate_removed=a.boilerplate_removed,
-                language=a.language,
-                story_id=story_of.get(a.id),
-                duplicate_of=duplicates.get(a.id),
-                text=a.text,
-            )
+            ReportArticle.of(a, story_id=story_of.get(a.id), duplicate_of=duplicates.get(a.id))
             for a in articles
         ],
         stories=stories,

@@ -562,8 +562,9 @@ def _story_view(story: Story, si: int, anchors: _Anchors, report: Report) -> Sto
 
 
 def template_env() -> jinja2.Environment:
-    """A Jinja environment over the package's templates (the report's and the web app's)."""
-    return jinja2.Environment(
+    """A Jinja environment over the package's templates (the report's and the web app's),
+    with the helpers both use as globals."""
+    env = jinja2.Environment(
         loader=jinja2.PackageLoader("crosswire", "templates"),
         # Article content is hostile: every value is escaped, and nothing from it is marked safe.
         autoescape=True,
@@ -571,6 +572,8 @@ def template_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.globals.update(status_label=STATUS_LABEL, is_web_url=is_web_url, date_range=date_range)
+    return env
 
 
 _ENV = template_env()
@@ -589,9 +592,6 @@ def render_html(report: Report) -> str:
         loose_articles=loose,
         anchors=anchors,
         story_anchor=story_anchor,
-        status_label=STATUS_LABEL,
-        is_web_url=is_web_url,
         count=_count,
         show_value=_show_value,
-        date_range=date_range,
     )

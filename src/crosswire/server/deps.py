@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from crosswire.errors import Msg
 from crosswire.models import Article, Story
-from crosswire.report import STATUS_LABEL, date_range, is_web_url, template_env
+from crosswire.report import template_env
 from crosswire.server.schemas import ApiProblem
 from crosswire.server.views import quote
 from crosswire.server.worker import Worker
@@ -34,15 +34,8 @@ POLL_MS = 3000
 
 T = TypeVar("T")
 
-TEMPLATES = template_env()  # the report's settings; the web app's own globals below
-TEMPLATES.globals.update(
-    status_label=STATUS_LABEL,
-    date_range=date_range,
-    is_web_url=is_web_url,
-    quote=quote,
-    api=API_PREFIX,
-    poll_ms=POLL_MS,
-)
+TEMPLATES = template_env()  # the report's settings and helpers; the web app's own below
+TEMPLATES.globals.update(quote=quote, api=API_PREFIX, poll_ms=POLL_MS)
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -192,19 +192,15 @@ class ServerStore(Store):
             # The pipeline reports a date inferred from the text when none was given.
             if published is None and analysis is not None and analysis.published_inferred:
                 published, inferred = analysis.published_inferred, True
+            shown = ReportArticle.of(art, story_id=story.id, duplicate_of=copies.get(aid))
+            language = art.language or (analysis.language if analysis else None)
             articles.append(
-                ReportArticle(
-                    id=art.id,
-                    source=art.source,
-                    title=art.title,
-                    url=art.url,
-                    published=published,
-                    published_inferred=inferred,
-                    boilerplate_removed=art.boilerplate_removed,
-                    language=art.language or (analysis.language if analysis else None),
-                    story_id=story.id,
-                    duplicate_of=copies.get(aid),
-                    text=art.text,
+                shown.model_copy(
+                    update={
+                        "published": published,
+                        "published_inferred": inferred,
+                        "language": language,
+                    }
                 )
             )
         return Report(generated_at=generated, articles=articles, stories=[story])
