@@ -19,7 +19,7 @@ from crosswire.errors import Msg
 from crosswire.models import Article, Story
 from crosswire.report import STATUS_LABEL, date_range, is_web_url, template_env
 from crosswire.server.schemas import ApiProblem
-from crosswire.server.views import quote
+from crosswire.server.views import outlet_href, quote
 from crosswire.server.worker import Worker
 from crosswire.store import ServerStore, StorySummary
 
@@ -40,6 +40,7 @@ TEMPLATES.globals.update(
     date_range=date_range,
     is_web_url=is_web_url,
     quote=quote,
+    outlet_href=outlet_href,
     api=API_PREFIX,
     poll_ms=POLL_MS,
 )
