@@ -9,6 +9,7 @@ import json
 import re
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -70,7 +71,7 @@ async def spool_files(
             raise ApiProblem(415, Msg.SERVER_TYPE.format(name=f.filename))
     job_id = uuid.uuid4().hex[:12]
     folder = state.spool / job_id
-    folder.mkdir()
+    folder.mkdir(parents=True)  # the spool goes with an app's shutdown; a restart needs it anew
     names: list[str] = []
     for f in named:
         name = safe_name(f.filename or "", taken=set(names))
@@ -90,7 +91,7 @@ def text_job(state: ServerState, given: TextIn) -> Job:
         raise ApiProblem(400, Msg.SERVER_NO_TEXT)
     job_id = uuid.uuid4().hex[:12]
     folder = state.spool / job_id
-    folder.mkdir()
+    folder.mkdir(parents=True)  # the spool goes with an app's shutdown; a restart needs it anew
     stem = re.sub(r"[^a-z0-9]+", "-", (given.title or given.outlet).lower()).strip("-")
     line = {
         "id": f"{stem[:60] or 'pasted'}-{job_id[:6]}",
@@ -207,9 +208,11 @@ def form_text(
 ) -> Response:
     state.check_write(request, form_token)
     try:
-        given = TextIn(
-            text=text, outlet=outlet, title=title, published=published or None, url=url or None
-        )
+        day = date.fromisoformat(published) if published else None
+    except ValueError as error:
+        raise ApiProblem(422, Msg.SERVER_BAD_REQUEST.format(error=f"published: {error}")) from None
+    try:
+        given = TextIn(text=text, outlet=outlet, title=title, published=day, url=url or None)
     except ValidationError as error:
         problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
         raise ApiProblem(422, Msg.SERVER_BAD_REQUEST.format(error=problem)) from None

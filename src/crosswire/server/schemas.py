@@ -80,7 +80,9 @@ class TextIn(BaseModel):
     text: str = Field(min_length=1, max_length=2_000_000, description="The article's text.")
     outlet: str = Field(min_length=1, max_length=200, description="Who published it.")
     title: str = Field(default="", max_length=1000)
-    published: date | None = Field(default=None, description="Publication date, YYYY-MM-DD.")
+    published: date | None = Field(
+        default=None, strict=True, description="Publication date, YYYY-MM-DD."
+    )  # strict: a number is not a date (lax mode reads 0 as 1970-01-01)
     url: str | None = Field(default=None, max_length=2000)
 
 
