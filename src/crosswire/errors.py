@@ -90,9 +90,13 @@ class Msg:
     SERVER_TYPE = "unsupported upload {name!r} (expected .txt, .html, .htm, .jsonl, .xml, .rss, .atom, optionally .gz)"
     SERVER_NO_FILES = "no files in the upload"
     SERVER_NO_URLS = "no URLs given"
+    SERVER_NO_TEXT = "no article text given"
     SERVER_NO_FETCH = "adding URLs is not available: {error}"
     SERVER_BAD_REQUEST = "invalid request: {error}"
     SERVER_JOB_FAILED = "processing failed: {error}"
+    SERVER_JOB_NOTHING = "no articles found in the inputs"
+    SERVER_JOB_MORE = "; and {n} more inputs not read"
+    SERVER_JOB_HTTP = "{status} from {site}"
     SERVER_NOT_INSTALLED = (
         "crosswire serve needs the server extra: pip install 'crosswire[server]' ({error})"
     )

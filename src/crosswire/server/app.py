@@ -70,7 +70,7 @@ def create_app(
         title="crosswire",
         version="1",
         summary="Stories across outlets: agreements, conflicts, timeline, cited brief.",
-        docs_url=None,  # pages.api_docs serves it from the swagger-ui-bundle wheel: offline
+        docs_url=None,  # pages.api_docs serves it from the fastapi-offline wheel: offline
         redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
     )

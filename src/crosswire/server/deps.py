@@ -19,7 +19,7 @@ from crosswire.errors import Msg
 from crosswire.models import Article, Story
 from crosswire.report import template_env
 from crosswire.server.schemas import ApiProblem
-from crosswire.server.views import quote
+from crosswire.server.views import outlet_href, quote
 from crosswire.server.worker import Worker
 from crosswire.store import ServerStore, StorySummary
 
@@ -35,7 +35,7 @@ POLL_MS = 3000
 T = TypeVar("T")
 
 TEMPLATES = template_env()  # the report's settings and helpers; the web app's own below
-TEMPLATES.globals.update(quote=quote, api=API_PREFIX, poll_ms=POLL_MS)
+TEMPLATES.globals.update(quote=quote, outlet_href=outlet_href, api=API_PREFIX, poll_ms=POLL_MS)
 
 
 def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:

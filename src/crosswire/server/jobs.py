@@ -1,17 +1,21 @@
-"""Adding articles: the upload and URL routes, the API's (`/api/v1/uploads`, `/api/v1/urls`)
-and the add page's forms (`/add/files`, `/add/urls`), each turning a request into a job for the
-worker; and the API's job progress (`/api/v1/jobs/{id}`)."""
+"""Adding articles: the upload, pasted-text and URL routes, the API's (`/api/v1/uploads`,
+`/api/v1/texts`, `/api/v1/urls`) and the add page's forms (`/add/files`, `/add/text`,
+`/add/urls`), each turning a request into a job for the worker; and the API's job progress
+(`/api/v1/jobs/{id}`)."""
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from crosswire.errors import Msg
 from crosswire.server.deps import (
@@ -22,7 +26,7 @@ from crosswire.server.deps import (
     State,
     found,
 )
-from crosswire.server.schemas import ERRORS_DOC, ApiError, ApiProblem, JobOut, UrlsIn
+from crosswire.server.schemas import ERRORS_DOC, ApiError, ApiProblem, JobOut, TextIn, UrlsIn
 from crosswire.server.worker import Job, UrlReader
 
 router = APIRouter()
@@ -67,7 +71,7 @@ async def spool_files(
             raise ApiProblem(415, Msg.SERVER_TYPE.format(name=f.filename))
     job_id = uuid.uuid4().hex[:12]
     folder = state.spool / job_id
-    folder.mkdir()
+    folder.mkdir(parents=True)  # the spool goes with an app's shutdown; a restart needs it anew
     names: list[str] = []
     for f in named:
         name = safe_name(f.filename or "", taken=set(names))
@@ -78,6 +82,28 @@ async def spool_files(
         names.append(name)
     outlet = (outlet or "").strip() or None
     return Job(id=job_id, kind="upload", inputs=names, folder=folder, outlet=outlet)
+
+
+def text_job(state: ServerState, given: TextIn) -> Job:
+    """A pasted article, written to a fresh spool folder as one JSONL line (the form
+    `crosswire analyze` reads a JSONL corpus in), as a job."""
+    if not given.text.strip():
+        raise ApiProblem(400, Msg.SERVER_NO_TEXT)
+    job_id = uuid.uuid4().hex[:12]
+    folder = state.spool / job_id
+    folder.mkdir(parents=True)  # the spool goes with an app's shutdown; a restart needs it anew
+    stem = re.sub(r"[^a-z0-9]+", "-", (given.title or given.outlet).lower()).strip("-")
+    line = {
+        "id": f"{stem[:60] or 'pasted'}-{job_id[:6]}",
+        "source": given.outlet.strip(),
+        "title": given.title.strip(),
+        "published": given.published.isoformat() if given.published else None,
+        "url": (given.url or "").strip() or None,
+        "text": given.text,
+    }
+    (folder / "pasted.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    label = f"{line['source']}: {line['title']}" if line["title"] else str(line["source"])
+    return Job(id=job_id, kind="text", inputs=[label], folder=folder)
 
 
 def url_job(urls: list[str]) -> Job:
@@ -138,6 +164,14 @@ async def api_upload(
     return state.worker.submit(await spool_files(state, files, outlet)).out()
 
 
+@job_write("/texts", 400, 401, 403, 413)
+def api_text(state: State, request: Request, body: TextIn) -> JobOut:
+    """Add one article as its text, with its outlet, title and date; processed in the
+    background."""
+    state.check_write(request)
+    return state.worker.submit(text_job(state, body)).out()
+
+
 @job_write("/urls", 400, 401, 403, 413, 503)
 def api_urls(state: State, request: Request, body: UrlsIn) -> JobOut:
     """Add articles or feeds by URL; fetched and processed in the background."""
@@ -158,6 +192,31 @@ async def form_upload(
 ) -> Response:
     state.check_write(request, form_token)
     job = state.worker.submit(await spool_files(state, files, outlet))
+    return remember_token(state, RedirectResponse(f"/jobs/{job.id}", status_code=303), form_token)
+
+
+@router.post("/add/text", include_in_schema=False)
+def form_text(
+    state: State,
+    request: Request,
+    text: Annotated[str, Form()],
+    outlet: Annotated[str, Form(max_length=200)],
+    title: Annotated[str, Form(max_length=1000)] = "",
+    published: Annotated[str, Form(max_length=40)] = "",
+    url: Annotated[str, Form(max_length=2000)] = "",
+    form_token: Annotated[str | None, Form(alias="token")] = None,
+) -> Response:
+    state.check_write(request, form_token)
+    try:
+        day = date.fromisoformat(published) if published else None
+    except ValueError as error:
+        raise ApiProblem(422, Msg.SERVER_BAD_REQUEST.format(error=f"published: {error}")) from None
+    try:
+        given = TextIn(text=text, outlet=outlet, title=title, published=day, url=url or None)
+    except ValidationError as error:
+        problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+        raise ApiProblem(422, Msg.SERVER_BAD_REQUEST.format(error=problem)) from None
+    job = state.worker.submit(text_job(state, given))
     return remember_token(state, RedirectResponse(f"/jobs/{job.id}", status_code=303), form_token)
 
 

@@ -1,5 +1,6 @@
 """The web app's HTML pages: the story list, a story, an article, the add page, a job's
-progress, and the API's docs page (Swagger UI, served from its wheel so it works offline).
+progress, an outlet's page, and the API's docs page (Swagger UI, served from its wheel so it
+works offline).
 Pages are Jinja2 templates with autoescape on; the only script is a static file."""
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ router = APIRouter(include_in_schema=False)
 
 
 def swagger_ui_path() -> Path:
-    """Swagger UI's files as shipped in the swagger-ui-bundle wheel (a server dependency), so
-    the docs page needs no CDN."""
-    import swagger_ui_bundle
+    """Swagger UI's files as shipped in the fastapi-offline wheel (a server dependency), so the
+    docs page needs no CDN. Its Swagger UI is 5.x, which reads the OpenAPI 3.1 document FastAPI
+    writes (swagger-ui-bundle's 4.x showed "Unable to render this definition")."""
+    import fastapi_offline
 
-    return Path(str(swagger_ui_bundle.swagger_ui_path))
+    return Path(fastapi_offline.__file__).parent / "static"
 
 
 @router.get(f"{API_PREFIX}/docs")
@@ -86,6 +88,37 @@ def page_article(
         segments=article_segments(article, analysis),
         highlight=s,
         story=story[0] if story else None,
+    )
+
+
+@router.get("/outlets", response_class=HTMLResponse)
+def page_outlets(state: State) -> HTMLResponse:
+    return render("outlets.html.j2", outlets=state.store.outlet_counts())
+
+
+@router.get("/outlets/{name}", response_class=HTMLResponse)
+def page_outlet(state: State, name: str) -> HTMLResponse:
+    """One outlet across stories: what it reported, what it alone reported, its framing."""
+    articles = found(state.store.outlet_articles(name) or None, "outlet", name)
+    _, story_of = state.summaries()
+    story_ids = list(dict.fromkeys(story_of[a.id] for a in articles if a.id in story_of))
+    store = state.store
+    parts = []
+    for sid in story_ids:
+        stored = store.get_story(sid)
+        if stored is None:
+            continue
+        story = stored[0]
+        views = Views(
+            story, store.articles_by_id(story.article_ids), store.get_analyses(story.article_ids)
+        )
+        parts.append(views.outlet_part(name))
+    return render(
+        "outlet.html.j2",
+        outlet=name,
+        articles=articles,
+        parts=parts,
+        unfiled=[a for a in articles if a.id not in story_of],
     )
 
 

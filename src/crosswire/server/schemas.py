@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Query
@@ -74,12 +74,24 @@ class UrlsIn(BaseModel):
     urls: list[str] = Field(description="Article or feed URLs; feeds are expanded.")
 
 
+class TextIn(BaseModel):
+    """One article given as its text (pasted), with what a file would have told."""
+
+    text: str = Field(min_length=1, max_length=2_000_000, description="The article's text.")
+    outlet: str = Field(min_length=1, max_length=200, description="Who published it.")
+    title: str = Field(default="", max_length=1000)
+    published: date | None = Field(
+        default=None, strict=True, description="Publication date, YYYY-MM-DD."
+    )  # strict: a number is not a date (lax mode reads 0 as 1970-01-01)
+    url: str | None = Field(default=None, max_length=2000)
+
+
 JobState = Literal["queued", "running", "done", "failed"]
 
 
 class JobOut(BaseModel):
     id: str
-    kind: Literal["upload", "urls"]
+    kind: Literal["upload", "urls", "text"]
     state: JobState
     stage: str = ""
     done: int = 0

@@ -1,8 +1,9 @@
 """The API's story routes (`/api/v1/stories...`): the list, one story whole or in parts,
-its version (pages poll it) and its report."""
+its version (pages poll it), its report and its CSV."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,6 +11,7 @@ from fastapi.responses import Response
 
 from crosswire.models import Claim, Conflict, Report, Story, TimelineEntry
 from crosswire.server.deps import API_PREFIX, State, found
+from crosswire.server.export import story_csv
 from crosswire.server.schemas import (
     ERRORS_DOC,
     Limit,
@@ -72,6 +74,27 @@ def api_timeline(
     state: State, story_id: str, limit: Limit = 50, offset: Offset = 0
 ) -> Page[TimelineEntry]:
     return page_of(state.need_story(story_id).timeline, limit, offset)
+
+
+@router.get(
+    "/{story_id}/csv",
+    response_class=Response,
+    responses={
+        200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "CSV"},
+        **ERRORS_DOC,
+    },
+)
+def api_story_csv(state: State, story_id: str) -> Response:
+    """The story's claims, conflicts and framing as CSV, one row each, with their outlets and
+    citations (columns: section, id, text, status, outlets, article_ids, detail, citations)."""
+    story = state.need_story(story_id)
+    text = story_csv(story, state.store.articles_by_id(story.article_ids))
+    name = re.sub(r"[^A-Za-z0-9._-]", "_", story_id)
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="story-{name}.csv"'},
+    )
 
 
 @router.get("/{story_id}/report", response_model=Report, responses=ERRORS_DOC)

@@ -1,6 +1,7 @@
-"""What the story and article pages show, worked out from a story, its articles and their
-analyses: cited brief sentences, the claim matrix, conflicts with evidence, framing by outlet,
-and an article's text cut at its sentences (so a citation can open the very sentence)."""
+"""What the story, outlet and article pages show, worked out from a story, its articles and
+their analyses: cited brief sentences, the claim matrix, conflicts with evidence, framing by
+outlet, one outlet's part in each story, and an article's text cut at its sentences (so a
+citation can open the very sentence)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from urllib.parse import quote as url_quote
 
 from rapidfuzz import fuzz
 
-from crosswire.models import Article, ArticleAnalysis, Claim, Conflict, Story, TimelineEntry
+from crosswire.models import (
+    Article,
+    ArticleAnalysis,
+    Claim,
+    Conflict,
+    FramingEntry,
+    Story,
+    TimelineEntry,
+)
 from crosswire.report import SECTIONS
 
 
@@ -27,6 +36,20 @@ class ConflictView:
     conflict: Conflict
     anchor: str
     values: list[tuple[str, list[tuple[CiteLink, str]]]]  # value, [(cite, evidence)]
+
+
+@dataclass
+class OutletStory:
+    """One outlet's part in one story: its articles there, the claims it made (with the
+    sentence that says so), those no other outlet made, the sides it took in conflicts, and
+    the words it chose where others chose other ones."""
+
+    story: Story
+    articles: list[Article]
+    claims: list[tuple[Claim, CiteLink]]
+    alone: list[tuple[Claim, CiteLink]]
+    sides: list[tuple[Conflict, str, str]]  # conflict, the value it gave, the conflict's anchor
+    framing: list[FramingEntry]
 
 
 class Views:
@@ -169,6 +192,33 @@ class Views:
     def timeline_cites(self, entry: TimelineEntry) -> list[CiteLink]:
         return [self.cite(aid, entry.event) for aid in entry.article_ids]
 
+    def outlet_href(self, aid: str) -> str:
+        return outlet_href(self.outlet(aid))
+
+    def outlet_part(self, outlet: str) -> OutletStory:
+        """What `outlet` (a source name) reported in this story, and what it alone did."""
+        own = [aid for aid in self.story.article_ids if self.outlet(aid) == outlet]
+        mine = set(own)
+        claims, alone = [], []
+        for claim in self.story.claims:
+            source = next((src for src in claim.sources if src.article_id in mine), None)
+            if source is None:
+                continue
+            link = self.cite(source.article_id, source.sentence, source.sentence_index)
+            claims.append((claim, link))
+            # Alone: every source is this outlet's (its own copies do not make a second one).
+            if all(src.article_id in mine for src in claim.sources):
+                alone.append((claim, link))
+        sides = [
+            (c, v.value, f"conflict-{slug(c.id)}")
+            for c in self.story.conflicts
+            for v in c.values
+            if mine & set(v.article_ids)
+        ]
+        framing = [f for f in self.story.framing if f.article_id in mine]
+        articles = [self.articles[aid] for aid in own if aid in self.articles]
+        return OutletStory(self.story, articles, claims, alone, sides, framing)
+
 
 def slug(text: str) -> str:
     """The text as an HTML anchor (ids with other characters would need escaping)."""
@@ -178,6 +228,11 @@ def slug(text: str) -> str:
 def quote(text: str) -> str:
     """The text as one URL path segment."""
     return url_quote(text, safe="")
+
+
+def outlet_href(name: str) -> str:
+    """The outlet page of the outlet `name`."""
+    return f"/outlets/{quote(name)}"
 
 
 def article_segments(article: Article, analysis: ArticleAnalysis | None) -> list[tuple[str, int]]:

@@ -11,6 +11,7 @@ import hashlib
 import multiprocessing
 import os
 import queue
+import re
 import shutil
 import threading
 import time
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 
@@ -41,7 +43,7 @@ class Job:
     """One upload or URL list: its inputs, then its progress and what became of it."""
 
     id: str
-    kind: Literal["upload", "urls"]
+    kind: Literal["upload", "urls", "text"]
     inputs: list[str]
     folder: Path | None = None
     outlet: str | None = None
@@ -264,16 +266,55 @@ class Worker:
                     if sid and sid not in job.story_ids:
                         job.story_ids.append(sid)
             for job in batch:
-                job.state, job.stage = "done", "done"
+                job.state, job.stage = job_outcome(job)
+                if job.state == "failed":
+                    job.message = job.stage
                 job.done = job.total = max(job.total, 1)
         except Exception as exc:  # a failed pass must not kill the worker or hide the reason
             for job in batch:
                 job.state, job.message = "failed", Msg.SERVER_JOB_FAILED.format(error=exc)
+                job.stage = job.message
         finally:
             for job in batch:
                 if job.folder is not None:
                     shutil.rmtree(job.folder, ignore_errors=True)
                 job.finished.set()
+
+
+def job_outcome(job: Job) -> tuple[JobState, str]:
+    """The job's end state and what happened, in words: "3 articles read into 1 story; 1
+    input not read", or, when nothing was read, why ("404 from example.org")."""
+    if job.articles_read == 0:
+        if not job.errors:
+            return "failed", Msg.SERVER_JOB_NOTHING
+        shown = "; ".join(describe_error(e) for e in job.errors[:3])
+        more = len(job.errors) - 3
+        return "failed", shown + (Msg.SERVER_JOB_MORE.format(n=more) if more > 0 else "")
+    said = _count(job.articles_read, "article") + " read"
+    if job.story_ids:
+        said += " into " + _count(len(job.story_ids), "story", "stories")
+    if job.errors:
+        said += "; " + _count(len(job.errors), "input") + " not read"
+    return "done", said
+
+
+def describe_error(error: InputError) -> str:
+    """An input's error, short, naming where it came from: a URL's site ("404 from
+    example.org"), else the file."""
+    parsed = urlsplit(error.origin)
+    if parsed.scheme in ("http", "https") and parsed.hostname:
+        status = _HTTP_STATUS.search(error.message)
+        if status:
+            return Msg.SERVER_JOB_HTTP.format(status=status.group(1), site=parsed.hostname)
+        return f"{error.message} ({parsed.hostname})"
+    return f"{error.origin}: {error.message}"
+
+
+_HTTP_STATUS = re.compile(r"\bHTTP (\d{3})\b")
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
 def _short_origin(error: InputError, folder: Path | None) -> InputError:

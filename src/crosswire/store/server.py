@@ -151,6 +151,21 @@ class ServerStore(Store):
                     found[row.id] = article_model(row)
         return found
 
+    def outlet_articles(self, source: str) -> list[Article]:
+        """Every stored article of the outlet `source` (its name exactly), newest first."""
+        with self._sessions() as session:
+            rows = session.scalars(select(ArticleRow).where(ArticleRow.source == source))
+            found = [article_model(row) for row in rows]
+        return sorted(found, key=lambda a: (a.published or date.min, a.id), reverse=True)
+
+    def outlet_counts(self) -> list[tuple[str, int]]:
+        """Each outlet's name and how many articles it has stored, most first."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(ArticleRow.source, func.count()).group_by(ArticleRow.source)
+            ).all()
+        return sorted(((str(s), int(n)) for s, n in rows), key=lambda x: (-x[1], x[0]))
+
     def article_page(self, limit: int, offset: int) -> tuple[list[Article], int]:
         """One page of articles, oldest added first, and how many there are in all."""
         with self._sessions() as session:

@@ -1,0 +1,173 @@
+"""The API docs and an outlet's page as a person sees them, in headless Chromium (Debian's
+chromium driven by Selenium, as tests/test_server_e2e.py does): the docs render the API's
+operations from the OpenAPI 3.1 document; the outlet page shows what the outlet alone
+reported and its framing, reached from a story page. Screenshots go to $CROSSWIRE_SHOTS when
+set (docs/guide.md's pictures are taken so), else to the test's temporary folder."""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+DEMO = Path(__file__).parent.parent / "examples" / "harbour-fire"
+
+pytest.importorskip("fastapi", reason="needs the server extra (pip install 'crosswire[server]')")
+pytest.importorskip("uvicorn", reason="needs uvicorn (the server extra)")
+pytest.importorskip("selenium", reason="needs selenium (the dev extra)")
+pytest.importorskip("PIL", reason="needs pillow (the dev extra) to check screenshots")
+missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+if missing:
+    pytest.skip(
+        f"needs Debian's chromium and chromium-driver ({', '.join(missing)} missing; "
+        "`make browser` installs them as root)",
+        allow_module_level=True,
+    )
+
+import uvicorn  # noqa: E402
+from PIL import Image  # noqa: E402
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from crosswire.options import Options  # noqa: E402
+from crosswire.pipeline import analyze  # noqa: E402
+from crosswire.server.app import create_app  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a store holding the demo corpus, on a free loopback port, in a thread."""
+    db = tmp_path_factory.mktemp("e2e-pages") / "demo.db"
+    analyze([DEMO], Options(), db=str(db))
+    app = create_app(str(db), token="", isolate_analysis=False)
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=_free_port(), log_level="warning", lifespan="on"
+    )
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{config.port}"
+    srv.should_exit = True
+    thread.join(60)
+
+
+@pytest.fixture
+def browser() -> Iterator[webdriver.Chrome]:
+    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not fetch a browser
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1000",
+        "--disable-gpu",
+    ):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _shot(driver: webdriver.Chrome, name: str, tmp_path: Path) -> int:
+    """Save a screenshot as `name`; return its distinct colours (a blank page has one or two)."""
+    folder = Path(os.environ.get("CROSSWIRE_SHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    png = driver.get_screenshot_as_png()
+    (folder / name).write_bytes(png)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    colours = image.getcolors(maxcolors=1 << 20)
+    assert colours is not None
+    return len(colours)
+
+
+def test_api_docs_render_the_operations(
+    server: str, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    browser.get(f"{server}/api/v1/docs")
+    wait = WebDriverWait(browser, 60, poll_frequency=0.25)
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".opblock-summary-path")))
+    paths = {
+        (e.get_attribute("data-path") or e.text).replace("\u200b", "")
+        for e in browser.find_elements(By.CSS_SELECTOR, ".opblock-summary-path")
+    }
+    for path in (
+        "/api/v1/stories",
+        "/api/v1/stories/{story_id}",
+        "/api/v1/stories/{story_id}/csv",
+        "/api/v1/uploads",
+        "/api/v1/texts",
+        "/api/v1/jobs/{job_id}",
+    ):
+        assert path in paths, sorted(paths)
+    page = browser.find_element(By.TAG_NAME, "body").text
+    assert "Unable to render this definition" not in page
+    assert "crosswire" in browser.find_element(By.CSS_SELECTOR, ".info .title").text
+    # An operation opens and shows its parameters, as a reader would click it.
+    browser.find_element(
+        By.CSS_SELECTOR, "#operations-stories-api_stories_api_v1_stories_get button"
+    ).click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".parameters")))
+    assert _shot(browser, "api-docs.png", tmp_path) > 50
+
+
+def test_outlet_page_from_a_story_shows_what_it_alone_reported(
+    server: str, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    wait = WebDriverWait(browser, 60, poll_frequency=0.25)
+    browser.get(server)
+    browser.find_element(By.CSS_SELECTOR, "ul.stories a.title").click()
+    wait.until(ec.presence_of_element_located((By.ID, "brief")))
+    assert _shot(browser, "story.png", tmp_path) > 50
+    csv_link = browser.find_element(By.ID, "csv")
+    assert (csv_link.get_attribute("href") or "").endswith("/csv")
+    # The outlet's name in the article list opens its page.
+    link = next(
+        a
+        for a in browser.find_elements(By.CSS_SELECTOR, "#articles a.outlet")
+        if a.text == "The Almera Herald"
+    )
+    browser.execute_script("arguments[0].scrollIntoView()", link)
+    link.click()
+    wait.until(ec.presence_of_element_located((By.ID, "outlet-name")))
+    assert browser.find_element(By.ID, "outlet-name").text == "The Almera Herald"
+    summary = browser.find_element(By.ID, "outlet-summary").text
+    assert "only here" in summary
+    section = browser.find_element(By.CSS_SELECTOR, "section.outlet-story")
+    alone = section.find_elements(By.CSS_SELECTOR, "ul.alone li")
+    assert alone and any("Investigators believe" in li.text for li in alone)
+    assert alone[0].is_displayed()
+    framing = section.find_element(By.CSS_SELECTOR, "ul.framing").text
+    assert "general secretary" in framing
+    assert _shot(browser, "outlet.png", tmp_path) > 50
+    # A cited sentence opens in the article, highlighted.
+    alone[0].find_element(By.CSS_SELECTOR, "a.cite").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".sentence.hl")))
+    assert len(browser.find_element(By.CSS_SELECTOR, ".sentence.hl").text.split()) >= 4
