@@ -178,6 +178,18 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
+def _md_table(title: str, header: list[str], rows: list[list[str]]) -> list[str]:
+    """A section of the Markdown report: its heading, then a table."""
+    return [
+        f"### {title}",
+        "",
+        "| " + " | ".join(header) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(row) + " |" for row in rows),
+        "",
+    ]
+
+
 def _md_cites(article_ids: list[str]) -> str:
     return " ".join(f"[{_md(aid)}]" for aid in article_ids)
 
@@ -244,28 +256,24 @@ def _md_story(story: Story, by_id: dict[str, ReportArticle]) -> list[str]:
                 out += [f"- {_md(s.text)} {_md_cites(s.article_ids)}" for s in sentences]
                 out.append("")
     if story.claims:
-        out += ["### Claims", ""]
-        out += [
-            "| Claim | Text | Status | Outlets | Sources | Conflicts |",
-            "|---|---|---|---|---|---|",
-        ]
+        rows = []
         for c in story.claims:
             text = _md(c.text) + (f" — *{_md(c.attributed_to)}*" if c.attributed_to else "")
             sources = _md_cites(list(dict.fromkeys(s.article_id for s in c.sources)))
             conflicts = ", ".join(_md(x) for x in c.conflict_ids)
-            out.append(
-                f"| {_md(c.id)} | {text} | {STATUS_LABEL[c.status]} | {c.outlets} | {sources} "
-                f"| {conflicts} |"
+            rows.append(
+                [_md(c.id), text, STATUS_LABEL[c.status], str(c.outlets), sources, conflicts]
             )
-        out.append("")
+        out += _md_table(
+            "Claims", ["Claim", "Text", "Status", "Outlets", "Sources", "Conflicts"], rows
+        )
     if story.conflicts:
-        out += ["### Conflicts", ""]
-        out += ["| Conflict | Subject | Kind | Severity | Values |", "|---|---|---|---|---|"]
+        rows = []
         for x in story.conflicts:
             values = " · ".join(f"“{_md(v.value)}” {_md_cites(v.article_ids)}" for v in x.values)
             subject = _md(x.subject) + (f" — {_md(x.explanation)}" if x.explanation else "")
-            out.append(f"| {_md(x.id)} | {subject} | {x.kind} | {x.severity} | {values} |")
-        out.append("")
+            rows.append([_md(x.id), subject, x.kind, x.severity, values])
+        out += _md_table("Conflicts", ["Conflict", "Subject", "Kind", "Severity", "Values"], rows)
     if story.timeline:
         out += ["### Timeline", ""]
         for t in story.timeline:
@@ -280,17 +288,13 @@ def _md_story(story: Story, by_id: dict[str, ReportArticle]) -> list[str]:
             out.append(line)
         out.append("")
     if story.framing:
-        out += ["### Framing", ""]
-        out += ["| Outlet | Term | Refers to | Others use | Loaded |", "|---|---|---|---|---|"]
+        rows = []
         for f in story.framing:
             art = by_id.get(f.article_id)
             outlet = f"{_md(art.source)} [{_md(f.article_id)}]" if art else f"[{_md(f.article_id)}]"
             others = ", ".join(_md(o) for o in f.others_use)
-            out.append(
-                f"| {outlet} | {_md(f.term)} | {_md(f.refers_to)} | {others} "
-                f"| {'yes' if f.loaded else ''} |"
-            )
-        out.append("")
+            rows.append([outlet, _md(f.term), _md(f.refers_to), others, "yes" if f.loaded else ""])
+        out += _md_table("Framing", ["Outlet", "Term", "Refers to", "Others use", "Loaded"], rows)
     if story.quotes:
         out += ["### Quotes", ""]
         for q in story.quotes:
