@@ -128,15 +128,16 @@ def anchor_mentions(
         s.model_copy(update={"lemmas": lemmas[s.index]}) if s.index in spans else s
         for s in sentences
     ]
+
+    def token_of(index: int, text: str) -> Token | None:
+        """The token a mention's text governs from, in its parsed sentence (None if unparsed)."""
+        sent = spans.get(index)
+        return _token_at(sent, sentences[index], text, leads[index]) if sent is not None else None
+
     out_times: list[TimeMention] = []
     for t in times:
-        sent = spans.get(t.sentence)
-        token = (
-            _token_at(sent, sentences[t.sentence], t.text, leads[t.sentence])
-            if sent is not None
-            else None
-        )
-        if token is None or sent is None:
+        token = token_of(t.sentence, t.text)
+        if token is None:
             out_times.append(t)
             continue
         verb = _governing(token)
@@ -144,7 +145,7 @@ def anchor_mentions(
         while words and words[0].dep_ in ("mark", "cc", "punct", "advmod") and len(words) > 3:
             words = words[1:]  # "that he spoke ..." reads as "he spoke ..."
         event = (
-            sent.doc[words[0].i : words[-1].i + 1].text
+            token.doc[words[0].i : words[-1].i + 1].text
             if 3 <= len(words) <= 45
             else sentences[t.sentence].text
         )
@@ -159,12 +160,7 @@ def anchor_mentions(
         )
     out_numbers: list[NumberMention] = []
     for n in numbers:
-        sent = spans.get(n.sentence)
-        token = (
-            _token_at(sent, sentences[n.sentence], n.text, leads[n.sentence])
-            if sent is not None
-            else None
-        )
+        token = token_of(n.sentence, n.text)
         anchor = _governing(token).lemma_.lower() if token is not None else None
         out_numbers.append(n.model_copy(update={"anchor": anchor}))
     return out_sentences, out_times, out_numbers
