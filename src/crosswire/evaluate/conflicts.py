@@ -290,12 +290,6 @@ class ConflictsEvaluator(Evaluator):
     name = "conflicts"
     default_gold = "gold/conflicts/conflicts.json"
 
-    def ecbplus_path(self) -> Path:
-        return self.data / "ecbplus-dev" / "dev_documents.jsonl"
-
-    def gvc_path(self) -> Path:
-        return self.data / "gvc" / "documents.jsonl"
-
     def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
         return self.split_inputs(out_dir, None)
 
@@ -304,14 +298,14 @@ class ConflictsEvaluator(Evaluator):
         documents (the held-out test analyses half as many articles; the groups of one half
         are the same stories either way, as a whole run and each corpus alone are)."""
         ecbplus, gvc = out_dir / "ecbplus.jsonl", out_dir / "gvc.jsonl"
-        ecbplus_input(self.ecbplus_path(), ecbplus)
-        gvc_input(self.gvc_path(), gvc)
+        ecbplus_input(self.ecbplus_documents(), ecbplus)
+        gvc_input(self.gvc_documents(), gvc)
         if split is not None:
             ecb_split = {
                 d["doc_id"]: "dev" if str(d["topic"]) in DEV_TOPICS else "heldout"
-                for d in read_jsonl(self.ecbplus_path())
+                for d in read_jsonl(self.ecbplus_documents())
             }
-            gvc_split = {d["id"]: str(d["split"]) for d in read_jsonl(self.gvc_path())}
+            gvc_split = {d["id"]: str(d["split"]) for d in read_jsonl(self.gvc_documents())}
             for path, split_of in ((ecbplus, ecb_split), (gvc, gvc_split)):
                 lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
                 path.write_text(
@@ -322,7 +316,7 @@ class ConflictsEvaluator(Evaluator):
 
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
         data = json.loads(gold.read_text(encoding="utf-8"))
-        ecb_docs, gvc_docs = read_jsonl(self.ecbplus_path()), read_jsonl(self.gvc_path())
+        ecb_docs, gvc_docs = read_jsonl(self.ecbplus_documents()), read_jsonl(self.gvc_documents())
         read = {str(g) for groups in data["groups_read"].values() for g in groups}
         # every document's group and split; only read groups are scored
         group_of: dict[str, str] = {}

@@ -234,6 +234,21 @@ def _score_entities(
             )
 
 
+def _matched(
+    text: str,
+    sentences: Sequence[Sentence],
+    gold: Sequence[dict[str, Any]],
+    mentions: Iterable[tuple[int, str]],
+    tally: _Tally,
+) -> tuple[list[tuple[int, int]], list[_Item], int]:
+    """One family's gold and system mentions located and matched, the counts tallied: the
+    matched pairs, the gold items, and how many gold items were not found in the text."""
+    items = _locate_gold(text, gold)
+    pairs, counted = _match(_locate_system(text, sentences, mentions), items)
+    tally.add(gold=len(items), predicted=counted, matched=len(pairs))
+    return pairs, items, sum(1 for g in items if g.span is None)
+
+
 def _match(
     predicted: Sequence[Span | None], gold: Sequence[_Item]
 ) -> tuple[list[tuple[int, int]], int]:
@@ -285,11 +300,11 @@ def _score_article(
         theirs = gold_entities.get(normalize_name(wanted)) or _forms([wanted])
         return bool(mine & theirs)
 
-    g_quotes = _locate_gold(text, gold.get("quotes", []))
-    p_quotes = _locate_system(text, sentences, ((q.sentence, q.text) for q in analysis.quotes))
-    pairs, counted = _match(p_quotes, g_quotes)
-    unlocated += sum(1 for g in g_quotes if g.span is None)
-    tallies["quotes"].add(gold=len(g_quotes), predicted=counted, matched=len(pairs))
+    quotes = ((q.sentence, q.text) for q in analysis.quotes)
+    pairs, g_quotes, missing = _matched(
+        text, sentences, gold.get("quotes", []), quotes, tallies["quotes"]
+    )
+    unlocated += missing
     tallies["quotes"].add(
         kind_correct=sum(analysis.quotes[p].kind == g_quotes[g].data["kind"] for p, g in pairs)
     )
@@ -304,12 +319,10 @@ def _score_article(
     sp.add(predicted=sum(1 for q in analysis.quotes if q.speaker))
     sp.add(correct=sum(1 for p in right if analysis.quotes[p].speaker))
 
-    g_numbers = _locate_gold(text, gold.get("numbers", []))
-    p_numbers = _locate_system(text, sentences, ((n.sentence, n.text) for n in analysis.numbers))
-    pairs, counted = _match(p_numbers, g_numbers)
-    unlocated += sum(1 for g in g_numbers if g.span is None)
     nu = tallies["numbers"]
-    nu.add(gold=len(g_numbers), predicted=counted, matched=len(pairs))
+    numbers = ((n.sentence, n.text) for n in analysis.numbers)
+    pairs, g_numbers, missing = _matched(text, sentences, gold.get("numbers", []), numbers, nu)
+    unlocated += missing
     for p, g in pairs:
         n, want = analysis.numbers[p], g_numbers[g].data
         nu.add(
@@ -319,12 +332,10 @@ def _score_article(
             bound_correct=n.bound == want.get("bound", "exact"),
         )
 
-    g_times = _locate_gold(text, gold.get("times", []))
-    p_times = _locate_system(text, sentences, ((t.sentence, t.text) for t in analysis.times))
-    pairs, counted = _match(p_times, g_times)
-    unlocated += sum(1 for g in g_times if g.span is None)
     ti = tallies["times"]
-    ti.add(gold=len(g_times), predicted=counted, matched=len(pairs))
+    times = ((t.sentence, t.text) for t in analysis.times)
+    pairs, g_times, missing = _matched(text, sentences, gold.get("times", []), times, ti)
+    unlocated += missing
     ti.add(value_correct=sum(analysis.times[p].value == g_times[g].data["value"] for p, g in pairs))
     return unlocated
 
