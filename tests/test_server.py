@@ -262,7 +262,9 @@ def test_pages_carry_no_inline_script(client: TestClient) -> None:
 
 def test_upload_is_processed_in_the_background_and_joins_its_story(db: str) -> None:
     text = (DEMO / "vpa-wire.txt").read_text(encoding="utf-8")
-    extra = text.replace("Veldara Press Agency", "Coastline Radio") + "\nA vigil is planned.\n"
+    # without the dateline's agency "(VPA)", which ingest would take as the outlet (issue 26)
+    extra = text.replace("Veldara Press Agency", "Coastline Radio").replace(" (VPA)", "")
+    extra += "\nA vigil is planned.\n"
     # As `crosswire serve` runs it: the analysis in a child process, progress sent back.
     with TestClient(create_app(db, token=""), client=LOCAL) as client:
         fire = _fire(client)

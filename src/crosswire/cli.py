@@ -1,4 +1,4 @@
-"""The `crosswire` command: analyze, watch, extract, schema, eval."""
+"""The `crosswire` command: analyze, watch, extract, export, schema, eval, serve."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from crosswire.errors import CrosswireError, Msg
-from crosswire.models import InputError, Report
+from crosswire.models import Article, InputError, Report
 from crosswire.options import Options
 
 if TYPE_CHECKING:
@@ -34,12 +35,37 @@ out = Console()
 err = Console(stderr=True, soft_wrap=True)  # an error stays one line, however long
 
 Inputs = Annotated[
-    list[Path], typer.Argument(help="Files or folders of .txt, .html, .jsonl, RSS/Atom.")
+    list[Path], typer.Argument(help="Files or folders of .txt, .html, .jsonl, .pdf, RSS/Atom.")
 ]
 
 
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("crosswire")
+        except PackageNotFoundError:  # run from a source tree that was never installed
+            number = "unknown"
+        out.print(f"crosswire {number}", highlight=False, markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    del show_version  # handled by its callback
+
+
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    # escaped: messages name extras ('crosswire[server]') that Rich would read as markup
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(code)
 
 
@@ -52,7 +78,7 @@ def _summary_table(report: Report, paths: dict[str, Path] | None) -> None:
     for story in report.stories:
         counts = Counter(c.status for c in story.claims)
         table.add_row(
-            story.title or story.id,
+            escape(story.title or story.id),  # a title's "[Update]" is text, not markup
             str(len(story.article_ids)),
             str(story.outlets),
             str(counts["consensus"]),
@@ -71,13 +97,15 @@ def _summary_table(report: Report, paths: dict[str, Path] | None) -> None:
         out.print(
             f"Report: {paths['html']}  (also {paths['json'].name}, {paths['md'].name})",
             highlight=False,
+            markup=False,
         )
 
 
 InputsOrUrls = Annotated[
     list[str],
     typer.Argument(
-        help="Files or folders of .txt, .html, .jsonl, RSS/Atom, or http(s) URLs of pages and feeds."
+        help="Files or folders of .txt, .html, .jsonl, .pdf, RSS/Atom, or http(s) URLs of pages "
+        "and feeds."
     ),
 ]
 
@@ -108,7 +136,71 @@ def _print_failures(errors: Sequence[InputError], read: int, label: str = "") ->
     total = read + len(errors)
     err.print(Msg.INPUTS_FAILED.format(failed=len(errors), total=total), highlight=False)
     for e in errors:
-        err.print(f"{label}{e.origin}: {e.message}", highlight=False)
+        err.print(f"{label}{escape(f'{e.origin}: {e.message}')}", highlight=False)
+
+
+_OUTLET_HINT = (
+    "To set outlets: a manifest.jsonl beside the files, one line each like "
+    '{"file": "a.html", "source": "The Outlet"}, or --source NAME for all of them.'
+)
+
+
+def _say_outlets(articles: Sequence[Article]) -> None:
+    """How this run decided each article's outlet, and how to set them."""
+    ways = Counter(a.source_from or "input" for a in articles)
+    outlets = len({a.source.strip().casefold() for a in articles})
+    how = ", ".join(f"from {way} {n}" for way, n in ways.most_common())
+    noun = "article" if len(articles) == 1 else "articles"
+    err.print(
+        f"{len(articles)} {noun}, {outlets} outlet{'s' * (outlets != 1)}: {how}",
+        highlight=False,
+        markup=False,
+    )
+    if set(ways) - {"manifest", "--source"}:
+        err.print(_OUTLET_HINT, style="dim", highlight=False, markup=False)
+
+
+def _say_languages(report: Report, read: set[str]) -> None:
+    """A warning naming this run's articles not in English: the English-only steps skipped
+    them (they still join stories by matching)."""
+    other = [a for a in report.articles if a.id in read and a.language not in (None, "en")]
+    if not other:
+        return
+    named = ", ".join(f"{a.id} ({a.language})" for a in other)
+    err.print(
+        f"warning: {len(other)} article(s) not in English: {named}. Quotes, dates and framing "
+        "are read only in English, so those steps skipped them; they are still matched into "
+        "stories, and the report marks their language.",
+        style="yellow",
+        highlight=False,
+        markup=False,
+    )
+
+
+def _shown_db(database: str) -> str:
+    """The store's path or URL as printed: a URL's password hidden."""
+    if "://" not in database:
+        return database
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(database).render_as_string(hide_password=True)
+    except ArgumentError:
+        return database
+
+
+def _fresh_store(out_dir: Path) -> str:
+    """`analyze` without --db: a new SQLite store in the output folder (an earlier run's one
+    there is replaced), so a run reports only what it was given."""
+    path = out_dir / "crosswire.db"
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+    except OSError as exc:
+        _fail(Msg.OUT_DIR.format(path=out_dir, error=exc))
+    return str(path)
 
 
 @app.command()
@@ -118,7 +210,19 @@ def analyze(
         Path, typer.Option("--out", "-o", help="Folder for report.json/.md/.html.")
     ] = Path("out"),
     db: Annotated[
-        str | None, typer.Option(help="SQLite path or SQLAlchemy URL; stories grow across runs.")
+        str | None,
+        typer.Option(
+            help="SQLite path or SQLAlchemy URL of a store to add to (stories grow across "
+            "runs). Default: a fresh store, OUT/crosswire.db, for this run only."
+        ),
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source",
+            help="Outlet of every article read (a manifest.jsonl's 'source' still wins). "
+            "Default: from each page's metadata, URL, byline, else its file name.",
+        ),
     ] = None,
     no_db: Annotated[bool, typer.Option("--no-db", help="Do not store anything.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
@@ -167,7 +271,21 @@ def analyze(
         allow_private_addresses=allow_private_addresses,
         story_window_days=story_window_days,
     )
-    database = None if no_db else (db or "crosswire.db")
+    database = None if no_db else (db or _fresh_store(out_dir))
+    read: list[Article] = []
+
+    def on_read(articles: list[Article], errors: list[InputError]) -> None:
+        # before anything is stored or analysed: a run that read nothing stops here, so no
+        # earlier report is shown as if it were new
+        if not articles:
+            if errors:
+                _print_failures(errors, 0)
+                _fail(Msg.NONE_READ, code=1)
+            _fail(Msg.NO_ARTICLES.format(inputs=", ".join(map(str, inputs))))
+        read.extend(articles)
+        if not quiet:
+            _say_outlets(articles)
+
     from crosswire.executors import ExecutorKind, make_executor
 
     try:  # an unknown kind is refused there, with the message naming the choices
@@ -177,7 +295,9 @@ def analyze(
         return
     try:
         if quiet or as_json or not sys.stderr.isatty():
-            report = run(inputs, options, db=database, executor=executor)
+            report = run(
+                inputs, options, db=database, executor=executor, source=source, on_read=on_read
+            )
         else:
             with Progress(
                 TextColumn("{task.description}"),
@@ -193,7 +313,15 @@ def analyze(
                         tasks[stage] = bar.add_task(stage, total=total)
                     bar.update(tasks[stage], completed=done, total=total)
 
-                report = run(inputs, options, db=database, progress=progress, executor=executor)
+                report = run(
+                    inputs,
+                    options,
+                    db=database,
+                    progress=progress,
+                    executor=executor,
+                    source=source,
+                    on_read=on_read,
+                )
         paths = write_reports(report, out_dir)
         if parquet is not None:
             from crosswire.tables import write_tables
@@ -210,10 +338,18 @@ def analyze(
         _summary_table(report, paths)
     else:  # --quiet or --json: stdout stays clean, the failures go to stderr
         _print_failures(report.errors, len(report.articles))
+    if not quiet:
+        _say_languages(report, {a.id for a in read})
+        if database is not None:
+            shown = _shown_db(database)
+            where = f"Data: {shown}" + ("" if db else " (a fresh store for this run)")
+            err.print(
+                f"{where}; browse it: crosswire serve --db {shown}",
+                highlight=False,
+                markup=False,
+            )
     if report.errors:
         raise typer.Exit(1)
-    if not report.articles:
-        _fail(Msg.NO_TEXT)
 
 
 @app.command()
@@ -274,6 +410,48 @@ def extract(
     _print_failures(errors, len(articles))
     if errors:
         raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    report_path: Annotated[
+        Path, typer.Argument(metavar="REPORT", help="report.json, or the folder holding it.")
+    ],
+    csv_out: Annotated[
+        Path,
+        typer.Option(
+            "--csv",
+            help="CSV file to write: one row per claim, conflict and framing entry (column "
+            "'kind'), with its outlets and citations.",
+        ),
+    ],
+) -> None:
+    """Export a report's claims, conflicts and framing as one CSV table."""
+    from pydantic import ValidationError
+
+    from crosswire.evaluate.base import load_report
+
+    file = report_path / "report.json" if report_path.is_dir() else report_path
+    if not file.is_file():
+        _fail(Msg.REPORT_NOT_FOUND.format(path=report_path))
+    try:
+        report = load_report(file)
+    except (ValueError, ValidationError, OSError) as exc:
+        _fail(f"{file}: {Msg.REPORT_INVALID.format(error=str(exc).splitlines()[0])}")
+        return
+    from crosswire.tables import write_csv
+
+    try:
+        kinds = write_csv(report, csv_out)
+    except OSError as exc:
+        _fail(f"{csv_out}: {exc.strerror or exc}")
+        return
+    err.print(
+        f"{csv_out}: {kinds['claim']} claims, {kinds['conflict']} conflicts, "
+        f"{kinds['framing']} framing entries",
+        highlight=False,
+        markup=False,
+    )
 
 
 @app.command()
@@ -380,7 +558,7 @@ def _metrics_table(title: str, rows: Mapping[str, Mapping[str, float | int | str
     for m in sorted({m for r in rows.values() for m in r}):
         cells = [r.get(m) for r in rows.values()]
         table.add_row(
-            m,
+            escape(m),
             *(
                 ""
                 if v is None
@@ -433,13 +611,21 @@ def _run_evaluator(
     if report is None and not evaluator.reads_report:
         # It reads the gold's own texts (per-article readings are not in a report): nothing to
         # analyse first, and an empty report stands in for the one it ignores.
-        err.print(f"eval {name}: runs the language stage on the gold's texts", highlight=False)
+        err.print(
+            f"eval {name}: runs the language stage on the gold's texts",
+            highlight=False,
+            markup=False,
+        )
         parsed = Report(generated_at=datetime.now(UTC), articles=[], stories=[])
     else:
         if report is None:
             out_dir = Path("out") / "eval" / name
             inputs = evaluator.inputs(gold, out_dir)
-            err.print(f"analysing {', '.join(map(str, inputs))} into {out_dir}/", highlight=False)
+            err.print(
+                f"analysing {', '.join(map(str, inputs))} into {out_dir}/",
+                highlight=False,
+                markup=False,
+            )
             write_reports(run(inputs, Options()), out_dir)
             report = out_dir / "report.json"
         _require(report)
@@ -456,9 +642,9 @@ def _print_scores(results: Sequence[Scores], json_out: Path | None) -> None:
     for scores in results:
         _metrics_table(scores.title, scores.rows)
         for what, count in scores.counts.items():
-            out.print(f"  {what}: {count}", highlight=False)
+            out.print(f"  {what}: {count}", highlight=False, markup=False)
         for note in scores.notes:
-            out.print(f"  {note}", highlight=False)
+            out.print(f"  {note}", highlight=False, markup=False)
     if json_out is not None:
         json_out.write_text(json.dumps([r.to_json() for r in results], indent=2) + "\n")
 
@@ -571,9 +757,10 @@ def eval_extraction(
 
 @app.command()
 def serve(
-    db: Annotated[str, typer.Option(help="SQLite path or SQLAlchemy URL of the store.")] = (
-        "crosswire.db"
-    ),
+    db: Annotated[
+        str,
+        typer.Option(help="SQLite path or SQLAlchemy URL of the store (`analyze` prints its own)."),
+    ] = "out/crosswire.db",
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:

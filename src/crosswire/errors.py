@@ -20,7 +20,8 @@ class Msg:
     NO_INPUTS = "no input files given"
     NOT_FOUND = "no such file or folder"
     UNSUPPORTED = (
-        "unsupported file type {suffix!r} (expected .txt, .html, .htm, .jsonl, .xml, .rss, .atom)"
+        "unsupported file type {suffix!r} (expected .txt, .html, .htm, .jsonl, .xml, .rss, .atom, "
+        ".pdf)"
     )
     LINE_TOO_LARGE = "line is {size:,} bytes, over the limit of {limit:,} bytes; skipped"
     TOO_LARGE = "file is {size:,} bytes, over the limit of {limit:,} bytes"
@@ -118,3 +119,16 @@ class Msg:
     FEED_NO_TEXT = "none of the feed's {entries} entries has article text"
     INPUTS_FAILED = "{failed} of {total} inputs could not be read:"
     XML_AT = "line {line}, column {column}: {error}"
+    # issue 26: the first hour of a new user
+    XML_ENTITIES = (
+        "refused: its DOCTYPE declares XML entities (first: {name!r}), which can expand without "
+        'bound ("billion laughs"); nothing was read from it'
+    )
+    PDF_BROKEN = "not a readable PDF ({error})"
+    PDF_NO_TEXT = "the PDF has no text layer (a scan?); run OCR on it first"
+    NO_ARTICLES = (
+        "no articles found in {inputs} (expected .txt, .html, .jsonl, .pdf, RSS/Atom files, or "
+        "http(s) URLs)"
+    )
+    NONE_READ = "none of the inputs could be read; nothing was analysed"
+    REPORT_NOT_FOUND = "{path}: no report.json there (write one with `crosswire analyze`)"

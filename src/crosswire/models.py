@@ -47,6 +47,12 @@ class Article(_Model):
     language: str | None = None
     origin: str = Field(default="", description="File (and line or entry) it was read from.")
     via: str | None = Field(default=None, description="Feed or aggregator it arrived through.")
+    source_from: str | None = Field(
+        default=None,
+        exclude=True,  # said by the run that read it; not stored, not in report.json
+        description="How `source` was decided (crosswire.inputs.SOURCE_FROM: manifest, page "
+        "metadata, page URL, byline, file name...).",
+    )
 
     @computed_field  # type: ignore[prop-decorator]
     @property

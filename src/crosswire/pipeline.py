@@ -67,14 +67,19 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 def read_and_clean(
-    inputs: Sequence[Path | str], options: Options, executor: Executor | None = None
+    inputs: Sequence[Path | str],
+    options: Options,
+    executor: Executor | None = None,
+    *,
+    source: str | None = None,
 ) -> tuple[list[Article], list[InputError]]:
     """Read every input (files, folders, http(s) URLs) and clean the articles found (the
-    pages of WARC files extracted in the `executor`'s workers, when it has more than one)."""
+    pages of WARC files extracted in the `executor`'s workers, when it has more than one);
+    `source` names the outlet of articles no manifest names (`--source`)."""
     articles: list[Article] = []
     errors: list[InputError] = []
     map_chunks = executor.map if executor is not None and executor.workers > 1 else None
-    for item in read_inputs(inputs, options, map_chunks):
+    for item in read_inputs(inputs, options, map_chunks, source=source):
         if isinstance(item, InputError):
             errors.append(item)
         else:
@@ -164,13 +169,18 @@ def analyze(
     db: str | None = None,
     progress: Progress = _quiet,
     executor: Executor | None = None,
+    source: str | None = None,
+    on_read: Callable[[list[Article], list[InputError]], None] | None = None,
 ) -> Report:
     """Read, analyse and compare `inputs`; with `db`, add them to the stored corpus first and
-    report on every stored story. New articles are filed into the story index kept in the
+    report on every stored story. `on_read` is told what this run read (before any analysis:
+    the CLI says how outlets were decided, and refuses a run that read nothing). New articles are filed into the story index kept in the
     store (built from every stored article when there is none, or it was built with other
     story options), so they join the stories they belong to without regrouping the rest."""
     options = options or Options()
-    articles, errors = read_and_clean(inputs, options, executor)
+    articles, errors = read_and_clean(inputs, options, executor, source=source)
+    if on_read is not None:
+        on_read(articles, errors)
     if db is None:
         report, _, _ = analyze_articles_to_report(
             articles, options, errors=errors, progress=progress, executor=executor

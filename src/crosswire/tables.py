@@ -1,17 +1,21 @@
 """Report tables for analysis in DuckDB or pandas (issue 8): `claims.parquet` and
 `conflicts.parquet` (one row per claim or conflict, with its story, outlets and sentence
 references) and one JSON file per story. pyarrow comes with `pip install 'crosswire[archive]'`
-and is imported only when used."""
+and is imported only when used. Also `write_csv`: claims, conflicts and framing in one CSV
+table (`crosswire export --csv`), no extra needed."""
 
 from __future__ import annotations
 
+import csv
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from crosswire.errors import CrosswireError, Msg
 from crosswire.models import Report
 
-__all__ = ["write_tables"]
+__all__ = ["CSV_COLUMNS", "csv_rows", "write_csv", "write_tables"]
 
 
 def _claim_rows(report: Report) -> list[dict[str, Any]]:
@@ -128,3 +132,89 @@ def write_tables(report: Report, out_dir: Path) -> dict[str, Path]:
     except OSError as error:
         raise CrosswireError(Msg.OUT_DIR.format(path=out_dir, error=error)) from None
     return paths
+
+
+CSV_COLUMNS = (
+    "kind", "story_id", "story_title", "id", "text", "status", "outlets", "article_ids",
+    "citations",
+)  # fmt: skip
+# A cell a spreadsheet would run as a formula ("=HYPERLINK(...)" in an article) is kept as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def csv_rows(report: Report) -> list[dict[str, str]]:
+    """One row per claim, conflict and framing entry of every story (`crosswire export --csv`)."""
+    outlet = {a.id: a.source for a in report.articles}
+
+    def outlets(ids: Sequence[str]) -> str:
+        return "; ".join(sorted({outlet.get(i, i) for i in ids}, key=str.casefold))
+
+    rows: list[dict[str, str]] = []
+    for story in report.stories:
+        base = {"story_id": story.id, "story_title": story.title}
+        for claim in story.claims:
+            ids = list(dict.fromkeys(s.article_id for s in claim.sources))
+            said = f"{claim.attributed_to}: " if claim.attributed_to else ""
+            cites = [f"{s.article_id} [{s.start}:{s.end}]: {s.sentence}" for s in claim.sources]
+            rows.append(
+                {
+                    **base,
+                    "kind": "claim",
+                    "id": claim.id,
+                    "text": said + claim.text,
+                    "status": claim.status,
+                    "outlets": outlets(ids),
+                    "article_ids": "; ".join(ids),
+                    "citations": "\n".join(cites),
+                }
+            )
+        for conflict in story.conflicts:
+            ids = list(dict.fromkeys(i for v in conflict.values for i in v.article_ids))
+            sides = " vs ".join(f"{v.value} ({outlets(v.article_ids)})" for v in conflict.values)
+            cites = [
+                f"{v.value}: {e}" for v in conflict.values for e in v.evidence
+            ]  # the sentences that give each value
+            rows.append(
+                {
+                    **base,
+                    "kind": "conflict",
+                    "id": conflict.id,
+                    "text": f"{conflict.kind} of {conflict.subject}: {sides}",
+                    "status": conflict.severity,
+                    "outlets": outlets(ids),
+                    "article_ids": "; ".join(ids),
+                    "citations": "\n".join(cites),
+                }
+            )
+        for n, entry in enumerate(story.framing, 1):
+            others = ", ".join(entry.others_use)
+            rows.append(
+                {
+                    **base,
+                    "kind": "framing",
+                    "id": f"{story.id}-framing-{n}",
+                    "text": f"{entry.term!r} for {entry.refers_to}"
+                    + (f"; others say {others}" if others else ""),
+                    "status": "loaded" if entry.loaded else "",
+                    "outlets": outlets([entry.article_id]),
+                    "article_ids": entry.article_id,
+                    "citations": entry.article_id,
+                }
+            )
+    return [{k: _cell(str(v)) for k, v in row.items()} for row in rows]
+
+
+def write_csv(report: Report, path: Path) -> Counter[str]:
+    """Write `csv_rows` to `path` (UTF-8 with a BOM, so spreadsheets read accents right);
+    returns the rows written per kind. Raises OSError when it cannot be written."""
+    rows = csv_rows(report)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return Counter(r["kind"] for r in rows)

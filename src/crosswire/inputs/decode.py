@@ -24,7 +24,7 @@ from w3lib.encoding import (
 from crosswire.errors import InputReadError, Msg
 from crosswire.options import Options
 
-Kind = Literal["txt", "html", "jsonl", "feed", "parquet", "warc"]
+Kind = Literal["txt", "html", "jsonl", "feed", "parquet", "warc", "pdf"]
 
 SNIFF_BYTES = 4096
 """How much of a document is read to tell what it is."""

@@ -1,7 +1,7 @@
 """Read input files into `Article` models (raw text; `clean` removes page furniture later).
 
-Inputs: .txt, .html/.htm, .jsonl, RSS/Atom feeds (.xml/.rss/.atom or sniffed), each optionally
-gzipped (.gz); folders are walked recursively. A folder's `manifest.jsonl` overrides what was
+Inputs: .txt, .html/.htm, .jsonl, RSS/Atom feeds (.xml/.rss/.atom or sniffed), .pdf (its text
+layer), each optionally gzipped (.gz); folders are walked recursively. A folder's `manifest.jsonl` overrides what was
 read from the files it names. Bad input never raises: each bad file or line becomes one
 `InputError` and the rest of the batch goes on.
 """
@@ -32,7 +32,17 @@ from crosswire.inputs.decode import (
 )
 from crosswire.inputs.feeds import read_feed
 from crosswire.inputs.jsonl import read_jsonl
-from crosswire.inputs.pages import article_from_markup, article_from_text, parse_date
+from crosswire.inputs.pages import (
+    FROM_BYLINE,
+    FROM_FILE_NAME,
+    FROM_MANIFEST,
+    FROM_OPTION,
+    article_from_markup,
+    article_from_text,
+    outlet_from_byline,
+    parse_date,
+)
+from crosswire.inputs.pdf import read_pdf
 from crosswire.models import Article, InputError
 from crosswire.options import Options
 
@@ -53,6 +63,7 @@ _SUFFIX_KINDS: dict[str, Kind] = {
     # archive inputs, streamed by crosswire.inputs.archive
     ".parquet": "parquet",
     ".warc": "warc",
+    ".pdf": "pdf",
 }
 _MANIFEST_FIELDS = ("id", "source", "url", "title", "published")
 
@@ -61,7 +72,11 @@ _MANIFEST_FIELDS = ("id", "source", "url", "title", "published")
 
 
 def read_inputs(
-    paths: Sequence[Path | str], options: Options, map_chunks: MapChunks | None = None
+    paths: Sequence[Path | str],
+    options: Options,
+    map_chunks: MapChunks | None = None,
+    *,
+    source: str | None = None,
 ) -> Iterator[Article | InputError]:
     """Yield one `Article` per article found in `paths`, or an `InputError` per bad input.
 
@@ -76,8 +91,12 @@ def read_inputs(
 
     With `map_chunks` (an executor's `map`, given by the pipeline), the pages of WARC files are
     extracted through it, in workers (the same articles, in the same order).
+
+    Outlets: a manifest's `source` wins; else `source` (the `--source` option) names the outlet
+    of every article; else each reader's own (page metadata, URL, byline, file name), each
+    article's `source_from` saying which.
     """
-    run = _Run(options, map_chunks=map_chunks)
+    run = _Run(options, map_chunks=map_chunks, source=(source or "").strip() or None)
     try:
         for path in paths:
             if isinstance(path, str) and is_url(path):
@@ -111,6 +130,7 @@ class _Run:
     seen_files: set[Path] = field(default_factory=set)
     fetcher: Fetcher | None = None
     map_chunks: MapChunks | None = None
+    source: str | None = None
 
     def read_url(self, url: str) -> Iterator[Article | InputError]:
         # imported here: fetching starts httpx, which a run of local files never needs
@@ -167,7 +187,7 @@ class _Run:
                 items = read_warc(path, self.options, self.map_chunks)
             else:
                 items = _READERS[kind](path, self.options)
-            single = kind in ("txt", "html")
+            single = kind in ("txt", "html", "pdf")
             for item in items:
                 if isinstance(item, Article):
                     item = self._finish(item, override or None, single=single)
@@ -181,6 +201,10 @@ class _Run:
         update: dict[str, Any] = {}
         if override is not None:
             update = {k: v for k, v in override.items() if single or k != "id"}
+        if "source" in update:
+            update["source_from"] = FROM_MANIFEST
+        elif self.source is not None:
+            update.update(source=self.source, source_from=FROM_OPTION)
         wanted = str(update.get("id", article.id))
         unique, n = wanted, 1
         while unique in self.ids:
@@ -319,7 +343,11 @@ def _read_txt(path: Path, options: Options) -> Iterator[Article | InputError]:
     origin = str(path)
     text = decode_bytes(read_bytes(path, options, origin), origin)
     article = article_from_text(text, id=file_stem(path), origin=origin)
-    yield article.model_copy(update={"source": path.resolve().parent.name})
+    # Never the folder's name: a folder often holds several outlets' saved articles.
+    source, source_from = outlet_from_byline(article.title + "\n" + article.text), FROM_BYLINE
+    if not source:
+        source, source_from = file_stem(path), FROM_FILE_NAME
+    yield article.model_copy(update={"source": source, "source_from": source_from})
 
 
 def _read_html(path: Path, options: Options) -> Iterator[Article | InputError]:
@@ -330,7 +358,8 @@ def _read_html(path: Path, options: Options) -> Iterator[Article | InputError]:
         id=file_stem(path),
         origin=origin,
         url=None,
-        fallback_source=path.resolve().parent.name,
+        fallback_source=file_stem(path),
+        fallback_from=FROM_FILE_NAME,
     )
 
 
@@ -341,4 +370,5 @@ _READERS = {
     "jsonl": read_jsonl,
     "feed": read_feed,
     "parquet": read_parquet,
+    "pdf": read_pdf,
 }

@@ -21,7 +21,15 @@ from crosswire.inputs.decode import (
     is_gz,
     wide_codec,
 )
-from crosswire.inputs.pages import article_from_markup, host_of, normalize_text, parse_date
+from crosswire.inputs.pages import (
+    FROM_FIELD,
+    FROM_FOLDER,
+    FROM_URL,
+    article_from_markup,
+    host_of,
+    normalize_text,
+    parse_date,
+)
 from crosswire.models import Article, InputError
 from crosswire.options import Options
 
@@ -142,11 +150,19 @@ def jsonl_article(
     if fields["text"] is not None and fields["text"].strip():
         text = normalize_text(fields["text"])
         source = host_of(url) or folder_name
-        article = Article(id=article_id, source=source, text=text, url=url, origin=origin)
+        source_from = FROM_URL if host_of(url) else FROM_FOLDER
+        article = Article(
+            id=article_id, source=source, source_from=source_from, text=text, url=url, origin=origin
+        )
     elif fields["html"] is not None and fields["html"].strip():
         try:
             article = article_from_markup(
-                fields["html"], id=article_id, origin=origin, url=url, fallback_source=folder_name
+                fields["html"],
+                id=article_id,
+                origin=origin,
+                url=url,
+                fallback_source=folder_name,
+                fallback_from=FROM_FOLDER,
             )
         except InputReadError:
             message = Msg.JSON_FIELD.format(line=number, error=Msg.NO_TEXT)
@@ -158,6 +174,7 @@ def jsonl_article(
     update: dict[str, Any] = {}
     if (fields["source"] or "").strip():
         update["source"] = (fields["source"] or "").strip()
+        update["source_from"] = FROM_FIELD
     if fields["title"] is not None:
         update["title"] = normalize_text(fields["title"]).replace("\n", " ")
     if published is not None:

@@ -22,6 +22,17 @@ from crosswire.models import Article
 _MIN_PAGE_WORDS = 3
 _MANIFEST_FIELDS = ("id", "source", "url", "title", "published")
 
+# How an article's outlet was decided (Article.source_from), as `analyze` says it.
+FROM_MANIFEST = "manifest"
+FROM_OPTION = "--source"
+FROM_METADATA = "page metadata"
+FROM_URL = "page URL"
+FROM_BYLINE = "byline or dateline"
+FROM_FILE_NAME = "file name"
+FROM_FOLDER = "folder name"
+FROM_FEED = "feed"
+FROM_FIELD = "input field"
+
 # trafilatura settings chosen on the article-extraction benchmark (see evaluate_extraction):
 # favor_precision without comments scores F1 0.964 there vs 0.958 for the defaults.
 _EXTRACT_KW: dict[str, Any] = {
@@ -46,6 +57,27 @@ def article_from_text(text: str, *, id: str, origin: str) -> Article:
     if not body:
         raise InputReadError(origin, Msg.NO_TEXT)
     return Article(id=id, source="", title=title, text=body, origin=origin)
+
+
+# "LONDON (Reuters) -", "KYIV, Ukraine (AP) —": the agency a dateline names.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Za-z.'\- ]{1,40}(?:, [A-Z][A-Za-z.' ]{1,30})?\s*\(([A-Z][\w&.' ]{1,40})\)\s*[-—–:]"
+)
+# "By Jane Doe | Reuters", "By Jane Doe for The Guardian": the outlet a byline names.
+_BYLINE = re.compile(
+    r"^By [A-Z][\w.'\- ]{1,60}?\s+(?:\||for)\s+([A-Z][\w&.' ]{1,40}?)\s*$", re.IGNORECASE
+)
+_BYLINE_LINES = 6
+
+
+def outlet_from_byline(text: str) -> str:
+    """The outlet a byline or dateline in the first lines of `text` names, else ""."""
+    for line in text.split("\n")[:_BYLINE_LINES]:
+        line = line.strip()
+        match = _DATELINE.match(line) or _BYLINE.match(line)
+        if match:
+            return match.group(1).strip()
+    return ""
 
 
 def article_from_html(html: str, *, id: str, origin: str, url: str | None = None) -> Article:
@@ -216,8 +248,17 @@ _BLOCK_TAGS = {
 
 
 def article_from_markup(
-    markup: str, *, id: str, origin: str, url: str | None, fallback_source: str
+    markup: str,
+    *,
+    id: str,
+    origin: str,
+    url: str | None,
+    fallback_source: str,
+    fallback_from: str = FROM_FILE_NAME,
 ) -> Article:
+    """A page's article; its outlet from the page's metadata (og:site_name, JSON-LD publisher:
+    trafilatura's sitename), else the canonical URL's host, else a byline or dateline, else
+    `fallback_source` (said as `fallback_from`)."""
     try:
         doc = trafilatura.bare_extraction(markup, url=url, with_metadata=True, **_EXTRACT_KW)
     except (ValueError, TypeError, etree.LxmlError, RecursionError):
@@ -228,7 +269,16 @@ def article_from_markup(
     if len(_WORD.findall(text)) < _MIN_PAGE_WORDS:
         raise InputReadError(origin, Msg.NO_TEXT)
     page_url = url or doc.url or None
-    source = (doc.sitename or "").strip() or host_of(page_url) or fallback_source
+    source, source_from = (doc.sitename or "").strip(), FROM_METADATA
+    host = host_of(page_url)
+    if source and host and host.casefold().endswith(source.casefold()):
+        source_from = FROM_URL  # trafilatura names the site by its domain when nothing else
+    if not source:
+        source, source_from = host, FROM_URL
+    if not source:
+        source, source_from = outlet_from_byline(text), FROM_BYLINE
+    if not source:
+        source, source_from = fallback_source, fallback_from
     title = normalize_text(doc.title or "").replace("\n", " ")
     first, _, rest = text.partition("\n")
     if rest.strip() and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
@@ -236,6 +286,7 @@ def article_from_markup(
     return Article(
         id=id,
         source=source,
+        source_from=source_from if source else None,
         title=title,
         url=page_url,
         published=parse_date(doc.date),

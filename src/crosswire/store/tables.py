@@ -186,7 +186,8 @@ def article_row(article: Article, added_at: datetime) -> ArticleRow:
 
 
 def article_model(row: ArticleRow) -> Article:
-    fields = {name: getattr(row, name) for name in Article.model_fields}
+    # fields excluded from dumps (source_from: said by the run that read it) are not stored
+    fields = {n: getattr(row, n) for n, f in Article.model_fields.items() if not f.exclude}
     return Article(**fields | {"boilerplate_removed": list(row.boilerplate_removed or [])})
 
 
