@@ -244,11 +244,9 @@ class Worker:
                 for item in items:
                     if isinstance(item, InputError):
                         job.errors.append(_short_origin(item, job.folder))
-                    elif job.folder is not None and item.source == job.folder.name:
-                        # Ingest names a plain file's outlet after its folder, here the spool
-                        # folder: the outlet given with the upload, else the file's name.
-                        outlet = job.outlet or Path(item.origin.split(":", 1)[0]).stem
-                        read.append(item.model_copy(update={"source": outlet}))
+                    elif job.outlet and item.source_from in ("file name", "byline or dateline"):
+                        # the outlet given with the upload wins over ingest's guesses
+                        read.append(item.model_copy(update={"source": job.outlet}))
                     else:
                         read.append(item)
                 job.articles_read = len(read)
