@@ -72,19 +72,23 @@ def test_framing_on_held_out_halves_stays_above_its_floors(heldout_report: Repor
     assert scores.counts["gold terms"] == 57
     assert scores.counts["gold terms not found in the report"] == 0
     assert scores.counts["BABE sentences"] == 1849
-    # Measured 2026-12-07 (multi-outlet terms): crosswire recall 0.000, precision 0.000 (8
-    # flags, all titles and word-family choices the gold does not mark); the 18-word list
-    # flags nothing there; adjectives+adverbs recall 0.474, precision 0.037.
+    # Measured 2026-12-07 (multi-outlet terms): before the lexicon, crosswire recall 0.000,
+    # precision 0.000 (8 flags, all titles and word-family choices the gold does not mark);
+    # with compare.lexicon recall 0.351, precision 0.210 (100 flags; dev 0.470 / 0.444).
+    # The 18-word list flags nothing there; adjectives+adverbs recall 0.474, precision 0.037.
     # Goal (issue 23): recall >= 0.7 of the marked terms.
-    assert scores.figure("crosswire", "terms recall") >= 0.0
-    assert scores.figure("crosswire", "terms flagged") == 8  # as in the full two-corpus run
+    assert scores.figure("crosswire", "terms recall") >= 0.33
+    assert scores.figure("crosswire", "terms precision") >= 0.18
     assert scores.figure("adjectives+adverbs", "terms recall") >= 0.45
     assert scores.figure("adjectives+adverbs", "terms precision") <= 0.1
-    # Measured 2026-12-07 (BABE held-out): crosswire (the 18-word list) recall 0.021, precision
-    # 0.550; adjectives+adverbs recall 0.403, precision 0.100. Goal: recall >= 0.5 and
-    # precision >= 0.5.
-    assert scores.figure("crosswire", "BABE recall") >= 0.02
-    assert scores.figure("crosswire", "BABE precision") >= 0.5
+    # Measured 2026-12-07 (BABE held-out): the 18-word list recall 0.021, precision 0.550;
+    # crosswire's lexicon (compare.lexicon) recall 0.310, precision 0.373 (dev 0.301 / 0.383);
+    # adjectives+adverbs recall 0.403, precision 0.100. Goal: recall >= 0.5 and precision >=
+    # 0.5. Precision's floor is lower than the list's: the list flagged 60 words, the lexicon
+    # 1,330, at 15 times its recall.
+    assert scores.figure("crosswire", "BABE recall") >= 0.30
+    assert scores.figure("crosswire", "BABE precision") >= 0.35
+    assert scores.figure("18-word list", "BABE recall") == pytest.approx(0.021, abs=0.005)
     assert scores.figure("adjectives+adverbs", "BABE recall") == pytest.approx(0.403, abs=0.02)
     assert scores.figure("adjectives+adverbs", "BABE precision") <= 0.15
 

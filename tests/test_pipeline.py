@@ -207,6 +207,16 @@ def test_maduro_dictator_is_flagged_as_loaded(maduro: Report) -> None:
     )
 
 
+def test_maduro_quoted_insult_is_framing_in_the_speakers_voice(maduro: Report) -> None:
+    framing = maduro.stories[0].framing
+    dictator = [f for f in framing if f.term == "dictator of Venezuela"]
+    assert dictator and dictator[0].voice == "outlet" and dictator[0].article_id == "article-004"
+    insult = [f for f in framing if f.term == "bitches"]
+    assert insult and insult[0].voice == "quoted" and insult[0].speaker == "Donald Trump"
+    text = next(a.text for a in maduro.articles if a.id == insult[0].article_id)
+    assert text[insult[0].start : insult[0].end] == "bitches"
+
+
 def test_maduro_trump_quote_in_two_wordings_is_one_statement(maduro: Report) -> None:
     groups = [
         q for q in maduro.stories[0].quotes if q.speaker == "Donald Trump" and len(q.variants) > 1

@@ -271,6 +271,17 @@ class FramingEntry(_Model):
     refers_to: str
     others_use: list[str]
     loaded: bool = False
+    signal: Literal["contrast", "lexicon", "both"] = Field(
+        default="contrast",
+        description="Why it is framing: other outlets word the same thing neutrally"
+        " (contrast), the word itself is loaded (lexicon), or both.",
+    )
+    voice: Literal["outlet", "quoted"] = Field(
+        default="outlet", description="The outlet's own words, or inside a quote (the speaker's)."
+    )
+    speaker: str | None = Field(default=None, description="Who says it, when quoted.")
+    start: int | None = Field(default=None, description="Character span in the article text.")
+    end: int | None = None
 
 
 class SummarySentence(_Model):

@@ -1,18 +1,23 @@
-"""Framing: the words an outlet chooses where other outlets of the story choose others. Titles
-given to the same person, loaded words outside quotes ("the slumlord firm") with the neutral
-word others use (`LOADED`, which the brief also uses to neutralise), and choices within a
-family of words news uses for the same thing ("strikes" / "bombings").
+"""Framing: the words an outlet chooses where other outlets of the story choose others. Two
+signals: contrast (a loaded title given to the same person, loaded words outside quotes with
+the neutral word others use, `LOADED`, which the brief also uses to neutralise, and choices
+within a family of words news uses for the same thing, "strikes" / "bombings") and loadedness
+(`compare.lexicon`: a word loaded in itself, found even when one outlet alone covers it).
+Words inside a quote are the speaker's (`voice="quoted"`), kept apart from the outlet's own.
+Titles that differ only in house style ("general secretary" / "leader") are not framing.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from crosswire.compare.lexicon import loaded_spans
 from crosswire.compare.matching import WORD, StoryContext
 from crosswire.language.entities import fold, title_head
 from crosswire.language.quotes import find_quote_spans
-from crosswire.models import FramingEntry, StoryEntity
+from crosswire.models import FramingEntry, QuoteMention, StoryEntity
 
 __all__ = ["FAMILIES", "LOADED", "framing_entries"]
 
@@ -98,9 +103,131 @@ def _loaded_descriptions(
                         refers_to=refers_to,
                         others_use=others,
                         loaded=True,
+                        signal="both",
+                        start=at,
+                        end=at + len(term),
                     )
                 )
     return found
+
+
+def _nearest_name(at: int, spans: Sequence[tuple[int, int, str]], lo: int, hi: int) -> str | None:
+    near = [(min(abs(at - a), abs(at - b)), name) for a, b, name in spans if lo <= a < hi]
+    return min(near)[1] if near else None
+
+
+def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[FramingEntry]:
+    """Words loaded in themselves (`compare.lexicon`), one entry per article and word. Inside a
+    quote they are the speaker's; outside, the outlet's. The signal is "both" when a sentence
+    of another outlet aligned with this one (same claim) says it without the word, and the
+    neutral word is known (`LOADED`); otherwise the word is loaded in itself ("lexicon")."""
+    seen = {(e.article_id, e.term.lower()) for e in known}
+    seen |= {(e.article_id, w) for e in known for w in e.term.lower().split()}
+    neighbours: dict[int, set[int]] = defaultdict(set)
+    for (i, j), sim in ctx.pairs.items():
+        if sim >= _ALIGNED:
+            neighbours[i].add(j)
+            neighbours[j].add(i)
+    found: list[FramingEntry] = []
+    for aid, analysis in ctx.analyses.items():
+        spans = [
+            (m.start, m.end, ent.name)
+            for ent in analysis.entities
+            if ent.type in ("PERSON", "ORG")
+            for m in ent.mentions
+        ]
+        persons = [(m.start, m.end, e.name) for e in analysis.entities if e.type == "PERSON"
+                   for m in e.mentions]  # fmt: skip
+        # a word inside a name ("Fire and Rescue Service") is the name, not a choice
+        named = [(m.start, m.end) for ent in analysis.entities for m in ent.mentions]
+        for sentence in analysis.sentences:
+            hits = [
+                (a, b)
+                for a, b in loaded_spans(sentence.text)
+                if not any(s <= sentence.start + a and sentence.start + b <= e for s, e in named)
+            ]
+            if not hits:
+                continue
+            quoted = find_quote_spans(sentence.text)
+            aligned = [
+                ctx.units[j][1].text.lower()
+                for j in neighbours.get(ctx.index.get((aid, sentence.index), -1), ())
+                if ctx.outlet[ctx.units[j][0]] != ctx.outlet[aid]
+            ]
+            for a, b in hits:
+                term = sentence.text[a:b]
+                if (aid, term.lower()) in seen:
+                    continue
+                seen.add((aid, term.lower()))
+                if term.lower() == "regime" and sentence.text[b:].lstrip().lower().startswith(
+                    "change"
+                ):
+                    continue  # "regime change" is a set phrase, not a label
+                quote = next((q for q in quoted if q[0] <= a and b <= q[1]), None)
+                speaker = None
+                if quote:
+                    speaker = _possessor(
+                        sentence.text, sentence.start, quote[0], persons
+                    ) or _speaker(analysis.quotes, sentence.index, quote[2])
+                at = sentence.start + a
+                contrast = bool(aligned) and not any(
+                    re.search(rf"\b{re.escape(term.lower())}\b", t) for t in aligned
+                )
+                found.append(
+                    FramingEntry(
+                        article_id=aid,
+                        term=term,
+                        refers_to=_nearest_name(at, spans, sentence.start, sentence.end) or "",
+                        others_use=[LOADED[term.lower()]] if term.lower() in LOADED else [],
+                        loaded=True,
+                        # contrast needs the neutral word the others use, not only its absence
+                        signal="both" if contrast and term.lower() in LOADED else "lexicon",
+                        voice="quoted" if quote else "outlet",
+                        speaker=speaker,
+                        start=at,
+                        end=sentence.start + b,
+                    )
+                )
+    return found
+
+
+# Sentence similarity from which two outlets' sentences tell the same claim (the claim
+# grouping's candidate pairs start lower; this keeps only close paraphrases).
+_ALIGNED = 0.6
+
+
+def _possessor(
+    text: str, offset: int, quote_start: int, persons: Sequence[tuple[int, int, str]]
+) -> str | None:
+    """The person whose words a partial quote gives by a possessive just before it ("Trump’s
+    promise to end “…”"): the last person named before the quote in its sentence, when that
+    mention is possessive. The quote finder gives such a quote to the clause's subject."""
+    before = [p for p in persons if offset <= p[0] and p[1] <= offset + quote_start]
+    if not before:
+        return None
+    _, end, name = max(before)
+    after = text[end - offset :]
+    if after[:2] not in ("’s", "'s"):
+        return None
+    noun = after[2:].split(maxsplit=1)
+    return name if noun and noun[0].lower() in _SPEECH_NOUNS else None
+
+
+# Nouns that name what someone said ("Trump’s promise to end …"), unlike "Maduro’s government".
+_SPEECH_NOUNS = {
+    "promise", "pledge", "vow", "words", "remark", "remarks", "comment", "comments", "statement",
+    "claim", "threat", "warning", "call", "description", "phrase", "insult", "boast", "tweet",
+    "post", "speech", "message", "demand", "accusation", "slogan", "catchphrase",
+}  # fmt: skip
+
+
+def _speaker(quotes: Sequence[QuoteMention], sentence: int, inner: str) -> str | None:
+    """Who says the quote `inner` of sentence `sentence`, when the quote finder resolved it."""
+    mine = [q for q in quotes if q.sentence == sentence]
+    for q in mine:
+        if q.text and (q.text in inner or inner in q.text):
+            return q.speaker or q.speaker_text
+    return (mine[0].speaker or mine[0].speaker_text) if mine else None
 
 
 _FUNCTION_WORDS = {"that", "which", "who", "and", "or", "of", "to", "in", "on", "at", "for", "with"}
@@ -122,15 +249,21 @@ def framing_entries(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[
                 for h, t in theirs.items()
             }
             for head, title in mine.items():
-                if head in others or not others:
+                # a title that differs in house style only ("general secretary" / "leader")
+                # is not framing: only a loaded one is
+                if head in others or not others or not _is_loaded(head):
                     continue
+                at = ctx.articles[aid].text.find(title) if aid in ctx.articles else -1
                 entries.append(
                     FramingEntry(
                         article_id=aid,
                         term=title,
                         refers_to=ent.name,
                         others_use=sorted(set(others.values())),
-                        loaded=head in LOADED,
+                        loaded=True,
+                        signal="both",
+                        start=at if at >= 0 else None,
+                        end=at + len(title) if at >= 0 else None,
                     )
                 )
     entries += _loaded_descriptions(ctx, entities, entries)
@@ -160,6 +293,12 @@ def framing_entries(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[
                         refers_to=neutral,
                         others_use=sorted(used),
                         loaded=w in LOADED,
+                        signal="both" if w in LOADED else "contrast",
                     )
                 )
+    entries += _lexicon_entries(ctx, entries)
     return entries
+
+
+def _is_loaded(head: str) -> bool:
+    return any(bool(loaded_spans(w)) or w in LOADED for w in head.lower().split())

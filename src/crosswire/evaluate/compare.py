@@ -107,7 +107,9 @@ def score_story(story: Story, gold: Mapping[str, Any]) -> dict[str, dict[str, fl
         results["quotes"] = {"recall": ratio(ok, len(quotes))}
     framing = gold.get("framing", [])
     if framing:
-        loaded = [f for f in story.framing if f.loaded]
+        # the gold marks contrast framing (a term for a referent others name neutrally):
+        # words loaded in themselves only (signal "lexicon") are scored by `eval framing`
+        loaded = [f for f in story.framing if f.loaded and f.signal != "lexicon"]
 
         def fits(entry: Any, g: Mapping[str, Any]) -> bool:
             return entry.article_id == g["article_id"] and g["term"].lower() in entry.term.lower()

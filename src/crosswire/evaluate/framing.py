@@ -12,7 +12,8 @@ Two measures, both printed per split:
     too, and crosswire must keep them apart itself; the figures are given per corpus as well.
 (b) Loadedness on BABE (`../shared/data/babe/`): sentences with expert-marked biased words.
     There is no report: `score_sentences` calls a `flag(sentence) -> [(start, end)]` callable
-    on each sentence (crosswire's lexicon today: every occurrence of its 18 listed words), and
+    on each sentence (crosswire's: `compare.lexicon.lexicon_flagger`, the loadedness signal
+    the compare stage flags framing with, VADER's strong words and hand-written lists), and
     a flag is right when it overlaps a marked phrase of its own sentence (marked words at most
     one space apart merged into phrases). BABE is AGPL-3.0: it measures; nothing learned from
     it ships.
@@ -33,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from crosswire.compare.lexicon import lexicon_flagger
 from crosswire.evaluate.base import Evaluator, Scores, Split, register, split_filter
 from crosswire.evaluate.loci import ArticleText, Locus, ecbplus_input, gvc_input, read_jsonl
 from crosswire.evaluate.scoring import ratio
@@ -345,7 +347,7 @@ def _babe_rows(babe_dir: Path, split: Split | None) -> dict[str, dict[str, float
     pos = adjective_adverb_flagger(s.text for s in sentences)
     rows = {}
     for system, flag in (
-        ("crosswire", listed),
+        ("crosswire", lexicon_flagger()),
         ("18-word list", listed),
         ("adjectives+adverbs", pos),
     ):
@@ -426,7 +428,7 @@ class FramingEvaluator(Evaluator):
         scores.notes = [
             "terms: report framing entries in the gold's read articles; a flag is right when any"
             " occurrence of its term overlaps a gold term of its article",
-            "BABE: no report; crosswire is its 18-word framing list on each sentence, every"
-            " occurrence flagged (so its row equals the list's)",
+            "BABE: no report; crosswire is its loadedness lexicon (compare.lexicon) on each"
+            " sentence, the signal its framing entries come from",
         ]
         return scores

@@ -1,0 +1,198 @@
+"""Loadedness: words whose sense carries judgement or emotion beyond the fact, found in one
+sentence with no other outlet to compare against.
+
+Two sources, both with a clear licence and neither learned from any annotated bias corpus:
+- the VADER sentiment lexicon (vaderSentiment wheel, MIT licence): words rated strongly
+  emotional by its human raters (|valence| >= `VALENCE_FLOOR`), minus the plain words news
+  needs to state a fact (`FACT_WORDS`: "killed", "war", "crisis" report, they do not judge);
+- hand-written lists below, each with its rationale: partisan and pejorative labels,
+  intensifiers, war/disaster metaphors used of politics, and loaded verbs of saying.
+Scare quotes (a short phrase in quote marks, not a sentence anyone said) are flagged too.
+
+BABE (AGPL) measures this module (`crosswire eval framing`); only the valence floor and which
+lists are on were chosen, from aggregate dev-topic figures. No word here comes from BABE.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from importlib.resources import files
+
+__all__ = [
+    "FACT_WORDS",
+    "HAND_WORDS",
+    "VALENCE_FLOOR",
+    "lexicon_flagger",
+    "lexicon_words",
+    "loaded_spans",
+    "scare_quote_spans",
+]
+
+# VADER's ratings run -4..4. Negative words from -1.5 ("disgraceful", "reckless"); positive
+# ones only from 3.0 ("heroic", "brilliant"): milder praise ("peace", "agreement", "respect")
+# is what news reports, not how it judges. Chosen on BABE's dev topics (aggregate figures:
+# recall 0.30, precision 0.33 there, against 0.25 / 0.27 with one floor of 2.0).
+VALENCE_FLOOR = (-1.5, 3.0)
+
+# Plain event words: news must use them to report what happened (accidents, crime and the
+# law, conflict, harm), so they are the fact, not a judgement on it (VADER rates them strongly
+# because they describe bad events). Drawn from news vocabulary; none from BABE.
+_FACT = """
+    kill killed kills killing death deaths dead die died dies dying war wars crisis crises
+    fire fires disaster disasters injured injury injuries wounded hurt attack attacks attacked
+    crime crimes criminal arrest arrested prison jail jailed lost lose loses loss losses win
+    won wins winner winners cancer disease illness ill sick victim victims violence violent
+    shooting shot shoot abuse abused assault assaulted rape raped murder murdered murders
+    suicide terror terrorism bomb bombs bombing fight fighting fought emergency danger
+    dangerous threat threats threatened risk risks protest protests protesters support
+    supported supports free freedom love loved hate hated hates like liked please thank
+    thanks ok okay yes no best better good great well agree agreed care cared help helped
+    helps hope hoped hopes ban banned lie lying lied failed fail fails failure poverty poor
+    fear feared fears worried worry worries concern concerns concerned grief funeral
+    pandemic outbreak collapse collapsed fraud charged guilty convicted accused
+    accident accidents suspend suspended smuggling smuggled trapped rescue rescued destroyed
+    damaged damage closed broken reject rejected rejection dispute disputes
+    block blocks blocked blocking fatal fatally crash crashed crashes collision collisions
+    suspicious suspect suspected fired weapon weapons argument arguments arguing argued
+    trouble damages fault felony felonies killings arrests prosecuted prosecution punish
+    punished punishment punitive illegal illegally stolen steal theft robbery charges forced
+    broke unsecured disabling disabled aggravated mischief neglect threatening severe
+    problem problems difficult struggling struggle suffered suffering pain refused refusing
+    tired injure conflict conflicts tension tensions strained strike strikes deny denied
+    denies
+    """
+FACT_WORDS = frozenset(_FACT.split())
+
+# Hand-written, general news vocabulary that style guides (AP, Reuters, BBC) tell reporters to
+# avoid or to attribute. Grouped by why the word is loaded.
+_LABELS = """
+    radical radicals extremist extremists far-left far-right leftist leftists ultra-left
+    ultra-right hardline hardliner hardliners militant zealot zealots fanatic fanatics
+    socialist marxist fascist fascists nazi nazis communist snowflake snowflakes woke elite
+    elites elitist establishment globalist globalists regime dictator tyrant strongman despot
+    thug thugs agitator agitators rioters mob slumlord puppet junta cronies crony butcher
+    illegals alien aliens propaganda conspiracy hoax witch-hunt sham rigged
+    """
+_INTENSIFIERS = """
+    absolutely utterly totally completely extremely incredibly outrageously shockingly
+    staggering staggeringly massive massively huge hugely enormous unprecedented blatant
+    blatantly flagrant flagrantly brazen brazenly egregious shameless shamelessly
+    so-called notorious infamous draconian sweeping radically wildly dramatically
+    """
+_METAPHORS = """
+    war-torn onslaught assault crusade invasion invaded battle battles battleground siege
+    weaponize weaponized weaponizing firestorm bombshell explosive meltdown catastrophe
+    catastrophic apocalyptic nightmare plague plagued epidemic scourge tsunami flood flooding
+    avalanche inferno chaos chaotic carnage havoc rampage crackdown purge
+    """
+_SAYING = """
+    slammed slams slam blasted blasts blast lashed lambasted lambastes ripped rips ripped
+    torched bashed bashes bashing decried decries denounced denounces derided derides mocked
+    mocks scoffed sneered ranted rants raged fumed railed conceded admitted admits claimed
+    claims insisted insists boasted boasts bragged brags touted touts trumpeted peddled
+    peddling parroted spewed vowed whined complained
+    """
+# Vivid tabloid wording for an event, and comment adverbs that tell the reader how to feel.
+_VIVID = """
+    nabbed nabs mowed slain plunge plunged plunges skirmish ordeal horror horrifying
+    terrifying frantic frantically dramatic dramatically hysterical unbelievable unreal
+    thankfully sadly tragically miraculously heroic hero heroes brave bravery stunned
+    stunning brutal brutally savage savagely vicious viciously gruesome grisly heinous
+    senseless slaughter slaughtered bloodbath harrowing chilling callous heartless
+    """
+HAND_WORDS = frozenset(" ".join((_LABELS, _INTENSIFIERS, _METAPHORS, _SAYING, _VIVID)).split())
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
+# A scare quote: one to three words in quote marks, inside a sentence (not a spoken sentence).
+# Double marks only: a single straight or curly mark is far more often an apostrophe.
+_SCARE = re.compile(r"[\"“]([A-Za-z][A-Za-z'’ -]{1,40}?)[\"”](?=[\s,.;:?!)])")
+
+
+@lru_cache(maxsize=1)
+def _vader() -> dict[str, float]:
+    text = files("vaderSentiment").joinpath("vader_lexicon.txt").read_text(encoding="utf-8")
+    valence: dict[str, float] = {}
+    for line in text.splitlines():
+        parts = line.split("\t")
+        # words only: the lexicon also rates emoticons (":-)") and slang abbreviations
+        if len(parts) >= 2 and re.fullmatch(r"[a-z][a-z'-]*[a-z]", parts[0]):
+            valence[parts[0]] = float(parts[1])
+    return valence
+
+
+@lru_cache(maxsize=4)
+def lexicon_words(valence_floor: tuple[float, float] = VALENCE_FLOOR) -> frozenset[str]:
+    """Every loaded word (lower case): VADER's strong words (at or below the negative floor, at
+    or above the positive one) less the fact words, plus the hand-written lists."""
+    neg, pos = valence_floor
+    strong = {w for w, v in _vader().items() if v <= neg or v >= pos}
+    return frozenset((strong - FACT_WORDS) | HAND_WORDS)
+
+
+# Inflections the lexicons list one form of ("slamming", "tragically"): stem -> base endings.
+_ENDINGS = (
+    ("ies", "y"), ("ied", "y"), ("ily", "y"), ("ly", ""), ("s", ""), ("es", ""), ("ed", ""),
+    ("ed", "e"), ("ing", ""), ("ing", "e"), ("ness", ""),
+)  # fmt: skip
+
+
+def _listed(word: str, words: frozenset[str]) -> bool:
+    """`word` or a base form of it is loaded, and no form of it is a plain fact word."""
+    word = word.lower().replace("’", "'")
+    forms = {word} | {
+        word[: -len(end)] + base
+        for end, base in _ENDINGS
+        if word.endswith(end) and len(word) - len(end) >= 3
+    }
+    # a doubled final consonant ("slamming", "slammed") is the base's single one
+    forms |= {f[:-1] for f in forms if len(f) > 3 and f[-1] == f[-2] and f[-1] not in "aeiou"}
+    return bool(forms & words) and not forms & FACT_WORDS
+
+
+def _in_name(sentence: str, at: int, word: str) -> bool:
+    """A capitalised word inside a sentence is most often part of a name ("Plus Ultra",
+    "Hope Street"), not a choice of wording; the first word and all-caps words are not."""
+    if not word[0].isupper() or word.isupper():
+        return False
+    return bool(sentence[:at].strip(" \"“‘'(«-—"))
+
+
+def scare_quote_spans(sentence: str) -> list[tuple[int, int]]:
+    """Short quoted phrases inside running text (`so-called "experts"`): the outlet distancing
+    itself from a word. A quote that starts the sentence or has four or more words is speech."""
+    found = []
+    for m in _SCARE.finditer(sentence):
+        inner = m.group(1).strip()
+        if not inner or len(inner.split()) > 3 or not sentence[: m.start()].strip():
+            continue
+        found.append((m.start(1), m.start(1) + len(inner)))
+    return found
+
+
+def loaded_spans(
+    sentence: str,
+    valence_floor: tuple[float, float] = VALENCE_FLOOR,
+    scare_quotes: bool = False,
+) -> list[tuple[int, int]]:
+    """Character spans of the loaded words of one sentence (and its scare-quoted phrases when
+    asked: off by default, since on BABE's dev topics barely one in twenty is marked loaded;
+    in news most short quotes are a speaker's partial quote)."""
+    words = lexicon_words(valence_floor)
+    spans = [
+        m.span()
+        for m in _WORD.finditer(sentence)
+        if _listed(m.group(), words) and not _in_name(sentence, m.start(), m.group())
+    ]
+    if scare_quotes:
+        scare = scare_quote_spans(sentence)
+        spans += [s for s in scare if not any(a < s[1] and s[0] < b for a, b in spans)]
+    return sorted(spans)
+
+
+def lexicon_flagger(
+    valence_floor: tuple[float, float] = VALENCE_FLOOR, scare_quotes: bool = False
+) -> Callable[[str], list[tuple[int, int]]]:
+    """`loaded_spans` as a sentence flagger (the evaluator's `Flagger` shape)."""
+    return lambda sentence: loaded_spans(sentence, valence_floor, scare_quotes)

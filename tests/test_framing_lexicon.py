@@ -1,0 +1,46 @@
+"""The loadedness lexicon of the compare stage (issue 23): VADER's strong words less plain
+fact words, hand-written lists, inflections, names and scare quotes."""
+
+from __future__ import annotations
+
+from crosswire.compare.lexicon import (
+    FACT_WORDS,
+    HAND_WORDS,
+    lexicon_flagger,
+    lexicon_words,
+    loaded_spans,
+    scare_quote_spans,
+)
+
+
+def _words(sentence: str) -> list[str]:
+    return [sentence[a:b] for a, b in loaded_spans(sentence)]
+
+
+def test_emotional_and_hand_listed_words_are_flagged() -> None:
+    assert _words("The senator slammed the disgusting bill.") == ["slammed", "disgusting"]
+    assert _words("Sadly, the horrific crash was a tragedy.") == ["Sadly", "horrific", "tragedy"]
+
+
+def test_plain_event_words_are_not_loaded() -> None:
+    assert _words("Three people were killed and two injured in the fire.") == []
+    assert not FACT_WORDS & HAND_WORDS - {"assault", "assaulted"}
+    assert "killed" not in lexicon_words()
+
+
+def test_inflections_of_listed_words_are_found() -> None:
+    assert _words("Critics are slamming it.") == ["slamming"]
+
+
+def test_a_capitalised_word_inside_a_sentence_is_a_name() -> None:
+    assert _words("She flew Plus Ultra to Madrid.") == []
+    assert _words("MUST SEE: an absolutely stunning rescue") == ["absolutely", "stunning"]
+
+
+def test_scare_quotes_are_short_quoted_phrases_inside_running_text() -> None:
+    text = 'The so-called "experts" disagreed. "We will win this fight," he said.'
+    assert [text[a:b] for a, b in scare_quote_spans(text)] == ["experts"]
+    at = text.index("experts")
+    assert (at, at + 7) in loaded_spans(text, scare_quotes=True)
+    assert (at, at + 7) not in loaded_spans(text)
+    assert lexicon_flagger()("A calm, factual sentence about the budget.") == []
