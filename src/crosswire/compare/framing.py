@@ -17,7 +17,7 @@ from crosswire.compare.lexicon import loaded_spans
 from crosswire.compare.matching import WORD, StoryContext
 from crosswire.language.entities import fold, title_head
 from crosswire.language.quotes import find_quote_spans
-from crosswire.models import FramingEntry, QuoteMention, StoryEntity
+from crosswire.models import ArticleAnalysis, FramingEntry, QuoteMention, StoryEntity
 
 __all__ = ["FAMILIES", "LOADED", "framing_entries"]
 
@@ -40,6 +40,16 @@ FAMILIES = [
 ]
 
 
+def _named_spans(analysis: ArticleAnalysis) -> list[tuple[int, int, str]]:
+    """(start, end, name) of every mention of a person or organisation in the article."""
+    return [
+        (m.start, m.end, ent.name)
+        for ent in analysis.entities
+        if ent.type in ("PERSON", "ORG")
+        for m in ent.mentions
+    ]
+
+
 def _outside_quotes(text: str) -> str:
     for a, b, _ in reversed(find_quote_spans(text)):
         text = text[:a] + " " * (b - a) + text[b:]
@@ -58,12 +68,7 @@ def _loaded_descriptions(
     seen = {(e.article_id, w) for e in known for w in e.term.lower().split()}
     found: list[FramingEntry] = []
     for aid, analysis in ctx.analyses.items():
-        spans = [
-            (m.start, m.end, ent.name)
-            for ent in analysis.entities
-            if ent.type in ("PERSON", "ORG")
-            for m in ent.mentions
-        ]
+        spans = _named_spans(analysis)
         for sentence in analysis.sentences:
             text = _outside_quotes(sentence.text)
             for m in WORD.finditer(text):
@@ -130,12 +135,7 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
             neighbours[j].add(i)
     found: list[FramingEntry] = []
     for aid, analysis in ctx.analyses.items():
-        spans = [
-            (m.start, m.end, ent.name)
-            for ent in analysis.entities
-            if ent.type in ("PERSON", "ORG")
-            for m in ent.mentions
-        ]
+        spans = _named_spans(analysis)
         persons = [(m.start, m.end, e.name) for e in analysis.entities if e.type == "PERSON"
                    for m in e.mentions]  # fmt: skip
         # a word inside a name ("Fire and Rescue Service") is the name, not a choice

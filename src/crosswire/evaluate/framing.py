@@ -365,25 +365,19 @@ class FramingEvaluator(Evaluator):
     name = "framing"
     default_gold = "gold/framing/framing.json"
 
-    def _ecbplus(self) -> Path:
-        return self.data / "ecbplus-dev" / "dev_documents.jsonl"
-
-    def _gvc(self) -> Path:
-        return self.data / "gvc" / "documents.jsonl"
-
     def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
         ecb, gvc = out_dir / "ecbplus.jsonl", out_dir / "gvc.jsonl"
-        ecbplus_input(self._ecbplus(), ecb)
-        gvc_input(self._gvc(), gvc)
+        ecbplus_input(self.ecbplus_documents(), ecb)
+        gvc_input(self.gvc_documents(), gvc)
         return [ecb, gvc]
 
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
         data = json.loads(gold.read_text(encoding="utf-8"))
         corpus_of, items = _scope(data, split)
         sources: dict[str, Mapping[str, Any]] = {
-            d["doc_id"]: d for d in read_jsonl(self._ecbplus())
+            d["doc_id"]: d for d in read_jsonl(self.ecbplus_documents())
         }
-        sources.update({d["id"]: d for d in read_jsonl(self._gvc())})
+        sources.update({d["id"]: d for d in read_jsonl(self.gvc_documents())})
         texts = {a.id: a.text for a in report.articles if a.id in corpus_of}
         located: list[_GoldTerm] = []
         missing = 0
