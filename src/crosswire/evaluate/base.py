@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from crosswire.evaluate.loci import ecbplus_input
+from crosswire.evaluate.loci import ecbplus_input, gvc_input
 from crosswire.models import Report
 
 __all__ = [
@@ -64,6 +64,8 @@ class Evaluator(ABC):
 
     name: ClassVar[str]
     default_gold: ClassVar[str]
+    shared_corpora: ClassVar[tuple[str, ...]] = ("ecbplus",)
+    """The shared corpora the gold points into: "ecbplus" (ECB+ dev), "gvc"."""
     reads_report: ClassVar[bool] = True
     """False for evaluators that run the language stage on the gold's own texts and ignore
     REPORT (per-article readings are not in a report): the CLI then analyses nothing first."""
@@ -78,14 +80,21 @@ class Evaluator(ABC):
         """Score `report` against `gold`, on one split (None: both)."""
 
     def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
-        """The input files `crosswire analyze` reads to make the report this gold scores (written
-        under `out_dir` when the shared data needs converting). By default ECB+ dev as JSONL;
-        nothing for an evaluator that reads the gold's own texts."""
+        """The input files `crosswire analyze` reads to make the report this gold scores, the
+        shared corpora of `shared_corpora` written as crosswire JSONL under `out_dir` (one run, two
+        files: no story mixes them); nothing for an evaluator that reads the gold's own
+        texts."""
         if not self.reads_report:
             return [gold]
-        target = out_dir / "ecbplus.jsonl"
-        ecbplus_input(self.ecbplus_documents(), target)
-        return [target]
+        written = []
+        for corpus in self.shared_corpora:
+            target = out_dir / f"{corpus}.jsonl"
+            if corpus == "gvc":
+                gvc_input(self.gvc_documents(), target)
+            else:
+                ecbplus_input(self.ecbplus_documents(), target)
+            written.append(target)
+        return written
 
     def ecbplus_documents(self) -> Path:
         return self.data / "ecbplus-dev" / "dev_documents.jsonl"

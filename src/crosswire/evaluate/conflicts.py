@@ -45,8 +45,6 @@ from crosswire.evaluate.links import DEV_TOPICS
 from crosswire.evaluate.loci import (
     GoldPlaces,
     Locus,
-    ecbplus_input,
-    gvc_input,
     read_jsonl,
     same_place,
 )
@@ -289,17 +287,13 @@ def numbers_differ(
 class ConflictsEvaluator(Evaluator):
     name = "conflicts"
     default_gold = "gold/conflicts/conflicts.json"
-
-    def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
-        return self.split_inputs(out_dir, None)
+    shared_corpora = ("ecbplus", "gvc")
 
     def split_inputs(self, out_dir: Path, split: Split | None) -> list[Path]:
         """Both corpora as two input files for one run; with `split`, only that half's
         documents (the held-out test analyses half as many articles; the groups of one half
         are the same stories either way, as a whole run and each corpus alone are)."""
-        ecbplus, gvc = out_dir / "ecbplus.jsonl", out_dir / "gvc.jsonl"
-        ecbplus_input(self.ecbplus_documents(), ecbplus)
-        gvc_input(self.gvc_documents(), gvc)
+        ecbplus, gvc = self.inputs(Path(self.default_gold), out_dir)
         if split is not None:
             ecb_split = {
                 d["doc_id"]: "dev" if str(d["topic"]) in DEV_TOPICS else "heldout"

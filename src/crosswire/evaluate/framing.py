@@ -36,7 +36,7 @@ from typing import Any
 
 from crosswire.compare.lexicon import lexicon_flagger
 from crosswire.evaluate.base import Evaluator, Scores, Split, register, split_filter
-from crosswire.evaluate.loci import ArticleText, Locus, ecbplus_input, gvc_input, read_jsonl
+from crosswire.evaluate.loci import ArticleText, Locus, read_jsonl
 from crosswire.evaluate.scoring import ratio
 from crosswire.models import Report
 
@@ -364,12 +364,7 @@ def _babe_rows(babe_dir: Path, split: Split | None) -> dict[str, dict[str, float
 class FramingEvaluator(Evaluator):
     name = "framing"
     default_gold = "gold/framing/framing.json"
-
-    def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
-        ecb, gvc = out_dir / "ecbplus.jsonl", out_dir / "gvc.jsonl"
-        ecbplus_input(self.ecbplus_documents(), ecb)
-        gvc_input(self.gvc_documents(), gvc)
-        return [ecb, gvc]
+    shared_corpora = ("ecbplus", "gvc")
 
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
         data = json.loads(gold.read_text(encoding="utf-8"))
