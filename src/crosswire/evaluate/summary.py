@@ -376,7 +376,8 @@ def load_articles(path: Path) -> list[Article]:
     """The documents the references summarise: ECB+ (`dev_documents.jsonl`, one outlet per
     document without a URL) or GVC (`documents.jsonl`: each document its own outlet, as
     `evaluate.loci.gvc_input` reads them; GVC names no outlets)."""
-    first = next(iter(read_jsonl(path if path.is_file() else path / "documents.jsonl")), {})
+    gvc = path if path.is_file() else path / "documents.jsonl"
+    first = next(iter(read_jsonl(gvc)), {}) if gvc.is_file() else {}
     if "incident" not in first:
         articles, _ = load_ecbplus(path)
         return _distinct_outlets(articles)
@@ -389,7 +390,7 @@ def load_articles(path: Path) -> list[Article]:
             published=doc.get("published"),
             origin=f"{path.name}:{doc['id']}",
         )
-        for doc in read_jsonl(path if path.is_file() else path / "documents.jsonl")
+        for doc in read_jsonl(gvc)
     ]
 
 
