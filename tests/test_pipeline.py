@@ -327,3 +327,14 @@ def test_every_brief_sentence_is_supported_by_what_it_cites() -> None:
         for story in report.stories:
             for sentence in story.summary:
                 assert sentence_supported(sentence, analyses), (folder.name, sentence.text)
+
+
+def test_the_briefs_of_the_demo_and_the_seeds_are_consistent_with_their_comparison(
+    demo: Report, maduro: Report
+) -> None:
+    from crosswire.evaluate.summary import report_problems
+
+    assert report_problems(demo) == []
+    assert report_problems(maduro) == []
+    for report in (demo, maduro):
+        assert all(s.claim_ids for story in report.stories for s in story.summary)

@@ -692,19 +692,51 @@ def eval_summary(
     refs: Annotated[Path, typer.Option(help="Reference summaries (jsonl).")] = Path(
         "examples/summary-refs/ecbplus-dev.jsonl"
     ),
+    gvc: Annotated[Path, typer.Option(help="GVC documents (jsonl).")] = SHARED
+    / "gvc"
+    / "documents.jsonl",
+    gvc_refs: Annotated[
+        Path | None,
+        typer.Option(help="GVC reference summaries (default examples/summary-refs/gvc.jsonl)."),
+    ] = None,
+    corpus: Annotated[
+        str | None,
+        typer.Option(help="Score only this corpus: ecbplus, gvc, or none (only --report)."),
+    ] = None,
     split: Annotated[
         str | None, typer.Option(help="Score only this split: dev or heldout.")
     ] = None,
+    report: Annotated[
+        list[Path] | None,
+        typer.Option(help="Also count the brief's consistency problems in these report.json."),
+    ] = None,
 ) -> None:
-    """ROUGE-1/2/L of the brief against written references, beside lead/LexRank/TextRank."""
-    from crosswire.evaluate.summary import SPLITS, evaluate_summary
+    """ROUGE-1/2/L of the brief against written references (ECB+ and GVC), beside
+    lead/LexRank/TextRank cut to the same length, and the brief's consistency problems."""
+    from crosswire.evaluate.summary import SPLITS, evaluate_summary, report_problems
 
-    _require(data)
-    _require(refs)
     if split is not None and split not in SPLITS:
         _fail(f"--split {split!r}: expected one of {', '.join(SPLITS)}")
-    results = evaluate_summary(data, refs, split)
-    _metrics_table(f"summary (ECB+ dev, {split or 'both splits'})", results)
+    if corpus not in (None, "ecbplus", "gvc", "none"):
+        _fail(f"--corpus {corpus!r}: expected ecbplus, gvc or none")
+    runs = []
+    if corpus in (None, "ecbplus"):
+        runs.append(("ECB+ dev", data, refs))
+    if corpus in (None, "gvc"):
+        runs.append(("GVC", gvc, gvc_refs or refs.parent / "gvc.jsonl"))
+    for name, docs, references in runs:
+        _require(docs)
+        _require(references)
+        results = evaluate_summary(docs, references, split)
+        _metrics_table(f"summary ({name}, {split or 'both splits'})", results)
+        problems = sum(v for k, v in results["ours"].items() if k.endswith("consistency_problems"))
+        typer.echo(f"{name}: consistency problems: {int(problems)}")
+    for path in report or []:
+        _require(path)
+        found = report_problems(Report.model_validate_json(path.read_text(encoding="utf-8")))
+        for line in found:
+            typer.echo(f"  {line}")
+        typer.echo(f"{path}: consistency problems: {len(found)}")
 
 
 @eval_app.command("compare")

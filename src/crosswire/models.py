@@ -286,8 +286,20 @@ class FramingEntry(_Model):
 
 class SummarySentence(_Model):
     text: str
-    article_ids: list[str]
+    article_ids: list[str] = Field(
+        description="Exactly the articles that are sources of the sentence's claims."
+    )
     section: Literal["established", "disputed", "single_source", "timeline"] = "established"
+    claim_ids: list[str] = Field(
+        default_factory=list, description="Ids of the story's claims the sentence rests on."
+    )
+    conflict_ids: list[str] = Field(
+        default_factory=list, description="A disputed sentence: the conflicts whose sides it shows."
+    )
+    sources: list[ClaimSource] = Field(
+        default_factory=list,
+        description="The claims' source sentences with their spans, for click-through.",
+    )
 
 
 class Story(_Model):

@@ -37,19 +37,30 @@ from rouge_score import rouge_scorer, tokenizers
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+from crosswire.evaluate.loci import read_jsonl
 from crosswire.evaluate.stories import load_ecbplus
-from crosswire.models import Article, ArticleAnalysis, Story, StoryGroup, SummarySentence
+from crosswire.models import (
+    Article,
+    ArticleAnalysis,
+    Report,
+    Story,
+    StoryGroup,
+    SummarySentence,
+)
 from crosswire.options import Options
 
 __all__ = [
     "SPLITS",
     "SummaryReference",
+    "brief_problems",
     "citation_support",
     "evaluate_summary",
     "lead_summary",
     "lexrank_summary",
+    "load_articles",
     "load_references",
     "pagerank",
+    "report_problems",
     "rouge",
     "rouge_l",
     "rouge_n",
@@ -62,7 +73,7 @@ __all__ = [
 Split = Literal["dev", "heldout"]
 SPLITS: tuple[Split, ...] = ("dev", "heldout")
 SYSTEMS = ("ours", "lead", "lexrank", "textrank")
-SCORED_SECTIONS = ("established", "single_source")
+SCORED_SECTIONS = ("established", "disputed", "single_source")
 _ONLY = re.compile(r"^Only .+? reports: ")
 
 
@@ -229,15 +240,124 @@ def load_references(path: Path) -> list[SummaryReference]:
 # --------------------------------------------------------------------------- ours
 
 
+_SIDES = re.compile(
+    r"\s*Outlets (?:date this differently|give different figures|describe .+? differently|"
+    r"quote .+? differently|contradict each other)\b.*$",
+    re.S,
+)
+
+
 def summary_text(summary: Sequence[SummarySentence]) -> str:
-    """The brief as a summary: established, then single-source sentences, without the
-    'Only X reports:' attribution (presentation, not content)."""
-    return " ".join(
-        _ONLY.sub("", s.text)
-        for section in SCORED_SECTIONS
-        for s in summary
-        if s.section == section
-    )
+    """The brief as a summary, in the order a reader reads it (its sections in the order the
+    brief opens them: established, disputed and single-source sentences), without the 'Only X
+    reports:' attribution and without the list of a dispute's sides (presentation, not prose
+    a reference could match); a dispute with no claim wording before its sides is left out."""
+    parts = []
+    order = list(dict.fromkeys(s.section for s in summary))
+    for section in sorted(SCORED_SECTIONS, key=lambda x: order.index(x) if x in order else 9):
+        for s in summary:
+            if s.section == section:
+                text = _SIDES.sub("", _ONLY.sub("", s.text)).strip()
+                if text:
+                    parts.append(text)
+    return " ".join(parts)
+
+
+# --------------------------------------------------------------------------- consistency
+
+
+def brief_problems(story: Story) -> list[str]:
+    """What in a story's brief breaks the rule that it is built from the comparison.
+
+    Every sentence names the claims it rests on (`claim_ids`, all of the story) and cites
+    exactly their source articles (and, when it lists `sources`, only their sentences). An
+    established sentence rests only on claims with two or more outlets, not disputed and with
+    no conflict; a single-source sentence on claims with exactly one outlet; a disputed
+    sentence names its conflicts, rests on claims those conflicts are about, and shows every
+    side's value. Returns one line per problem.
+    """
+    claims = {c.id: c for c in story.claims}
+    conflicts = {c.id: c for c in story.conflicts}
+    problems: list[str] = []
+    for n, sentence in enumerate(story.summary):
+        where = f"{story.id} brief {n + 1} ({sentence.section})"
+        if not sentence.claim_ids:
+            problems.append(f"{where}: names no claim")
+            continue
+        unknown = [c for c in sentence.claim_ids if c not in claims]
+        if unknown:
+            problems.append(f"{where}: unknown claim {unknown[0]}")
+            continue
+        rests = [claims[c] for c in sentence.claim_ids]
+        sourced = {s.article_id for c in rests for s in c.sources}
+        if set(sentence.article_ids) != sourced:
+            problems.append(
+                f"{where}: cites {sorted(sentence.article_ids)}, its claims' sources are "
+                f"{sorted(sourced)}"
+            )
+        spans = {(s.article_id, s.start, s.end, s.sentence) for c in rests for s in c.sources}
+        if any((s.article_id, s.start, s.end, s.sentence) not in spans for s in sentence.sources):
+            problems.append(f"{where}: a cited span is no source of its claims")
+        if sentence.section == "established":
+            for c in rests:
+                if c.outlets < 2 or c.status == "disputed" or c.conflict_ids:
+                    problems.append(
+                        f"{where}: rests on {c.id} ({c.status}, {c.outlets} outlets"
+                        f"{', conflict' if c.conflict_ids else ''})"
+                    )
+        elif sentence.section == "single_source":
+            problems.extend(
+                f"{where}: rests on {c.id} with {c.outlets} outlets"
+                for c in rests
+                if c.outlets != 1
+            )
+        elif sentence.section == "disputed":
+            problems.extend(_dispute_problems(where, sentence, rests, conflicts))
+        else:
+            problems.append(f"{where}: section {sentence.section!r} rests on no comparison")
+    return problems
+
+
+def _dispute_problems(
+    where: str,
+    sentence: SummarySentence,
+    rests: Sequence[Any],
+    conflicts: Mapping[str, Any],
+) -> list[str]:
+    if not sentence.conflict_ids or any(c not in conflicts for c in sentence.conflict_ids):
+        return [f"{where}: names no conflict of the story"]
+    problems = []
+    evidence = {
+        cid: {
+            (a, e)
+            for v in conflicts[cid].values
+            for a, e in zip(v.article_ids, v.evidence, strict=False)
+        }
+        for cid in sentence.conflict_ids
+    }
+    for c in rests:
+        if not any(
+            cid in c.conflict_ids or any((s.article_id, s.sentence) in ev for s in c.sources)
+            for cid, ev in evidence.items()
+        ):
+            problems.append(f"{where}: rests on {c.id}, which none of its conflicts is about")
+    # every side a claim it rests on states (a side no claim states cannot be cited)
+    stated = {(s.article_id, s.sentence) for c in rests for s in c.sources}
+    for cid in sentence.conflict_ids:
+        missing = [
+            v.value
+            for v in conflicts[cid].values
+            if not any(f"{part}”" in sentence.text for part in v.value.split("; "))
+            and any((a, e) in stated for a, e in zip(v.article_ids, v.evidence, strict=False))
+        ]
+        if missing:
+            problems.append(f"{where}: leaves out the side “{missing[0]}” of {cid}")
+    return problems
+
+
+def report_problems(report: Report) -> list[str]:
+    """`brief_problems` of every story of a report."""
+    return [p for story in report.stories for p in brief_problems(story)]
 
 
 def citation_support(
@@ -250,6 +370,28 @@ def citation_support(
     from crosswire.synthesis.brief import sentence_supported  # local: pulls in the pipeline
 
     return sum(sentence_supported(s, analyses) for s in summary) / len(summary)
+
+
+def load_articles(path: Path) -> list[Article]:
+    """The documents the references summarise: ECB+ (`dev_documents.jsonl`, one outlet per
+    document without a URL) or GVC (`documents.jsonl`: each document its own outlet, as
+    `evaluate.loci.gvc_input` reads them; GVC names no outlets)."""
+    gvc = path if path.is_file() else path / "documents.jsonl"
+    first = next(iter(read_jsonl(gvc)), {}) if gvc.is_file() else {}
+    if "incident" not in first:
+        articles, _ = load_ecbplus(path)
+        return _distinct_outlets(articles)
+    return [
+        Article(
+            id=doc["id"],
+            source=doc.get("source") or doc["id"],
+            title=doc.get("title") or "",
+            text=doc["text"],
+            published=doc.get("published"),
+            origin=f"{path.name}:{doc['id']}",
+        )
+        for doc in read_jsonl(gvc)
+    ]
 
 
 def _distinct_outlets(articles: Sequence[Article]) -> list[Article]:
@@ -317,8 +459,7 @@ def evaluate_summary(
     ]
     if not refs:
         raise ValueError(f"no reference summaries to score in {refs_path}")
-    articles, _ = load_ecbplus(data_path)
-    by_id = {a.id: a for a in _distinct_outlets(articles)}
+    by_id = {a.id: a for a in load_articles(data_path)}
     missing = sorted({d for r in refs for d in r.doc_ids} - by_id.keys())
     if missing:
         raise ValueError(f"{len(missing)} reference documents not in {data_path}: {missing[0]}")
@@ -343,12 +484,18 @@ def evaluate_summary(
         rows.setdefault("ours|citation_support", []).append(
             citation_support(story.summary, analyses)
         )
+        best = max(rows[f"{b}|rouge1"][-1] for b in SYSTEMS if b != "ours")
+        rows.setdefault("ours|beats_best", []).append(float(rows["ours|rouge1"][-1] > best))
+        rows.setdefault("ours|consistency_problems", []).append(float(len(brief_problems(story))))
     results: dict[str, dict[str, float]] = {s: {} for s in SYSTEMS}
     for name in SPLITS:
         if name not in per_split:
             continue
         for key, values in per_split[name].items():
             system, metric = key.split("|")
-            results[system][f"{name} {metric}"] = float(np.mean(values))
+            total = metric == "consistency_problems"  # a count, not a mean
+            results[system][f"{name} {metric}"] = float(
+                np.sum(values) if total else np.mean(values)
+            )
         results["ours"][f"{name} clusters"] = float(len(per_split[name]["ours|rouge1"]))
     return results

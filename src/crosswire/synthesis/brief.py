@@ -7,6 +7,7 @@ maximal marginal relevance; loaded words are replaced by the neutral word other 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ from crosswire.models import (
     Article,
     ArticleAnalysis,
     Claim,
+    ClaimSource,
     Conflict,
     Story,
     SummarySentence,
@@ -160,7 +162,11 @@ def _names(ids: Sequence[str], articles: Mapping[str, Article]) -> str:
     return ", ".join(outlets[:-1]) + " and " + outlets[-1]
 
 
-def _conflict_sentence(conflict: Conflict, articles: Mapping[str, Article]) -> str:
+def _conflict_sentence(
+    conflict: Conflict, articles: Mapping[str, Article], with_subject: bool = True
+) -> str:
+    """Each side of a conflict with the outlets that give it (after the disputed claim's
+    wording in the brief, which then says what is disputed: no subject needed)."""
     sides = [
         f"{_names(v.article_ids, articles)} {'say' if len({articles[a].source for a in v.article_ids if a in articles}) > 1 else 'says'} “{v.value}”"
         for v in conflict.values
@@ -173,7 +179,9 @@ def _conflict_sentence(conflict: Conflict, articles: Mapping[str, Article]) -> s
         "statement": "Outlets contradict each other",
     }[conflict.kind]
     subject = (
-        f" ({conflict.subject})" if conflict.kind in ("date", "number") and conflict.subject else ""
+        f" ({conflict.subject})"
+        if conflict.kind in ("date", "number") and conflict.subject and with_subject
+        else ""
     )
     return f"{lead}{subject}: " + "; ".join(sides) + "."
 
@@ -194,9 +202,30 @@ _INFORMATIVE_WEIGHT = 0.5
 """Weight of informativeness beside attestation (outlets / the story's most attested claim)."""
 
 
+_FURNITURE = re.compile(
+    r"https?://|www\.|\S@\S|(?:^|\s)@\w|\(?\b\d{3}\)?[ .-]\d{3}-\d{4}\b|"
+    r"\b(?:read or share|share this|click here|sign up|subscribe|newsletter|all rights reserved|"
+    r"copyright|ad ?block|your browser|staff writer|contributed to this report|"
+    r"stay with|for more details|reach (?:him|her|them) at|follow (?:him|her|us)|"
+    r"hotline|anyone with information|is asked to call|crime ?stoppers?|"
+    r"photo:|buy photo|watch:|video:|related:)",
+    re.I,
+)
+
+
+def _furniture(text: str) -> bool:
+    """Page furniture, not news: links, handles, phone numbers, share/subscribe prompts,
+    bylines, appeals for tips. Several outlets (or one outlet's pages) share it, so without
+    this it would pass as corroborated."""
+    return bool(_FURNITURE.search(text))
+
+
 def _complete(text: str) -> bool:
     """Whether a sentence reads on its own in a brief: not a fragment cut at an abbreviation,
-    not a dateline or byline (mostly figures), not an unattributed first-person quote."""
+    not a dateline or byline (mostly figures), not an unattributed first-person quote, not
+    page furniture."""
+    if _furniture(text):
+        return False
     words = _WORD.findall(text)
     tokens = [t for t in text.split() if any(c.isalnum() for c in t)]
     if len(words) < _MIN_WORDS or _CUT_SHORT.search(text) or len(words) < 0.6 * len(tokens):
@@ -221,12 +250,153 @@ def _informative(text: str) -> float:
     return min(1.0, len(_WORD.findall(text)) / _FULL_LENGTH)
 
 
+_FIGURE = re.compile(r"\d")
+_ACCUSATION = re.compile(
+    r"\b(?:accus\w*|alleg\w*|charg\w*|blam\w*|deni\w*|den(?:y|ies)|arrest\w*|killed|dead|"
+    r"died|injur\w*|wound\w*|kill\w*|deport\w*|threat\w*)\b",
+    re.I,
+)
+_PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
+_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+_RELATIVE_DAY = re.compile(r"^(?:yesterday|today|tonight|this morning|last night)$", re.I)
+_LAST_MONTH = re.compile(r"\blast month\b", re.I)
+
+
+def _day(d: dt.date) -> str:
+    return f"{d.day} {d:%B}"
+
+
+_PART_OF_DAY = re.compile(r"\s+(?:night|morning|afternoon|evening)\b")
+_MONTHS = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b"
+)
+
+
+def _dated(text: str, times: Sequence[TimeMention], written: set[dt.date]) -> str:
+    """The wording with relative dates written as dates ("Wednesday" -> "Wednesday 19
+    November", "Tuesday night" -> "Tuesday night (10 March)", "yesterday" -> "on 19
+    November", "last month" -> "in October"), from the time expressions the article's own
+    sentence resolves against its publication date; a sentence that already names a month
+    is left as written (it gives its dates itself), and so is a quote. `written`: the dates
+    the brief has written out already (once is enough), updated."""
+    if _MONTHS.search(text):
+        return text
+    for t in times:
+        if not t.relative or t.approximate or t.text not in text or t.earliest in written:
+            continue
+        before = text[: text.index(t.text)]
+        if before.count("“") > before.count("”") or before.count('"') % 2:
+            continue  # a quote stays as spoken
+        written.add(t.earliest)
+        if t.precision == "day":
+            weekday = _WEEKDAY.search(t.text)
+            at = text.index(t.text) + len(t.text)
+            part = _PART_OF_DAY.match(text, at)
+            if weekday and (part or _PART_OF_DAY.search(t.text)):
+                end = part.end() if part else at
+                text = f"{text[:end]} ({_day(t.earliest)}){text[end:]}"
+            elif weekday:
+                text = text.replace(t.text, f"{t.text} {_day(t.earliest)}", 1)
+            elif _RELATIVE_DAY.match(t.text.strip()):
+                text = text.replace(t.text, f"on {_day(t.earliest)}", 1)
+        elif t.precision == "month" and _LAST_MONTH.search(t.text):
+            text = text.replace(t.text, _LAST_MONTH.sub(f"in {t.earliest:%B}", t.text), 1)
+    return text
+
+
+class _Facts:
+    """What the brief needs to know about claims: their conflicts (own or by evidence), and
+    whether they state a date, a place or a figure."""
+
+    def __init__(self, story: Story, analyses: Mapping[str, ArticleAnalysis]) -> None:
+        self.analyses = analyses
+        self.written: set[dt.date] = set()
+        self.evidence: dict[str, set[tuple[str, str]]] = {
+            c.id: {
+                (a, e) for v in c.values for a, e in zip(v.article_ids, v.evidence, strict=False)
+            }
+            for c in story.conflicts
+        }
+
+    def ties(self, claim: Claim, conflict_id: str) -> bool:
+        """Whether the claim is one the conflict is about (its id, or its evidence sentence)."""
+        if conflict_id in claim.conflict_ids:
+            return True
+        ev = self.evidence.get(conflict_id, set())
+        return any((s.article_id, s.sentence) in ev for s in claim.sources)
+
+    def times(self, claim: Claim) -> list[TimeMention]:
+        return [
+            t
+            for s in claim.sources
+            if s.article_id in self.analyses
+            for t in self.analyses[s.article_id].times
+            if t.sentence == s.sentence_index
+        ]
+
+    def dated(self, claim: Claim, text: str) -> str:
+        source = next((s for s in claim.sources if s.sentence == text), None)
+        if source is None or source.article_id not in self.analyses:
+            return text
+        times = [
+            t for t in self.analyses[source.article_id].times if t.sentence == source.sentence_index
+        ]
+        return _dated(text, times, self.written)
+
+    def event_like(self, claim: Claim) -> float:
+        """1 for a claim stating when and where, 0.5 for either: what a lead says."""
+        when = bool(self.times(claim))
+        where = False
+        for s in claim.sources:
+            analysis = self.analyses.get(s.article_id)
+            if analysis is None:
+                continue
+            where = where or any(
+                e.type in _PLACE_TYPES and any(m.sentence == s.sentence_index for m in e.mentions)
+                for e in analysis.entities
+            )
+        return 0.5 * when + 0.5 * where
+
+
+def _citing(claims: Sequence[Claim]) -> tuple[list[str], list[ClaimSource]]:
+    sources = [s for c in claims for s in c.sources]
+    return sorted({s.article_id for s in sources}), sources
+
+
+_LEAD_WEIGHT = 0.0
+"""Bonus of a claim that says when and where (the event) when choosing the brief's lead."""
+_FIGURE_WEIGHT = 0.3
+"""Bonus of a claim stating a figure: after the event, figures are what a reader needs."""
+
+
+def _stated_sides(conflict: Conflict, stated: set[tuple[str, str]]) -> Conflict:
+    """The conflict with only the sides, and the wordings of a side, that the given source
+    sentences (article id, sentence) state."""
+    values = []
+    for v in conflict.values:
+        said = [e for a, e in zip(v.article_ids, v.evidence, strict=False) if (a, e) in stated]
+        parts = [p for p in v.value.split("; ") if any(_squash(p) in _squash(e) for e in said)]
+        if said and parts:
+            values.append(v.model_copy(update={"value": "; ".join(parts)}))
+    return conflict.model_copy(update={"values": values})
+
+
 def build_summary(
     story: Story,
     articles: Mapping[str, Article],
     timeline: Sequence[TimelineEntry],
     options: Options,
+    analyses: Mapping[str, ArticleAnalysis] | None = None,
 ) -> list[SummarySentence]:
+    """The brief, built from the comparison: every sentence names the claims it rests on and
+    cites exactly their source articles. Established: claims two or more outlets state that
+    no conflict touches, the event (most shared, with a date or place) first, then figures;
+    disputed: each conflict with every side and its outlets; single source: one-outlet claims,
+    figures and accusations before colour. `timeline` is kept for callers; the report shows the
+    timeline in its own section."""
+    del timeline
+    facts = _Facts(story, analyses or {})
     loaded = {
         e.term.split()[0].lower(): LOADED[e.term.split()[0].lower()]
         for e in story.framing
@@ -242,77 +412,118 @@ def build_summary(
     budget = max(1, options.summary_sentences)
     out: list[SummarySentence] = []
 
-    def add(text: str, ids: Sequence[str], section: str) -> None:
+    def add(
+        text: str, claims: Sequence[Claim], section: str, conflicts: Sequence[str] = ()
+    ) -> None:
+        ids, sources = _citing(claims)
         out.append(
             SummarySentence(
-                text=neutralize(text, loaded), article_ids=sorted(set(ids)), section=section
+                text=neutralize(text, loaded),
+                article_ids=ids,
+                section=section,
+                claim_ids=[c.id for c in claims],
+                conflict_ids=list(conflicts),
+                sources=sources,
             )
         )
 
-    # A disputed claim most outlets make is still the story's core ("Maduro confirmed the
-    # call"); the disputed section right below says which detail of it is contested.
     established = [
         c
         for c in story.claims
-        if c.status in ("consensus", "corroborated") or (c.status == "disputed" and c.outlets >= 2)
+        if c.status in ("consensus", "corroborated") and c.outlets >= 2 and not c.conflict_ids
     ]
     wording = [_wording(c) for c in established]
-    top = max((c.outlets for c in established), default=1)
-    # What several outlets agree on is the core of the brief: it gets most of the budget, the
-    # single-source section the rest (budget // 3).
-    picked = mmr(
-        wording,
-        [
-            c.outlets / top
-            + (0.1 if c.status == "consensus" else 0.0)
-            + _INFORMATIVE_WEIGHT * _informative(text)
-            for c, text in zip(established, wording, strict=True)
-        ],
-        k=max(1, budget - budget // 3),
-        lam=options.mmr_lambda,
-    )
-    for i in sorted(picked, key=lambda i: (-established[i].outlets, i)):
-        claim = established[i]
-        add(wording[i], [s.article_id for s in claim.sources], "established")
-    for conflict in story.conflicts:
-        add(
-            _conflict_sentence(conflict, articles),
-            [a for v in conflict.values for a in v.article_ids],
-            "disputed",
+    keep = [i for i, text in enumerate(wording) if not _furniture(text)]
+    established = [established[i] for i in keep]
+    wording = [wording[i] for i in keep]
+    top = max((c.outlets for c in story.claims), default=1)
+    event = [facts.event_like(c) for c in established]
+    figure = [bool(_FIGURE.search(t)) for t in wording]
+    relevance = [
+        c.outlets / top
+        + (0.1 if c.status == "consensus" else 0.0)
+        + _INFORMATIVE_WEIGHT * _informative(text)
+        + _LEAD_WEIGHT * e
+        for c, text, e in zip(established, wording, event, strict=True)
+    ]
+    picked = mmr(wording, relevance, k=max(1, budget - budget // 3), lam=options.mmr_lambda)
+    if picked:
+        # the lead is the event: the most shared claim, the one saying when and where among
+        # equals; then by how many outlets share them, figures first among equals (a figure
+        # weighed in choosing them scored no better on the dev split)
+        lead = max(picked, key=lambda i: (established[i].outlets, relevance[i], -i))
+        rest = sorted(
+            (i for i in picked if i != lead),
+            key=lambda i: (-established[i].outlets, not figure[i], -relevance[i], i),
         )
-    singles = [c for c in story.claims if c.status == "single_source"]
+        for i in [lead, *rest]:
+            add(facts.dated(established[i], wording[i]), [established[i]], "established")
+
+    # disputes: the conflicts over the most shared claims first; conflicts over one claim
+    # (its date, a title in it) share one sentence that states the claim once
+    kinds = {"date": 0, "number": 1, "statement": 2, "quote": 3, "attribute": 4}
+    by_core: dict[str, tuple[Claim, list[Conflict], list[Claim]]] = {}
+    for conflict in sorted(story.conflicts, key=lambda c: (kinds[c.kind], c.id)):
+        tied = [c for c in story.claims if facts.ties(c, conflict.id)]
+        if not tied:
+            continue
+        core = max(tied, key=lambda c: (conflict.id in c.conflict_ids, c.outlets))
+        _, grouped, claims = by_core.setdefault(core.id, (core, [], []))
+        grouped.append(conflict)
+        claims.extend(c for c in tied if c not in claims)
+    used = {c for s in out for c in s.claim_ids}
+    disputes = len(out)
+    for core, all_grouped, claims in sorted(by_core.values(), key=lambda g: -g[0].outlets):
+        # a side is shown when a claim of the comparison states it (the brief cites claims
+        # only); a conflict left with one side is no dispute the brief can show
+        stated = {(x.article_id, x.sentence) for c in claims for x in c.sources}
+        grouped = [g for g in (_stated_sides(c, stated) for c in all_grouped) if len(g.values) >= 2]
+        if not grouped:
+            continue
+        claims = [c for c in claims if any(facts.ties(c, g.id) for g in grouped)]
+        if core.id in used:
+            # the claim is already told above: the dispute says what it is about itself
+            text = " ".join(_conflict_sentence(c, articles) for c in grouped)
+        else:
+            sides = " ".join(_conflict_sentence(c, articles, with_subject=False) for c in grouped)
+            text = f"{facts.dated(core, _wording(core)).rstrip()} {sides}"
+        add(text, claims, "disputed", [c.id for c in grouped])
+    if len(out) > disputes and max(
+        (c.outlets for c in story.claims if c.id in out[disputes].claim_ids), default=0
+    ) >= max((c.outlets for c in established), default=0):
+        # the story's most shared claim is disputed (its date, its figure): it is the event,
+        # so the brief opens with the disputes
+        out[:] = out[disputes:] + out[:disputes]
+
+    singles = [
+        c
+        for c in story.claims
+        if c.status == "single_source" and c.outlets == 1 and not c.conflict_ids
+    ]
     singles = [c for c in singles if _complete(c.text)] or singles
 
     def salience(c: Claim) -> float:
-        # facts with figures, names or quotes are what a reader checks first
+        # a figure or an accusation resting on one outlet changes the picture more than a
+        # colourful detail; names and attributed statements next
         return (
-            sum(ch.isdigit() for ch in c.text) * 0.2
-            + sum(w[:1].isupper() for w in c.text.split()[1:]) * 0.3
-            + (1.0 if c.attributed_to else 0.0)
+            (1.5 if _FIGURE.search(c.text) else 0.0)
+            + (1.0 if _ACCUSATION.search(c.text) else 0.0)
+            + min(1.0, sum(w[:1].isupper() for w in c.text.split()[1:]) * 0.2)
+            + (0.5 if c.attributed_to else 0.0)
+            - (1.0 if _FIRST_PERSON.search(c.text) else 0.0)
         )
 
     picked = mmr(
         [c.text for c in singles],
-        [salience(c) + 0.1 for c in singles],
+        [salience(c) + 1.0 for c in singles],
         k=max(1, budget // 3),
         lam=options.mmr_lambda,
     )
-    for i in picked:
+    for i in sorted(picked, key=lambda i: (-salience(singles[i]), i)):
         claim = singles[i]
         aid = claim.sources[0].article_id
         source = articles[aid].source if aid in articles else aid
-        add(f"Only {source} reports: {claim.text}", [aid], "single_source")
-    # the brief's timeline keeps the best-attested, most precise events, told in date order
-    ranked = sorted(
-        timeline, key=lambda e: (-len(e.article_ids), _PRECISION_RANK[e.precision], e.date)
-    )[: max(1, budget // 2)]
-    for entry in sorted(ranked, key=lambda e: (e.date, e.event)):
-        when = (
-            entry.date.isoformat()
-            if entry.precision == "day"
-            else f"{entry.earliest.isoformat()} – {entry.latest.isoformat()}"
-        )
-        add(f"{when}: {entry.event}.".replace("..", "."), entry.article_ids, "timeline")
+        add(f"Only {source} reports: {facts.dated(claim, claim.text)}", [claim], "single_source")
     return out
 
 
@@ -323,7 +534,7 @@ def synthesize(
     options: Options,
 ) -> Story:
     timeline = build_timeline(story, analyses)
-    summary = build_summary(story, articles, timeline, options)
+    summary = build_summary(story, articles, timeline, options, analyses)
     if options.llm_url:
         from crosswire.synthesis.llm import rewrite_brief
 
@@ -339,6 +550,10 @@ def synthesize(
 
 
 _QUOTED = re.compile(r"“([^”]+)”")
+_RESOLVED = re.compile(
+    r"\b(?:on |in )?(?:\d{1,2} )?(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b"
+)
 _ONLY = re.compile(r"^Only .+? reports: ")
 _WHEN = re.compile(r"^\d{4}-\d{2}-\d{2}(?: – \d{4}-\d{2}-\d{2})?: ")
 
@@ -372,5 +587,7 @@ def sentence_supported(sentence: SummarySentence, analyses: Mapping[str, Article
     if sentence.section == "timeline":
         event = _WHEN.sub("", sentence.text).rstrip(".")
         return bool(_squash(event)) and _squash(event) in corpus
-    text = _ONLY.sub("", sentence.text)
+    # dates the brief wrote out from the article's own relative expressions ("Wednesday" ->
+    # "Wednesday 19 November") are not words of the article: checked as the article wrote them
+    text = _RESOLVED.sub("", _ONLY.sub("", sentence.text))
     return supported(text, cited) or _squash(text) in corpus
