@@ -170,7 +170,7 @@ def test_file_names_with_brackets_print_literally(tmp_path: Path) -> None:
 def test_server_hint_keeps_the_extra_name(capsys: pytest.CaptureFixture[str]) -> None:
     import typer
 
-    from crosswire.cli import _fail
+    from crosswire.console import fail as _fail
 
     with pytest.raises(typer.Exit):
         _fail(Msg.SERVER_NOT_INSTALLED.format(error="x"))

@@ -30,13 +30,14 @@ import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import numpy as np
 from rouge_score import rouge_scorer, tokenizers
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+from crosswire.evaluate.base import SPLITS, Split
 from crosswire.evaluate.loci import read_jsonl
 from crosswire.evaluate.stories import load_ecbplus
 from crosswire.models import (
@@ -70,8 +71,6 @@ __all__ = [
     "truncate",
 ]
 
-Split = Literal["dev", "heldout"]
-SPLITS: tuple[Split, ...] = ("dev", "heldout")
 SYSTEMS = ("ours", "lead", "lexrank", "textrank")
 SCORED_SECTIONS = ("established", "disputed", "single_source")
 _ONLY = re.compile(r"^Only .+? reports: ")
