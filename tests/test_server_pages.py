@@ -5,6 +5,7 @@ validates."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import sys
 import time
@@ -92,7 +93,13 @@ def test_outlet_page_shows_what_it_reported_alone_and_its_framing(client: TestCl
     text = page.text
     assert "Only The Almera Herald reported" in text
     assert "Investigators believe the fire started in a batter" in text  # its single-source claim
-    assert "general secretary of the Dockworkers" in text  # its framing
+    # its framing: every term the story's framing gives for this outlet's article
+    report = client.get(f"/api/v1/stories/{_fire(client)['id']}/report").json()
+    herald = {a["id"] for a in report["articles"] if a["source"] == "The Almera Herald"}
+    terms = [
+        f["term"] for s in report["stories"] for f in s["framing"] if f["article_id"] in herald
+    ]
+    assert terms and all(html.escape(t, quote=False) in text for t in terms)
     # What another outlet alone reported is not listed as this one's.
     assert "Kessa United" not in text
     clarion = client.get("/outlets/The%20Daily%20Clarion").text
