@@ -109,6 +109,17 @@ class SentenceSpace:
         dense = self.dense[idx].sum(axis=0) if self.dense is not None else None
         return lex, dense
 
+    def member_sims(self, members: Sequence[int]) -> np.ndarray:
+        """Each member's mean similarity to the whole group (itself included), in one product:
+        `group_sim` of each member alone against the group."""
+        idx = list(members)
+        wl, wd = self._weights()
+        lex, dense = self.group_vector(idx)
+        values = wl * np.asarray((self.lexical[idx] @ lex.T).todense()).ravel()
+        if dense is not None and self.dense is not None:
+            values = values + wd * (self.dense[idx] @ dense)
+        return values / max(1, len(idx))
+
     def group_sim(
         self,
         a: tuple[sparse.csr_matrix, np.ndarray | None],

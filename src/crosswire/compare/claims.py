@@ -35,11 +35,11 @@ def build_claims(
         ids = sorted({a for a, _ in units})
         outlets = ctx.outlets(ids)
         # the claim's wording: the member most similar to the others, originals before copies
-        centre = ctx.space.group_vector(members)
+        centrality = dict(zip(members, ctx.space.member_sims(members).tolist(), strict=True))
         best = max(
             members,
             key=lambda k: (
-                ctx.space.group_sim(ctx.space.group_vector([k]), 1, centre, len(members)),
+                round(centrality[k], 6),  # exact ties (two members) go to the rules below
                 ctx.units[k][0] not in ctx.group.duplicate_of,
                 -len(ctx.units[k][1].text),
             ),
