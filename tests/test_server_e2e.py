@@ -5,17 +5,13 @@ story, click a citation, see the cited sentence highlighted; no script from an a
 from __future__ import annotations
 
 import io
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+from browser import chrome, colours, require_browser, served
+
 DEMO = Path(__file__).parent.parent / "examples" / "harbour-fire"
 UPLOADS = (".txt", ".html", ".jsonl")  # the corpus files `crosswire analyze` reads
 HOSTILE = (
@@ -25,24 +21,11 @@ HOSTILE = (
     '<svg onload="window.pwned=1"></svg> <a href="javascript:window.pwned=1">more</a>\n'
 )
 
-pytest.importorskip("fastapi", reason="needs the server extra (pip install 'crosswire[server]')")
-pytest.importorskip("uvicorn", reason="needs uvicorn (the server extra)")
-pytest.importorskip("selenium", reason="needs selenium (the dev extra)")
-pytest.importorskip("PIL", reason="needs pillow (the dev extra) to check screenshots")
-missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-if missing:
-    pytest.skip(
-        f"needs Debian's chromium and chromium-driver ({', '.join(missing)} missing; "
-        "`make browser` installs them as root)",
-        allow_module_level=True,
-    )
+require_browser()
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
-from PIL import Image  # noqa: E402
 from selenium import webdriver  # noqa: E402
 from selenium.common.exceptions import NoAlertPresentException  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -52,60 +35,32 @@ from crosswire.server.app import create_app  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """The app on a free loopback port, over an empty SQLite store, in a thread."""
-    app = create_app(str(tmp_path / "e2e.db"), token="")
-    port = _free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(60)
+    with served(create_app(str(tmp_path / "e2e.db"), token="")) as url:
+        yield url
 
 
 @pytest.fixture
 def browser() -> Iterator[webdriver.Chrome]:
-    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not fetch a browser
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",  # CI runs as root
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        "--disable-gpu",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chrome() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _not_blank(png: bytes, path: Path) -> int:
     """Save the screenshot and return its distinct colours (a blank page has one or two)."""
     path.write_bytes(png)
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    assert image.width >= 800 and image.height >= 600
-    colours = image.getcolors(maxcolors=1 << 20)
-    assert colours is not None
-    return len(colours)
+    width, height = _size(png)
+    assert width >= 800 and height >= 600
+    return colours(png)
+
+
+def _size(png: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    size: tuple[int, int] = Image.open(io.BytesIO(png)).size
+    return size
 
 
 def _no_script_ran(driver: webdriver.Chrome) -> None:

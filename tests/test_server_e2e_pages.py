@@ -6,36 +6,19 @@ set (docs/guide.md's pictures are taken so), else to the test's temporary folder
 
 from __future__ import annotations
 
-import io
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+from browser import chrome, colours, require_browser, served
+
 DEMO = Path(__file__).parent.parent / "examples" / "harbour-fire"
 
-pytest.importorskip("fastapi", reason="needs the server extra (pip install 'crosswire[server]')")
-pytest.importorskip("uvicorn", reason="needs uvicorn (the server extra)")
-pytest.importorskip("selenium", reason="needs selenium (the dev extra)")
-pytest.importorskip("PIL", reason="needs pillow (the dev extra) to check screenshots")
-missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
-if missing:
-    pytest.skip(
-        f"needs Debian's chromium and chromium-driver ({', '.join(missing)} missing; "
-        "`make browser` installs them as root)",
-        allow_module_level=True,
-    )
+require_browser()
 
-import uvicorn  # noqa: E402
-from PIL import Image  # noqa: E402
 from selenium import webdriver  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -47,53 +30,19 @@ from crosswire.server.app import create_app  # noqa: E402
 pytestmark = pytest.mark.slow
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app over a store holding the demo corpus, on a free loopback port, in a thread."""
     db = tmp_path_factory.mktemp("e2e-pages") / "demo.db"
     analyze([DEMO], Options(), db=str(db))
-    app = create_app(str(db), token="", isolate_analysis=False)
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=_free_port(), log_level="warning", lifespan="on"
-    )
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{config.port}"
-    srv.should_exit = True
-    thread.join(60)
+    with served(create_app(str(db), token="", isolate_analysis=False)) as url:
+        yield url
 
 
 @pytest.fixture
 def browser() -> Iterator[webdriver.Chrome]:
-    os.environ.setdefault("SE_OFFLINE", "true")  # Selenium Manager must not fetch a browser
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,1000",
-        "--disable-gpu",
-    ):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
-    driver.set_page_load_timeout(60)
-    try:
+    with chrome() as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _shot(driver: webdriver.Chrome, name: str, tmp_path: Path) -> int:
@@ -102,10 +51,7 @@ def _shot(driver: webdriver.Chrome, name: str, tmp_path: Path) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     png = driver.get_screenshot_as_png()
     (folder / name).write_bytes(png)
-    image = Image.open(io.BytesIO(png)).convert("RGB")
-    colours = image.getcolors(maxcolors=1 << 20)
-    assert colours is not None
-    return len(colours)
+    return colours(png)
 
 
 def test_api_docs_render_the_operations(
