@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from pathlib import Path
 
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 from crosswire.language import load_nlp, parse
 from crosswire.language.numbers import extract_numbers
 from crosswire.models import NumberMention, Sentence
+from timing import cpu_cost
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "examples" / "maduro-trump-call"
 
@@ -269,22 +269,9 @@ def test_number_word_salad_gives_well_formed_mentions(text: str) -> None:
 
 def _cost_with_doc(text: str) -> float:
     # The caller's doc carries the tokens, so this times our own code, not spaCy's tagger.
-    # Best of three with the garbage collector paused: a collection of the whole suite's heap
-    # landing in one run is noise, not our cost (it failed this check now and then late in a
-    # full run, never alone).
     doc = load_nlp().make_doc(text)
     sentences = _sentences(text)
-    costs = []
-    for _ in range(3):
-        gc.collect()
-        gc.disable()
-        try:
-            started = time.process_time()
-            extract_numbers(sentences, doc)
-            costs.append(time.process_time() - started)
-        finally:
-            gc.enable()
-    return min(costs)
+    return cpu_cost(lambda: extract_numbers(sentences, doc))
 
 
 @pytest.mark.parametrize("unit", ["1 ", "1-", "about 1 ", "$1", "'8", "1,", "x" * 9 + " "])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import time
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 
 from crosswire.language.times import extract_times, find_time_spans
 from crosswire.models import Sentence, TimeMention
+from timing import cpu_cost
 
 THU = date(2025, 12, 4)  # a Thursday: the publication date of most example articles
 SAT = date(2025, 11, 29)  # a Saturday
@@ -399,20 +399,9 @@ def test_long_adversarial_input_completes_in_under_two_cpu_seconds(adversarial: 
 
 def test_cost_grows_linearly_with_mention_dense_input() -> None:
     def cost(n: int) -> float:
-        # best of three, the collector paused: a whole-suite collection in one run is noise
         text = "On November 21, 2025, at 18:00 UTC, last week, 10 days ago and the next day, " * n
         sentences = _sentences(text)
-        costs = []
-        for _ in range(3):
-            gc.collect()
-            gc.disable()
-            try:
-                started = time.process_time()
-                extract_times(sentences, THU)
-                costs.append(time.process_time() - started)
-            finally:
-                gc.enable()
-        return min(costs)
+        return cpu_cost(lambda: extract_times(sentences, THU))
 
     cost(50)  # warm up
     small, large = cost(400), cost(1600)
