@@ -117,3 +117,48 @@ def test_outlet_page_from_a_story_shows_what_it_alone_reported(
     alone[0].find_element(By.CSS_SELECTOR, "a.cite").click()
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, ".sentence.hl")))
     assert len(browser.find_element(By.CSS_SELECTOR, ".sentence.hl").text.split()) >= 4
+
+
+def test_csv_link_downloads_the_story_as_a_spreadsheet_reads_it(
+    server: str, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    """A click on CSV saves a file (not a page of text) that a spreadsheet opens: the header,
+    one row per claim, conflict and framing entry, outlets and cited sentences in them."""
+    import csv
+    import html
+    import time
+
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    browser.execute_cdp_cmd(
+        "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
+    browser.get(server)
+    browser.find_element(By.CSS_SELECTOR, "ul.stories a.title").click()
+    WebDriverWait(browser, 60).until(ec.presence_of_element_located((By.ID, "csv")))
+    browser.find_element(By.ID, "csv").click()
+    deadline = time.monotonic() + 30
+    while not (files := [p for p in downloads.glob("*.csv")]) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert files, f"no CSV saved (folder holds {sorted(p.name for p in downloads.iterdir())})"
+    (saved,) = files
+    assert saved.name.startswith("story-")
+    rows = list(csv.DictReader(saved.read_text(encoding="utf-8").splitlines()))
+    kinds = {row["section"] for row in rows}
+    assert {"claim", "conflict", "framing"} <= kinds, kinds
+    assert any("The Almera Herald" in row["outlets"] for row in rows)
+    assert all(row["citations"] for row in rows if row["section"] == "claim")
+    # What a spreadsheet would show, rendered and shot so a person can look at it.
+    header = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(v[:90])}</td>" for v in row.values()) + "</tr>"
+        for row in rows[:25]
+    )
+    sheet = tmp_path / "sheet.html"
+    sheet.write_text(
+        "<style>td,th{border:1px solid #bbb;font:12px sans-serif;padding:2px 4px}</style>"
+        f"<p>{html.escape(saved.name)}: {len(rows)} rows</p><table>{header}{body}</table>",
+        encoding="utf-8",
+    )
+    browser.get(sheet.as_uri())
+    assert _shot(browser, "csv.png", tmp_path) > 20
