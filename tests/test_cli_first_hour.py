@@ -307,7 +307,7 @@ def test_export_csv_of_the_demo_report(tmp_path: Path) -> None:
     by_kind = {r["kind"]: r for r in rows}
     assert by_kind["claim"]["text"] == "'=40 firefighters worked"  # not run as a formula
     assert by_kind["claim"]["outlets"] == "Times"
-    assert by_kind["claim"]["citations"] == "a [0:16]: 40 firefighters."
+    assert by_kind["claim"]["citations"] == 'Times [a]: "40 firefighters."'
     assert by_kind["conflict"]["text"] == "number of dead: 10 (Times) vs 12 (Chronicle)"
     assert by_kind["conflict"]["outlets"] == "Chronicle; Times"
     assert by_kind["framing"]["outlets"] == "Chronicle"

@@ -144,10 +144,10 @@ def test_csv_link_downloads_the_story_as_a_spreadsheet_reads_it(
     (saved,) = files
     assert saved.name.startswith("story-")
     rows = list(csv.DictReader(saved.read_text(encoding="utf-8").splitlines()))
-    kinds = {row["section"] for row in rows}
+    kinds = {row["kind"] for row in rows}
     assert {"claim", "conflict", "framing"} <= kinds, kinds
     assert any("The Almera Herald" in row["outlets"] for row in rows)
-    assert all(row["citations"] for row in rows if row["section"] == "claim")
+    assert all(row["citations"] for row in rows if row["kind"] == "claim")
     # What a spreadsheet would show, rendered and shot so a person can look at it.
     header = "".join(f"<th>{html.escape(c)}</th>" for c in rows[0])
     body = "".join(

@@ -24,8 +24,8 @@ from crosswire.models import Article, InputError
 from crosswire.options import Options
 from crosswire.pipeline import analyze
 from crosswire.server.app import create_app
-from crosswire.server.export import COLUMNS
 from crosswire.server.worker import Job, describe_error, job_outcome
+from crosswire.tables import CSV_COLUMNS
 
 DEMO = Path(__file__).parent.parent / "examples" / "harbour-fire"
 LOCAL = ("127.0.0.1", 50000)
@@ -119,29 +119,29 @@ def test_story_csv_has_one_row_per_claim_conflict_and_framing(client: TestClient
     assert answer.headers["content-type"].startswith("text/csv")
     assert "attachment" in answer.headers["content-disposition"]
     rows = list(csv.DictReader(io.StringIO(answer.text)))
-    assert tuple(rows[0]) == COLUMNS
-    sections = [r["section"] for r in rows]
+    assert tuple(rows[0]) == CSV_COLUMNS
+    sections = [r["kind"] for r in rows]
     assert sections.count("claim") == len(story["claims"])
     assert sections.count("conflict") == len(story["conflicts"])
     assert sections.count("framing") == len(story["framing"])
-    claim = next(r for r in rows if r["section"] == "claim" and r["status"] == "single_source")
+    claim = next(r for r in rows if r["kind"] == "claim" and r["status"] == "single_source")
     assert claim["outlets"] and '"' in claim["citations"] and "sentence" in claim["citations"]
-    conflict = next(r for r in rows if r["section"] == "conflict")
+    conflict = next(r for r in rows if r["kind"] == "conflict")
     assert " vs " in conflict["detail"]
     assert client.get("/api/v1/stories/nope/csv").status_code == 404
 
 
 def test_csv_cells_cannot_run_as_spreadsheet_formulas() -> None:
     from crosswire.models import Claim, ClaimSource, Story
-    from crosswire.server.export import story_csv
+    from crosswire.tables import csv_text, story_csv_rows
 
     source = ClaimSource(article_id="a", sentence="=HYPERLINK(1)", sentence_index=0)
     claim = Claim(
         id="c", text="=cmd|' /C calc'!A0", sources=[source], outlets=1, status="single_source"
     )
     story = Story(id="s", title="t", article_ids=["a"], claims=[claim])
-    rows = list(csv.reader(io.StringIO(story_csv(story, {}))))
-    assert rows[1][2].startswith("'=")
+    (row,) = csv.DictReader(io.StringIO(csv_text(story_csv_rows(story, {}))))
+    assert row["text"].startswith("'=")
 
 
 def test_pasted_text_form_adds_an_article_with_its_outlet_title_and_date(

@@ -7,15 +7,16 @@ table (`crosswire export --csv`), no extra needed."""
 from __future__ import annotations
 
 import csv
+import io
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from crosswire.errors import CrosswireError, Msg
-from crosswire.models import Report
+from crosswire.models import Report, Story
 
-__all__ = ["CSV_COLUMNS", "csv_rows", "write_csv", "write_tables"]
+__all__ = ["CSV_COLUMNS", "csv_rows", "csv_text", "story_csv_rows", "write_csv", "write_tables"]
 
 
 def _claim_rows(report: Report) -> list[dict[str, Any]]:
@@ -136,8 +137,13 @@ def write_tables(report: Report, out_dir: Path) -> dict[str, Path]:
 
 CSV_COLUMNS = (
     "kind", "story_id", "story_title", "id", "text", "status", "outlets", "article_ids",
-    "citations",
+    "detail", "citations",
 )  # fmt: skip
+"""kind: claim, conflict or framing. status: a claim's status, a conflict's severity, or
+"loaded" for a loaded word. detail: who a claim is attributed to, a conflict's kind and sides,
+what a framing term refers to and what others call it. citations: one line per cited
+sentence, `outlet [article id, sentence n]: "sentence"`. The same table from `crosswire export
+--csv` (every story) and from the web app's CSV link (one story)."""
 # A cell a spreadsheet would run as a formula ("=HYPERLINK(...)" in an article) is kept as text.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -146,66 +152,93 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
-def csv_rows(report: Report) -> list[dict[str, str]]:
-    """One row per claim, conflict and framing entry of every story (`crosswire export --csv`)."""
-    outlet = {a.id: a.source for a in report.articles}
+def story_csv_rows(story: Story, outlet_of: Mapping[str, str]) -> list[dict[str, str]]:
+    """One row per claim, conflict and framing entry of `story`, in `CSV_COLUMNS`;
+    `outlet_of` maps article ids to outlet names."""
+
+    def outlet(aid: str) -> str:
+        return outlet_of.get(aid) or aid
 
     def outlets(ids: Sequence[str]) -> str:
-        return "; ".join(sorted({outlet.get(i, i) for i in ids}, key=str.casefold))
+        return "; ".join(sorted({outlet(i) for i in ids}, key=str.casefold))
 
+    base = {"story_id": story.id, "story_title": story.title}
     rows: list[dict[str, str]] = []
-    for story in report.stories:
-        base = {"story_id": story.id, "story_title": story.title}
-        for claim in story.claims:
-            ids = list(dict.fromkeys(s.article_id for s in claim.sources))
-            said = f"{claim.attributed_to}: " if claim.attributed_to else ""
-            cites = [f"{s.article_id} [{s.start}:{s.end}]: {s.sentence}" for s in claim.sources]
-            rows.append(
-                {
-                    **base,
-                    "kind": "claim",
-                    "id": claim.id,
-                    "text": said + claim.text,
-                    "status": claim.status,
-                    "outlets": outlets(ids),
-                    "article_ids": "; ".join(ids),
-                    "citations": "\n".join(cites),
-                }
-            )
-        for conflict in story.conflicts:
-            ids = list(dict.fromkeys(i for v in conflict.values for i in v.article_ids))
-            sides = " vs ".join(f"{v.value} ({outlets(v.article_ids)})" for v in conflict.values)
-            cites = [
-                f"{v.value}: {e}" for v in conflict.values for e in v.evidence
-            ]  # the sentences that give each value
-            rows.append(
-                {
-                    **base,
-                    "kind": "conflict",
-                    "id": conflict.id,
-                    "text": f"{conflict.kind} of {conflict.subject}: {sides}",
-                    "status": conflict.severity,
-                    "outlets": outlets(ids),
-                    "article_ids": "; ".join(ids),
-                    "citations": "\n".join(cites),
-                }
-            )
-        for n, entry in enumerate(story.framing, 1):
-            others = ", ".join(entry.others_use)
-            rows.append(
-                {
-                    **base,
-                    "kind": "framing",
-                    "id": f"{story.id}-framing-{n}",
-                    "text": f"{entry.term!r} for {entry.refers_to}"
-                    + (f"; others say {others}" if others else ""),
-                    "status": "loaded" if entry.loaded else "",
-                    "outlets": outlets([entry.article_id]),
-                    "article_ids": entry.article_id,
-                    "citations": entry.article_id,
-                }
-            )
+    for claim in story.claims:
+        ids = list(dict.fromkeys(s.article_id for s in claim.sources))
+        cites = [
+            f"{outlet(s.article_id)} [{s.article_id}"
+            + (f", sentence {s.sentence_index}" if s.sentence_index >= 0 else "")
+            + f']: "{s.sentence}"'
+            for s in claim.sources
+        ]
+        rows.append(
+            {
+                **base,
+                "kind": "claim",
+                "id": claim.id,
+                "text": claim.text,
+                "status": claim.status,
+                "outlets": outlets(ids),
+                "article_ids": "; ".join(ids),
+                "detail": f"said by {claim.attributed_to}" if claim.attributed_to else "",
+                "citations": "\n".join(cites),
+            }
+        )
+    for conflict in story.conflicts:
+        ids = list(dict.fromkeys(i for v in conflict.values for i in v.article_ids))
+        sides = " vs ".join(f"{v.value} ({outlets(v.article_ids)})" for v in conflict.values)
+        cites = [
+            f'{outlet(aid)} [{aid}]: "{said}"'
+            for v in conflict.values
+            for aid, said in zip(v.article_ids, v.evidence, strict=False)
+        ]
+        rows.append(
+            {
+                **base,
+                "kind": "conflict",
+                "id": conflict.id,
+                "text": f"{conflict.kind} of {conflict.subject}: {sides}",
+                "status": conflict.severity,
+                "outlets": outlets(ids),
+                "article_ids": "; ".join(ids),
+                "detail": f"{conflict.kind}: {sides}",
+                "citations": "\n".join(cites),
+            }
+        )
+    for n, entry in enumerate(story.framing, 1):
+        others = f"; others say {', '.join(entry.others_use)}" if entry.others_use else ""
+        aid = entry.article_id
+        span = f", characters {entry.start}-{entry.end}" if entry.start is not None else ""
+        rows.append(
+            {
+                **base,
+                "kind": "framing",
+                "id": f"{story.id}-framing-{n}",
+                "text": entry.term,
+                "status": "loaded" if entry.loaded else "",
+                "outlets": outlet(entry.article_id),
+                "article_ids": entry.article_id,
+                "detail": f"for {entry.refers_to}{others}",
+                "citations": f'{outlet(aid)} [{aid}{span}]: "{entry.term}"',
+            }
+        )
     return [{k: _cell(str(v)) for k, v in row.items()} for row in rows]
+
+
+def csv_rows(report: Report) -> list[dict[str, str]]:
+    """`story_csv_rows` of every story of the report (`crosswire export --csv`)."""
+    outlet_of = {a.id: a.source for a in report.articles}
+    return [row for story in report.stories for row in story_csv_rows(story, outlet_of)]
+
+
+def csv_text(rows: Sequence[Mapping[str, str]]) -> str:
+    """Rows as CSV text with the header line (the web app's download)."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
 
 
 def write_csv(report: Report, path: Path) -> Counter[str]:

@@ -11,7 +11,6 @@ from fastapi.responses import Response
 
 from crosswire.models import Claim, Conflict, Report, Story, TimelineEntry
 from crosswire.server.deps import API_PREFIX, State, found
-from crosswire.server.export import story_csv
 from crosswire.server.schemas import (
     ERRORS_DOC,
     Limit,
@@ -22,6 +21,7 @@ from crosswire.server.schemas import (
     page_of,
     story_out,
 )
+from crosswire.tables import csv_text, story_csv_rows
 
 router = APIRouter(prefix=f"{API_PREFIX}/stories", tags=["stories"])
 
@@ -88,7 +88,8 @@ def api_story_csv(state: State, story_id: str) -> Response:
     """The story's claims, conflicts and framing as CSV, one row each, with their outlets and
     citations (columns: section, id, text, status, outlets, article_ids, detail, citations)."""
     story = state.need_story(story_id)
-    text = story_csv(story, state.store.articles_by_id(story.article_ids))
+    articles = state.store.articles_by_id(story.article_ids)
+    text = csv_text(story_csv_rows(story, {aid: a.source for aid, a in articles.items()}))
     name = re.sub(r"[^A-Za-z0-9._-]", "_", story_id)
     return Response(
         text,
