@@ -62,6 +62,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_store.py
 	$(BIN)/python bench/bench_server.py
 	$(BIN)/python bench/bench_warc.py
+	$(BIN)/python bench/bench_extract.py
 
 eval: $(VENV)/.installed-dev
 	$(BIN)/crosswire eval language

@@ -535,13 +535,16 @@ def test_html_page_lists_the_lines_trafilatura_left_out_as_removed() -> None:
 
 def test_page_without_a_body_lists_no_removed_lines_instead_of_failing() -> None:
     # lxml gives no <body> for a frameset page or one with a head only (found by the fuzzer)
-    from crosswire.inputs.pages import _dropped_lines
+    from lxml import html as lxml_html
+
+    from crosswire.inputs.pages import _dropped_lines, _page_lines
 
     for page in (
         "<html><frameset><frame src=a></frameset></html>",
         "<html><head><title>Dock strike</title></head></html>",
     ):
-        assert _dropped_lines(page, "Dock workers walked out.", "Dock strike") == []
+        lines = _page_lines(lxml_html.document_fromstring(page))
+        assert _dropped_lines(lines, "Dock workers walked out.", "Dock strike") == []
 
 
 def test_dropped_lines_of_a_huge_page_are_listed_in_bounded_time() -> None:

@@ -349,7 +349,8 @@ def extract(
         bool, typer.Option("--json", help="JSON array on stdout (the default).")
     ] = True,
 ) -> None:
-    """Print what was read out of each article (entities, quotes, numbers, times), no clustering."""
+    """Print each article's cleaned text and what was read out of it (entities, quotes, numbers,
+    times), no clustering."""
     from crosswire.language import analyze_article
     from crosswire.pipeline import read_and_clean
 
@@ -367,6 +368,10 @@ def extract(
                 "published_inferred": article.published is None
                 and a.published_inferred is not None,
                 "language": a.language,
+                # The text after ingest and clean: what every later stage reads.
+                "source": article.source,
+                "title": article.title,
+                "text": article.text,
                 "entities": [
                     {"name": e.name, "type": e.type, "aliases": e.aliases, "titles": e.titles}
                     for e in a.entities

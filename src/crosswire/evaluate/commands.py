@@ -1,5 +1,5 @@
 """`crosswire eval NAME`: one command per registered evaluator (`evaluate.base`), plus the
-demo-corpus and extraction scores, each printed as one table (systems as columns)."""
+summary, demo-corpus and language scores, each printed as one table (systems as columns)."""
 
 from __future__ import annotations
 
@@ -252,19 +252,6 @@ def eval_language(
     scores = evaluate_language(data)
     flat = {f"{family}.{metric}": v for family, row in scores.items() for metric, v in row.items()}
     _metrics_table(f"language ({data.name})", {"crosswire": flat})
-
-
-@eval_app.command("extraction")
-def eval_extraction(
-    data: Annotated[Path, typer.Option(help="article-extraction-benchmark folder.")] = SHARED
-    / "article-extraction-benchmark",
-    limit: Annotated[int | None, typer.Option(help="Score only the first N pages.")] = None,
-) -> None:
-    """Main-text extraction (ingest + clean) against the benchmark's ground truth."""
-    from crosswire.evaluate.extraction import evaluate_extraction
-
-    _require(data)
-    _metrics_table("extraction", {"crosswire": evaluate_extraction(data, limit)})
 
 
 _register_evaluator_commands()

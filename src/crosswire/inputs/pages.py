@@ -3,6 +3,7 @@ furniture left out, and dates as written in metadata."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from datetime import UTC, date, datetime
@@ -11,9 +12,12 @@ from urllib.parse import urlsplit
 
 import trafilatura
 from dateutil import parser as date_parser
+from htmldate import find_date
 from lxml import etree
 from lxml import html as lxml_html
+from trafilatura import metadata as traf_meta
 from trafilatura.settings import Document
+from trafilatura.utils import load_html
 
 from crosswire.errors import InputReadError, Msg
 from crosswire.models import Article
@@ -33,14 +37,21 @@ FROM_FOLDER = "folder name"
 FROM_FEED = "feed"
 FROM_FIELD = "input field"
 
-# trafilatura settings chosen on the article-extraction benchmark (see evaluate_extraction):
-# favor_precision without comments scores F1 0.964 there vs 0.958 for the defaults.
-_EXTRACT_KW: dict[str, Any] = {
-    "include_comments": False,
-    "favor_precision": True,
-    # Dates from markup and URL only; guessing from body text is the language stage's job.
-    "date_extraction_params": {"extensive_search": False, "original_date": True},
-}
+# Two trafilatura passes, chosen on the extraction benchmark's dev pages (`crosswire eval
+# extraction`). The strict pass: favor_precision without comments, and without trafilatura's
+# comparison with readability/justext (`fast`), which costs a third of its time and on dev
+# changed one page only, the one the fallback recovers.
+_STRICT_KW: dict[str, Any] = {"include_comments": False, "favor_precision": True, "fast": True}
+# The fallback: trafilatura's balanced defaults (with their own recall retry), no comments.
+_FALLBACK_KW: dict[str, Any] = {"include_comments": False}
+# The strict pass is suspect when it keeps under this share of the page's visible words (on
+# dev: one page at 3%, where it kept a date line; every other page 7% or more)...
+_SUSPECT_SHARE = 0.05
+# ...and the fallback's text replaces it only when several times as long: on dev a strict text
+# at 0.6x of the balanced one was the better (the balanced one added a link list).
+_FALLBACK_GAIN = 3.0
+# Dates from markup and URL only; guessing from body text is the language stage's job.
+_DATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
 # trafilatura logs every page it finds too little text in; our InputError already says so.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -260,11 +271,12 @@ def article_from_markup(
     trafilatura's sitename), else the canonical URL's host, else a byline or dateline, else
     `fallback_source` (said as `fallback_from`)."""
     try:
-        doc = trafilatura.bare_extraction(markup, url=url, with_metadata=True, **_EXTRACT_KW)
+        page = _extract(markup, url)
     except (ValueError, TypeError, etree.LxmlError, RecursionError):
-        doc = None
-    if not isinstance(doc, Document):
+        page = None
+    if page is None:
         raise InputReadError(origin, Msg.NO_TEXT)
+    doc, page_lines = page
     text = normalize_text(doc.text or "")
     if len(_WORD.findall(text)) < _MIN_PAGE_WORDS:
         raise InputReadError(origin, Msg.NO_TEXT)
@@ -292,7 +304,7 @@ def article_from_markup(
         published=parse_date(doc.date),
         text=text,
         origin=origin,
-        boilerplate_removed=_dropped_lines(markup, text, title),
+        boilerplate_removed=_dropped_lines(page_lines, text, title),
     )
 
 
@@ -302,17 +314,10 @@ _MAX_PAGE_LINES = 3000
 _SUBSTRING_CHECK_CHARS = 200_000
 
 
-def _dropped_lines(markup: str, text: str, title: str) -> list[str]:
-    """The page's visible lines that trafilatura left out of the article text (navigation,
+def _dropped_lines(page_lines: list[str], text: str, title: str) -> list[str]:
+    """The page's visible lines that extraction left out of the article text (navigation,
     share bars, bylines, related links...): HTML's furniture, listed as removed the way
     `clean` lists the lines it removes from plain text."""
-    try:
-        page = lxml_html.document_fromstring(markup)
-        body = page.body
-    except (etree.ParserError, ValueError, IndexError):
-        return []
-    if body is None:  # lxml gives None, not an error, for a page without <body>
-        return []
     kept_text = " ".join(text.split()).casefold()
     kept_lines = {" ".join(line.split()).casefold() for line in text.split("\n")}
     kept_lines.add(" ".join(title.split()).casefold())
@@ -320,7 +325,7 @@ def _dropped_lines(markup: str, text: str, title: str) -> list[str]:
     # searching the text for each line is skipped on huge pages, where it would be quadratic.
     search = len(kept_text) <= _SUBSTRING_CHECK_CHARS
     dropped: list[str] = []
-    for line in _block_text(body).split("\n")[:_MAX_PAGE_LINES]:
+    for line in page_lines[:_MAX_PAGE_LINES]:
         shown = " ".join(line.split())
         folded = shown.casefold()
         if not _WORD.search(shown) or folded in kept_lines or (search and folded in kept_text):
@@ -330,3 +335,72 @@ def _dropped_lines(markup: str, text: str, title: str) -> list[str]:
         if len(dropped) >= _MAX_DROPPED_LISTED:
             break
     return dropped
+
+
+# --------------------------------------------------------------------------- extraction
+
+
+def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
+    """The page's metadata and main text (`Document.text`), and its visible lines; None when
+    it holds no text. The page is parsed once for all of them.
+
+    The strict pass runs first; when it keeps almost nothing of the page (a blog post cut down
+    to its date line), the balanced fallback runs, and wins when it keeps several times more.
+    """
+    tree = load_html(markup)
+    if tree is None:
+        return None
+    page_lines = _page_lines(tree)
+    doc = _metadata(tree, url)
+    page_url = url or doc.url
+    text = _text_pass(tree, page_url, _STRICT_KW)
+    kept = len(_WORD.findall(text or ""))
+    page_words = sum(len(_WORD.findall(line)) for line in page_lines)
+    if kept < _SUSPECT_SHARE * page_words:
+        fallback = _text_pass(tree, page_url, _FALLBACK_KW)
+        if fallback is not None and len(_WORD.findall(fallback)) >= _FALLBACK_GAIN * max(kept, 1):
+            text = fallback
+    if text is None:
+        return None
+    doc.text = text
+    return doc, page_lines
+
+
+def _page_lines(tree: Any) -> list[str]:
+    """The visible lines of a parsed page's body; none for a page without one (a frameset,
+    a head only)."""
+    body = tree.find("body")
+    return _block_text(body).split("\n") if body is not None else []
+
+
+def _text_pass(tree: Any, url: str | None, settings: dict[str, Any]) -> str | None:
+    """One trafilatura pass over (a copy of) the parsed page: its main text, None if none."""
+    doc = trafilatura.bare_extraction(tree, url=url, **settings)
+    return doc.text if isinstance(doc, Document) else None
+
+
+def _metadata(tree: Any, url: str | None) -> Document:
+    """The fields of trafilatura's `extract_metadata` that crosswire reads (title, URL, date,
+    site name), computed as it computes them; its author, categories, tags and licence
+    searches (a third of a page's extraction time) are left out."""
+    meta = traf_meta.examine_meta(tree)
+    # As trafilatura does: its JSON-LD reader has bugs of its own, the other fields still count.
+    with contextlib.suppress(Exception):
+        meta = traf_meta.extract_meta_json(tree, meta)
+    if not meta.title:
+        meta.title = traf_meta.extract_title(tree)
+    if not meta.url:
+        meta.url = traf_meta.extract_url(tree, url)
+    meta.date = find_date(tree, url=meta.url, **_DATE_PARAMS)
+    if not meta.sitename:
+        meta.sitename = traf_meta.extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")  # a Twitter handle
+        if meta.sitename and "." not in meta.sitename and not meta.sitename[0].isupper():
+            meta.sitename = meta.sitename.title()
+    elif meta.url:
+        match = traf_meta.META_URL.match(meta.url)
+        if match:
+            meta.sitename = match[1]
+    meta.clean_and_trim()
+    return meta
