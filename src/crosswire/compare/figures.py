@@ -69,22 +69,32 @@ def _age_referent(n: NumberMention, sentence: str) -> str | None:
     after = _WORD.findall(sentence[at + len(n.text) :])
     after = [w for w in after if w.lower() not in ("year", "years", "old", "-", "year-old")]
     if sentence[:at].rstrip().endswith(",") and before and _TITLE_CASE.match(before[-1]):
-        names = []
+        names: list[str] = []
         for w in reversed(before[-3:]):
             if not _TITLE_CASE.match(w):
                 break
             names.insert(0, w)
         return " ".join(names).lower()  # "Javon Wilson, 14"
     if after:
-        names = []
+        following: list[str] = []
         for w in after[:3]:
             if not _TITLE_CASE.match(w):
                 break
-            names.append(w)
-        if names:
-            return " ".join(names).lower()  # "14-year-old Javon Wilson"
+            following.append(w)
+        if following:
+            return " ".join(following).lower()  # "14-year-old Javon Wilson"
         return _singular(after[0].lower())  # "a 16-year-old boy"
     return None
+
+
+def _is_model(n: NumberMention, sentence: str) -> bool:
+    """Whether a figure counts a named model ("seven AK-47s", "12 AK 47 guns")."""
+    first = (n.unit or "").lower().split()[:1]
+    if not first:
+        return False
+    return _MODEL_CODE.match(first[0]) is not None or bool(
+        re.search(re.escape(n.text) + r"[\s-]+\d+\b", sentence)
+    )
 
 
 def _same_thing(a: str, b: str) -> bool:
@@ -111,6 +121,9 @@ def counted(n: NumberMention, sentence: str) -> str | None:
     if words[0].startswith("year") and any(w.startswith("old") for w in words):
         referent = _age_referent(n, sentence)
         return f"{_AGE}{referent}" if referent else None
+    at = sentence.find(n.text)
+    if at >= 0 and re.match(r"[\s-]+[a-z]+ed\b", sentence[at + len(n.text) :]):
+        return None  # "one rocket propelled grenade launcher": the noun is a modifier here
     code = _MODEL_CODE.match(words[0])
     if code:
         head = code.group(1)
@@ -173,6 +186,9 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
         if t.startswith(_AGE) and t[len(_AGE) :] not in _GENERIC_PEOPLE
     ]
     candidates.update((x, y) for x in named_ages for y in named_ages if x < y)
+    # so is a count of a named model ("seven AK-47s"): few, and specific
+    models = [k for k, (a, n, _) in enumerate(mentions) if _is_model(n, ctx.text(a, n.sentence))]
+    candidates.update((x, y) for x in models for y in models if x < y)
     for i, j in sorted(candidates):
         (ai, ni, ti), (aj, nj, tj) = mentions[i], mentions[j]
         if not _same_thing(ti, tj) or ctx.outlet[ai] == ctx.outlet[aj]:
@@ -190,7 +206,12 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
         if age and not named and not same_verb:
             continue  # "a 20-year-old man" killed, "an 18-year-old man" charged: two men
         # a named person's age is one fact whatever the sentence tells around it
-        needed = 0.0 if named else ctx.options.claim_threshold * (0.45 if same_verb else 0.9)
+        # a model counted ("AK-47s") names the thing so closely that the sentences need only
+        # be about as close as a shared verb makes them
+        specific = same_verb or (
+            _is_model(ni, ctx.text(ai, ni.sentence)) and _is_model(nj, ctx.text(aj, nj.sentence))
+        )
+        needed = 0.0 if named else ctx.options.claim_threshold * (0.45 if specific else 0.9)
         if sim < needed or _dated_apart(ctx, (ai, ni.sentence), (aj, nj.sentence)):
             continue
         if _raised_later(ctx, (ai, ni), (aj, nj)):
