@@ -8,11 +8,9 @@ two outlets, the same subject, and values that cannot both hold.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -23,7 +21,6 @@ from crosswire.language.entities import ROLE_WORDS, title_head
 from crosswire.models import (
     Conflict,
     ConflictValue,
-    NumberMention,
     QuoteGroup,
     QuoteVariant,
     StoryEntity,
@@ -62,19 +59,6 @@ def find_conflicts(
     quotes, quote_conflicts = _quotes(ctx, entities)
     conflicts += quote_conflicts + _statement_conflicts(ctx, families)
     return conflicts, quotes
-
-
-def _interval(n: NumberMention) -> tuple[float, float]:
-    v = n.value
-    if n.value_max is not None:
-        return (min(v, n.value_max), max(v, n.value_max))
-    if n.bound == "about":
-        return (v * 0.9, v * 1.1)
-    if n.bound in ("at_least", "more_than"):
-        return (v, math.inf)
-    if n.bound in ("at_most", "less_than"):
-        return (0.0, v)
-    return (v, v)
 
 
 def unit_head(unit: str | None) -> str:
@@ -258,90 +242,6 @@ def _collect_values(
     return list(values.values())
 
 
-def _apart(ctx: StoryContext, spans: Sequence[tuple[str, Any, Any]]) -> bool:
-    """Whether two outlets give intervals (article, low, high) that do not overlap.
-
-    Linear in the common case: only the lowest upper bound and the highest lower bound can
-    be apart; the pairwise check runs only when those two come from the same outlet.
-    """
-    if len(spans) < 2:
-        return False
-    lowest_high = min(spans, key=lambda s: s[2])
-    highest_low = max(spans, key=lambda s: s[1])
-    if not lowest_high[2] < highest_low[1]:
-        return False
-    if ctx.outlet[lowest_high[0]] != ctx.outlet[highest_low[0]]:
-        return True
-    return any(x[2] < y[1] for x in spans for y in spans if ctx.outlet[x[0]] != ctx.outlet[y[0]])
-
-
-def _dated_apart(ctx: StoryContext, a: tuple[str, int], b: tuple[str, int]) -> bool:
-    """Whether two sentences carry dates whose intervals do not overlap."""
-    ta = [t for t in ctx.analyses[a[0]].times if t.sentence == a[1] and not t.reporting]
-    tb = [t for t in ctx.analyses[b[0]].times if t.sentence == b[1] and not t.reporting]
-    return bool(ta and tb) and all(
-        x.latest < y.earliest or y.latest < x.earliest for x in ta for y in tb
-    )
-
-
-def _number_conflicts(ctx: StoryContext) -> list[Conflict]:
-    mentions = [
-        (aid, n)
-        for aid, analysis in ctx.analyses.items()
-        for n in analysis.numbers
-        if n.unit and n.unit not in ("%",)
-    ]
-    edges = []
-    for i, j in ctx.candidate_mention_pairs([(a, n.sentence) for a, n in mentions]):
-        (ai, ni), (aj, nj) = mentions[i], mentions[j]
-        if ctx.outlet[ai] == ctx.outlet[aj]:
-            continue
-        same_unit = unit_head(ni.unit) == unit_head(nj.unit)
-        same_verb = ni.anchor is not None and ni.anchor == nj.anchor
-        if not (same_unit or same_verb):
-            continue
-        sim = ctx.sentence_sim((ai, ni.sentence), (aj, nj.sentence))
-        # Within one story, the same count of the same thing by the same verb ("9 workers
-        # were killed" / "at least 12 workers were killed") is the same quantity unless
-        # the sentences date it differently; otherwise the sentences must match as a claim.
-        if same_unit and same_verb:
-            needed = ctx.options.claim_threshold * 0.45
-            if _dated_apart(ctx, (ai, ni.sentence), (aj, nj.sentence)):
-                continue
-        else:
-            needed = ctx.options.claim_threshold * 0.9
-        if sim >= needed:
-            edges.append((i, j))
-    conflicts = []
-    for comp in _components(len(mentions), edges):
-        group = [mentions[k] for k in comp]
-        if not _apart(ctx, [(a, *_interval(n)) for a, n in group]):
-            continue
-        values = _collect_values(
-            (
-                a,
-                f"{n.value}|{n.bound}|{n.value_max}",
-                n.text,
-                n.value,
-                ctx.text(a, n.sentence),
-            )
-            for a, n in sorted(group, key=lambda p: (p[1].value, p[0]))
-        )
-        unit = Counter(n.unit for _, n in group).most_common(1)[0][0] or ""
-        anchor = Counter(n.anchor for _, n in group if n.anchor).most_common(1)
-        conflicts.append(
-            Conflict(
-                id=short_id("c", "number", *sorted(f"{v.normalized}|{v.value}" for v in values)),
-                kind="number",
-                subject=f"{unit} {anchor[0][0] if anchor else ''}".strip(),
-                values=values,
-                severity="high",
-                explanation="Outlets give values for the same quantity that cannot both hold, bounds considered.",
-            )
-        )
-    return conflicts
-
-
 def _normal_title(title: str) -> tuple[str, frozenset[str]]:
     """(role noun, modifiers that change the role) of a title."""
     words = [w.lower().strip(".") for w in WORD.findall(title)]
@@ -370,13 +270,27 @@ def _attribute_conflicts(ctx: StoryContext, entities: Sequence[StoryEntity]) -> 
             # "former president" vs "president" is a contradiction; "deputy" vs "acting" is not
             # checked here (too often both true).
             plain = variants.get(frozenset())
-            marked = {m: v for m, v in variants.items() if m & {"former", "ex", "late"}}
-            if not plain or not marked:
+            if not plain:
+                continue
+            # an article that uses both titles is not on the "former" side: it either tells
+            # two times or is inconsistent in itself, and neither is a conflict between outlets
+            plain_ids = {a for a, _ in plain}
+            marked = {
+                m: kept
+                for m, v in variants.items()
+                if m & {"former", "ex", "late"}
+                and (kept := [(a, t) for a, t in v if a not in plain_ids])
+            }
+            if not marked:
+                continue
+            plain_outlets = {ctx.outlet[a] for a in plain_ids}
+            marked_outlets = {ctx.outlet[a] for v in marked.values() for a, _ in v}
+            # "former" contradicts only when the other outlets, more of them, give the plain
+            # title for the time told; where most say "former" it is the title at writing time
+            # ("former campaign chairman"), and a plain title there names his role back then
+            if len(plain_outlets - marked_outlets) < 2 or len(plain_outlets) <= len(marked_outlets):
                 continue
             sides = [(frozenset(), plain), *sorted(marked.items(), key=lambda kv: sorted(kv[0]))]
-            outlets = {ctx.outlet[a] for _, items in sides for a, _ in items}
-            if len(outlets) < 2:
-                continue
             values = []
             for mods, items in sides:
                 label = " ".join([*sorted(mods), head])
@@ -400,7 +314,11 @@ def _attribute_conflicts(ctx: StoryContext, entities: Sequence[StoryEntity]) -> 
                     subject=ent.name,
                     values=values,
                     severity="medium",
-                    explanation=f"Outlets give {ent.name} incompatible titles ({head}).",
+                    explanation=(
+                        f"{len(plain_outlets)} outlets call {ent.name} “{plain[0][1]}”,"
+                        f" {len(marked_outlets)} “{next(iter(marked.values()))[0][1]}”:"
+                        " at the time told both cannot hold."
+                    ),
                 )
             )
     return conflicts
