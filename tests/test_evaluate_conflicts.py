@@ -52,11 +52,15 @@ def test_conflicts_on_held_out_groups_stay_above_their_floors(
     assert scores.counts["gold conflict pairs"] == 94
     assert scores.counts["gold update pairs (not conflicts)"] == 4
     assert scores.counts["gold pairs with a side not found in the report"] == 0
-    # Measured 2026-12-07 (the same on the whole run): crosswire P 0.093 R 0.245 (246 pairs
-    # shown, 1 gold update shown as a conflict); numbers differ P 0.007 R 0.191.
+    # Measured 2026-12-07 (the same on the whole run): crosswire P 0.191 R 0.096 (47 pairs
+    # shown, 9 right, none a gold update); numbers differ P 0.007 R 0.191.
+    # Before figures were compared by what they count: P 0.093 R 0.245 (246 pairs shown). The
+    # recall floor was lowered from 0.22 on purpose: precision comes first (a false alarm costs
+    # more than a miss), and most of that recall came from one card lumping every figure of a
+    # story, so it was right by accident.
     # Goal (issue 22): precision >= 0.9 and recall >= 0.8.
-    assert scores.figure("crosswire", "precision") >= 0.08
-    assert scores.figure("crosswire", "recall") >= 0.22
+    assert scores.figure("crosswire", "precision") >= 0.17
+    assert scores.figure("crosswire", "recall") >= 0.08
     assert scores.figure("numbers differ", "recall") >= 0.18
 
 

@@ -7,21 +7,20 @@ two outlets, the same subject, and values that cannot both hold.
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from rapidfuzz import fuzz
 
+from crosswire.compare.figures import figure_conflicts
 from crosswire.compare.matching import WORD, StoryContext, short_id
 from crosswire.embed import SentenceSpace
 from crosswire.language.entities import ROLE_WORDS, title_head
 from crosswire.models import (
     Conflict,
     ConflictValue,
-    NumberMention,
     QuoteGroup,
     QuoteVariant,
     StoryEntity,
@@ -56,23 +55,10 @@ def find_conflicts(
 ) -> tuple[list[Conflict], list[QuoteGroup]]:
     """The story's conflicts (dates, numbers, titles, quotes, statements, in that order) and
     its quote groups. `families` are the sentence families of `matching.sentence_families`."""
-    conflicts = _date_conflicts(ctx) + _number_conflicts(ctx) + _attribute_conflicts(ctx, entities)
+    conflicts = _date_conflicts(ctx) + figure_conflicts(ctx) + _attribute_conflicts(ctx, entities)
     quotes, quote_conflicts = _quotes(ctx, entities)
     conflicts += quote_conflicts + _statement_conflicts(ctx, families)
     return conflicts, quotes
-
-
-def _interval(n: NumberMention) -> tuple[float, float]:
-    v = n.value
-    if n.value_max is not None:
-        return (min(v, n.value_max), max(v, n.value_max))
-    if n.bound == "about":
-        return (v * 0.9, v * 1.1)
-    if n.bound in ("at_least", "more_than"):
-        return (v, math.inf)
-    if n.bound in ("at_most", "less_than"):
-        return (0.0, v)
-    return (v, v)
 
 
 def unit_head(unit: str | None) -> str:
@@ -142,27 +128,70 @@ def date_event_groups(ctx: StoryContext) -> list[list[tuple[str, TimeMention]]]:
     return [[mentions[k] for k in g] for g in groups]
 
 
+def _overlap(x: TimeMention, y: TimeMention) -> bool:
+    return x.earliest <= y.latest and y.earliest <= x.latest
+
+
+def _dates_clash(x: TimeMention, y: TimeMention) -> str | None:
+    """Why two datings of one event cannot both hold, or None when they can: their intervals
+    do not overlap; or both name a day, one exactly, and the other's day lies two or more days
+    off ("November 21" vs "around November 23"): an approximate wording that still places the
+    event elsewhere."""
+    if not _overlap(x, y):
+        return "apart"
+    if x.precision != "day" or y.precision != "day" or x.value == y.value:
+        return None
+    if x.approximate and y.approximate:
+        return None
+    try:
+        gap = abs((dt.date.fromisoformat(x.value) - dt.date.fromisoformat(y.value)).days)
+    except ValueError:
+        return None
+    return "off" if gap >= 2 else None
+
+
+def _also_dates(ctx: StoryContext, aid: str, own: TimeMention, other: TimeMention) -> bool:
+    """Whether article `aid` itself also gives a date matching `other` but not `own`: then it
+    tells two happenings (the shooting Thursday, the dateline Friday), not a different date."""
+    return any(
+        t is not own and t.precision != "year" and _overlap(t, other) and not _overlap(t, own)
+        for t in ctx.analyses[aid].times
+    )
+
+
 def _date_conflicts(ctx: StoryContext) -> list[Conflict]:
     conflicts = []
     for group in date_event_groups(ctx):
         if ctx.outlets([a for a, _ in group]) < 2:
             continue
-        days = [(a, t) for a, t in group if t.precision == "day"]
-        day_values = {t.value for _, t in days}
-        disjoint = _apart(ctx, [(a, t.earliest, t.latest) for a, t in group])
-        outlets_by_value = defaultdict(set)
-        for a, t in days:
-            outlets_by_value[t.value].add(ctx.outlet[a])
-        if len(day_values) < 2 and not disjoint:
-            continue
-        # differing day values from the same outlet only are one outlet's approximation
-        if not disjoint and len({frozenset(v) for v in outlets_by_value.values()}) < 2:
+        clashing: list[tuple[str, TimeMention]] = []
+        reasons: set[str] = set()
+        shown: tuple[TimeMention, TimeMention] | None = None
+        for k, (ax, tx) in enumerate(group):
+            for ay, ty in group[k + 1 :]:
+                if ctx.outlet[ax] == ctx.outlet[ay]:
+                    continue
+                why = _dates_clash(tx, ty)
+                if why is None or _also_dates(ctx, ax, tx, ty) or _also_dates(ctx, ay, ty, tx):
+                    continue
+                # the group joins mentions transitively: the two dated sentences themselves
+                # must tell the same happening
+                same_anchor = tx.anchor is not None and tx.anchor == ty.anchor
+                sim = ctx.sentence_sim((ax, tx.sentence), (ay, ty.sentence))
+                if sim < ctx.options.claim_threshold * (0.75 if same_anchor else 0.9):
+                    continue
+                reasons.add(why)
+                shown = shown or (tx, ty)
+                for m in ((ax, tx), (ay, ty)):
+                    if not any(m[1] is t for _, t in clashing):
+                        clashing.append(m)
+        if not clashing or shown is None:
             continue
         values = _collect_values(
             (a, t.value, t.text, t.value, ctx.text(a, t.sentence))
-            for a, t in sorted(group, key=lambda p: (p[1].earliest, p[0]))
+            for a, t in sorted(clashing, key=lambda p: (p[1].earliest, p[0]))
         )
-        severity = "high" if disjoint else "low"
+        apart = "apart" in reasons
         # name the event by an explicit, exact mention where there is one: it reads best
         event = min(
             (t for _, t in group),
@@ -174,17 +203,21 @@ def _date_conflicts(ctx: StoryContext) -> list[Conflict]:
                 len(t.event),
             ),
         ).event
+        first, last = sorted(shown, key=lambda t: t.earliest)
         conflicts.append(
             Conflict(
                 id=short_id("c", "date", *sorted(f"{v.normalized}|{v.value}" for v in values)),
                 kind="date",
                 subject=_subject_words(event or ctx.text(group[0][0], group[0][1].sentence)),
                 values=values,
-                severity=severity,
+                severity="high" if apart else "low",
                 explanation=(
-                    "The dates given do not overlap."
-                    if disjoint
-                    else "The dates differ but their intervals overlap (approximate or relative dates)."
+                    f"“{first.text}” ({first.value}) and “{last.text}” ({last.value}) date the same"
+                    + (
+                        " happening to days that do not overlap."
+                        if apart
+                        else " happening days apart, though one wording is approximate."
+                    )
                 ),
             )
         )
@@ -207,90 +240,6 @@ def _collect_values(
             cv.article_ids.append(article_id)
             cv.evidence.append(evidence)
     return list(values.values())
-
-
-def _apart(ctx: StoryContext, spans: Sequence[tuple[str, Any, Any]]) -> bool:
-    """Whether two outlets give intervals (article, low, high) that do not overlap.
-
-    Linear in the common case: only the lowest upper bound and the highest lower bound can
-    be apart; the pairwise check runs only when those two come from the same outlet.
-    """
-    if len(spans) < 2:
-        return False
-    lowest_high = min(spans, key=lambda s: s[2])
-    highest_low = max(spans, key=lambda s: s[1])
-    if not lowest_high[2] < highest_low[1]:
-        return False
-    if ctx.outlet[lowest_high[0]] != ctx.outlet[highest_low[0]]:
-        return True
-    return any(x[2] < y[1] for x in spans for y in spans if ctx.outlet[x[0]] != ctx.outlet[y[0]])
-
-
-def _dated_apart(ctx: StoryContext, a: tuple[str, int], b: tuple[str, int]) -> bool:
-    """Whether two sentences carry dates whose intervals do not overlap."""
-    ta = [t for t in ctx.analyses[a[0]].times if t.sentence == a[1] and not t.reporting]
-    tb = [t for t in ctx.analyses[b[0]].times if t.sentence == b[1] and not t.reporting]
-    return bool(ta and tb) and all(
-        x.latest < y.earliest or y.latest < x.earliest for x in ta for y in tb
-    )
-
-
-def _number_conflicts(ctx: StoryContext) -> list[Conflict]:
-    mentions = [
-        (aid, n)
-        for aid, analysis in ctx.analyses.items()
-        for n in analysis.numbers
-        if n.unit and n.unit not in ("%",)
-    ]
-    edges = []
-    for i, j in ctx.candidate_mention_pairs([(a, n.sentence) for a, n in mentions]):
-        (ai, ni), (aj, nj) = mentions[i], mentions[j]
-        if ctx.outlet[ai] == ctx.outlet[aj]:
-            continue
-        same_unit = unit_head(ni.unit) == unit_head(nj.unit)
-        same_verb = ni.anchor is not None and ni.anchor == nj.anchor
-        if not (same_unit or same_verb):
-            continue
-        sim = ctx.sentence_sim((ai, ni.sentence), (aj, nj.sentence))
-        # Within one story, the same count of the same thing by the same verb ("9 workers
-        # were killed" / "at least 12 workers were killed") is the same quantity unless
-        # the sentences date it differently; otherwise the sentences must match as a claim.
-        if same_unit and same_verb:
-            needed = ctx.options.claim_threshold * 0.45
-            if _dated_apart(ctx, (ai, ni.sentence), (aj, nj.sentence)):
-                continue
-        else:
-            needed = ctx.options.claim_threshold * 0.9
-        if sim >= needed:
-            edges.append((i, j))
-    conflicts = []
-    for comp in _components(len(mentions), edges):
-        group = [mentions[k] for k in comp]
-        if not _apart(ctx, [(a, *_interval(n)) for a, n in group]):
-            continue
-        values = _collect_values(
-            (
-                a,
-                f"{n.value}|{n.bound}|{n.value_max}",
-                n.text,
-                n.value,
-                ctx.text(a, n.sentence),
-            )
-            for a, n in sorted(group, key=lambda p: (p[1].value, p[0]))
-        )
-        unit = Counter(n.unit for _, n in group).most_common(1)[0][0] or ""
-        anchor = Counter(n.anchor for _, n in group if n.anchor).most_common(1)
-        conflicts.append(
-            Conflict(
-                id=short_id("c", "number", *sorted(f"{v.normalized}|{v.value}" for v in values)),
-                kind="number",
-                subject=f"{unit} {anchor[0][0] if anchor else ''}".strip(),
-                values=values,
-                severity="high",
-                explanation="Outlets give values for the same quantity that cannot both hold, bounds considered.",
-            )
-        )
-    return conflicts
 
 
 def _normal_title(title: str) -> tuple[str, frozenset[str]]:
@@ -321,13 +270,27 @@ def _attribute_conflicts(ctx: StoryContext, entities: Sequence[StoryEntity]) -> 
             # "former president" vs "president" is a contradiction; "deputy" vs "acting" is not
             # checked here (too often both true).
             plain = variants.get(frozenset())
-            marked = {m: v for m, v in variants.items() if m & {"former", "ex", "late"}}
-            if not plain or not marked:
+            if not plain:
+                continue
+            # an article that uses both titles is not on the "former" side: it either tells
+            # two times or is inconsistent in itself, and neither is a conflict between outlets
+            plain_ids = {a for a, _ in plain}
+            marked = {
+                m: kept
+                for m, v in variants.items()
+                if m & {"former", "ex", "late"}
+                and (kept := [(a, t) for a, t in v if a not in plain_ids])
+            }
+            if not marked:
+                continue
+            plain_outlets = {ctx.outlet[a] for a in plain_ids}
+            marked_outlets = {ctx.outlet[a] for v in marked.values() for a, _ in v}
+            # "former" contradicts only when the other outlets, more of them, give the plain
+            # title for the time told; where most say "former" it is the title at writing time
+            # ("former campaign chairman"), and a plain title there names his role back then
+            if len(plain_outlets - marked_outlets) < 2 or len(plain_outlets) <= len(marked_outlets):
                 continue
             sides = [(frozenset(), plain), *sorted(marked.items(), key=lambda kv: sorted(kv[0]))]
-            outlets = {ctx.outlet[a] for _, items in sides for a, _ in items}
-            if len(outlets) < 2:
-                continue
             values = []
             for mods, items in sides:
                 label = " ".join([*sorted(mods), head])
@@ -351,7 +314,11 @@ def _attribute_conflicts(ctx: StoryContext, entities: Sequence[StoryEntity]) -> 
                     subject=ent.name,
                     values=values,
                     severity="medium",
-                    explanation=f"Outlets give {ent.name} incompatible titles ({head}).",
+                    explanation=(
+                        f"{len(plain_outlets)} outlets call {ent.name} “{plain[0][1]}”,"
+                        f" {len(marked_outlets)} “{next(iter(marked.values()))[0][1]}”:"
+                        " at the time told both cannot hold."
+                    ),
                 )
             )
     return conflicts
@@ -373,6 +340,18 @@ def _same_quote(a: str, b: str) -> bool:
     if min(len(a.split()), len(b.split())) < 4:
         return a.strip(" .,") == b.strip(" .,")  # short fragments match only verbatim
     return fuzz.token_set_ratio(a, b) >= 72 or fuzz.partial_ratio(a, b) >= 90
+
+
+def _negation_only(negated: str, affirmed: str) -> bool:
+    """Whether two wordings are the same passage but for the negation."""
+
+    def bare(text: str) -> str:
+        return re.sub(r"\s+", " ", _NEGATION.sub(" ", text.lower())).strip(" .,")
+
+    x, y = bare(negated), bare(affirmed)
+    return fuzz.token_sort_ratio(x, y) >= 80 or (
+        min(len(x.split()), len(y.split())) >= 4 and fuzz.partial_ratio(x, y) >= 92
+    )
 
 
 def _quotes(
@@ -423,11 +402,23 @@ def _quotes(
         speaker = items[comp[0]][1]
         norm = {re.sub(r"\W+", " ", v.text.lower()).strip() for v in variants}
         groups.append(QuoteGroup(speaker=speaker, variants=variants, wording_differs=len(norm) > 1))
-        negated = {bool(_NEGATION.search(v.text)) for v in variants}
-        if len(negated) == 2:
+        # a negation conflict needs one wording of one passage with and without the negation
+        # ("were not working" / "were working"), not a quote group in which some other
+        # sentence happens to hold a "never"
+        clashing = [
+            (x, y)
+            for x in variants
+            for y in variants
+            if x.article_id != y.article_id
+            and _NEGATION.search(x.text)
+            and not _NEGATION.search(y.text)
+            and _negation_only(x.text, y.text)
+        ]
+        if clashing:
+            involved = [v for v in variants if any(v in pair for pair in clashing)]
             sides = _collect_values(
                 (v.article_id, side, v.text, side, v.text)
-                for v in variants
+                for v in involved
                 for side in ["negated" if _NEGATION.search(v.text) else "affirmed"]
             )
             conflicts.append(
@@ -437,7 +428,10 @@ def _quotes(
                     subject=speaker or "unattributed quote",
                     values=sides,
                     severity="high",
-                    explanation="The same statement is quoted with and without a negation.",
+                    explanation=(
+                        f"{speaker or 'The speaker'} is quoted saying “{clashing[0][0].text}” by one"
+                        f" outlet and “{clashing[0][1].text}” by another: the negation reverses it."
+                    ),
                 )
             )
     for k, (aid, speaker, text) in enumerate(items):
