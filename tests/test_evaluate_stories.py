@@ -222,9 +222,10 @@ def test_meantime_xl_apple_across_four_languages_stays_above_its_floor(
 ) -> None:
     scores = heldout["meantime-xl"]
     assert scores.counts == {"articles": 120, "gold stories": 30}
-    # Measured 2026-12-07: B3 P 0.933 R 0.554 F1 0.695 (translations mostly apart); told-k
-    # baseline 0.360. Goal (issue 25): >= 0.95.
-    assert scores.figure("crosswire", "B3 F1") >= 0.68
+    # Measured 2026-12-07: B3 P 0.919 R 0.958 F1 0.938 with stories joined across languages
+    # (stories/languages.py; 0.695 before, translations mostly apart; dev airbus 0.642 -> 0.951);
+    # told-k baseline 0.360. Goal (issue 25): >= 0.95.
+    assert scores.figure("crosswire", "B3 F1") >= 0.92
     assert scores.figure("crosswire", "B3 F1") > scores.figure("told-k baseline", "B3 F1")
 
 

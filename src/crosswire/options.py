@@ -20,6 +20,9 @@ class Options:
     """Minimum similarity (0..1) between an article and a story for it to join."""
     story_max_days: int = 10
     """Articles published further apart than this are not the same event."""
+    story_language_threshold: float = 0.88
+    """Cosine of multilingual embeddings (title and lead) above which stories told in
+    different languages are one event (see stories/languages.py)."""
     duplicate_threshold: float = 0.6
     """Estimated Jaccard similarity of 5-word shingles above which one article copies another."""
     story_window_days: int | None = None

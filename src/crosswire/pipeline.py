@@ -32,6 +32,7 @@ from crosswire.stories import (
     StoryIndex,
     find_duplicates,
     group_stories,
+    join_across_languages,
     prepare_articles,
     story_title,
 )
@@ -139,7 +140,7 @@ def analyze_articles_to_report(
         # no report: every story is read next (ids already filed are passed over)
         index.add(articles, known, report=False)
         duplicates = index.duplicates()
-        groups = index.groups()
+        groups = join_across_languages(index.groups(), by_id, known, options)
     progress("grouping stories", 1, 1)
     stories: list[Story] = []
     story_of: dict[str, str] = {}

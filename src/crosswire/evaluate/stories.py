@@ -56,7 +56,7 @@ from crosswire.models import (
     TimeMention,
 )
 from crosswire.options import Options
-from crosswire.stories import StoryIndex, group_stories
+from crosswire.stories import StoryIndex, group_stories, join_across_languages
 
 __all__ = [
     "STREAM_ORDERS",
@@ -283,7 +283,9 @@ def streaming_clusters(
     index = StoryIndex(options)
     for article in articles:
         index.add([article], analyses)
-    return {article_id: g.id for g in index.groups() for article_id in g.article_ids}
+    by_id = {a.id: a for a in articles}
+    groups = join_across_languages(index.groups(), by_id, analyses, options)
+    return {article_id: g.id for g in groups for article_id in g.article_ids}
 
 
 class Analyses:

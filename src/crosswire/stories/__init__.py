@@ -6,7 +6,7 @@ articles one chunk at a time (the streaming path, and what `--db` keeps between 
 
 Modules, from the bottom up: `features` (what is taken from one article), `similarity` (how
 two articles are compared), `copies` (syndicated copies), `batch` (grouping a batch, story
-titles), `postings` (the streaming index's term rows and postings), `clusters` (its clusters
+titles), `languages` (stories in different languages joined), `postings` (the streaming index's term rows and postings), `clusters` (its clusters
 and their merging into stories), `window` (its time window), `saved` (its saved form) and
 `index` (`StoryIndex` itself).
 """
@@ -15,12 +15,14 @@ from crosswire.stories.batch import group_stories, story_title
 from crosswire.stories.copies import find_duplicates
 from crosswire.stories.features import PreparedArticle, prepare_articles
 from crosswire.stories.index import StoryIndex
+from crosswire.stories.languages import join_across_languages
 
 __all__ = [
     "PreparedArticle",
     "StoryIndex",
     "find_duplicates",
     "group_stories",
+    "join_across_languages",
     "prepare_articles",
     "story_title",
 ]

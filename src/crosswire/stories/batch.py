@@ -13,6 +13,9 @@ belongs to, or starts one), then average-link merging of stories down to
 neighbours, an inverted index of rare names) are ever scored, so the cost grows with the
 number of articles times the neighbours kept, not with all pairs.
 
+Stories in different languages are then joined where their leads match across languages
+(`languages.join_across_languages`).
+
 Story ids: `s-` + the first 10 hex digits of sha1 of the id of the story's first article by
 (published, id) (undated articles after dated ones). A story that grows keeps its id unless
 an article published earlier than all its others joins it.
@@ -45,6 +48,7 @@ from crosswire.stories.features import (
     sort_key,
     story_id,
 )
+from crosswire.stories.languages import join_across_languages
 from crosswire.stories.similarity import (
     HAPAX_WEIGHT,
     LEADER_FACTOR,
@@ -291,7 +295,7 @@ def group_stories(
                 duplicate_of={c: copies[c] for c in ids if c in copies},
             )
         )
-    return groups
+    return join_across_languages(groups, by_id, analyses, options)
 
 
 def _root(article_id: str, copies: Mapping[str, str]) -> str:
