@@ -55,7 +55,12 @@ def test_entities_on_held_out_parts_stay_above_their_floors(heldout: Scores) -> 
     # Measured 2026-12-07: B3 F1 0.709 (P 0.990, R 0.552); exact string 0.703.
     # Goal (issue 21): ahead of the exact-string baseline. After the alias rules: 0.698
     # (P 0.990, R 0.539), now just below exact string 0.703 (name extensions no longer merge).
-    assert heldout.figure("crosswire", "B3 F1") >= 0.69
+    # With ORG/PRODUCT/WORK_OF_ART/FAC names mergeable (one type family) and ECB+'s spaced
+    # tokens joined before string matching (both systems): 0.739 (P 0.990, R 0.590), exact
+    # string 0.721; on dev still behind (0.677 vs 0.722: descriptions such as "Driver",
+    # "Police", "Surgeon General" are no named entity to crosswire).
+    assert heldout.figure("crosswire", "B3 F1") >= 0.72
+    assert heldout.figure("crosswire", "B3 F1") > heldout.figure("exact string", "B3 F1")
     assert heldout.figure("crosswire", "B3 precision") >= 0.97
 
 

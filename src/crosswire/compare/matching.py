@@ -144,6 +144,7 @@ class _EntityCluster:
     counts: Counter[str] = field(default_factory=Counter)
     articles: set[str] = field(default_factory=set)
     titles: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    types: Counter[str] = field(default_factory=Counter)
 
     def matches(self, name: str, kind: str) -> bool:
         return any(same_entity(name, kind, n, self.type) for n in self.names)
@@ -172,8 +173,7 @@ def story_entities(ctx: StoryContext) -> list[StoryEntity]:
         target.articles.add(aid)
         titles = target.titles[aid]
         titles.extend(t for t in ent.titles if t not in titles)
-        if ent.type == "PERSON":
-            target.type = "PERSON"
+        target.types[ent.type] += len(ent.mentions)
     out = []
     for c in clusters:
         longest = max(len(n.split()) for n in c.counts)
@@ -183,7 +183,9 @@ def story_entities(ctx: StoryContext) -> list[StoryEntity]:
         out.append(
             StoryEntity(
                 name=name,
-                type=c.type,
+                # the type most mentions carry: spaCy types one name differently from one
+                # sentence to the next, and one stray reading should not rename the whole
+                type=max(sorted(c.types), key=lambda t: c.types[t]) if c.types else c.type,
                 aliases=sorted(c.names - {name}),
                 article_ids=sorted(c.articles),
                 titles={k: v for k, v in sorted(c.titles.items()) if v},

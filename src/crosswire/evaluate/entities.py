@@ -106,7 +106,9 @@ def b_cubed(gold: Sequence[Hashable], system: Sequence[Hashable]) -> dict[str, f
 
 def _key(text: str) -> str:
     """A mention or entity name for string comparison: folded, "the" and "'s" dropped."""
-    text = re.sub(r"\s+(['’]s|['’])$", "", " ".join(text.split()))
+    # ECB+ joins its tokens with spaces ("Dr . Regina Benjamin", "U . S ."): undo that first
+    text = re.sub(r"\s+([.,])", r"\1", " ".join(text.split()))
+    text = re.sub(r"\s*(['’]s|['’])$", "", text)
     return re.sub(r"^(the|a|an)\s+", "", fold(text))
 
 
