@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz
@@ -301,7 +301,7 @@ def _attribute_conflicts(ctx: StoryContext, entities: Sequence[StoryEntity]) -> 
                     evidence.append(_evidence_for(ctx, a, [ent.name, *ent.aliases], titles_here))
                 values.append(
                     ConflictValue(
-                        value="; ".join(sorted({t for _, t in items})),
+                        value="; ".join(_spellings(t for _, t in items)),
                         normalized=label,
                         article_ids=ids,
                         evidence=evidence,
@@ -322,6 +322,18 @@ def _attribute_conflicts(ctx: StoryContext, entities: Sequence[StoryEntity]) -> 
                 )
             )
     return conflicts
+
+
+def _spellings(titles: Iterable[str]) -> list[str]:
+    """Distinct titles, one spelling each: "U.S. President", "US President" and "US president"
+    are one title written three ways, shown as the spelling most used (then the first sorted)."""
+    counts = Counter(titles)
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for title in sorted(counts):
+        by_key[re.sub(r"[.\s]", "", title).casefold()].append(title)
+    return sorted(
+        max(forms, key=lambda f: (counts[f], -forms.index(f))) for forms in by_key.values()
+    )
 
 
 def _evidence_for(ctx: StoryContext, aid: str, names: Sequence[str], titles: Sequence[str]) -> str:
