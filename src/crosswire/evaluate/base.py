@@ -123,6 +123,7 @@ METRIC_MODULES = (
     "entities",
     "framing",
     "stories",
+    "timeline",
 )
 """The modules under crosswire.evaluate whose evaluators `crosswire eval` offers; each
 registers its evaluator when imported."""
