@@ -258,14 +258,25 @@ class Conflict(_Model):
 
 
 class TimelineEntry(_Model):
-    date: dt.date
+    """One event of the story's timeline, with the dates its wording allows."""
+
+    date: dt.date = Field(
+        description="The most likely day (a week's, month's or year's first day; for "
+        "before_publication, the day it was first reported)."
+    )
     earliest: dt.date = Field(
         description="First day the event may fall on; for precision before_publication the "
         "text gives no lower bound and this is the earliest publication date of its sources."
     )
-    latest: dt.date
-    precision: TimelinePrecision
-    event: str
+    latest: dt.date = Field(
+        description="Last day the event may fall on; for before_publication, the earliest "
+        "publication date of its sources (the event happened by then)."
+    )
+    precision: TimelinePrecision = Field(
+        description="The uncertainty the wording leaves: day, week, month or year of a time "
+        "expression, or before_publication where the text gives no date."
+    )
+    event: str = Field(description="The clause (or sentence) that states the event, as written.")
     article_ids: list[str]
     sources: list[ClaimSource] = Field(
         default_factory=list, description="The sentences that state and date the event."

@@ -40,6 +40,11 @@ first date expression found by crosswire's own `extract_times` resolved against 
 by the publication day), and "crosswire, dated by text only" (crosswire's entries less those
 dated only "at or before publication": what the timeline placed before issue 24, when only
 sentences with a time expression reached it).
+
+Caveat (../shared/data/README.md): crosswire's date normalisation (`extract_times`, used by
+crosswire and the baseline alike) was tuned on all of MEANTIME, so the held-out figures measure
+the timeline (which sentences reach it, which expression dates an event, the comparisons left
+out) on unseen corpora, not the normalisation of each expression.
 """
 
 from __future__ import annotations
