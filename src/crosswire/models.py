@@ -20,6 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 SCHEMA_VERSION = 1
 
 Precision = Literal["day", "week", "month", "year"]
+TimelinePrecision = Literal["day", "week", "month", "year", "before_publication"]
+"""A timeline entry's uncertainty: a time expression's, or "before_publication" where the
+text gives no date and the event is only known to have happened by the time it was reported."""
 ClaimStatus = Literal["consensus", "corroborated", "single_source", "disputed"]
 ConflictKind = Literal["date", "number", "attribute", "quote", "statement"]
 Bound = Literal["exact", "about", "at_least", "at_most", "more_than", "less_than"]
@@ -255,12 +258,29 @@ class Conflict(_Model):
 
 
 class TimelineEntry(_Model):
-    date: dt.date
-    earliest: dt.date
-    latest: dt.date
-    precision: Precision
-    event: str
+    """One event of the story's timeline, with the dates its wording allows."""
+
+    date: dt.date = Field(
+        description="The most likely day (a week's, month's or year's first day; for "
+        "before_publication, the day it was first reported)."
+    )
+    earliest: dt.date = Field(
+        description="First day the event may fall on; for precision before_publication the "
+        "text gives no lower bound and this is the earliest publication date of its sources."
+    )
+    latest: dt.date = Field(
+        description="Last day the event may fall on; for before_publication, the earliest "
+        "publication date of its sources (the event happened by then)."
+    )
+    precision: TimelinePrecision = Field(
+        description="The uncertainty the wording leaves: day, week, month or year of a time "
+        "expression, or before_publication where the text gives no date."
+    )
+    event: str = Field(description="The clause (or sentence) that states the event, as written.")
     article_ids: list[str]
+    sources: list[ClaimSource] = Field(
+        default_factory=list, description="The sentences that state and date the event."
+    )
     conflict_ids: list[str] = Field(default_factory=list)
     note: str = ""
 

@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -276,16 +277,21 @@ def _md_story(story: Story, by_id: dict[str, ReportArticle]) -> list[str]:
         out += _md_table("Conflicts", ["Conflict", "Subject", "Kind", "Severity", "Values"], rows)
     if story.timeline:
         out += ["### Timeline", ""]
-        for t in story.timeline:
-            earliest, latest = _span(t)
-            line = f"- **{t.date.isoformat()}** ({t.precision}"
-            line += f", {date_range(t)})" if earliest != latest else ")"
-            line += f" {_md(t.event)} {_md_cites(t.article_ids)}"
-            if t.conflict_ids:
-                line += f" ⚠ disputed ({', '.join(_md(c) for c in t.conflict_ids)})"
-            if t.note:
-                line += f" — {_md(t.note)}"
-            out.append(line)
+        parts = timeline_parts(story.timeline)
+        for heading, entries in [("", parts.dated), ("Dated far from the rest", parts.apart)]:
+            if heading and entries:
+                out += ["", f"#### {heading}", ""]
+            for t in entries:
+                line = f"- **{t.date.isoformat()}** ({when(t)}) {_md(t.event)}"
+                line += f" {_md_cites(t.article_ids)}"
+                if t.conflict_ids:
+                    line += f" ⚠ disputed ({', '.join(_md(c) for c in t.conflict_ids)})"
+                if t.note:
+                    line += f" — {_md(t.note)}"
+                out.append(line)
+        for day, entries in parts.undated:
+            out += ["", f"#### Not dated by the text, reported by {day.isoformat()}", ""]
+            out += [f"- {_md(t.event)} {_md_cites(t.article_ids)}" for t in entries]
         out.append("")
     if story.framing:
         rows = []
@@ -352,7 +358,8 @@ class Bar:
     x: float
     label_x: float
     width: float
-    dot_x: float
+    dot_x: float | None
+    """The most likely day; None when it lies off the axis (the bar is cut at its edge)."""
     y: float
     label: str
     title: str
@@ -493,38 +500,107 @@ _ROW_HEIGHT = 40
 _LABEL_CHARS = 120
 
 
+_APART_SPREAD = 3
+"""An entry is listed apart when its date lies more than this many interquartile spreads
+outside the middle half of the timeline's dates (Tukey's far-out rule)."""
+_MIN_SPREAD_DAYS = 14
+_CLOSE_DAYS = 31
+"""Entries spanning at most this many days widen the axis; wider ones ("2009") are clipped."""
+
+
+@dataclass
+class TimelineParts:
+    """A timeline as the report shows it: dated entries on the axis, those dated far from the
+    rest listed apart (so one mention of 1999 does not squash a month into a corner), and the
+    entries the text does not date, by the day they were reported by."""
+
+    dated: list[TimelineEntry]
+    apart: list[TimelineEntry]
+    undated: list[tuple[date, list[TimelineEntry]]]
+
+
+def timeline_parts(timeline: Sequence[TimelineEntry]) -> TimelineParts:
+    dated = [t for t in timeline if t.precision != "before_publication"]
+    by_day: dict[date, list[TimelineEntry]] = {}
+    for t in timeline:
+        if t.precision == "before_publication":
+            by_day.setdefault(cast(date, t.latest), []).append(t)
+    # the bulk is where the exactly dated entries lie ("2019" says little about where it is)
+    exact = [t for t in dated if (_span(t)[1] - _span(t)[0]).days <= _CLOSE_DAYS] or dated
+    apart: list[TimelineEntry] = []
+    if len(exact) >= 3:
+        days = sorted(t.date.toordinal() for t in exact)
+        q1, q3 = days[len(days) // 4], days[(3 * len(days)) // 4]
+        spread = max(q3 - q1, _MIN_SPREAD_DAYS)
+        low, high = q1 - _APART_SPREAD * spread, q3 + _APART_SPREAD * spread
+
+        def inside(t: TimelineEntry) -> bool:
+            earliest, latest = _span(t)
+            return earliest.toordinal() <= high and latest.toordinal() >= low
+
+        far = [t for t in dated if not inside(t)]
+        if len(far) * 2 < len(dated):
+            apart = far
+            dated = [t for t in dated if inside(t)]
+    return TimelineParts(dated, apart, sorted(by_day.items()))
+
+
+def when(entry: TimelineEntry) -> str:
+    """How exactly the entry is dated, in words."""
+    if entry.precision == "before_publication":
+        return f"at or before {cast(date, entry.latest).isoformat()}, when it was reported"
+    earliest, latest = _span(entry)
+    return entry.precision + (f", {date_range(entry)}" if earliest != latest else "")
+
+
 def timeline_chart(timeline: list[TimelineEntry]) -> Chart | None:
-    """Geometry of the timeline chart: one bar per entry over a shared day axis."""
+    """Geometry of the timeline chart: one bar per dated entry over a shared day axis; entries
+    dated far from the rest and those the text does not date stay off it (`timeline_parts`),
+    and bars wider than the axis are clipped to it."""
+    timeline = timeline_parts(timeline).dated
     if not timeline:
         return None
     spans = [_span(t) for t in timeline]
-    first = min(min(earliest, t.date) for t, (earliest, _) in zip(timeline, spans, strict=True))
-    last = max(max(latest, t.date) for t, (_, latest) in zip(timeline, spans, strict=True))
+    close = [
+        (earliest, latest) for earliest, latest in spans if (latest - earliest).days <= _CLOSE_DAYS
+    ] or spans
+    first = min(earliest for earliest, _ in close)
+    last = max(latest for _, latest in close)
     last += timedelta(days=1)
     days = max(1, (last - first).days)
     x0, x1 = 16.0, float(_CHART_WIDTH - 16)
     per_day = (x1 - x0) / days
 
     def pos(d: date) -> float:
+        d = min(max(d, first), last)
         return round(x0 + (d - first).days * per_day, 2)
 
     bars: list[Bar] = []
     for i, (t, (earliest, latest)) in enumerate(zip(timeline, spans, strict=True)):
         y = 8 + i * _ROW_HEIGHT
         start, end = pos(earliest), pos(latest + timedelta(days=1))
-        label = t.event if len(t.event) <= _LABEL_CHARS else t.event[: _LABEL_CHARS - 1] + "…"
+        # a bar wider than the axis ("2025", the bulk being a month) is cut at its edge, and
+        # says so: an arrow where it goes on, no dot when its likely day is off the axis
+        cut = ("◂ " if earliest < first else "") + ("▸ " if latest >= last else "")
         prefix = "⚠ " if t.conflict_ids else ""
-        title = f"{t.date.isoformat()} ({t.precision}; {date_range(t)}): {t.event}"
-        text = f"{prefix}{t.date.isoformat()} · {label}"
-        # Start the label over its bar, pulled left only as far as needed to stay in the chart
-        # (about 6.5 px per character at 12 px).
-        label_x = round(max(x0, min(start, x1 - 6.5 * len(text))), 2)
+        head = f"{prefix}{cut}{t.date.isoformat()} · "
+        # about 6.5 px per character at 12 px, 7.4 in the bold of a disputed entry
+        fits = int((x1 - x0) / (7.4 if t.conflict_ids else 6.5)) - len(head)
+        chars = min(_LABEL_CHARS, fits)
+        label = t.event if len(t.event) <= chars else t.event[: chars - 1] + "…"
+        title = f"{t.date.isoformat()} ({when(t)}): {t.event}"
+        if cut:
+            title += " (the bar is cut at the edge of the axis)"
+        text = head + label
+        # Start the label over its bar, pulled left only as far as needed to stay in the chart.
+        width = (7.4 if t.conflict_ids else 6.5) * len(text)
+        label_x = round(max(x0, min(start, x1 - width)), 2)
         bars.append(
             Bar(
                 x=start,
                 label_x=label_x,
                 width=max(2.0, round(end - start, 2)),
-                dot_x=round(pos(t.date) + per_day / 2, 2),
+                dot_x=round(pos(t.date) + per_day / 2, 2) if first <= t.date < last else None,
                 y=y,
                 label=text,
                 title=title,
@@ -576,7 +652,13 @@ def template_env() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(status_label=STATUS_LABEL, is_web_url=is_web_url, date_range=date_range)
+    env.globals.update(
+        status_label=STATUS_LABEL,
+        is_web_url=is_web_url,
+        date_range=date_range,
+        when=when,
+        timeline_parts=timeline_parts,
+    )
     return env
 
 

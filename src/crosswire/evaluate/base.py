@@ -124,6 +124,7 @@ METRIC_MODULES = (
     "framing",
     "stories",
     "extraction",
+    "timeline",
 )
 """The modules under crosswire.evaluate whose evaluators `crosswire eval` offers; each
 registers its evaluator when imported."""

@@ -190,6 +190,8 @@ class Views:
         return sorted(by_outlet.items())
 
     def timeline_cites(self, entry: TimelineEntry) -> list[CiteLink]:
+        if entry.sources:
+            return [self.cite(s.article_id, s.sentence, s.sentence_index) for s in entry.sources]
         return [self.cite(aid, entry.event) for aid in entry.article_ids]
 
     def outlet_href(self, aid: str) -> str:
