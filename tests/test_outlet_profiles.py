@@ -110,6 +110,20 @@ def test_a_syndicated_copy_shares_its_words_with_the_original_only() -> None:
     assert raging.other_outlets == 1 and profiles["Copyist"].distinctive == []
 
 
+def test_another_inflection_of_a_word_is_the_same_word() -> None:
+    story = Story(
+        id="s",
+        title="",
+        article_ids=["x", "y"],
+        framing=[_f("x", "insisted", "Trump"), _f("x", "insists", "Trump"),
+                 _f("y", "Insists", "Maduro"), _f("y", "slamming")],
+    )  # fmt: skip
+    profiles = {p.outlet: p for p in outlet_profiles([story], {"x": "A", "y": "B"})}
+    [insisted] = profiles["A"].terms  # one word, counted twice, shared with B
+    assert (insisted.count, insisted.other_outlets) == (2, 1)
+    assert profiles["A"].distinctive == [] and profiles["B"].distinctive == ["slamming"]
+
+
 def test_an_outlet_alone_in_its_stories_has_no_others_to_compare_with() -> None:
     alone = Story(id="s", title="", article_ids=["x"], framing=[_f("x", "panic", voice="quoted")])
     [p] = outlet_profiles([alone], {"x": "Solo"})

@@ -272,8 +272,10 @@ def _md_outlets(profiles: list[OutletProfile]) -> list[str]:
                 for r in p.referents
             )
             out += [f"- Whom its words frame: {framed}"]
-        if p.distinctive:
-            out += [f"- Only it uses: {', '.join('“' + _md(w) + '”' for w in p.distinctive)}"]
+        # the table marks its own distinctive words; this names those it had no room for
+        more = [w for w in p.distinctive if w not in {t.term for t in p.terms}]
+        if more:
+            out += [f"- More words only it uses: {', '.join('“' + _md(w) + '”' for w in more)}"]
         if p.quoted_terms:
             quoted = ", ".join(
                 f"“{_md(t.term)}”"
@@ -281,7 +283,7 @@ def _md_outlets(profiles: list[OutletProfile]) -> list[str]:
                 for t in p.quoted_terms
             )
             out += [f"- Loaded words it quotes: {quoted}"]
-        if p.referents or p.distinctive or p.quoted_terms:
+        if p.referents or more or p.quoted_terms:
             out.append("")
     return out
 

@@ -56,6 +56,25 @@ def _referent(entry: FramingEntry) -> str:
 _FAMILY_WORDS = {w for family in FAMILIES for w in family}
 
 
+def _key(term: str) -> str:
+    """One key for the inflections of a word ("insists", "insisted", "insist"): an outlet's
+    "insisted" is not a word only it uses when another outlet writes "insists"."""
+    return " ".join(_stem(w) for w in term.lower().split())
+
+
+def _stem(word: str) -> str:
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 4:
+        word = word[:-1]
+    for end in ("ing", "ed", "e"):
+        if word.endswith(end) and len(word) - len(end) >= 3:
+            word = word[: -len(end)]
+            break
+    # "slamming" / "slammed" -> "slamm" -> "slam"; "raging" -> "rag", "rage" -> "rag"
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in "aeiouls":
+        word = word[:-1]
+    return word
+
+
 def _ranked(counter: Counter[str]) -> list[str]:
     return [k for k, _ in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
 
@@ -111,7 +130,7 @@ def _profile(
             who = sources.get(entry.article_id)
             if who is None:
                 continue
-            key = entry.term.lower()
+            key = _key(entry.term)
             if who == outlet:
                 (quoted if entry.voice == "quoted" else own)[key].add(entry, story.id)
             else:
