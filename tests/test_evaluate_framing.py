@@ -74,7 +74,9 @@ def test_framing_on_held_out_halves_stays_above_its_floors(heldout_report: Repor
     assert scores.counts["BABE sentences"] == 1849
     # Measured 2026-12-07 (multi-outlet terms): before the lexicon, crosswire recall 0.000,
     # precision 0.000 (8 flags, all titles and word-family choices the gold does not mark);
-    # with compare.lexicon recall 0.351, precision 0.210 (100 flags; dev 0.470 / 0.444).
+    # with compare.lexicon recall 0.351, precision 0.210 (100 flags; dev 0.470 / 0.444); with
+    # its judging and hyperbole lists recall 0.351, precision 0.208 (101 flags; dev 0.470 /
+    # 0.440).
     # The 18-word list flags nothing there; adjectives+adverbs recall 0.474, precision 0.037.
     # Goal (issue 23): recall >= 0.7 of the marked terms.
     assert scores.figure("crosswire", "terms recall") >= 0.33
@@ -83,11 +85,12 @@ def test_framing_on_held_out_halves_stays_above_its_floors(heldout_report: Repor
     assert scores.figure("adjectives+adverbs", "terms precision") <= 0.1
     # Measured 2026-12-07 (BABE held-out): the 18-word list recall 0.021, precision 0.550;
     # crosswire's lexicon (compare.lexicon) recall 0.310, precision 0.373 (dev 0.301 / 0.383);
-    # adjectives+adverbs recall 0.403, precision 0.100. Goal: recall >= 0.5 and precision >=
-    # 0.5. Precision's floor is lower than the list's: the list flagged 60 words, the lexicon
-    # 1,330, at 15 times its recall.
-    assert scores.figure("crosswire", "BABE recall") >= 0.30
-    assert scores.figure("crosswire", "BABE precision") >= 0.35
+    # with the judging and hyperbole lists, in the outlet's own voice, recall 0.361, precision
+    # 0.409 (1,424 flags; dev 0.331 / 0.398); adjectives+adverbs recall 0.403, precision 0.100.
+    # Goal: recall >= 0.5 and precision >= 0.5. Precision's floor is lower than the list's: the
+    # list flagged 60 words, the lexicon 1,424, at 17 times its recall.
+    assert scores.figure("crosswire", "BABE recall") >= 0.35
+    assert scores.figure("crosswire", "BABE precision") >= 0.39
     assert scores.figure("18-word list", "BABE recall") == pytest.approx(0.021, abs=0.005)
     assert scores.figure("adjectives+adverbs", "BABE recall") == pytest.approx(0.403, abs=0.02)
     assert scores.figure("adjectives+adverbs", "BABE precision") <= 0.15

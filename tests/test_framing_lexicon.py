@@ -1,5 +1,6 @@
 """The loadedness lexicon of the compare stage (issue 23): VADER's strong words less plain
-fact words, hand-written lists, inflections, names and scare quotes."""
+fact words, hand-written lists, inflections, names, scare quotes, and the outlet's own voice
+apart from the words it quotes."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from crosswire.compare.lexicon import (
     lexicon_flagger,
     lexicon_words,
     loaded_spans,
+    own_voice_spans,
     scare_quote_spans,
 )
 
@@ -44,3 +46,17 @@ def test_scare_quotes_are_short_quoted_phrases_inside_running_text() -> None:
     assert (at, at + 7) in loaded_spans(text, scare_quotes=True)
     assert (at, at + 7) not in loaded_spans(text)
     assert lexicon_flagger()("A calm, factual sentence about the budget.") == []
+
+
+def test_words_that_judge_and_hyperbole_are_flagged() -> None:
+    text = "The embattled mayor's ploy drew a whopping bill, a scheme critics call a fiasco."
+    assert _words(text) == ["embattled", "ploy", "whopping", "scheme", "fiasco"]
+    assert _words("Officials said the plan would cut costs by 3%.") == []
+
+
+def test_the_outlets_own_voice_leaves_out_the_words_it_quotes() -> None:
+    text = 'Critics slammed what he called "a disgraceful sham" on Monday.'
+    assert [text[a:b] for a, b in own_voice_spans(text)] == ["slammed"]
+    assert [text[a:b] for a, b in loaded_spans(text)] == ["slammed", "disgraceful", "sham"]
+    assert lexicon_flagger()(text) == own_voice_spans(text)
+    assert lexicon_flagger(own_voice=False)(text) == loaded_spans(text)

@@ -1,7 +1,8 @@
 """The API docs and an outlet's page as a person sees them, in headless Chromium (Debian's
 chromium driven by Selenium, as tests/test_server_e2e.py does): the docs render the API's
 operations from the OpenAPI 3.1 document; the outlet page shows what the outlet alone
-reported and its framing, reached from a story page. Screenshots go to $CROSSWIRE_SHOTS when
+reported and its framing, reached from a story page, and opens with its framing profile
+(reached from the Outlets list). Screenshots go to $CROSSWIRE_SHOTS when
 set (docs/guide.md's pictures are taken so), else to the test's temporary folder."""
 
 from __future__ import annotations
@@ -162,3 +163,41 @@ def test_csv_link_downloads_the_story_as_a_spreadsheet_reads_it(
     )
     browser.get(sheet.as_uri())
     assert _shot(browser, "csv.png", tmp_path) > 20
+
+
+def test_outlet_page_opens_with_its_framing_profile(
+    server: str, browser: webdriver.Chrome, tmp_path: Path
+) -> None:
+    wait = WebDriverWait(browser, 60, poll_frequency=0.25)
+    browser.get(server)
+    browser.find_element(By.LINK_TEXT, "Outlets").click()
+    wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "ul.outlets")))
+    browser.find_element(By.LINK_TEXT, "The Daily Clarion").click()
+    wait.until(ec.presence_of_element_located((By.ID, "framing-profile")))
+    profile = browser.find_element(By.ID, "framing-profile")
+    assert profile.is_displayed()
+    # Above the per-story sections: the first thing a reader sees of its framing.
+    story = browser.find_element(By.CSS_SELECTOR, "section.outlet-story")
+    assert profile.location["y"] < story.location["y"]
+    summary = profile.find_element(By.CSS_SELECTOR, ".profile-summary").text
+    assert "in its own voice" in summary and "the other outlets of these stories" in summary
+    rows = {
+        cells[0].text: [c.text for c in cells]
+        for tr in profile.find_elements(By.CSS_SELECTOR, "table.profile-terms tbody tr")
+        if (cells := tr.find_elements(By.TAG_NAME, "td"))
+    }
+    # its loaded title for the union leader: whom, what the others call him, only it says so
+    agitator = rows["Union agitator"]
+    assert agitator[2] == "Dorin Askell" and "Union leader" in agitator[3]
+    assert agitator[4] == "only this outlet"
+    # a word said near the outlet's own name is not said of the outlet
+    assert rows["screams"][2] == ""
+    first = profile.find_element(By.CSS_SELECTOR, "table.profile-terms tbody tr td .loaded")
+    assert first.value_of_css_property("font-weight") == "700"  # loaded words stand out
+    framed = profile.find_element(By.CSS_SELECTOR, ".profile-referents").text
+    assert framed.startswith("Whom its words frame: Dorin Askell (“Union agitator”")
+    quoted = profile.find_element(By.CSS_SELECTOR, ".profile-quoted").text
+    assert "(Ostrow Maritime Logistics)" in quoted  # quoted words are the speaker's
+    assert quoted.split("“")[1].split("”")[0] not in rows  # not counted as its own
+    browser.execute_script("arguments[0].scrollIntoView()", profile)
+    assert _shot(browser, "outlet-profile-web.png", tmp_path) > 50

@@ -111,6 +111,26 @@ def test_outlet_page_shows_what_it_reported_alone_and_its_framing(client: TestCl
     assert missing.status_code == 404
 
 
+def test_outlet_page_shows_its_framing_profile_as_the_report_gives_it(client: TestClient) -> None:
+    # the demo's outlets are each in one story, so the story report's profiles are theirs
+    report = client.get(f"/api/v1/stories/{_fire(client)['id']}/report").json()
+    profiles = {p["outlet"]: p for p in report["outlets"]}
+    clarion = profiles["The Daily Clarion"]
+    assert clarion["own_voice"] >= 5 and clarion["per_article"] > clarion["others_per_article"]
+    page = client.get("/outlets/The%20Daily%20Clarion").text
+    section = page.split('id="framing-profile"')[1].split('class="outlet-story"')[0]
+    assert "Its framing across stories" in section
+    assert all(html.escape(t["term"], quote=False) in section for t in clarion["terms"])
+    assert "Union agitator" in section and "only this outlet" in section
+    assert "Dorin Askell (“Union agitator”" in section  # whom its words frame
+    quoted = clarion["quoted_terms"][0]
+    assert f"“{quoted['term']}” ({quoted['speakers'][0]})" in section  # the speaker's words
+    # the syndicated copy shares its words with the wire it copied
+    meridian = client.get("/outlets/Meridian%20Daily").text.split('id="framing-profile"')[1]
+    assert "complained" in meridian.split("</table>")[0]
+    assert "only this outlet" not in meridian.split("</table>")[0]
+
+
 def test_story_csv_has_one_row_per_claim_conflict_and_framing(client: TestClient) -> None:
     fire = _fire(client)
     story = client.get(f"/api/v1/stories/{fire['id']}").json()

@@ -2,7 +2,7 @@
 
     ingest  -> Article (raw text)          clean     -> Article (text cleaned, furniture listed)
     language-> ArticleAnalysis            stories   -> StoryGroup
-    compare -> Claim, QuoteGroup, Conflict, FramingEntry
+    compare -> Claim, QuoteGroup, Conflict, FramingEntry; OutletProfile (across stories)
     synthesis -> TimelineEntry, SummarySentence
     report  -> Report (the `report.json` contract, schema_version 1)
 
@@ -339,9 +339,71 @@ class Story(_Model):
     )
 
 
+class ProfileTerm(_Model):
+    """One word an outlet chose (or quoted), counted across its stories."""
+
+    term: str = Field(description="As the outlet writes it most often; counted case-folded.")
+    count: int = Field(description="Framing entries of the word (one per article and word).")
+    articles: int
+    stories: int
+    refers_to: list[str] = Field(
+        default_factory=list, description="Who or what it is said of, most often first."
+    )
+    others_use: list[str] = Field(
+        default_factory=list, description="What other outlets call the same thing."
+    )
+    speakers: list[str] = Field(
+        default_factory=list, description="Quoted words: whose words they are, most often first."
+    )
+    loaded: bool = False
+    other_outlets: int = Field(
+        description="Other outlets of the same stories that use the word too (0: only this one)."
+    )
+
+
+class ProfileReferent(_Model):
+    """Someone or something an outlet frames, with the words it uses for them."""
+
+    name: str
+    count: int
+    terms: list[str] = Field(description="The outlet's words for it, most used first.")
+
+
+class OutletProfile(_Model):
+    """One outlet's framing across the stories it is in, beside the other outlets of them."""
+
+    outlet: str
+    articles: int
+    stories: int
+    own_voice: int = Field(description="Framing entries in the outlet's own words.")
+    quoted: int = Field(description="Framing entries inside quotes (the speakers' words).")
+    per_article: float = Field(description="Own-voice framing entries per article.")
+    others_per_article: float | None = Field(
+        default=None,
+        description="The same for the other outlets' articles of its stories (none: no other).",
+    )
+    terms: list[ProfileTerm] = Field(
+        default_factory=list, description="Its own words, most used first (the top ones)."
+    )
+    quoted_terms: list[ProfileTerm] = Field(
+        default_factory=list, description="Loaded words it quotes, most used first."
+    )
+    referents: list[ProfileReferent] = Field(
+        default_factory=list, description="Whom its own words frame, most framed first."
+    )
+    distinctive: list[str] = Field(
+        default_factory=list,
+        description="Its own words no other outlet of its stories uses, most used first.",
+    )
+
+
 class Report(_Model):
     schema_version: Literal[1] = 1  # == SCHEMA_VERSION
     generated_at: dt.datetime
     articles: list[ReportArticle]
     stories: list[Story]
     errors: list[InputError] = Field(default_factory=list)
+    outlets: list[OutletProfile] = Field(
+        default_factory=list,
+        description="Each outlet's framing across the stories (compare.profiles), by name.",
+    )

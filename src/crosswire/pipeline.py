@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crosswire.clean import clean_articles
-from crosswire.compare import compare_story
+from crosswire.compare import compare_story, outlet_profiles
 from crosswire.executors import DEFAULT_CHUNK, MIN_PARALLEL_ARTICLES, Executor, chunked
 from crosswire.inputs import read_inputs
 from crosswire.language import analyze_article
@@ -159,6 +159,7 @@ def analyze_articles_to_report(
         ],
         stories=stories,
         errors=list(errors),
+        outlets=outlet_profiles(stories, {a.id: a.source for a in articles}, duplicates),
     )
     return report, duplicates, known
 

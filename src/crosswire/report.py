@@ -30,6 +30,7 @@ from crosswire.models import (
     ClaimStatus,
     Conflict,
     FramingEntry,
+    OutletProfile,
     Report,
     ReportArticle,
     Story,
@@ -211,6 +212,8 @@ def render_markdown(report: Report) -> str:
         out.append("")
     for story in report.stories:
         out += _md_story(story, by_id)
+    if report.outlets:
+        out += _md_outlets(report.outlets)
     out += ["## Articles", ""]
     for art in report.articles:
         line = f"- [{_md(art.id)}] **{_md(art.source)}**"
@@ -234,6 +237,56 @@ def render_markdown(report: Report) -> str:
     if links:
         out += ["", *links]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _md_outlets(profiles: list[OutletProfile]) -> list[str]:
+    """Each outlet's framing across its stories: its most used words, for whom, what only it
+    says, and the loaded words it quotes (the speakers')."""
+    out = ["## Framing by outlet", ""]
+    for p in profiles:
+        out += [f"### {_md(p.outlet)}", ""]
+        rate = f"{p.per_article:.1f} per article"
+        if p.others_per_article is not None:
+            rate += f"; the other outlets of these stories {p.others_per_article:.1f}"
+        out += [
+            f"{_count(p.own_voice, 'framing word')} in its own voice over"
+            f" {_count(p.articles, 'article')} in {_count(p.stories, 'story', 'stories')}"
+            f" ({rate}) · {p.quoted} in quotes",
+            "",
+        ]
+        if p.terms:
+            rows = [
+                [
+                    _md(t.term) + (" (loaded)" if t.loaded else ""),
+                    str(t.count),
+                    ", ".join(_md(r) for r in t.refers_to),
+                    ", ".join(_md(o) for o in t.others_use),
+                    str(t.other_outlets) if t.other_outlets else "only this outlet",
+                ]
+                for t in p.terms
+            ]
+            header = ["Its own words", "Times", "Said of", "Others say", "Other outlets using it"]
+            out += _md_table("", header, rows)[2:]  # no heading: the outlet's is above
+        if p.referents:
+            framed = "; ".join(
+                f"{_md(r.name)} ({', '.join('“' + _md(w) + '”' for w in r.terms)})"
+                for r in p.referents
+            )
+            out += [f"- Whom its words frame: {framed}"]
+        # the table marks its own distinctive words; this names those it had no room for
+        more = [w for w in p.distinctive if w not in {t.term for t in p.terms}]
+        if more:
+            out += [f"- More words only it uses: {', '.join('“' + _md(w) + '”' for w in more)}"]
+        if p.quoted_terms:
+            quoted = ", ".join(
+                f"“{_md(t.term)}”"
+                + (f" ({', '.join(_md(s) for s in t.speakers)})" if t.speakers else "")
+                for t in p.quoted_terms
+            )
+            out += [f"- Loaded words it quotes: {quoted}"]
+        if p.referents or more or p.quoted_terms:
+            out.append("")
+    return out
 
 
 def _md_url(url: str) -> str:

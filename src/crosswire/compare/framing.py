@@ -40,14 +40,22 @@ FAMILIES = [
 ]
 
 
-def _named_spans(analysis: ArticleAnalysis) -> list[tuple[int, int, str]]:
-    """(start, end, name) of every mention of a person or organisation in the article."""
+def _named_spans(analysis: ArticleAnalysis, outlet: str = "") -> list[tuple[int, int, str]]:
+    """(start, end, name) of every mention of a person or organisation in the article, less
+    the outlet itself ("witnesses told the Clarion they heard screams": the screams are not
+    said of the Clarion)."""
+    own = set(fold(outlet).split())
     return [
         (m.start, m.end, ent.name)
         for ent in analysis.entities
-        if ent.type in ("PERSON", "ORG")
+        if ent.type in ("PERSON", "ORG") and not (own and set(fold(ent.name).split()) <= own)
         for m in ent.mentions
     ]
+
+
+def _source(ctx: StoryContext, aid: str) -> str:
+    article = ctx.articles.get(aid)
+    return article.source if article else ""
 
 
 def _outside_quotes(text: str) -> str:
@@ -68,7 +76,7 @@ def _loaded_descriptions(
     seen = {(e.article_id, w) for e in known for w in e.term.lower().split()}
     found: list[FramingEntry] = []
     for aid, analysis in ctx.analyses.items():
-        spans = _named_spans(analysis)
+        spans = _named_spans(analysis, _source(ctx, aid))
         for sentence in analysis.sentences:
             text = _outside_quotes(sentence.text)
             for m in WORD.finditer(text):
@@ -135,7 +143,7 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
             neighbours[j].add(i)
     found: list[FramingEntry] = []
     for aid, analysis in ctx.analyses.items():
-        spans = _named_spans(analysis)
+        spans = _named_spans(analysis, _source(ctx, aid))
         persons = [(m.start, m.end, e.name) for e in analysis.entities if e.type == "PERSON"
                    for m in e.mentions]  # fmt: skip
         # a word inside a name ("Fire and Rescue Service") is the name, not a choice

@@ -6,11 +6,15 @@ Two sources, both with a clear licence and neither learned from any annotated bi
   emotional by its human raters (|valence| >= `VALENCE_FLOOR`), minus the plain words news
   needs to state a fact (`FACT_WORDS`: "killed", "war", "crisis" report, they do not judge);
 - hand-written lists below, each with its rationale: partisan and pejorative labels,
-  intensifiers, war/disaster metaphors used of politics, and loaded verbs of saying.
-Scare quotes (a short phrase in quote marks, not a sentence anyone said) are flagged too.
+  intensifiers, war/disaster metaphors used of politics, loaded verbs of saying, words that
+  pass judgement (on a person, a view, a motive) and hyperbole of size and speed.
+Scare quotes (a short phrase in quote marks, not a sentence anyone said) can be flagged too.
+`own_voice_spans` keeps the words outside quotes: the outlet's choice, not a speaker's.
 
-BABE (AGPL) measures this module (`crosswire eval framing`); only the valence floor and which
-lists are on were chosen, from aggregate dev-topic figures. No word here comes from BABE.
+BABE (AGPL) measures this module (`crosswire eval framing`); only the valence floor, which
+lists are on and the own-voice rule were chosen, from aggregate dev-topic figures (each list
+kept or dropped whole: a list of hedges, "allegedly", "reportedly", was dropped, one flag in ten
+right). No word here comes from BABE, and none was kept or removed for its BABE figures.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from importlib.resources import files
 
+from crosswire.language.quotes import find_quote_spans
+
 __all__ = [
     "FACT_WORDS",
     "HAND_WORDS",
@@ -27,13 +33,16 @@ __all__ = [
     "lexicon_flagger",
     "lexicon_words",
     "loaded_spans",
+    "own_voice_spans",
     "scare_quote_spans",
 ]
 
 # VADER's ratings run -4..4. Negative words from -1.5 ("disgraceful", "reckless"); positive
 # ones only from 3.0 ("heroic", "brilliant"): milder praise ("peace", "agreement", "respect")
 # is what news reports, not how it judges. Chosen on BABE's dev topics (aggregate figures:
-# recall 0.30, precision 0.33 there, against 0.25 / 0.27 with one floor of 2.0).
+# recall 0.30, precision 0.33 there, against 0.25 / 0.27 with one floor of 2.0; with the
+# judging and hyperbole lists and the own voice, recall 0.33, precision 0.40, where -2.0
+# gives 0.29 / 0.46 and -1.0 0.36 / 0.32).
 VALENCE_FLOOR = (-1.5, 3.0)
 
 # Plain event words: news must use them to report what happened (accidents, crime and the
@@ -102,7 +111,41 @@ _VIVID = """
     stunning brutal brutally savage savagely vicious viciously gruesome grisly heinous
     senseless slaughter slaughtered bloodbath harrowing chilling callous heartless
     """
-HAND_WORDS = frozenset(" ".join((_LABELS, _INTENSIFIERS, _METAPHORS, _SAYING, _VIVID)).split())
+# Words that pass judgement on a person, a view or a policy rather than describe it: style
+# guides tell reporters to attribute them ("a controversial plan" says the plan is disputed
+# without saying by whom; "a ploy" says the motive is bad).
+_JUDGING = """
+    disgraceful shameful outrageous absurd ridiculous bizarre unhinged deranged crazed rabid
+    reckless divisive controversial embattled beleaguered disgraced self-proclaimed self-styled
+    vaunted much-hyped alarming disturbing troubling shocking devastating horrific vile
+    despicable racist racists sexist bigoted xenophobic hateful misogynistic misogynist
+    homophobic transphobic inflammatory incendiary fringe hard-line ultraconservative
+    arch-conservative polarizing polarising dubious questionable baseless unfounded bogus phony
+    fake discredited debunked misleading dishonest corrupt ludicrous laughable pathetic dismal
+    abysmal disastrous toxic lavish exorbitant outlandish extreme extremism
+    scheme schemes ploy ploys stunt stunts gimmick gimmicks charade farce debacle fiasco
+    boondoggle boondoggles handout handouts giveaway giveaways cover-up slush tirade tirades
+    diatribe diatribes screed screeds tantrum tantrums hysteria fearmongering scaremongering
+    rhetoric ideologue ideologues cronyism demagogue demagogues demagoguery shill shills lackey
+    lackeys stooge stooges henchman henchmen apologist apologists bigot bigots bigotry zealotry
+    grandstanding pandering posturing smear smears
+    hammered skewered scolded berated seethed gloated bristled balked caved flip-flopped
+    backtracked dodged ducked stonewalled smeared spewing railroaded strong-armed bullied
+    pandered grandstanded cozied kowtowed meddled meddling lurched gutted gutting scrapped
+    slashed axed rammed jammed exploited exploiting weaponized demonized demonizing vilified
+    vilifying peddle peddles
+    """
+# Hyperbole: size and speed words that tell the reader a change is alarming or amazing.
+_HYPERBOLE = """
+    whopping skyrocketing skyrocketed skyrocket soaring soared plummeting plummeted plunging
+    surging spiraling spiralling exploding ballooning ballooned mushrooming rampant runaway
+    record-breaking historic drastic drastically monumental colossal gigantic astronomical
+    jaw-dropping eye-popping mind-boggling breathtaking barrage blitz ambush horde hordes swarm
+    swarms deluge torrent powder-keg bloodbath scorched-earth warpath crosshairs stampede
+    """
+HAND_WORDS = frozenset(
+    " ".join((_LABELS, _INTENSIFIERS, _METAPHORS, _SAYING, _VIVID, _JUDGING, _HYPERBOLE)).split()
+)
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
 # A scare quote: one to three words in quote marks, inside a sentence (not a spoken sentence).
@@ -191,8 +234,27 @@ def loaded_spans(
     return sorted(spans)
 
 
+def own_voice_spans(
+    sentence: str,
+    valence_floor: tuple[float, float] = VALENCE_FLOOR,
+    scare_quotes: bool = False,
+) -> list[tuple[int, int]]:
+    """`loaded_spans` outside the sentence's quotes: the words the outlet chose itself. The
+    compare stage reports a quoted word as the speaker's, not as the outlet's framing."""
+    quoted = [(a, b) for a, b, _ in find_quote_spans(sentence)]
+    return [
+        (a, b)
+        for a, b in loaded_spans(sentence, valence_floor, scare_quotes)
+        if not any(qa <= a and b <= qb for qa, qb in quoted)
+    ]
+
+
 def lexicon_flagger(
-    valence_floor: tuple[float, float] = VALENCE_FLOOR, scare_quotes: bool = False
+    valence_floor: tuple[float, float] = VALENCE_FLOOR,
+    scare_quotes: bool = False,
+    own_voice: bool = True,
 ) -> Callable[[str], list[tuple[int, int]]]:
-    """`loaded_spans` as a sentence flagger (the evaluator's `Flagger` shape)."""
-    return lambda sentence: loaded_spans(sentence, valence_floor, scare_quotes)
+    """The outlet's loaded words of a sentence (`own_voice_spans`; every loaded word with
+    `own_voice=False`) as a sentence flagger (the evaluator's `Flagger` shape)."""
+    spans = own_voice_spans if own_voice else loaded_spans
+    return lambda sentence: spans(sentence, valence_floor, scare_quotes)

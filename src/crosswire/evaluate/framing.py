@@ -13,7 +13,8 @@ Two measures, both printed per split:
 (b) Loadedness on BABE (`../shared/data/babe/`): sentences with expert-marked biased words.
     There is no report: `score_sentences` calls a `flag(sentence) -> [(start, end)]` callable
     on each sentence (crosswire's: `compare.lexicon.lexicon_flagger`, the loadedness signal
-    the compare stage flags framing with, VADER's strong words and hand-written lists), and
+    the compare stage flags framing with, VADER's strong words and hand-written lists, in the
+    outlet's own voice: words inside quotes the report gives to the speaker instead), and
     a flag is right when it overlaps a marked phrase of its own sentence (marked words at most
     one space apart merged into phrases). BABE is AGPL-3.0: it measures; nothing learned from
     it ships.
@@ -418,6 +419,7 @@ class FramingEvaluator(Evaluator):
             "terms: report framing entries in the gold's read articles; a flag is right when any"
             " occurrence of its term overlaps a gold term of its article",
             "BABE: no report; crosswire is its loadedness lexicon (compare.lexicon) on each"
-            " sentence, the signal its framing entries come from",
+            " sentence outside quotes (the outlet's own voice), the signal its framing entries"
+            " come from",
         ]
         return scores

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
+from crosswire.compare import outlet_profiles
 from crosswire.report import status_counts, timeline_chart
 from crosswire.server.deps import API_PREFIX, UPLOAD_SUFFIXES, State, found, render
 from crosswire.server.schemas import Offset
@@ -98,26 +99,34 @@ def page_outlets(state: State) -> HTMLResponse:
 
 @router.get("/outlets/{name}", response_class=HTMLResponse)
 def page_outlet(state: State, name: str) -> HTMLResponse:
-    """One outlet across stories: what it reported, what it alone reported, its framing."""
+    """One outlet across stories: its framing profile (as report.json's `outlets` gives it),
+    then per story what it reported, what it alone reported, its framing."""
     articles = found(state.store.outlet_articles(name) or None, "outlet", name)
     _, story_of = state.summaries()
     story_ids = list(dict.fromkeys(story_of[a.id] for a in articles if a.id in story_of))
     store = state.store
     parts = []
+    sources: dict[str, str] = {}
+    copies: dict[str, str] = {}
     for sid in story_ids:
-        stored = store.get_story(sid)
-        if stored is None:
+        report = store.story_report(sid)  # the story with its articles' outlets and copies
+        if report is None:
             continue
-        story = stored[0]
+        story = report.stories[0]
+        sources.update({a.id: a.source for a in report.articles})
+        copies.update({a.id: a.duplicate_of for a in report.articles if a.duplicate_of})
         views = Views(
             story, store.articles_by_id(story.article_ids), store.get_analyses(story.article_ids)
         )
         parts.append(views.outlet_part(name))
+    profiles = outlet_profiles([part.story for part in parts], sources, copies)
+    profile = next((p for p in profiles if p.outlet == name), None)
     return render(
         "outlet.html.j2",
         outlet=name,
         articles=articles,
         parts=parts,
+        profile=profile,
         unfiled=[a for a in articles if a.id not in story_of],
     )
 

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from crosswire.compare import outlet_profiles
 from crosswire.models import Claim, Conflict, Report, Story, TimelineEntry
 from crosswire.server.deps import API_PREFIX, State, found
 from crosswire.server.schemas import (
@@ -100,5 +101,9 @@ def api_story_csv(state: State, story_id: str) -> Response:
 
 @router.get("/{story_id}/report", response_model=Report, responses=ERRORS_DOC)
 def api_report(state: State, story_id: str) -> Report:
-    """The story as report.json (the same contract, `crosswire schema`), its articles only."""
-    return found(state.store.story_report(story_id), "story", story_id)
+    """The story as report.json (the same contract, `crosswire schema`), its articles only,
+    with its outlets' framing profiles within the story."""
+    report = found(state.store.story_report(story_id), "story", story_id)
+    sources = {a.id: a.source for a in report.articles}
+    copies = {a.id: a.duplicate_of for a in report.articles if a.duplicate_of}
+    return report.model_copy(update={"outlets": outlet_profiles(report.stories, sources, copies)})
