@@ -519,3 +519,36 @@ def test_brief_on_gvc_beats_the_extractive_baselines_and_is_consistent() -> None
     for split in SPLITS:
         assert ours[f"{split} citation_support"] == 1.0
         assert ours[f"{split} consistency_problems"] == 0
+
+
+def test_brief_names_who_a_sentence_opening_with_a_pronoun_is_about_or_leaves_it_out() -> None:
+    from crosswire.models import Claim, ClaimSource
+    from crosswire.synthesis.brief import _named_subject
+
+    def claim(text: str, speaker: str | None) -> Claim:
+        source = ClaimSource(
+            article_id="a", sentence=text, sentence_index=3, start=0, end=len(text)
+        )
+        return Claim(
+            id="k",
+            text=text,
+            sources=[source],
+            outlets=2,
+            status="corroborated",
+            attributed_to=speaker,
+        )
+
+    said = "He emphasized that serious matters should be handled quietly."
+    assert _named_subject(claim(said, "Nicolás Maduro"), said) == (
+        "Nicolás Maduro emphasized that serious matters should be handled quietly."
+    )
+    assert _named_subject(claim("Her office said no.", "Ana Ruiz"), "Her office said no.") == (
+        "Ana Ruiz’s office said no."
+    )
+    # nobody resolved: the sentence cannot stand alone in a brief
+    assert _named_subject(claim(said, None), said) is None
+    # "They" may be many people: not rewritten as one
+    assert _named_subject(claim("They fled.", "Ana Ruiz"), "They fled.") is None
+    # "The" or "Hero" is no pronoun
+    plain = "Heavy rain closed the port."
+    assert _named_subject(claim(plain, None), plain) == plain

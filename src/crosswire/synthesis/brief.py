@@ -338,6 +338,9 @@ _FIRST_PERSON = re.compile(r"^\W*(?:I|We|My|Our)\b|[“\"]\s*(?:I|We|My|Our)\b")
 _REPORTING = re.compile(
     r"\b(?:said|says|told|added|adds|according|announced|wrote|tweeted|stated|explained)\b"
 )
+_PRONOUN_START = re.compile(r"^(\W*)(He|She|They|His|Her|Their)\b")
+"""A sentence opening with a pronoun leans on the one before it in its article, which the
+brief does not show ("He emphasized that ..." says nothing of who)."""
 _MIN_WORDS = 6
 _FULL_LENGTH = 20
 """Words (alphabetic) at which a sentence counts as fully informative for the brief."""
@@ -367,7 +370,7 @@ def _complete(text: str) -> bool:
     """Whether a sentence reads on its own in a brief: not a fragment cut at an abbreviation,
     not a dateline or byline (mostly figures), not an unattributed first-person quote, not
     page furniture."""
-    if _furniture(text):
+    if _furniture(text) or _PRONOUN_START.match(text):
         return False
     words = _WORD.findall(text)
     tokens = [t for t in text.split() if any(c.isalnum() for c in t)]
@@ -385,6 +388,21 @@ def _wording(claim: Claim) -> str:
     if not full:
         return claim.text
     return min(full, key=lambda s: (s.sentence_index, s.article_id)).sentence
+
+
+def _named_subject(claim: Claim, text: str) -> str | None:
+    """`text` with an opening pronoun replaced by the person the claim is attributed to (the
+    language stage resolved it: "He emphasized" -> "Nicolás Maduro emphasized"); None when it
+    opens with a pronoun nobody was resolved for: it cannot stand in a brief."""
+    m = _PRONOUN_START.match(text)
+    if m is None:
+        return text
+    if not claim.attributed_to or m.group(2) == "They":
+        return None
+    name = claim.attributed_to
+    if m.group(2) in ("His", "Her", "Their"):
+        name += "’s"
+    return f"{m.group(1)}{name}{text[m.end() :]}"
 
 
 def _informative(text: str) -> float:
@@ -575,10 +593,10 @@ def build_summary(
         for c in story.claims
         if c.status in ("consensus", "corroborated") and c.outlets >= 2 and not c.conflict_ids
     ]
-    wording = [_wording(c) for c in established]
-    keep = [i for i, text in enumerate(wording) if not _furniture(text)]
+    named = [_named_subject(c, _wording(c)) for c in established]
+    keep = [i for i, text in enumerate(named) if text is not None and not _furniture(text)]
     established = [established[i] for i in keep]
-    wording = [wording[i] for i in keep]
+    wording = [named[i] or "" for i in keep]
     top = max((c.outlets for c in story.claims), default=1)
     event = [facts.event_like(c) for c in established]
     figure = [bool(_FIGURE.search(t)) for t in wording]
@@ -643,7 +661,9 @@ def build_summary(
         for c in story.claims
         if c.status == "single_source" and c.outlets == 1 and not c.conflict_ids
     ]
-    singles = [c for c in singles if _complete(c.text)] or singles
+    singles = [c for c in singles if _complete(c.text)] or [
+        c for c in singles if _named_subject(c, c.text) is not None
+    ]
 
     def salience(c: Claim) -> float:
         # a figure or an accusation resting on one outlet changes the picture more than a
