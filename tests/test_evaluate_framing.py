@@ -77,10 +77,13 @@ def test_framing_on_held_out_halves_stays_above_its_floors(heldout_report: Repor
     # with compare.lexicon recall 0.351, precision 0.210 (100 flags; dev 0.470 / 0.444); with
     # its judging and hyperbole lists recall 0.351, precision 0.208 (101 flags; dev 0.470 /
     # 0.440).
+    # With compare.contrast (minority nouns for a person named by age, dropped hedges, colouring
+    # adverbs few outlets use, loaded substitutions) and quoted self-reported feelings left
+    # out: recall 0.368, precision 0.209 (110 flags; dev 0.759 / 0.489, 133 flags).
     # The 18-word list flags nothing there; adjectives+adverbs recall 0.474, precision 0.037.
     # Goal (issue 23): recall >= 0.7 of the marked terms.
-    assert scores.figure("crosswire", "terms recall") >= 0.33
-    assert scores.figure("crosswire", "terms precision") >= 0.18
+    assert scores.figure("crosswire", "terms recall") >= 0.36
+    assert scores.figure("crosswire", "terms precision") >= 0.19
     assert scores.figure("adjectives+adverbs", "terms recall") >= 0.45
     assert scores.figure("adjectives+adverbs", "terms precision") <= 0.1
     # Measured 2026-12-07 (BABE held-out): the 18-word list recall 0.021, precision 0.550;

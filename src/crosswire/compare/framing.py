@@ -1,10 +1,14 @@
 """Framing: the words an outlet chooses where other outlets of the story choose others. Two
 signals: contrast (a loaded title given to the same person, loaded words outside quotes with
 the neutral word others use, `LOADED`, which the brief also uses to neutralise, and choices
-within a family of words news uses for the same thing, "strikes" / "bombings") and loadedness
-(`compare.lexicon`: a word loaded in itself, found even when one outlet alone covers it).
-Words inside a quote are the speaker's (`voice="quoted"`), kept apart from the outlet's own.
-Titles that differ only in house style ("general secretary" / "leader") are not framing.
+within a family of words news uses for the same thing, "strikes" / "bombings"; and the
+minority wordings `compare.contrast` finds with no word list: the noun for a person named by
+age, a hedge the others keep, a colouring adverb few outlets use, a loaded substitution in one
+claim's sentences) and loadedness (`compare.lexicon`: a word loaded in itself, found even when
+one outlet alone covers it). Words inside a quote are the speaker's (`voice="quoted"`), kept
+apart from the outlet's own; a feeling the speaker reports of themself ("I'm devastated") is
+not framing at all. Titles that differ only in house style ("general secretary" / "leader")
+are not framing.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
+from crosswire.compare.contrast import contrast_terms, quote_spans
 from crosswire.compare.lexicon import loaded_spans
 from crosswire.compare.matching import WORD, StoryContext
 from crosswire.language.entities import fold, title_head
-from crosswire.language.quotes import find_quote_spans
 from crosswire.models import ArticleAnalysis, FramingEntry, QuoteMention, StoryEntity
 
 __all__ = ["FAMILIES", "LOADED", "framing_entries"]
@@ -59,7 +63,7 @@ def _source(ctx: StoryContext, aid: str) -> str:
 
 
 def _outside_quotes(text: str) -> str:
-    for a, b, _ in reversed(find_quote_spans(text)):
+    for a, b, _ in reversed(quote_spans(text)):
         text = text[:a] + " " * (b - a) + text[b:]
     return text
 
@@ -156,7 +160,7 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
             ]
             if not hits:
                 continue
-            quoted = find_quote_spans(sentence.text)
+            quoted = quote_spans(sentence.text)
             aligned = [
                 ctx.units[j][1].text.lower()
                 for j in neighbours.get(ctx.index.get((aid, sentence.index), -1), ())
@@ -166,12 +170,14 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                 term = sentence.text[a:b]
                 if (aid, term.lower()) in seen:
                     continue
+                quote = next((q for q in quoted if q[0] <= a and b <= q[1]), None)
+                if quote and _self_report(sentence.text, a, b, quote[0]):
+                    continue
                 seen.add((aid, term.lower()))
                 if term.lower() == "regime" and sentence.text[b:].lstrip().lower().startswith(
                     "change"
                 ):
                     continue  # "regime change" is a set phrase, not a label
-                quote = next((q for q in quoted if q[0] <= a and b <= q[1]), None)
                 speaker = None
                 if quote:
                     speaker = _possessor(
@@ -202,6 +208,22 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
 # Sentence similarity from which two outlets' sentences tell the same claim (the claim
 # grouping's candidate pairs start lower; this keeps only close paraphrases).
 _ALIGNED = 0.6
+
+
+# The speaker, or the group the speaker speaks for: "I'm devastated", "we are really shocked".
+_FIRST_PERSON = frozenset(
+    {"i", "i'm", "im", "i've", "i'd", "i'll", "me", "my", "myself"}
+    | {"we", "we're", "we've", "we'd", "we'll", "us", "our", "ourselves"}
+)
+
+
+def _self_report(text: str, a: int, b: int, quote_start: int) -> bool:
+    """A quoted feeling the speaker reports of themself ("I'm devastated", "it really shocks
+    me"): their state, not a judgement on the event or on anyone (gold/framing/GUIDELINES.md).
+    A first-person word among the four before the word in its quote, or the two after."""
+    before = WORD.findall(text[quote_start:a].lower().replace("’", "'"))[-4:]
+    after = WORD.findall(text[b:].lower().replace("’", "'"))[:2]
+    return bool(_FIRST_PERSON & {*before, *after})
 
 
 def _possessor(
@@ -241,8 +263,53 @@ def _speaker(quotes: Sequence[QuoteMention], sentence: int, inner: str) -> str |
 _FUNCTION_WORDS = {"that", "which", "who", "and", "or", "of", "to", "in", "on", "at", "for", "with"}
 
 
-def framing_entries(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[FramingEntry]:
-    """Every framing entry of the story: titles, loaded descriptions, word families."""
+def _contrast_entries(
+    ctx: StoryContext, groups: Sequence[Sequence[int]], known: Sequence[FramingEntry]
+) -> list[FramingEntry]:
+    """The outlet's minority wordings for what the others say otherwise (`compare.contrast`);
+    "both" (and loaded) when the word is loaded in itself too."""
+    seen = {(e.article_id, w) for e in known for w in e.term.lower().split()}
+    found: list[FramingEntry] = []
+    for c in contrast_terms(ctx, groups):
+        if any((c.article_id, w) in seen for w in c.term.lower().split()):
+            continue
+        loaded = bool(loaded_spans(c.term))
+        if loaded and not c.others_use:
+            continue  # loaded in itself, with no counterpart in the others: the lexicon's
+        analysis = ctx.analyses[c.article_id]
+        sentence = next((s for s in analysis.sentences if s.start <= c.start < s.end), None)
+        name = speaker = None
+        if sentence is not None:
+            spans = _named_spans(analysis, _source(ctx, c.article_id))
+            name = _nearest_name(c.start, spans, sentence.start, sentence.end)
+            at = c.start - sentence.start
+            quote = next((q for q in quote_spans(sentence.text) if q[0] <= at < q[1]), None)
+            if quote and _self_report(sentence.text, at, c.end - sentence.start, quote[0]):
+                continue
+            if quote:
+                speaker = _speaker(analysis.quotes, sentence.index, quote[2])
+        found.append(
+            FramingEntry(
+                article_id=c.article_id,
+                term=c.term,
+                refers_to=name or next(iter(c.others_use), ""),
+                others_use=c.others_use,
+                loaded=loaded,
+                signal="both" if loaded else "contrast",
+                voice="quoted" if c.quoted else "outlet",
+                speaker=speaker,
+                start=c.start,
+                end=c.end,
+            )
+        )
+    return found
+
+
+def framing_entries(
+    ctx: StoryContext, entities: Sequence[StoryEntity], groups: Sequence[Sequence[int]] = ()
+) -> list[FramingEntry]:
+    """Every framing entry of the story: titles, loaded descriptions, word families, the
+    outlet's minority wordings (`groups`: the story's claims, as indices into `ctx.units`)."""
     entries: list[FramingEntry] = []
     # titles given to the same person
     for ent in entities:
@@ -304,6 +371,7 @@ def framing_entries(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[
                         signal="both" if w in LOADED else "contrast",
                     )
                 )
+    entries += _contrast_entries(ctx, groups, entries)
     entries += _lexicon_entries(ctx, entries)
     return entries
 

@@ -29,10 +29,13 @@ from crosswire.language.quotes import find_quote_spans
 __all__ = [
     "FACT_WORDS",
     "HAND_WORDS",
+    "MILD_FLOOR",
     "VALENCE_FLOOR",
     "lexicon_flagger",
     "lexicon_words",
+    "listed",
     "loaded_spans",
+    "mild_words",
     "own_voice_spans",
     "scare_quote_spans",
 ]
@@ -174,6 +177,21 @@ def lexicon_words(valence_floor: tuple[float, float] = VALENCE_FLOOR) -> frozens
     return frozenset((strong - FACT_WORDS) | HAND_WORDS)
 
 
+# VADER's mild words: rated loaded, but too weakly to flag on their own ("resolve", "drunk");
+# enough to tell a loaded substitution from a paraphrase where outlets word one slot
+# differently (`compare.contrast`).
+MILD_FLOOR = 1.0
+
+
+@lru_cache(maxsize=1)
+def mild_words() -> frozenset[str]:
+    """VADER's words rated at least `MILD_FLOOR` either way but short of `VALENCE_FLOOR`, less
+    the fact words and the loaded words themselves."""
+    neg, pos = VALENCE_FLOOR
+    mild = {w for w, v in _vader().items() if abs(v) >= MILD_FLOOR and neg < v < pos}
+    return frozenset(mild - FACT_WORDS - lexicon_words())
+
+
 # Inflections the lexicons list one form of ("slamming", "tragically"): stem -> base endings.
 _ENDINGS = (
     ("ies", "y"), ("ied", "y"), ("ily", "y"), ("ly", ""), ("s", ""), ("es", ""), ("ed", ""),
@@ -200,6 +218,11 @@ def _in_name(sentence: str, at: int, word: str) -> bool:
     if not word[0].isupper() or word.isupper():
         return False
     return bool(sentence[:at].strip(" \"“‘'(«-—"))
+
+
+def listed(word: str) -> bool:
+    """`word` (any inflection) is loaded in itself (`lexicon_words`)."""
+    return _listed(word, lexicon_words())
 
 
 def scare_quote_spans(sentence: str) -> list[tuple[int, int]]:

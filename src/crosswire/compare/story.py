@@ -30,7 +30,8 @@ def compare_story(
     families = sentence_families(ctx)
     conflicts, quotes = find_conflicts(ctx, entities, families)
     # conflicts still pair whole sentences; the claims are facts (a sentence may state several)
-    claims = build_claims(ctx, fact_groups(ctx, entities), conflicts)
+    groups = fact_groups(ctx, entities)
+    claims = build_claims(ctx, groups, conflicts)
     return Story(
         id=group.id,
         title=title,
@@ -40,6 +41,6 @@ def compare_story(
         claims=claims,
         quotes=quotes,
         conflicts=conflicts,
-        framing=framing_entries(ctx, entities),
+        framing=framing_entries(ctx, entities, groups),
         omissions=omissions(ctx, claims),
     )
