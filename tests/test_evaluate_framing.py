@@ -81,9 +81,13 @@ def test_framing_on_held_out_halves_stays_above_its_floors(heldout_report: Repor
     # adverbs few outlets use, loaded substitutions) and quoted self-reported feelings left
     # out: recall 0.368, precision 0.209 (110 flags; dev 0.759 / 0.489, 133 flags).
     # The 18-word list flags nothing there; adjectives+adverbs recall 0.474, precision 0.037.
+    # Floors lowered on purpose: the lexicon's "vivid" list held words of this gold's own terms
+    # and of its guidelines' examples (nabbed, nabs, mowed, slain, skirmish, ordeal, unreal...),
+    # so it measured the gold, not the method; without it: recall 0.333, precision 0.194
+    # (dev 0.602 / 0.432).
     # Goal (issue 23): recall >= 0.7 of the marked terms.
-    assert scores.figure("crosswire", "terms recall") >= 0.36
-    assert scores.figure("crosswire", "terms precision") >= 0.19
+    assert scores.figure("crosswire", "terms recall") >= 0.31
+    assert scores.figure("crosswire", "terms precision") >= 0.17
     assert scores.figure("adjectives+adverbs", "terms recall") >= 0.45
     assert scores.figure("adjectives+adverbs", "terms precision") <= 0.1
     # Measured 2026-12-07 (BABE held-out): the 18-word list recall 0.021, precision 0.550;

@@ -106,14 +106,6 @@ _SAYING = """
     claims insisted insists boasted boasts bragged brags touted touts trumpeted peddled
     peddling parroted spewed vowed whined complained
     """
-# Vivid tabloid wording for an event, and comment adverbs that tell the reader how to feel.
-_VIVID = """
-    nabbed nabs mowed slain plunge plunged plunges skirmish ordeal horror horrifying
-    terrifying frantic frantically dramatic dramatically hysterical unbelievable unreal
-    thankfully sadly tragically miraculously heroic hero heroes brave bravery stunned
-    stunning brutal brutally savage savagely vicious viciously gruesome grisly heinous
-    senseless slaughter slaughtered bloodbath harrowing chilling callous heartless
-    """
 # Words that pass judgement on a person, a view or a policy rather than describe it: style
 # guides tell reporters to attribute them ("a controversial plan" says the plan is disputed
 # without saying by whom; "a ploy" says the motive is bad).
@@ -147,7 +139,7 @@ _HYPERBOLE = """
     swarms deluge torrent powder-keg bloodbath scorched-earth warpath crosshairs stampede
     """
 HAND_WORDS = frozenset(
-    " ".join((_LABELS, _INTENSIFIERS, _METAPHORS, _SAYING, _VIVID, _JUDGING, _HYPERBOLE)).split()
+    " ".join((_LABELS, _INTENSIFIERS, _METAPHORS, _SAYING, _JUDGING, _HYPERBOLE)).split()
 )
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|[A-Za-z]")
