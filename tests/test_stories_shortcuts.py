@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 import zlib
+from collections import Counter
 from datetime import date, timedelta
 
 import numpy as np
@@ -21,6 +22,7 @@ from crosswire.stories.features import (
     _GRAM_MIX,
     _STOP_WORDS,
     SHINGLE_WORDS,
+    Traits,
     _fmix64,
     _hashed_words,
     _minhash,
@@ -29,7 +31,14 @@ from crosswire.stories.features import (
     lsh_setup,
 )
 from crosswire.stories.postings import Postings
-from crosswire.stories.similarity import LINK_FLOOR, similarities_of
+from crosswire.stories.similarity import (
+    CONFLICT_FACTOR,
+    CONFLICT_TEXT_MAX,
+    LINK_FLOOR,
+    TEXT_WEIGHT,
+    TIME_BOOST,
+    similarities_of,
+)
 
 OPTIONS = Options()
 WORDS = [
@@ -88,6 +97,31 @@ def test_pairs_below_the_link_floor_count_as_unrelated() -> None:
     text = np.array([LINK_FLOOR / 2, LINK_FLOOR, 0.5])
     sims = similarities_of(text, np.zeros(3), np.zeros(3, bool), np.zeros(3, np.int64), [])
     assert sims.tolist() == [0.0, LINK_FLOOR, 0.5]
+
+
+def _traits(central: str, day: date) -> Traits:
+    people: Counter[str] = Counter({central: 5})
+    return Traits(
+        named=4, people=(central, people), days=frozenset({day}), figures=frozenset(), published=day
+    )
+
+
+def test_a_conflict_of_names_cuts_a_pair_unless_close_texts_name_the_same_day() -> None:
+    """The victim in one report, the gunman in the other: different central people and no
+    shared name, yet the same day and much shared wording make it one event."""
+    day = date(2016, 9, 11)
+    text = np.array([CONFLICT_TEXT_MAX + 0.1, CONFLICT_TEXT_MAX - 0.1, 0.9])
+    pairs = [
+        (0, _traits("lanfair", day), _traits("schowalter", day)),
+        (1, _traits("lanfair", day), _traits("schowalter", day)),
+        (2, _traits("lanfair", day), _traits("schowalter", day + timedelta(days=3))),
+    ]
+    named = np.full(3, 4, np.int64)
+    sims = similarities_of(text, np.zeros(3), np.ones(3, bool), named, pairs)
+    mixed = TEXT_WEIGHT * text
+    assert sims[0] == pytest.approx(mixed[0] + TIME_BOOST)
+    assert sims[1] == pytest.approx(CONFLICT_FACTOR * mixed[1] + TIME_BOOST)
+    assert sims[2] == pytest.approx(CONFLICT_FACTOR * mixed[2])
 
 
 # --------------------------------------------------------------------------- credits
