@@ -562,3 +562,30 @@ def test_html_shows_real_article_texts_unchanged() -> None:
         assert body[0].text_content() == art.text.replace("\r\n", "\n")
     md = render_markdown(rep)
     assert all(f"[{a.id}] **{a.source}**" in md for a in articles)
+
+
+def test_the_brief_opens_with_its_lead_section_in_markdown_and_html(report: Report) -> None:
+    from crosswire.report import brief_sections
+
+    story = report.stories[0]
+    story.summary = [
+        SummarySentence(
+            text="The fire, its date disputed.", article_ids=["a1"], section="disputed"
+        ),
+        SummarySentence(text="Both report the fire.", article_ids=["a1", "a2"]),
+        SummarySentence(text="Only one: a detail.", article_ids=["a1"], section="single_source"),
+    ]
+    assert [s for s, _, _ in brief_sections(story)] == ["disputed", "established", "single_source"]
+    md = render_markdown(report)
+    assert md.index("**Disputed**") < md.index("**Established**") < md.index("**Reported by")
+    brief = lxml.html.fromstring(render_html(report)).find_class("brief")[0]
+    assert [h.text for h in brief.iter("h4")] == [
+        "Disputed",
+        "Established",
+        "Reported by one outlet",
+    ]
+    # a brief that opens with an established fact keeps the usual order
+    story.summary = story.summary[1:2] + story.summary[0:1]
+    assert [s for s, _, _ in brief_sections(story)] == ["established", "disputed"]
+    story.summary = []
+    assert brief_sections(story) == []

@@ -45,6 +45,21 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("single_source", "Reported by one outlet"),
     ("timeline", "Timeline"),
 )
+
+
+def brief_sections(story: Story) -> list[tuple[str, str, list[SummarySentence]]]:
+    """The brief's sections as (section, label, sentences), each non-empty: the one the brief
+    opens with first (the event, even when its date or figure is disputed), then the others in
+    `SECTIONS` order. One order for report.md, report.html and the web app."""
+    parts = [
+        (section, label, [s for s in story.summary if s.section == section])
+        for section, label in SECTIONS
+    ]
+    parts = [p for p in parts if p[2]]
+    opening = story.summary[0].section if story.summary else None
+    return sorted(parts, key=lambda p: p[0] != opening)
+
+
 STATUS_LABEL = {
     "consensus": "consensus",
     "corroborated": "corroborated",
@@ -303,12 +318,10 @@ def _md_story(story: Story, by_id: dict[str, ReportArticle]) -> list[str]:
     out.append("")
     if story.summary:
         out += ["### Brief", ""]
-        for section, label in SECTIONS:
-            sentences = [s for s in story.summary if s.section == section]
-            if sentences:
-                out += [f"**{label}**", ""]
-                out += [f"- {_md(s.text)} {_md_cites(s.article_ids)}" for s in sentences]
-                out.append("")
+        for _, label, sentences in brief_sections(story):
+            out += [f"**{label}**", ""]
+            out += [f"- {_md(s.text)} {_md_cites(s.article_ids)}" for s in sentences]
+            out.append("")
     if story.claims:
         rows = []
         for c in story.claims:
@@ -677,9 +690,7 @@ def _story_view(story: Story, si: int, anchors: _Anchors, report: Report) -> Sto
     by_outlet: dict[str, list[FramingEntry]] = {}
     for f in story.framing:
         by_outlet.setdefault(anchors.outlet(f.article_id), []).append(f)
-    summary = [
-        (label, [s for s in story.summary if s.section == section]) for section, label in SECTIONS
-    ]
+    summary = [(label, sentences) for _, label, sentences in brief_sections(story)]
     return StoryView(
         story=story,
         anchor=f"story-{si}",

@@ -20,7 +20,7 @@ from crosswire.models import (
     Story,
     TimelineEntry,
 )
-from crosswire.report import SECTIONS
+from crosswire.report import brief_sections
 
 
 @dataclass(frozen=True)
@@ -117,19 +117,19 @@ class Views:
         return wanted, -1
 
     def brief(self) -> list[tuple[str, list[tuple[str, list[CiteLink]]]]]:
-        out = []
-        for section, label in SECTIONS:
-            items = [
-                (
-                    s.text,
-                    [self.cite(aid, *self._brief_source(aid, s.text)) for aid in s.article_ids],
-                )
-                for s in self.story.summary
-                if s.section == section
-            ]
-            if items:
-                out.append((label, items))
-        return out
+        return [
+            (
+                label,
+                [
+                    (
+                        s.text,
+                        [self.cite(aid, *self._brief_source(aid, s.text)) for aid in s.article_ids],
+                    )
+                    for s in sentences
+                ],
+            )
+            for _, label, sentences in brief_sections(self.story)
+        ]
 
     def matrix(self) -> list[tuple[Claim, list[tuple[str, str, str]]]]:
         """Per claim, per article: (mark, href, title); mark is supports/disputes/silent."""
