@@ -552,3 +552,30 @@ def test_brief_names_who_a_sentence_opening_with_a_pronoun_is_about_or_leaves_it
     # "The" or "Hero" is no pronoun
     plain = "Heavy rain closed the port."
     assert _named_subject(claim(plain, None), plain) == plain
+
+
+def test_a_single_source_sentence_that_leans_on_the_one_before_goes_with_it() -> None:
+    from crosswire.models import Article, Claim, ClaimSource, Story
+    from crosswire.options import Options
+    from crosswire.synthesis.brief import build_summary
+
+    def claim(cid: str, text: str, index: int) -> Claim:
+        source = ClaimSource(article_id="b", sentence=text, sentence_index=index)
+        return Claim(id=cid, text=text, sources=[source], outlets=1, status="single_source")
+
+    bombings = "According to the Pentagon, the United States carried out 21 strikes on boats."
+    toll = "These operations have left at least 82 people dead."
+    story = Story(
+        id="s",
+        title="t",
+        article_ids=["a", "b"],
+        outlets=2,
+        claims=[claim("k-1", bombings, 3), claim("k-2", toll, 4)],
+    )
+    articles = {
+        aid: Article(id=aid, source=f"Outlet {aid.upper()}", text="x") for aid in ("a", "b")
+    }
+    brief = build_summary(story, articles, [], Options())
+    (single,) = [s for s in brief if s.section == "single_source"]
+    assert single.text == f"Only Outlet B reports: {bombings} {toll}"
+    assert single.claim_ids == ["k-1", "k-2"] and single.article_ids == ["b"]

@@ -341,6 +341,12 @@ _REPORTING = re.compile(
 _PRONOUN_START = re.compile(r"^(\W*)(He|She|They|His|Her|Their)\b")
 """A sentence opening with a pronoun leans on the one before it in its article, which the
 brief does not show ("He emphasized that ..." says nothing of who)."""
+_LEANS = re.compile(
+    r"^\W*(?:These|This|Those|That|Such)\s+"
+    r"(?!(?:week|month|year|morning|afternoon|evening|weekend|time|summer|winter|spring|fall)\b)[a-z]"
+)
+"""A sentence opening with a demonstrative and a noun ("These operations ...") leans on the
+sentence before it ("This week ..." is a date, not a reference back)."""
 _MIN_WORDS = 6
 _FULL_LENGTH = 20
 """Words (alphabetic) at which a sentence counts as fully informative for the brief."""
@@ -370,7 +376,7 @@ def _complete(text: str) -> bool:
     """Whether a sentence reads on its own in a brief: not a fragment cut at an abbreviation,
     not a dateline or byline (mostly figures), not an unattributed first-person quote, not
     page furniture."""
-    if _furniture(text) or _PRONOUN_START.match(text):
+    if _furniture(text) or _PRONOUN_START.match(text) or _LEANS.match(text):
         return False
     words = _WORD.findall(text)
     tokens = [t for t in text.split() if any(c.isalnum() for c in t)]
@@ -661,6 +667,13 @@ def build_summary(
         for c in story.claims
         if c.status == "single_source" and c.outlets == 1 and not c.conflict_ids
     ]
+    # a sentence right after a picked one in its article that leans on it ("These operations
+    # have left at least 82 people dead.") goes with it: alone it says nothing of what
+    following = {
+        (c.sources[0].article_id, c.sources[0].sentence_index): c
+        for c in singles
+        if len(c.sources) == 1 and _LEANS.match(c.text)
+    }
     singles = [c for c in singles if _complete(c.text)] or [
         c for c in singles if _named_subject(c, c.text) is not None
     ]
@@ -682,11 +695,17 @@ def build_summary(
         k=max(1, budget // 3),
         lam=options.mmr_lambda,
     )
+    told = {singles[i].id for i in picked}
     for i in sorted(picked, key=lambda i: (-salience(singles[i]), i)):
         claim = singles[i]
         aid = claim.sources[0].article_id
         source = articles[aid].source if aid in articles else aid
-        add(f"Only {source} reports: {facts.dated(claim, claim.text)}", [claim], "single_source")
+        text, parts = facts.dated(claim, claim.text), [claim]
+        after = following.get((aid, claim.sources[0].sentence_index + 1))
+        if len(claim.sources) == 1 and after is not None and after.id not in told:
+            text, parts = f"{text.rstrip()} {facts.dated(after, after.text)}", [claim, after]
+            told.add(after.id)
+        add(f"Only {source} reports: {text}", parts, "single_source")
     return out
 
 
