@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from rapidfuzz import fuzz
 
 from crosswire.compare.figures import figure_conflicts
-from crosswire.compare.matching import WORD, StoryContext, short_id
+from crosswire.compare.matching import WORD, StoryContext, components, short_id
 from crosswire.embed import SentenceSpace
 from crosswire.language.entities import ROLE_WORDS, title_head
 from crosswire.models import (
@@ -68,23 +68,6 @@ def unit_head(unit: str | None) -> str:
     return words[0].rstrip("s") if words else ""
 
 
-def _components(nodes: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
-    parent = list(range(nodes))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        parent[find(a)] = find(b)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(nodes):
-        groups[find(i)].append(i)
-    return [g for g in groups.values() if len(g) > 1]
-
-
 def _subject_words(text: str, limit: int = 14) -> str:
     words = text.split()
     return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
@@ -110,7 +93,7 @@ def date_event_groups(ctx: StoryContext) -> list[list[tuple[str, TimeMention]]]:
         same_anchor = ti.anchor is not None and ti.anchor == tj.anchor
         if sim >= ctx.options.claim_threshold * (0.75 if same_anchor else 0.9):
             edges.append((i, j))
-    groups = _components(len(mentions), edges)
+    groups = components(len(mentions), edges)
     # Outlets that give a group's value for what is plausibly the same event join it as
     # support; this can add evidence to a value but never create a new one.
     group_of = {m: g for g, members in enumerate(groups) for m in members}
@@ -402,7 +385,7 @@ def _quotes(
     groups: list[QuoteGroup] = []
     conflicts: list[Conflict] = []
     grouped = set()
-    for comp in _components(len(items), edges):
+    for comp in components(len(items), edges):
         grouped.update(comp)
         variants: list[QuoteVariant] = []
         for k in comp:

@@ -17,7 +17,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from crosswire.compare.matching import StoryContext, short_id
+from crosswire.compare.matching import StoryContext, components, short_id
 from crosswire.models import Conflict, ConflictValue, NumberMention
 
 __all__ = ["counted", "figure_conflicts", "interval"]
@@ -231,7 +231,7 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
 
     conflicts = []
     for thing, pairs in sorted(edges.items()):
-        for comp in _components(pairs):
+        for comp in components(len(mentions), pairs):
             group = [mentions[k] for k in comp]
             values: dict[str, ConflictValue] = {}
             for aid, n, t in sorted(group, key=lambda m: (interval(m[1]), m[0])):
@@ -269,24 +269,6 @@ def _subject(thing: str, figures: Sequence[NumberMention]) -> str:
     verbs = Counter(n.anchor for n in figures if n.anchor).most_common(1)
     unit = units[0][0] if units else thing
     return f"number of {unit}" + (f" ({verbs[0][0]})" if verbs else "")
-
-
-def _components(pairs: Sequence[tuple[int, int]]) -> list[list[int]]:
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        parent[find(a)] = find(b)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for x in list(parent):
-        groups[find(x)].append(x)
-    return [sorted(g) for g in groups.values()]
 
 
 def _dated_apart(ctx: StoryContext, a: tuple[str, int], b: tuple[str, int]) -> bool:

@@ -13,6 +13,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
 from crosswire.embed import SentenceSpace
 from crosswire.language.entities import fold, is_heading, same_entity
 from crosswire.models import (
@@ -28,6 +32,7 @@ __all__ = [
     "WORD",
     "StoryContext",
     "build_context",
+    "components",
     "outlet_of",
     "sentence_families",
     "short_id",
@@ -35,6 +40,20 @@ __all__ = [
 ]
 
 WORD = re.compile(r"[\w’'-]+")
+
+
+def components(nodes: int, edges: Sequence[tuple[int, int]]) -> list[list[int]]:
+    """The groups of two or more of `range(nodes)` that `edges` connect, each in ascending
+    order, ordered by their first member (scipy's connected components, singletons left out)."""
+    if not edges:
+        return []
+    rows, cols = zip(*edges, strict=True)
+    graph = sparse.coo_matrix((np.ones(len(rows)), (rows, cols)), shape=(nodes, nodes))
+    _, labels = connected_components(graph, directed=False)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, label in enumerate(labels.tolist()):
+        groups[label].append(i)
+    return sorted((g for g in groups.values() if len(g) > 1), key=lambda g: g[0])
 
 
 def outlet_of(
