@@ -26,12 +26,22 @@ __all__ = [
     "gvc_input",
     "read_jsonl",
     "same_place",
+    "write_jsonl",
 ]
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def write_jsonl(rows: Iterable[Mapping[str, Any]], out: Path) -> Path:
+    """Write `rows` as JSONL (one object a line, UTF-8 as is), creating the folder; `out`."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return out
 
 
 def _kept_sentences(doc: Mapping[str, Any]) -> tuple[str | None, list[tuple[int, str]]]:
@@ -49,19 +59,20 @@ def ecbplus_input(docs_path: Path, out: Path) -> list[dict[str, Any]]:
     every annotated sentence can be cited; outlet = the URL's domain, else the document).
     Returns the documents."""
     docs = read_jsonl(docs_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as handle:
-        for doc in docs:
-            url, sentences = _kept_sentences(doc)
-            host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
-            row: dict[str, Any] = {
-                "id": doc["doc_id"],
-                "source": host or doc["doc_id"],
-                "text": "\n".join(text for _, text in sentences),
-            }
-            if url:
-                row["url"] = url
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def row(doc: Mapping[str, Any]) -> dict[str, Any]:
+        url, sentences = _kept_sentences(doc)
+        host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+        out_row: dict[str, Any] = {
+            "id": doc["doc_id"],
+            "source": host or doc["doc_id"],
+            "text": "\n".join(text for _, text in sentences),
+        }
+        if url:
+            out_row["url"] = url
+        return out_row
+
+    write_jsonl((row(doc) for doc in docs), out)
     return docs
 
 
@@ -69,17 +80,19 @@ def gvc_input(docs_path: Path, out: Path) -> list[dict[str, Any]]:
     """Write GVC documents as crosswire JSONL (id, title, text, published; each document its
     own outlet: GVC names none). Returns the documents."""
     docs = read_jsonl(docs_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as handle:
-        for doc in docs:
-            row = {
+    write_jsonl(
+        (
+            {
                 "id": doc["id"],
                 "source": doc["id"],
                 "title": doc.get("title") or "",
                 "text": doc["text"],
                 "published": doc.get("published"),
             }
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            for doc in docs
+        ),
+        out,
+    )
     return docs
 
 

@@ -50,7 +50,6 @@ out) on unseen corpora, not the normalisation of each expression.
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -61,7 +60,7 @@ from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from crosswire.evaluate.base import Evaluator, Scores, Split, register
-from crosswire.evaluate.loci import ArticleText, Locus, same_place
+from crosswire.evaluate.loci import ArticleText, Locus, same_place, write_jsonl
 from crosswire.evaluate.scoring import ratio
 from crosswire.evaluate.times import _load
 from crosswire.language.times import extract_times
@@ -187,18 +186,19 @@ def _read_article(path: Path, corpus: str, instance_time: Mapping[str, str]) -> 
 
 def meantime_timeline_input(articles: Iterable[GoldArticle], out: Path) -> Path:
     """The articles as crosswire JSONL (id = MEANTIME doc id, each its own outlet)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8") as handle:
-        for a in articles:
-            row = {
+    return write_jsonl(
+        (
+            {
                 "id": a.doc_id,
                 "source": f"wikinews-{a.doc_id}",
                 "title": a.title,
                 "text": "\n".join(a.sentences),
                 "published": a.dct.isoformat() if a.dct else None,
             }
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return out
+            for a in articles
+        ),
+        out,
+    )
 
 
 @dataclass(frozen=True)
