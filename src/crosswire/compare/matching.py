@@ -204,7 +204,7 @@ def story_entities(ctx: StoryContext) -> list[StoryEntity]:
                 name=name,
                 # the type most mentions carry: spaCy types one name differently from one
                 # sentence to the next, and one stray reading should not rename the whole
-                type=max(sorted(c.types), key=lambda t: c.types[t]) if c.types else c.type,
+                type=max(sorted(c.types), key=lambda t: c.types[t]),
                 aliases=sorted(c.names - {name}),
                 article_ids=sorted(c.articles),
                 titles={k: v for k, v in sorted(c.titles.items()) if v},

@@ -208,9 +208,9 @@ def _type_family(kind: str) -> str:
     """People, places, or other named things. spaCy's small English model types one
     organisation's names ORG, PRODUCT, WORK_OF_ART or FAC from one sentence to the next (the
     seeds' cartel got three), so types within the last family do not keep names apart."""
-    if kind == "PERSON" or kind in _PLACES or kind == "NORP":
-        return kind if kind != "LOC" else "GPE"
-    return "THING"
+    if kind in _PLACES:
+        return "GPE"
+    return kind if kind in ("PERSON", "NORP") else "THING"
 
 
 def same_entity(a: str, type_a: str, b: str, type_b: str) -> bool:
