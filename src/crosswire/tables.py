@@ -247,7 +247,5 @@ def write_csv(report: Report, path: Path) -> Counter[str]:
     rows = csv_rows(report)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
+        handle.write(csv_text(rows))
     return Counter(r["kind"] for r in rows)
