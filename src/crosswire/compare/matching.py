@@ -18,6 +18,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from crosswire.embed import SentenceSpace
+from crosswire.language.aliases import translated
 from crosswire.language.entities import fold, is_heading, same_entity
 from crosswire.models import (
     Article,
@@ -164,9 +165,21 @@ class _EntityCluster:
     articles: set[str] = field(default_factory=set)
     titles: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     types: Counter[str] = field(default_factory=Counter)
+    languages: set[str] = field(default_factory=set)
 
-    def matches(self, name: str, kind: str) -> bool:
-        return any(same_entity(name, kind, n, self.type) for n in self.names)
+    def matches(self, name: str, kind: str, language: str | None) -> bool:
+        if any(same_entity(name, kind, n, self.type) for n in self.names):
+            return True
+        # a name from an article in another language may be a translation of one of ours
+        return bool(language and self.languages - {language}) and any(
+            translated(name, kind, n, self.type) for n in self.names
+        )
+
+
+def _language(article: Article, analysis: ArticleAnalysis) -> str | None:
+    """The article's language as given, else as detected; "en-GB" and "en" are one."""
+    code = article.language or analysis.language
+    return code.split("-")[0].casefold() if code else None
 
 
 def story_entities(ctx: StoryContext) -> list[StoryEntity]:
@@ -175,10 +188,12 @@ def story_entities(ctx: StoryContext) -> list[StoryEntity]:
     exact: dict[str, _EntityCluster] = {}
     pairs = [(aid, ent) for aid, analysis in ctx.analyses.items() for ent in analysis.entities]
     pairs.sort(key=lambda p: (-len(p[1].name.split()), -len(p[1].mentions), p[1].name, p[0]))
+    language = {aid: _language(ctx.articles[aid], ctx.analyses[aid]) for aid in ctx.analyses}
     for aid, ent in pairs:
+        names = [ent.name, *ent.aliases]
         # most names recur verbatim across a story: look those up before testing aliases
         target = exact.get(fold(ent.name)) or next(
-            (c for c in clusters if any(c.matches(n, ent.type) for n in [ent.name, *ent.aliases])),
+            (c for c in clusters if any(c.matches(n, ent.type, language[aid]) for n in names)),
             None,
         )
         if target is None:
@@ -190,6 +205,8 @@ def story_entities(ctx: StoryContext) -> list[StoryEntity]:
         target.names.update(ent.aliases)
         target.counts[ent.name] += len(ent.mentions)
         target.articles.add(aid)
+        if (lang := language[aid]) is not None:
+            target.languages.add(lang)
         titles = target.titles[aid]
         titles.extend(t for t in ent.titles if t not in titles)
         target.types[ent.type] += len(ent.mentions)

@@ -32,6 +32,7 @@ from typing import Any
 from crosswire.evaluate.base import Evaluator, Scores, Split, register, split_filter
 from crosswire.evaluate.scoring import f1, ratio
 from crosswire.language import analyze_article
+from crosswire.language.aliases import translated
 from crosswire.language.entities import fold, same_entity
 from crosswire.models import Article, Report
 from crosswire.options import Options
@@ -69,8 +70,11 @@ def read_name(name: str) -> Reading | None:
     return [best.name, *best.aliases], best.type
 
 
-def merged_by_crosswire(a: str, b: str, read: Mapping[str, Reading | None]) -> bool:
-    """Whether the story-level rule merges two names (read by `read_name`)."""
+def merged_by_crosswire(
+    a: str, b: str, read: Mapping[str, Reading | None], *, languages_differ: bool = False
+) -> bool:
+    """Whether the story-level rule merges two names (read by `read_name`); names from
+    articles in two languages are also tested as translations, as `compare.matching` does."""
     ra, rb = read[a], read[b]
     type_a = ra[1] if ra else (rb[1] if rb else "ORG")
     type_b = rb[1] if rb else type_a
@@ -78,7 +82,11 @@ def merged_by_crosswire(a: str, b: str, read: Mapping[str, Reading | None]) -> b
     names_b = rb[0] if rb else [b]
     if {fold(n) for n in names_a} & {fold(n) for n in names_b}:
         return True
-    return any(same_entity(x, type_a, y, type_b) for x in names_a for y in names_b)
+    if any(same_entity(x, type_a, y, type_b) for x in names_a for y in names_b):
+        return True
+    return languages_differ and any(
+        translated(x, type_a, y, type_b) for x in names_a for y in names_b
+    )
 
 
 def _alias_figures(pairs: Sequence[Mapping[str, Any]], merged: Sequence[bool]) -> dict[str, Any]:
@@ -156,7 +164,10 @@ class EntitiesEvaluator(Evaluator):
         ]
         names = sorted({n for p in pairs for n in (p["a"], p["b"])})
         read = {n: read_name(n) for n in names}
-        ours = [merged_by_crosswire(p["a"], p["b"], read) for p in pairs]
+        ours = [
+            merged_by_crosswire(p["a"], p["b"], read, languages_differ=p["lang_a"] != p["lang_b"])
+            for p in pairs
+        ]
         exact = [p["a"].casefold() == p["b"].casefold() for p in pairs]
         scores = Scores(
             title=f"entities ({gold.name} + ECB+ coreference, {split or 'both splits'})"

