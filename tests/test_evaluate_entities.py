@@ -50,7 +50,9 @@ def test_entities_on_held_out_parts_stay_above_their_floors(heldout: Scores) -> 
     # merged. Goal (issue 21): >= 0.9 merged, none wrongly.
     # After acronym (function words, mixed case, syllabic, cross-language letter order),
     # romanisation and surname-first rules: 0.342 merged, none wrongly.
-    assert heldout.figure("crosswire", "alias pairs merged") >= 0.31
+    # With names of two languages tested as word-by-word translations (language/aliases.py,
+    # thresholds set on dev): 0.632 merged, none wrongly.
+    assert heldout.figure("crosswire", "alias pairs merged") >= 0.6
     assert heldout.figure("crosswire", "look-alike pairs merged") <= 0.06
     # Measured 2026-12-07: B3 F1 0.709 (P 0.990, R 0.552); exact string 0.703.
     # Goal (issue 21): ahead of the exact-string baseline. After the alias rules: 0.698
