@@ -10,6 +10,7 @@ import pytest
 import crosswire.language.aliases as aliases
 from crosswire.compare.matching import StoryContext, story_entities
 from crosswire.language.aliases import translated
+from crosswire.language.entities import same_entity
 from crosswire.models import Article, ArticleAnalysis, ArticleEntity, EntityMention, StoryGroup
 from crosswire.options import Options
 
@@ -100,3 +101,19 @@ def test_the_bundled_encoder_tells_a_translation_from_a_look_alike() -> None:
     assert not translated(
         "Tribunal Penal Internacional", "ORG", "International Court of Justice", "ORG"
     )
+
+
+def test_a_name_in_another_script_matches_its_romanisation() -> None:
+    assert same_entity("Президент Владимир Путин", "PERSON", "Vladimir Putin", "PERSON")
+    assert same_entity("习近平", "PERSON", "Xi Jinping", "PERSON")
+
+
+def test_arabic_names_romanised_two_ways_are_one_person() -> None:
+    assert same_entity("Muammar al-Qaddafi", "PERSON", "Muammar Gaddafi", "PERSON")
+    assert not same_entity("Muammar Gaddafi", "PERSON", "Saif al-Islam Gaddafi", "PERSON")
+
+
+@pytest.mark.usefixtures("fake_encoder")
+def test_an_acronym_may_order_the_initials_of_its_translation_differently() -> None:
+    assert translated("FARC", "ORG", "Revolutionary Armed Forces of Colombia", "ORG")
+    assert not translated("FARC", "ORG", "Revolutionary Armed Forces of Peru", "ORG")

@@ -75,6 +75,18 @@ def _is_acronym(name: str) -> bool:
     return 2 <= len(bare) <= 6 and bare.isalpha() and bare.isupper()
 
 
+def _initials_reordered(acronym: str, words: tuple[str, ...]) -> bool:
+    """"FARC" / "Revolutionary Armed Forces of Colombia": the acronym of the name in the
+    other language, whose word order differs; its letters are the initials reordered."""
+    bare = acronym.replace(".", "")
+    return (
+        _is_acronym(acronym)
+        and len(bare) >= 3
+        and len(words) == len(bare)
+        and sorted(bare.casefold()) == sorted(w[0] for w in words)
+    )
+
+
 def _skeleton(word: str) -> str:
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyhw]", "", word))
 
@@ -111,6 +123,8 @@ def translated(a: str, type_a: str, b: str, type_b: str) -> bool:
         keys = [a.replace(".", "").replace(" ", ""), b.replace(".", "").replace(" ", "")]
         return _embed(keys) and float(_vectors[keys[0]] @ _vectors[keys[1]]) >= ACRONYM_MIN
     wa, wb = _words(a), _words(b)
+    if _initials_reordered(a, wb) or _initials_reordered(b, wa):
+        return True
     if not wa or len(wa) != len(wb) or len(wa) > _MAX_WORDS:
         return False
     # both read as people: one reading of a foreign name as a person is noise ("Oriente Medio")

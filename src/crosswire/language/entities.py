@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from anyascii import anyascii
 from rapidfuzz import fuzz
 
 from crosswire.models import ArticleEntity, EntityMention, Sentence
@@ -76,9 +77,16 @@ def _clean_name(text: str) -> str:
     return text.strip(" ,.;:-—–\"'“”«»")
 
 
+# the Arabic article bound to a name by a hyphen: "al-Qaddafi" is "Gaddafi" in other papers
+_ARABIC_ARTICLE = re.compile(r"\b(?:al|el)-(?=\w)")
+
+
 @lru_cache(maxsize=65_536)
 def _content_words(name: str) -> tuple[str, ...]:
-    return tuple(w for w in re.findall(r"[\w]+", fold(name)) if w not in NAME_STOP)
+    # names in another script are compared romanised ("Путин" / "Putin")
+    latin = name if name.isascii() else anyascii(name)
+    words = re.findall(r"\w+", _ARABIC_ARTICLE.sub("", fold(latin)))
+    return tuple(w for w in words if w not in NAME_STOP)
 
 
 def _acronym_letters(acronym: str) -> str | None:
@@ -179,7 +187,7 @@ _GENERATION = {"jr", "sr"}
 
 def _skeleton(word: str) -> str:
     """A word's consonants as heard, for romanisations of one name ('Zelensky' / 'Selenskyj',
-    'Hezbollah' / 'Hizbulá'): vowels and h dropped, w=v, z=s, c/q=k, doubles collapsed."""
+    'Hezbollah' / 'Hizbulá'): vowels and h dropped, w=v, z=s, c/q/g=k, doubles collapsed."""
     out: list[str] = []
     for c in word.translate(_SOUND):
         if c in "aeiouyhj" or not c.isalpha():
@@ -189,7 +197,8 @@ def _skeleton(word: str) -> str:
     return "".join(out)
 
 
-_SOUND = str.maketrans({"w": "v", "z": "s", "c": "k", "q": "k"})
+# g/k/q: one Arabic or Slavic consonant romanised three ways ("Qaddafi", "Gaddafi", "Kadhafi")
+_SOUND = str.maketrans({"w": "v", "z": "s", "c": "k", "q": "k", "g": "k"})
 
 
 def _sounds_alike(wa: Sequence[str], wb: Sequence[str]) -> bool:
@@ -199,7 +208,7 @@ def _sounds_alike(wa: Sequence[str], wb: Sequence[str]) -> bool:
     return all(
         x[0] == y[0] or _skeleton(x[:1]) == _skeleton(y[:1]) or {x[0], y[0]} <= {"v", "w"}
         for x, y in pairs
-    ) and all(len(_skeleton(x)) >= 3 and _skeleton(x) == _skeleton(y) for x, y in pairs)
+    ) and all(x == y or (len(_skeleton(x)) >= 3 and _skeleton(x) == _skeleton(y)) for x, y in pairs)
 
 
 _PLACES = frozenset({"GPE", "LOC"})
@@ -223,6 +232,9 @@ def same_entity(a: str, type_a: str, b: str, type_b: str) -> bool:
     if not wa or not wb:
         return False
     if is_acronym_of(a, b) or is_acronym_of(b, a) or _same_acronym_letters(a, b):
+        return True
+    # one name spaced two ways: "Xi Jinping" / "XiJinPing" (romanised Chinese), "Wal-Mart"
+    if len(wa) != len(wb) and len(joined := "".join(wa)) >= 6 and joined == "".join(wb):
         return True
     places = {"GPE", "NORP", "LOC"}
     persons = "PERSON" in (type_a, type_b) and not ({type_a, type_b} & places)
