@@ -579,3 +579,50 @@ def test_a_single_source_sentence_that_leans_on_the_one_before_goes_with_it() ->
     (single,) = [s for s in brief if s.section == "single_source"]
     assert single.text == f"Only Outlet B reports: {bombings} {toll}"
     assert single.claim_ids == ["k-1", "k-2"] and single.article_ids == ["b"]
+
+
+def test_brief_drops_datelines_and_headline_lists_of_other_stories() -> None:
+    killed = "WATERBURY, Conn. (WTNH) — A 17-year-old was killed in a shooting in Waterbury."
+    plain = "A 17-year-old was killed in an afternoon shooting in Waterbury on Saturday."
+    others = "Mother grieves son | Judge sets bond for Toledo man | Man sentenced in shooting"
+    brief = _brief(
+        [
+            _claim(killed, ("a", killed, 0), ("b", plain, 0)),
+            _claim(others, ("a", others, 7), ("b", others, 9)),
+        ]
+    )
+    assert [s.text for s in brief] == ["A 17-year-old was killed in a shooting in Waterbury."]
+    assert brief[0].article_ids == ["a", "b"]
+
+
+def test_a_single_source_copy_of_a_sentence_already_told_is_not_told_again() -> None:
+    told = "Police say a man shot an 8-year-old boy and then himself in the apartment."
+    claims = [
+        _claim(told, ("a", told, 0), ("b", told, 0)),
+        _claim(told, ("c", told, 0), status="single_source"),
+        _claim(
+            "The boy was taken to the children's hospital, where he died later.",
+            ("c", "The boy was taken to the children's hospital, where he died later.", 3),
+            status="single_source",
+        ),
+    ]
+    texts = [s.text for s in _brief(claims)]
+    assert texts.count(told) == 1
+    assert len(texts) == 2
+
+
+def test_single_source_items_fill_the_room_the_shared_claims_leave() -> None:
+    shared = "The factory in Dornholm collapsed on Monday morning after heavy rain."
+    singles = [
+        "An inspector had warned the owners about the cracked beams in March.",
+        "Rescue teams from three towns searched the rubble through the night.",
+        "The owners declined to comment when reporters called their office.",
+        "Local schools stayed closed on Tuesday as a precaution against dust.",
+        "The regional governor promised compensation to the families of workers.",
+    ]
+    claims = [_claim(shared, ("a", shared, 0), ("b", shared, 0))] + [
+        _claim(text, (aid, text, 4), status="single_source")
+        for text, aid in zip(singles, "cdefg", strict=True)
+    ]
+    brief = _brief(claims, budget=6)
+    assert [s.section for s in brief] == ["established"] + ["single_source"] * 5

@@ -365,11 +365,36 @@ _FURNITURE = re.compile(
 )
 
 
+# headline lists of other stories ("Toledo mother grieves ... | Judge sets bond ... | ..."),
+# "Related Coverage" boxes and hashtags are the page around the story, not the story
+_PAGE = re.compile(r"\s\|\s.*\s\|\s|\brelated coverage\b|(?<![\w&])#[A-Za-z]", re.I)
+# A dateline or station tag opening a report ("WATERBURY, Conn. (WTNH) — ", "– Overland
+# Police say"): the brief's reader needs the sentence, not where the wire filed it from.
+_DATELINE = re.compile(
+    r"^\W*?(?:[A-Z][A-Z.'’ -]{2,}(?:,\s*[A-Z][A-Za-z.]*\.?(?:\s[A-Z][a-z]+\.?)?)?\s*"
+    r"(?:\([A-Za-z0-9 .-]+\))?\s*)?[—–]+\s*(?=[A-Z0-9“\"])"
+)
+
+
+def without_dateline(text: str) -> str:
+    """`text` without an opening dateline or station tag (see `_DATELINE`)."""
+    return _DATELINE.sub("", text, count=1)
+
+
+def _restates(a: str, b: str) -> bool:
+    """Whether two sentences say the same in nearly the same words (word-set Jaccard)."""
+    wa, wb = set(_squash(a).split()), set(_squash(b).split())
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= _RESTATED
+
+
+_RESTATED = 0.8
+
+
 def _furniture(text: str) -> bool:
     """Page furniture, not news: links, handles, phone numbers, share/subscribe prompts,
     bylines, appeals for tips. Several outlets (or one outlet's pages) share it, so without
     this it would pass as corroborated."""
-    return bool(_FURNITURE.search(text))
+    return bool(_FURNITURE.search(text) or _PAGE.search(text))
 
 
 def _complete(text: str) -> bool:
@@ -511,6 +536,16 @@ class _Facts:
         ]
         return _dated(text, times, self.written)
 
+    def counts(self, claim: Claim) -> bool:
+        """Whether the claim counts something ("eight international airlines", "266
+        deportees"): a quantity the language stage read with what it counts."""
+        return any(
+            n.unit and n.sentence == s.sentence_index
+            for s in claim.sources
+            if s.article_id in self.analyses
+            for n in self.analyses[s.article_id].numbers
+        )
+
     def event_like(self, claim: Claim) -> float:
         """1 for a claim stating when and where, 0.5 for either: what a lead says."""
         when = bool(self.times(claim))
@@ -585,7 +620,7 @@ def build_summary(
         ids, sources = _citing(claims)
         out.append(
             SummarySentence(
-                text=neutralize(text, loaded),
+                text=neutralize(without_dateline(text), loaded),
                 article_ids=ids,
                 section=section,
                 claim_ids=[c.id for c in claims],
@@ -616,12 +651,13 @@ def build_summary(
     picked = mmr(wording, relevance, k=max(1, budget - budget // 3), lam=options.mmr_lambda)
     if picked:
         # the lead is the event: the most shared claim, the one saying when and where among
-        # equals; then by how many outlets share them, figures first among equals (a figure
-        # weighed in choosing them scored no better on the dev split)
+        # equals; then by how many outlets share them, and among equals the event (when,
+        # where) before figures, figures before the rest (a figure weighed in choosing them
+        # scored no better on the dev split)
         lead = max(picked, key=lambda i: (established[i].outlets, relevance[i], -i))
         rest = sorted(
             (i for i in picked if i != lead),
-            key=lambda i: (-established[i].outlets, not figure[i], -relevance[i], i),
+            key=lambda i: (-established[i].outlets, -event[i], not figure[i], -relevance[i], i),
         )
         for i in [lead, *rest]:
             add(facts.dated(established[i], wording[i]), [established[i]], "established")
@@ -682,7 +718,7 @@ def build_summary(
         # a figure or an accusation resting on one outlet changes the picture more than a
         # colourful detail; names and attributed statements next
         return (
-            (1.5 if _FIGURE.search(c.text) else 0.0)
+            (1.5 if _FIGURE.search(c.text) or facts.counts(c) else 0.0)
             + (1.0 if _ACCUSATION.search(c.text) else 0.0)
             + min(1.0, sum(w[:1].isupper() for w in c.text.split()[1:]) * 0.2)
             + (0.5 if c.attributed_to else 0.0)
@@ -692,12 +728,17 @@ def build_summary(
     picked = mmr(
         [c.text for c in singles],
         [salience(c) + 1.0 for c in singles],
-        k=max(1, budget // 3),
+        # a third of the brief, or what the shared claims left of it unused
+        k=max(1, budget // 3, budget - len(out)),
         lam=options.mmr_lambda,
     )
     told = {singles[i].id for i in picked}
     for i in sorted(picked, key=lambda i: (-salience(singles[i]), i)):
         claim = singles[i]
+        if any(_restates(claim.text, s.text) for s in out):
+            # one outlet's copy of a sentence the brief already tells from others: the
+            # comparison left it apart, the reader must not read it twice
+            continue
         aid = claim.sources[0].article_id
         source = articles[aid].source if aid in articles else aid
         text, parts = facts.dated(claim, claim.text), [claim]
@@ -705,7 +746,7 @@ def build_summary(
         if len(claim.sources) == 1 and after is not None and after.id not in told:
             text, parts = f"{text.rstrip()} {facts.dated(after, after.text)}", [claim, after]
             told.add(after.id)
-        add(f"Only {source} reports: {text}", parts, "single_source")
+        add(f"Only {source} reports: {without_dateline(text)}", parts, "single_source")
     return out
 
 
