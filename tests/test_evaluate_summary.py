@@ -631,3 +631,9 @@ def test_single_source_items_fill_the_room_the_shared_claims_leave() -> None:
     ]
     brief = _brief(claims, budget=6)
     assert [s.section for s in brief] == ["established"] + ["single_source"] * 5
+
+
+def test_a_connective_pointing_at_an_unseen_sentence_is_left_out() -> None:
+    text = "In response, the government revoked the licences of eight international airlines."
+    (sentence,) = _brief([_claim(text, ("a", text, 4), ("b", text, 6))])
+    assert sentence.text == "The government revoked the licences of eight international airlines."

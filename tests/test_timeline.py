@@ -130,3 +130,15 @@ def test_a_bar_wider_than_the_axis_is_cut_and_says_so() -> None:
     assert cut.label.startswith("◂ ▸ ") and cut.dot_x is None and "cut" in cut.title
     assert cut.x == chart.x0 and cut.x + cut.width <= chart.x1 + 0.01
     assert all(b.dot_x is not None for b in chart.bars if b is not cut)
+
+
+def test_a_dated_clause_that_leans_on_its_sentence_is_shown_with_the_whole_sentence() -> None:
+    story = Story(id="s", title="t", article_ids=["a"])
+    text = "The meeting happened on Friday, which ended the strike in 2008."
+    analysis = _analysis("a", text)
+    for t in analysis.times:
+        t.event = "which ended the strike in 2008" if "2008" in t.text else text[:30]
+    entries = build_timeline(story, {"a": analysis}, {"a": PUBLISHED})
+    shown = {e.precision: e.event for e in entries}
+    assert shown["year"] == text  # "which ended ..." cannot stand alone
+    assert shown["day"] == "The meeting happened on Friday"  # opens its sentence: reads alone

@@ -76,7 +76,7 @@ def _is_acronym(name: str) -> bool:
 
 
 def _initials_reordered(acronym: str, words: tuple[str, ...]) -> bool:
-    """"FARC" / "Revolutionary Armed Forces of Colombia": the acronym of the name in the
+    """ "FARC" / "Revolutionary Armed Forces of Colombia": the acronym of the name in the
     other language, whose word order differs; its letters are the initials reordered."""
     bare = acronym.replace(".", "")
     return (

@@ -222,12 +222,42 @@ def _dated_entry(
         earliest=min(t.earliest for _, t in mentions),
         latest=max(t.latest for _, t in mentions),
         precision=first.precision,
-        event=next((t.event for t in main if t.event), "") or first.text,
+        event=_readable(
+            next((t.event for t in main if t.event), "") or first.text,
+            next(
+                (
+                    x.sentence
+                    for a, t in mentions
+                    if t is first
+                    for x in sources
+                    if (x.article_id, x.sentence_index) == (a, t.sentence)
+                ),
+                "",
+            ),
+        ),
         article_ids=sorted({a for a, _ in mentions}),
         sources=list(unique.values()),
         conflict_ids=[conflict_id] if conflict_id else [],
         note=note,
     )
+
+
+# A clause opening with a relative word or a pronoun leans on the rest of its sentence
+# ("which would place the conversation around November 23", "he spoke by phone ...")
+_LEANING_CLAUSE = re.compile(
+    r"^\W*(?:which|who|whom|whose|that|where|when|he|she|they|it|his|her|their|its)\b", re.I
+)
+
+
+def _readable(clause: str, sentence: str) -> str:
+    """The event as the timeline shows it: its clause when that reads alone (it opens the
+    sentence, or opens with a capital and no pronoun), else its whole sentence, whose subject
+    the clause lacks ("carrying 266 deportees ...", "which would place ...")."""
+    alone = sentence.lstrip().startswith(clause.strip()) or (
+        clause.lstrip()[:1].isupper() and not _LEANING_CLAUSE.match(clause)
+    )
+    text = " ".join((clause if alone or not sentence else sentence).split())
+    return text[:1].upper() + text[1:]
 
 
 def _undated_entry(
@@ -376,9 +406,18 @@ _DATELINE = re.compile(
 )
 
 
-def without_dateline(text: str) -> str:
-    """`text` without an opening dateline or station tag (see `_DATELINE`)."""
-    return _DATELINE.sub("", text, count=1)
+# A connective opening a sentence points at the one before it in its article, which the brief
+# does not show ("In response, the government revoked ..."): the brief states the fact alone.
+_CONNECTIVE = re.compile(
+    r"^(?:In response|However|Meanwhile|Moreover|Furthermore|In addition|Additionally|Also|"
+    r"Still|Nevertheless|As a result|In turn),\s+(?=\w)"
+)
+
+
+def _standalone(text: str) -> str:
+    """`text` as it stands alone in the brief: no opening dateline, station tag or connective."""
+    text = _CONNECTIVE.sub("", _DATELINE.sub("", text, count=1), count=1)
+    return text[:1].upper() + text[1:]
 
 
 def _restates(a: str, b: str) -> bool:
@@ -620,7 +659,7 @@ def build_summary(
         ids, sources = _citing(claims)
         out.append(
             SummarySentence(
-                text=neutralize(without_dateline(text), loaded),
+                text=neutralize(_standalone(text), loaded),
                 article_ids=ids,
                 section=section,
                 claim_ids=[c.id for c in claims],
@@ -746,7 +785,7 @@ def build_summary(
         if len(claim.sources) == 1 and after is not None and after.id not in told:
             text, parts = f"{text.rstrip()} {facts.dated(after, after.text)}", [claim, after]
             told.add(after.id)
-        add(f"Only {source} reports: {without_dateline(text)}", parts, "single_source")
+        add(f"Only {source} reports: {_standalone(text)}", parts, "single_source")
     return out
 
 
