@@ -70,7 +70,8 @@ def unit_head(unit: str | None) -> str:
 
 def _subject_words(text: str, limit: int = 14) -> str:
     words = text.split()
-    return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
+    subject = " ".join(words[:limit]) + (" …" if len(words) > limit else "")
+    return subject[:1].upper() + subject[1:]  # a heading: "He spoke ...", not "he spoke ..."
 
 
 def date_event_groups(ctx: StoryContext) -> list[list[tuple[str, TimeMention]]]:

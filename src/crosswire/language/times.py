@@ -24,7 +24,7 @@ from crosswire.language._time_patterns import NEEDS, PATTERNS, PRIORITY, Pattern
 from crosswire.language._time_rules import RESOLVERS, Context
 from crosswire.models import Sentence, TimeMention
 
-__all__ = ["extract_times", "find_time_spans"]
+__all__ = ["extract_times", "find_time_spans", "readable_event"]
 
 
 @dataclass(frozen=True)
@@ -108,3 +108,21 @@ def extract_times(sentences: Sequence[Sentence], published: date | None) -> list
                 ctx.days_here.append((cand.start, mention))
         history[first:] = [resolved[k] for k in sorted(resolved)]
     return history
+
+
+# A clause opening with a relative word or a pronoun leans on the rest of its sentence
+# ("which would place the conversation around November 23", "he spoke by phone ...")
+_LEANING_CLAUSE = re.compile(
+    r"^\W*(?:which|who|whom|whose|that|where|when|he|she|they|it|his|her|their|its)\b", re.I
+)
+
+
+def readable_event(clause: str, sentence: str) -> str:
+    """An event as a reader is shown it (timeline, conflicts): its clause when that reads alone (it opens the
+    sentence, or opens with a capital and no pronoun), else its whole sentence, whose subject
+    the clause lacks ("carrying 266 deportees ...", "which would place ...")."""
+    alone = sentence.lstrip().startswith(clause.strip()) or (
+        clause.lstrip()[:1].isupper() and not _LEANING_CLAUSE.match(clause)
+    )
+    text = " ".join((clause if alone or not sentence else sentence).split())
+    return text[:1].upper() + text[1:]
