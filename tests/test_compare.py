@@ -95,3 +95,15 @@ def test_mmr_drops_near_duplicates() -> None:
         "The mayor announced an independent inquiry.",
     ]
     assert sorted(mmr(texts, [1.0, 0.9, 0.8], k=2, lam=0.7)) == [0, 2]
+
+
+def test_more_than_is_a_bound_not_other_things_counted() -> None:
+    from crosswire.compare.figures import counted
+    from crosswire.models import NumberMention
+
+    def thing(text: str, unit: str) -> str | None:
+        return counted(NumberMention(text=text, value=300, unit=unit, sentence=0), text)
+
+    assert thing("more than 300 crew members", "crew members") == "member"
+    assert thing("300 crew members", "crew members") == "member"
+    assert thing("three more rifles", "rifles") == "other rifle"

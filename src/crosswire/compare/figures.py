@@ -135,7 +135,10 @@ def counted(n: NumberMention, sentence: str) -> str | None:
         # a proper adjective narrows what is counted: "11 Yemeni pirates" are not "23 pirates"
         proper = [w.lower() for w in n.text.split()[1:-1] if _TITLE_CASE.match(w)]
         head = " ".join([*proper, head])
-    other = re.search(r"\b(other|more|additional|another|further)\b", n.text, re.I)
+    # "three more rifles" counts others; "more than 300 crew members" is a bound, not others
+    other = re.search(
+        r"\b(?:other|additional|another|further)\b|\bmore\b(?!\s+than\b)", n.text, re.I
+    )
     return f"other {head}" if other else head
 
 
