@@ -36,7 +36,11 @@ _CLOCK_ONLY = re.compile(
     r"(?:a\.?m\.?|p\.?m\.?|h|hrs|o['’]clock)?)$",
     re.I,
 )
-_NEGATION = re.compile(r"\b(not|no|never|n['’]t|without|none|neither|nor)\b", re.I)
+# "n't" ends its word ("couldn't", "won't"), so it is matched without a boundary before it
+# (and tokenised copies write it "didn ’ t").
+# "without" is left out: it negates a phrase ("left the scene without reporting it"), seldom
+# the statement two outlets would contradict each other on.
+_NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor)\b|n ?['’] ?t\b", re.I)
 _MODIFIERS = {
     "former",
     "ex",
@@ -442,6 +446,23 @@ def _quotes(
     return groups, conflicts
 
 
+_NEGATED_WORD = re.compile(
+    r"(?:\b(?:not|never|no)|n ?['’] ?t)\s+(?:(?:be|been|being|have|has|had|yet|even|also|ever|"
+    r"to|the|a|an)\s+)*([a-z]+)",
+    re.I,
+)
+
+
+def _denies_same_word(negated: str, affirmed: str) -> bool:
+    """Whether a word a negation governs in one sentence ("did not *return* a call") is stated
+    in the other ("*returned* the call"): the one predicate two outlets disagree on."""
+    other = affirmed.lower()
+    return any(
+        re.search(rf"\b{re.escape(m.group(1).lower()[:5])}", other)
+        for m in _NEGATED_WORD.finditer(negated)
+    )
+
+
 def _statement_conflicts(ctx: StoryContext, families: Sequence[list[int]]) -> list[Conflict]:
     """Two outlets' near-identical sentences of which exactly one is negated."""
     conflicts = []
@@ -463,7 +484,9 @@ def _statement_conflicts(ctx: StoryContext, families: Sequence[list[int]]) -> li
                 nx, ny = True, False
                 if fuzz.token_sort_ratio(strip(sx.text), strip(sy.text)) < 80:
                     continue
-                if any(a in sx.text or a in sy.text for a in ("“", '"', "«")):
+                if not _denies_same_word(sx.text, sy.text):
+                    continue  # "will not affect his status" / "will play": not one predicate
+                if any(a in sx.text or a in sy.text for a in ("“", '"', "«", "``", "''")):
                     continue  # negations inside quotes are the quote conflict's business
                 found = True
                 conflicts.append(
