@@ -446,23 +446,6 @@ def _quotes(
     return groups, conflicts
 
 
-_NEGATED_WORD = re.compile(
-    r"(?:\b(?:not|never|no)|n ?['’] ?t)\s+(?:(?:be|been|being|have|has|had|yet|even|also|ever|"
-    r"to|the|a|an)\s+)*([a-z]+)",
-    re.I,
-)
-
-
-def _denies_same_word(negated: str, affirmed: str) -> bool:
-    """Whether a word a negation governs in one sentence ("did not *return* a call") is stated
-    in the other ("*returned* the call"): the one predicate two outlets disagree on."""
-    other = affirmed.lower()
-    return any(
-        re.search(rf"\b{re.escape(m.group(1).lower()[:5])}", other)
-        for m in _NEGATED_WORD.finditer(negated)
-    )
-
-
 def _statement_conflicts(ctx: StoryContext, families: Sequence[list[int]]) -> list[Conflict]:
     """Two outlets' near-identical sentences of which exactly one is negated."""
     conflicts = []
@@ -484,8 +467,6 @@ def _statement_conflicts(ctx: StoryContext, families: Sequence[list[int]]) -> li
                 nx, ny = True, False
                 if fuzz.token_sort_ratio(strip(sx.text), strip(sy.text)) < 80:
                     continue
-                if not _denies_same_word(sx.text, sy.text):
-                    continue  # "will not affect his status" / "will play": not one predicate
                 if any(a in sx.text or a in sy.text for a in ("“", '"', "«", "``", "''")):
                     continue  # negations inside quotes are the quote conflict's business
                 found = True
