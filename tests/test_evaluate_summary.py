@@ -637,3 +637,21 @@ def test_a_connective_pointing_at_an_unseen_sentence_is_left_out() -> None:
     text = "In response, the government revoked the licences of eight international airlines."
     (sentence,) = _brief([_claim(text, ("a", text, 4), ("b", text, 6))])
     assert sentence.text == "The government revoked the licences of eight international airlines."
+
+
+def test_a_single_source_sentence_opening_with_a_pronoun_is_told_with_the_name() -> None:
+    said = "He said the port would reopen on Monday after the inspection of the cranes."
+    source = ClaimSource(article_id="a", sentence=said, sentence_index=4, start=0, end=len(said))
+    claim = Claim(
+        id="k",
+        text=said,
+        sources=[source],
+        outlets=1,
+        status="single_source",
+        attributed_to="Ana Ruiz",
+    )
+    (sentence,) = _brief([claim])
+    assert sentence.text == (
+        "Only a.example reports: Ana Ruiz said the port would reopen on Monday after the "
+        "inspection of the cranes."
+    )

@@ -540,7 +540,9 @@ def build_summary(
             continue
         aid = claim.sources[0].article_id
         source = articles[aid].source if aid in articles else aid
-        text, parts = facts.dated(claim, claim.text), [claim]
+        # a sentence opening "He ..." is told with the name the language stage resolved
+        text = facts.dated(claim, claim.text)
+        text, parts = _named_subject(claim, text) or text, [claim]
         after = following.get((aid, claim.sources[0].sentence_index + 1))
         if len(claim.sources) == 1 and after is not None and after.id not in told:
             text, parts = f"{text.rstrip()} {facts.dated(after, after.text)}", [claim, after]
