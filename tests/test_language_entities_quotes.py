@@ -254,3 +254,25 @@ def test_every_sentence_has_its_span_even_when_spacy_saw_only_blanks() -> None:
 
     sentences, docs = parse("First line here.\n" + "((((" * 20 + "\nThe mayor said it was over.")
     assert [i for i, _ in sentence_spans(docs)] == list(range(len(sentences))) == [0, 1, 2]
+
+
+def test_it_or_they_quoting_an_organisation_is_that_organisation_never_a_person() -> None:
+    from crosswire.language import analyze_article
+    from crosswire.models import Article
+    from crosswire.options import Options
+
+    text = (
+        "Taylor Swift said her former label blocked her performance at the awards.\n"
+        "Big Machine Records denied the claim on Friday.\n"
+        '"At no point did we block her performance," it said in a statement.'
+    )
+    analysis = analyze_article(Article(id="a", source="a", text=text), Options())
+    (quote,) = [q for q in analysis.quotes if q.kind == "direct"]
+    assert quote.speaker == "Big Machine Records"
+
+
+def test_a_generation_mark_is_not_the_surname_a_speaker_is_scored_by() -> None:
+    from crosswire.evaluate.quotes import speaker_right
+
+    assert speaker_right("Carlineo", "Patrick W. Carlineo Jr.")
+    assert not speaker_right("Ilhan Omar", "Patrick W. Carlineo Jr.")

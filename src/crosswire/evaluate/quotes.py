@@ -57,6 +57,9 @@ class FoundQuote:
     speaker: str | None
 
 
+_GENERATION = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
 def _words(text: str) -> list[str]:
     return re.findall(r"\w+", fold(text))
 
@@ -77,7 +80,8 @@ def speaker_right(predicted: str | None, gold: str) -> bool:
     if _is_description(gold):
         wanted = {w for w in _words(gold) if w not in _DESCRIPTION_STOP}
         return bool(wanted & set(found))
-    name = _words(gold)
+    # "Patrick W. Carlineo Jr.": the surname is the last word before a generation mark
+    name = [w for w in _words(gold) if w not in _GENERATION] or _words(gold)
     return bool(name) and name[-1] in found
 
 

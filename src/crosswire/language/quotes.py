@@ -82,6 +82,7 @@ class _Resolver:
         self._skip: set[tuple[int, int]] | None = None
         self._outside: list[tuple[int, str]] = []
         self.subjects: list[tuple[int, str]] = []  # (offset, person) of clause subjects
+        self.bodies: list[tuple[int, str]] = []  # (offset, organisation) of clause subjects
 
     def entity_at(self, token: Token) -> str | None:
         return self.at.get(token.doc.user_data.get("offset", 0) + token.idx)
@@ -105,6 +106,20 @@ class _Resolver:
         k = bisect.bisect_left(self._outside, offset, key=lambda pair: pair[0])
         return self._outside[k - 1][1] if k else None
 
+    def named(self, token: Token) -> str | None:
+        """The entity whose name or alias a proper-noun phrase spells ("Big Machine")."""
+        written = fold(
+            " ".join(
+                t.text
+                for t in token.subtree
+                if (t.i <= token.i and t.dep_ in ("compound", "flat")) or t.i == token.i
+            )
+        )
+        return next(
+            (e.name for e in self.entities if written in {fold(n) for n in [e.name, *e.aliases]}),
+            None,
+        )
+
     def fuller(self, name: str) -> str | None:
         """The one person of the article whose longer name holds this short one's words
         ("Kennedy" -> "James P. Kennedy Jr.", "Liu" -> "Liu Xiaoming")."""
@@ -119,8 +134,25 @@ class _Resolver:
         return next(iter(fits)) if len(fits) == 1 else None
 
     def note_subject(self, offset: int, name: str) -> None:
-        """A person as a clause's subject at `offset` (pronoun subjects already resolved)."""
-        self.subjects.append((offset, name))
+        """A person or an organisation as a clause's subject at `offset` (pronoun subjects
+        already resolved)."""
+        if self.kinds.get(name) == "PERSON":
+            self.subjects.append((offset, name))
+        elif self.kinds.get(name) in _BODIES:
+            self.bodies.append((offset, name))
+
+    def body(self, offset: int, skip: set[tuple[int, int]]) -> str | None:
+        """'it'/'they' as a speaker: the last organisation that was a clause's subject before
+        `offset` (outside quotes), within the last few clauses ("Big Machine have denied it.
+        ... 'we do not', they said"); never a person: 'it says' is no one's name."""
+        last = bisect.bisect_left(self.bodies, offset, key=lambda pair: pair[0])
+        for k in range(last, max(0, last - _BODY_LOOKBACK), -1):
+            at, name = self.bodies[k - 1]
+            if offset - at > _BODY_REACH:
+                break
+            if not any(a <= at < b for a, b in skip):
+                return name
+        return None
 
     def pronoun(self, offset: int, skip: set[tuple[int, int]]) -> str | None:
         """'he'/'she': the last person that was a clause's subject before `offset` (outside
@@ -145,6 +177,9 @@ class _Resolver:
         if lower in _PRONOUNS and token.pos_ == "PRON":
             offset = token.doc.user_data.get("offset", 0) + token.idx
             return self.pronoun(offset, quote_spans), token.text
+        if lower in _COLLECTIVE and token.pos_ == "PRON":
+            offset = token.doc.user_data.get("offset", 0) + token.idx
+            return self.body(offset, quote_spans), token.text
         if token.pos_ == "PROPN":
             # a name the tagger did not type: the one person of the article it is part of
             # ("Liu" -> "Liu Xiaoming"), else the name as written
@@ -190,6 +225,12 @@ class _Resolver:
 
 
 _VOICE_NOUNS = {"spokesperson", "spokesman", "spokeswoman", "spokespeople"}
+_COLLECTIVE = {"it", "they"}
+_BODIES = frozenset({"ORG", "NORP", "GPE"})
+_BODY_LOOKBACK = 5
+_BODY_REACH = 600
+"""Characters back an organisation's last mention as a subject may be from the 'it'/'they'
+that speaks for it: two or three sentences."""
 _NAME_POS = {"NOUN", "PROPN", "ADJ"}
 
 _SPEAKER_NOUNS = {
@@ -211,7 +252,7 @@ def _could_speak(token: Token) -> bool:
         return True  # a surname the tagger left untyped ("Suter acknowledged")
     if token.pos_ == "NOUN" and token.tag_ in ("NNS", "NNPS"):
         return True  # "Teachers chanted", "analysts said"
-    if token.lower_ in _PRONOUNS | {"i", "we", "they", "you"}:
+    if token.lower_ in _PRONOUNS | {"i", "we", "they", "you", "it"}:
         return True
     return token.lemma_.lower() in _SPEAKER_NOUNS or token.lemma_.lower() in ROLE_WORDS
 
@@ -437,7 +478,9 @@ def extract_quotes(
                 # "The mayor of Port Almera, Jonas Revik, announced": the name in apposition
                 named = [tok, *(t for t in tok.subtree if t.dep_ == "appos")]
                 who_is = next((n for t in named if (n := resolver.entity_at(t))), None)
-            if who_is is not None and resolver.kinds.get(who_is) == "PERSON":
+                if who_is is None and tok.pos_ == "PROPN":
+                    who_is = resolver.named(tok)  # a mention the NER missed this time
+            if who_is is not None:
                 resolver.note_subject(at, who_is)
         subject = _speech_subject(sent, outside, doc_marks)
         speaker: str | None = None
