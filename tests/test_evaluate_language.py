@@ -119,14 +119,14 @@ def test_article_missing_from_the_folder_counts_all_its_gold_as_missed(tmp_path:
 
 
 def test_cli_prints_one_row_per_family_and_metric() -> None:
-    result = CliRunner().invoke(app, ["eval", "language", "--data", str(CORPUS)])
+    result = CliRunner().invoke(app, ["eval", "language", str(CORPUS / GOLD_NAME)])
     assert result.exit_code == 0, result.output
     for row in ("entities.f1", "titles.recall", "speakers.accuracy", "times.value_accuracy"):
         assert row in result.output
 
 
 def test_cli_says_which_gold_file_is_missing(tmp_path: Path) -> None:
-    result = CliRunner().invoke(app, ["eval", "language", "--data", str(tmp_path)])
+    result = CliRunner().invoke(app, ["eval", "language", str(tmp_path)])
     assert result.exit_code == 2
     assert GOLD_NAME in result.output
 

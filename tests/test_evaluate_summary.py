@@ -38,6 +38,7 @@ from crosswire.models import (
     ClaimSource,
     Conflict,
     ConflictValue,
+    Report,
     Sentence,
     Story,
     SummarySentence,
@@ -655,3 +656,21 @@ def test_a_single_source_sentence_opening_with_a_pronoun_is_told_with_the_name()
         "Only a.example reports: Ana Ruiz said the port would reopen on Monday after the "
         "inspection of the cranes."
     )
+
+
+def test_eval_summary_checks_a_reports_briefs_through_the_evaluator_base(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from crosswire.cli import app
+
+    story, _ = _conflicted()
+    bad = story.model_copy(
+        update={"summary": [SummarySentence(text="x", article_ids=["a"], section="established")]}
+    )
+    report = Report(generated_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), articles=[], stories=[bad])
+    path = tmp_path / "report.json"
+    path.write_text(report.model_dump_json(), encoding="utf-8")
+    result = CliRunner().invoke(app, ["eval", "summary", str(REFS), str(path)])
+    assert result.exit_code == 0, result.output
+    assert "consistency problems: 1" in result.output
+    assert "names no claim" in result.output

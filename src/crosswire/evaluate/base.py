@@ -125,6 +125,9 @@ METRIC_MODULES = (
     "stories",
     "extraction",
     "timeline",
+    "summary",
+    "compare",
+    "language",
 )
 """The modules under crosswire.evaluate whose evaluators `crosswire eval` offers; each
 registers its evaluator when imported."""

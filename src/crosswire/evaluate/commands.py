@@ -1,5 +1,5 @@
-"""`crosswire eval NAME`: one command per registered evaluator (`evaluate.base`), plus the
-summary, demo-corpus and language scores, each printed as one table (systems as columns)."""
+"""`crosswire eval NAME`: one command per registered evaluator (`evaluate.base`), each printed
+as tables (systems as columns), with `--json` for the figures."""
 
 from __future__ import annotations
 
@@ -162,96 +162,6 @@ def _register_evaluator_commands() -> None:
     for name, cls in evaluators().items():
         summary = (sys.modules[cls.__module__].__doc__ or name).strip().split("\n\n")[0]
         _evaluator_command(name, " ".join(summary.split()))
-
-
-@eval_app.command("summary")
-def eval_summary(
-    data: Annotated[Path, typer.Option(help="ECB+ dev documents (jsonl).")] = SHARED
-    / "ecbplus-dev"
-    / "dev_documents.jsonl",
-    refs: Annotated[Path, typer.Option(help="Reference summaries (jsonl).")] = Path(
-        "examples/summary-refs/ecbplus-dev.jsonl"
-    ),
-    gvc: Annotated[Path, typer.Option(help="GVC documents (jsonl).")] = SHARED
-    / "gvc"
-    / "documents.jsonl",
-    gvc_refs: Annotated[
-        Path | None,
-        typer.Option(help="GVC reference summaries (default examples/summary-refs/gvc.jsonl)."),
-    ] = None,
-    corpus: Annotated[
-        str | None,
-        typer.Option(help="Score only this corpus: ecbplus, gvc, or none (only --report)."),
-    ] = None,
-    split: Annotated[
-        str | None, typer.Option(help="Score only this split: dev or heldout.")
-    ] = None,
-    report: Annotated[
-        list[Path] | None,
-        typer.Option(help="Also count the brief's consistency problems in these report.json."),
-    ] = None,
-) -> None:
-    """ROUGE-1/2/L of the brief against written references (ECB+ and GVC), beside
-    lead/LexRank/TextRank cut to the same length, and the brief's consistency problems."""
-    from crosswire.evaluate.summary import SPLITS, evaluate_summary, report_problems
-
-    if split is not None and split not in SPLITS:
-        fail(f"--split {split!r}: expected one of {', '.join(SPLITS)}")
-    if corpus not in (None, "ecbplus", "gvc", "none"):
-        fail(f"--corpus {corpus!r}: expected ecbplus, gvc or none")
-    runs = []
-    if corpus in (None, "ecbplus"):
-        runs.append(("ECB+ dev", data, refs))
-    if corpus in (None, "gvc"):
-        runs.append(("GVC", gvc, gvc_refs or refs.parent / "gvc.jsonl"))
-    for name, docs, references in runs:
-        _require(docs)
-        _require(references)
-        results = evaluate_summary(docs, references, split)
-        _metrics_table(f"summary ({name}, {split or 'both splits'})", results)
-        problems = sum(v for k, v in results["ours"].items() if k.endswith("consistency_problems"))
-        typer.echo(f"{name}: consistency problems: {int(problems)}")
-    for path in report or []:
-        _require(path)
-        found = report_problems(Report.model_validate_json(path.read_text(encoding="utf-8")))
-        for line in found:
-            typer.echo(f"  {line}")
-        typer.echo(f"{path}: consistency problems: {len(found)}")
-
-
-@eval_app.command("compare")
-def eval_compare(
-    data: Annotated[Path, typer.Option(help="Folder of one story's articles.")] = Path(
-        "examples/harbour-fire"
-    ),
-    gold: Annotated[
-        Path | None, typer.Option(help="Gold reading (default: DATA/gold.json).")
-    ] = None,
-) -> None:
-    """Conflicts (precision/recall per kind), statuses, quotes and framing against gold."""
-    from crosswire.evaluate.compare import evaluate_compare
-
-    _require(data)
-    if gold is not None:
-        _require(gold)
-    results = evaluate_compare(data, gold)
-    flat = {f"{family} {metric}": v for family, m in results.items() for metric, v in m.items()}
-    _metrics_table(f"compare ({data.name})", {"crosswire": flat})
-
-
-@eval_app.command("language")
-def eval_language(
-    data: Annotated[
-        Path, typer.Option(help="Folder of articles holding gold-language.json.")
-    ] = Path("examples") / "harbour-fire",
-) -> None:
-    """Entities, titles, quotes, speakers, numbers and times against hand-annotated gold."""
-    from crosswire.evaluate.language import GOLD_NAME, evaluate_language
-
-    _require(data / GOLD_NAME)
-    scores = evaluate_language(data)
-    flat = {f"{family}.{metric}": v for family, row in scores.items() for metric, v in row.items()}
-    _metrics_table(f"language ({data.name})", {"crosswire": flat})
 
 
 _register_evaluator_commands()

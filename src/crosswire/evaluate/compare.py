@@ -11,15 +11,16 @@ never mixes two gold sides within one value.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from crosswire.evaluate.base import Evaluator, Scores, Split, register
 from crosswire.evaluate.scoring import f1, prf, ratio
 from crosswire.models import Conflict, Report, Story
 from crosswire.options import Options
 
-__all__ = ["conflict_matches", "evaluate_compare", "score_story"]
+__all__ = ["CompareEvaluator", "conflict_matches", "evaluate_compare", "score_story"]
 
 KINDS = ("date", "number", "attribute", "quote", "statement")
 
@@ -140,3 +141,34 @@ def evaluate_compare(
     gold = json.loads(gold_file.read_text(encoding="utf-8"))
     report = analyze([folder], options or Options())
     return score_story(_story_for(report, gold), gold)
+
+
+@register
+class CompareEvaluator(Evaluator):
+    """`crosswire eval compare [GOLD]`: GOLD is a story folder's gold.json, or the folder
+    (default: the demo corpus's); the folder's articles are analysed and its main story
+    scored. One story, no dev / held-out split: one table."""
+
+    name = "compare"
+    default_gold = "examples/harbour-fire/gold.json"
+    reads_report = False
+
+    def run(
+        self, gold: Path | None, docs: Path | None, splits: Sequence[Split | None]
+    ) -> list[Scores] | None:
+        del docs, splits
+        path = gold or Path(self.default_gold)
+        folder, gold_file = (path, path / "gold.json") if path.is_dir() else (path.parent, path)
+        if not gold_file.is_file():
+            raise ValueError(f"no gold reading at {gold_file}")
+        scores = Scores(title=f"compare ({folder.name})")
+        scores.rows["crosswire"] = {
+            f"{family} {metric}": value
+            for family, row in evaluate_compare(folder, gold_file).items()
+            for metric, value in row.items()
+        }
+        return [scores]
+
+    def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
+        del report
+        return (self.run(gold, None, [split]) or [])[0]

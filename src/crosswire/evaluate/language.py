@@ -44,11 +44,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crosswire.evaluate.base import Evaluator, Scores, Split, register
 from crosswire.evaluate.scoring import Span, f1, match_spans, prf, ratio
-from crosswire.models import ArticleAnalysis, ArticleEntity, Sentence
+from crosswire.models import ArticleAnalysis, ArticleEntity, Report, Sentence
 from crosswire.options import Options
 
-__all__ = ["GOLD_NAME", "evaluate_language", "locate", "normalize_name", "title_matches"]
+__all__ = [
+    "GOLD_NAME",
+    "LanguageEvaluator",
+    "evaluate_language",
+    "locate",
+    "normalize_name",
+    "title_matches",
+]
 
 GOLD_NAME = "gold-language.json"
 FAMILIES = ("entities", "titles", "quotes", "speakers", "numbers", "times")
@@ -424,6 +432,37 @@ def evaluate_language(folder: Path) -> dict[str, dict[str, float]]:
         "gold_unlocated": float(unlocated),
     }
     return result
+
+
+@register
+class LanguageEvaluator(Evaluator):
+    """`crosswire eval language [GOLD]`: GOLD is a corpus folder's gold-language.json, or the
+    folder (default: the demo corpus's); REPORT is ignored, the language stage reads the
+    folder's articles. The demo corpus has no dev / held-out split: one table."""
+
+    name = "language"
+    default_gold = f"examples/harbour-fire/{GOLD_NAME}"
+    reads_report = False
+
+    def run(
+        self, gold: Path | None, docs: Path | None, splits: Sequence[Split | None]
+    ) -> list[Scores] | None:
+        del docs, splits
+        path = gold or Path(self.default_gold)
+        folder = path if path.is_dir() else path.parent
+        if not (folder / GOLD_NAME).is_file():
+            raise ValueError(f"no {GOLD_NAME} in {folder}")
+        scores = Scores(title=f"language ({folder.name})")
+        scores.rows["crosswire"] = {
+            f"{family}.{metric}": value
+            for family, row in evaluate_language(folder).items()
+            for metric, value in row.items()
+        }
+        return [scores]
+
+    def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
+        del report
+        return (self.run(gold, None, [split]) or [])[0]
 
 
 if __name__ == "__main__":  # pragma: no cover - manual run

@@ -37,7 +37,7 @@ from rouge_score import rouge_scorer, tokenizers
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
-from crosswire.evaluate.base import SPLITS, Split
+from crosswire.evaluate.base import SPLITS, Evaluator, Scores, Split, load_report, register
 from crosswire.evaluate.loci import read_jsonl
 from crosswire.evaluate.stories import load_ecbplus
 from crosswire.models import (
@@ -52,6 +52,7 @@ from crosswire.options import Options
 
 __all__ = [
     "SPLITS",
+    "SummaryEvaluator",
     "SummaryReference",
     "brief_problems",
     "citation_support",
@@ -505,3 +506,61 @@ def evaluate_summary(
             np.mean(np.greater(rows["ours|rouge1"], rows[f"{top}|rouge1"]))
         )
     return results
+
+
+ECBPLUS_REFS = Path("examples/summary-refs/ecbplus-dev.jsonl")
+GVC_REFS = Path("examples/summary-refs/gvc.jsonl")
+
+
+@register
+class SummaryEvaluator(Evaluator):
+    """`crosswire eval summary [REFS] [DOCS]`: ROUGE of the brief against the written
+    references REFS (default: both the ECB+ and the GVC ones), beside the baselines, and the
+    brief's consistency problems. DOCS are the references' documents (default: the shared
+    ECB+ or GVC file, by the references' name); a report.json as DOCS has its briefs checked
+    for consistency only."""
+
+    name = "summary"
+    default_gold = str(ECBPLUS_REFS)
+    reads_report = False
+
+    def run(
+        self, gold: Path | None, docs: Path | None, splits: Sequence[Split | None]
+    ) -> list[Scores] | None:
+        if docs is not None and (docs.is_dir() or docs.suffix == ".json"):
+            return [self._report_problems(docs)]
+        if gold is None:
+            runs = [("ECB+ dev", self.ecbplus_documents(), ECBPLUS_REFS)]
+            runs.append(("GVC", self.gvc_documents(), GVC_REFS))
+        else:
+            corpus = self.gvc_documents() if "gvc" in gold.name else self.ecbplus_documents()
+            runs = [(gold.stem, docs or corpus, gold)]
+        out = []
+        # one call per corpus scores both splits on one reading of the articles
+        asked = splits[0] if len(splits) == 1 else None
+        for name, documents, refs in runs:
+            if not documents.exists():
+                raise ValueError(f"{documents} not found (the references' documents)")
+            results = evaluate_summary(documents, refs, asked)
+            for split in splits if asked is None else [asked]:
+                key = f"{split} "
+                scores = Scores(title=f"summary ({name}, {split})")
+                scores.rows = {
+                    system: {m[len(key) :]: v for m, v in figures.items() if m.startswith(key)}
+                    for system, figures in results.items()
+                }
+                problems = scores.rows["ours"].get("consistency_problems") or 0
+                scores.counts["consistency problems"] = int(float(problems))
+                out.append(scores)
+        return out
+
+    def _report_problems(self, path: Path) -> Scores:
+        found = report_problems(load_report(path))
+        scores = Scores(title=f"brief consistency ({path})")
+        scores.counts["consistency problems"] = len(found)
+        scores.notes.extend(found)
+        return scores
+
+    def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
+        del report
+        return (self.run(gold, None, [split]) or [])[0]
