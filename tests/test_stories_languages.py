@@ -102,6 +102,25 @@ def test_stories_published_far_apart_are_not_joined_however_alike(
     assert join_across_languages(groups, arts, {}, Options(story_max_days=10)) == groups
 
 
+def test_a_joined_story_spans_at_most_story_max_days_first_to_last(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # each story fits in 10 days and they are 2 days apart, but together they span 17
+    monkeypatch.setattr(languages, "embed_multilingual", _fake_embeddings({"": [1, 0]}))
+    arts = {
+        "en1": _article("en1", "en", "Flood relief", day=1),
+        "en2": _article("en2", "en", "Flood relief goes on", day=8),
+        "nl1": _article("nl1", "nl", "Overstroming", day=10),
+        "nl2": _article("nl2", "nl", "Overstroming duurt voort", day=17),
+    }
+    groups = [
+        StoryGroup(id="s-en", article_ids=["en1", "en2"]),
+        StoryGroup(id="s-nl", article_ids=["nl1", "nl2"]),
+    ]
+    assert join_across_languages(groups, arts, {}, Options(story_max_days=10)) == groups
+    assert len(join_across_languages(groups, arts, {}, Options(story_max_days=16))) == 1
+
+
 EN = (
     "Airbus wins US tanker contract",
     "Northrop Grumman and Airbus parent company EADS have defeated Boeing for a 40 billion "

@@ -9,8 +9,8 @@ corpus pays nothing for it.
 
 Two stories are joined only when no language is in both: the same-language comparison has
 already decided whether two stories of one language are one event, and a translation must
-not overrule it by bridging them. Candidate pairs are also kept within `story_max_days` of
-each other, as for any two articles. Pairs are taken best first (greedy average-free merging:
+not overrule it by bridging them. Candidate pairs are also kept within `story_max_days`, as
+a story in one language is: the joined story spans at most that many days. Pairs are taken best first (greedy average-free merging:
 each join checks the languages of the stories as joined so far).
 """
 
@@ -55,8 +55,8 @@ def _close(
 ) -> bool:
     if a[0] is None or b[0] is None or a[1] is None or b[1] is None:
         return True
-    gap = max((b[0] - a[1]).days, (a[0] - b[1]).days, 0)
-    return gap <= days
+    # as within one language (batch): the joined story spans at most `days`, first to last
+    return (max(a[1], b[1]) - min(a[0], b[0])).days <= days
 
 
 def _union(
