@@ -90,35 +90,48 @@ def test_a_translation_never_bridges_two_stories_of_one_language(
     assert sorted(sorted(g.article_ids) for g in joined) == [["a", "t"], ["b"]]
 
 
-def test_stories_published_far_apart_are_not_joined_however_alike(
+@pytest.mark.parametrize(
+    ("stories", "max_days", "joined"),
+    [
+        # one article each, 27 days apart
+        ({"en": [("Election results", 1)], "nl": [("Verkiezingsuitslag", 28)]}, 10, False),
+        # each story fits in 10 days and they are 2 days apart, but together they span 16
+        (
+            {
+                "en": [("Flood relief", 1), ("Flood relief goes on", 8)],
+                "nl": [("Overstroming", 10), ("Overstroming duurt voort", 17)],
+            },
+            10,
+            False,
+        ),
+        (
+            {
+                "en": [("Flood relief", 1), ("Flood relief goes on", 8)],
+                "nl": [("Overstroming", 10), ("Overstroming duurt voort", 17)],
+            },
+            16,
+            True,
+        ),
+    ],
+)
+def test_a_joined_story_spans_at_most_story_max_days_however_alike(
     monkeypatch: pytest.MonkeyPatch,
+    stories: dict[str, list[tuple[str, int]]],
+    max_days: int,
+    joined: bool,
 ) -> None:
     monkeypatch.setattr(languages, "embed_multilingual", _fake_embeddings({"": [1, 0]}))
     arts = {
-        "en": _article("en", "en", "Election results", day=1),
-        "nl": _article("nl", "nl", "Verkiezingsuitslag", day=28),
-    }
-    groups = [StoryGroup(id=f"s-{k}", article_ids=[k]) for k in arts]
-    assert join_across_languages(groups, arts, {}, Options(story_max_days=10)) == groups
-
-
-def test_a_joined_story_spans_at_most_story_max_days_first_to_last(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # each story fits in 10 days and they are 2 days apart, but together they span 17
-    monkeypatch.setattr(languages, "embed_multilingual", _fake_embeddings({"": [1, 0]}))
-    arts = {
-        "en1": _article("en1", "en", "Flood relief", day=1),
-        "en2": _article("en2", "en", "Flood relief goes on", day=8),
-        "nl1": _article("nl1", "nl", "Overstroming", day=10),
-        "nl2": _article("nl2", "nl", "Overstroming duurt voort", day=17),
+        f"{lang}{k}": _article(f"{lang}{k}", lang, title, day=day)
+        for lang, told in stories.items()
+        for k, (title, day) in enumerate(told)
     }
     groups = [
-        StoryGroup(id="s-en", article_ids=["en1", "en2"]),
-        StoryGroup(id="s-nl", article_ids=["nl1", "nl2"]),
+        StoryGroup(id=f"s-{lang}", article_ids=[a for a in arts if a.startswith(lang)])
+        for lang in stories
     ]
-    assert join_across_languages(groups, arts, {}, Options(story_max_days=10)) == groups
-    assert len(join_across_languages(groups, arts, {}, Options(story_max_days=16))) == 1
+    result = join_across_languages(groups, arts, {}, Options(story_max_days=max_days))
+    assert (len(result) == 1) is joined
 
 
 EN = (

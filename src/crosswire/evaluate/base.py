@@ -25,6 +25,7 @@ __all__ = [
     "METRIC_MODULES",
     "SPLITS",
     "Evaluator",
+    "FolderEvaluator",
     "Scores",
     "Split",
     "evaluators",
@@ -110,6 +111,41 @@ class Evaluator(ABC):
         scores one report of `crosswire analyze` (REPORT, or made from `inputs`)."""
         del gold, docs, splits
         return None
+
+
+class FolderEvaluator(Evaluator):
+    """A metric on one corpus folder and its gold file (the demo corpus: `eval compare`,
+    `eval language`). GOLD is the gold file or its folder; REPORT is ignored, the folder's
+    articles are read here. Such a corpus has no dev / held-out split: one table, whose
+    rows are the families `score_folder` returns, flattened as "family<separator>metric"."""
+
+    gold_name: ClassVar[str]
+    separator: ClassVar[str] = " "
+    reads_report = False
+
+    @abstractmethod
+    def score_folder(self, folder: Path, gold: Path) -> dict[str, dict[str, float]]:
+        """Figures per family for the articles of `folder` against `gold`."""
+
+    def run(
+        self, gold: Path | None, docs: Path | None, splits: Sequence[Split | None]
+    ) -> list[Scores] | None:
+        del docs, splits
+        path = gold or Path(self.default_gold)
+        folder, gold_file = (path, path / self.gold_name) if path.is_dir() else (path.parent, path)
+        if not gold_file.is_file():
+            raise ValueError(f"no {self.gold_name} in {folder}")
+        scores = Scores(title=f"{self.name} ({folder.name})")
+        scores.rows["crosswire"] = {
+            f"{family}{self.separator}{metric}": value
+            for family, row in self.score_folder(folder, gold_file).items()
+            for metric, value in row.items()
+        }
+        return [scores]
+
+    def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
+        del report
+        return (self.run(gold, None, [split]) or [])[0]
 
 
 EVALUATORS: dict[str, type[Evaluator]] = {}

@@ -11,11 +11,11 @@ never mixes two gold sides within one value.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from crosswire.evaluate.base import Evaluator, Scores, Split, register
+from crosswire.evaluate.base import FolderEvaluator, register
 from crosswire.evaluate.scoring import f1, prf, ratio
 from crosswire.models import Conflict, Report, Story
 from crosswire.options import Options
@@ -144,31 +144,14 @@ def evaluate_compare(
 
 
 @register
-class CompareEvaluator(Evaluator):
+class CompareEvaluator(FolderEvaluator):
     """`crosswire eval compare [GOLD]`: GOLD is a story folder's gold.json, or the folder
     (default: the demo corpus's); the folder's articles are analysed and its main story
-    scored. One story, no dev / held-out split: one table."""
+    scored."""
 
     name = "compare"
     default_gold = "examples/harbour-fire/gold.json"
-    reads_report = False
+    gold_name = "gold.json"
 
-    def run(
-        self, gold: Path | None, docs: Path | None, splits: Sequence[Split | None]
-    ) -> list[Scores] | None:
-        del docs, splits
-        path = gold or Path(self.default_gold)
-        folder, gold_file = (path, path / "gold.json") if path.is_dir() else (path.parent, path)
-        if not gold_file.is_file():
-            raise ValueError(f"no gold reading at {gold_file}")
-        scores = Scores(title=f"compare ({folder.name})")
-        scores.rows["crosswire"] = {
-            f"{family} {metric}": value
-            for family, row in evaluate_compare(folder, gold_file).items()
-            for metric, value in row.items()
-        }
-        return [scores]
-
-    def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
-        del report
-        return (self.run(gold, None, [split]) or [])[0]
+    def score_folder(self, folder: Path, gold: Path) -> dict[str, dict[str, float]]:
+        return evaluate_compare(folder, gold)

@@ -44,9 +44,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crosswire.evaluate.base import Evaluator, Scores, Split, register
+from crosswire.evaluate.base import FolderEvaluator, register
 from crosswire.evaluate.scoring import Span, f1, match_spans, prf, ratio
-from crosswire.models import ArticleAnalysis, ArticleEntity, Report, Sentence
+from crosswire.models import ArticleAnalysis, ArticleEntity, Sentence
 from crosswire.options import Options
 
 __all__ = [
@@ -435,34 +435,18 @@ def evaluate_language(folder: Path) -> dict[str, dict[str, float]]:
 
 
 @register
-class LanguageEvaluator(Evaluator):
+class LanguageEvaluator(FolderEvaluator):
     """`crosswire eval language [GOLD]`: GOLD is a corpus folder's gold-language.json, or the
-    folder (default: the demo corpus's); REPORT is ignored, the language stage reads the
-    folder's articles. The demo corpus has no dev / held-out split: one table."""
+    folder (default: the demo corpus's); the language stage reads the folder's articles."""
 
     name = "language"
     default_gold = f"examples/harbour-fire/{GOLD_NAME}"
-    reads_report = False
+    gold_name = GOLD_NAME
+    separator = "."
 
-    def run(
-        self, gold: Path | None, docs: Path | None, splits: Sequence[Split | None]
-    ) -> list[Scores] | None:
-        del docs, splits
-        path = gold or Path(self.default_gold)
-        folder = path if path.is_dir() else path.parent
-        if not (folder / GOLD_NAME).is_file():
-            raise ValueError(f"no {GOLD_NAME} in {folder}")
-        scores = Scores(title=f"language ({folder.name})")
-        scores.rows["crosswire"] = {
-            f"{family}.{metric}": value
-            for family, row in evaluate_language(folder).items()
-            for metric, value in row.items()
-        }
-        return [scores]
-
-    def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
-        del report
-        return (self.run(gold, None, [split]) or [])[0]
+    def score_folder(self, folder: Path, gold: Path) -> dict[str, dict[str, float]]:
+        del gold  # evaluate_language reads the folder's GOLD_NAME
+        return evaluate_language(folder)
 
 
 if __name__ == "__main__":  # pragma: no cover - manual run
