@@ -68,8 +68,8 @@ class StoryIndex(CopyOriginals):
     """Stories that grow as articles arrive, without re-clustering what came before.
 
     `add` files new articles. A near-verbatim copy of a filed article (MinHash LSH proposes,
-    exact shingle Jaccard decides, as in `find_duplicates`) joins its original's story; the
-    group's member that is clustered is batch's original, whatever came first (`originals`). Any
+    exact shingle Jaccard decides, as in `find_duplicates`) joins its original's story; while
+    warming up, the group's clustered member is batch's original, whatever came first. Any
     other article is scored, with `group_stories`' similarity, against the filed articles an
     inverted index over their heaviest terms and rarer names proposes (never against all of
     them), then goes through the two steps of the batch clustering: it joins the cluster it
@@ -209,13 +209,14 @@ class StoryIndex(CopyOriginals):
             bridges: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for a, b, by in self._copy_index.bridges[known:]:
                 bridges[by].append((a, b))
-            promoted = self._promote_copies(ordered, numbers, copies)
+            warming = self._docs <= WARMUP_DOCS
+            promoted = warming and self._promote_copies(ordered, numbers, copies)
             copies = [self._traits[n] is None for n in numbers]  # a promoted copy is not
-            # An arrival out of publication order, or a copy joining two copy groups (each
-            # with a member clustered), sets the warm-up's stories apart from those in
-            # publication order: a rebuild settles both.
-            late = self._arrived_late(numbers, copies) or bool(bridges)
-            if self._docs <= WARMUP_DOCS and (self._docs >= self._next_rebuild or late):
+            # An arrival out of publication order, a copy clustered in place of another, or
+            # one joining two copy groups (each with a member clustered) sets the warm-up's
+            # stories apart from those in publication order: a rebuild settles all three.
+            late = self._arrived_late(numbers, copies) or bool(bridges) or promoted
+            if warming and (self._docs >= self._next_rebuild or late):
                 if self._docs >= self._next_rebuild:
                     self._next_rebuild = max(self._docs + 1, int(self._docs * REBUILD_FACTOR))
                 before = {g.id: g for g in self.groups()}
@@ -228,14 +229,7 @@ class StoryIndex(CopyOriginals):
                     if before.get(self._story_id_of(head)) != self._story_group(head)
                 } | {self._cluster_of[n] for n in unreported}
             else:
-                for number, was in promoted:
-                    if self._cluster_of[was] >= 0:  # placed before: the copy takes its place
-                        self._pending |= self._take_place(number, was)
-                originals = [
-                    n
-                    for n, copy in zip(numbers, copies, strict=True)
-                    if not copy and self._cluster_of[n] < 0
-                ]
+                originals = [n for n, copy in zip(numbers, copies, strict=True) if not copy]
                 self._pending |= self._place_many(originals)
                 for number, copy in zip(numbers, copies, strict=True):
                     if copy:
@@ -713,17 +707,6 @@ class StoryIndex(CopyOriginals):
             )
             for number, a, b in zip(rows.tolist(), bounds[:-1], bounds[1:], strict=True)
         }
-
-    def _post(self, rows: np.ndarray) -> None:
-        """File placed originals under their heaviest terms and their names (as
-        `_place_chunk` does), for the articles still to come to find them."""
-        text = self._text.current(rows, self._docs)
-        names = self._names.current(rows, self._docs)
-        self._text.place(rows, self._docs)
-        self._names.place(rows, self._docs)
-        heavy = heaviest(text[0], text[2], HEAVY_TERMS)
-        self._postings.add(text[1][heavy], rows[text[0][heavy]], text[2][heavy])
-        self._name_postings.add(names[1], rows[names[0]], np.zeros(len(names[1]), np.float32))
 
     def _close_in_time(self, numbers: np.ndarray, others: np.ndarray) -> np.ndarray:
         """Whether each pair was published at most `story_max_days` apart (or is undated), the

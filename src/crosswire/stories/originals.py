@@ -3,11 +3,13 @@
 
 Batch clusters one member of each group of syndicated copies, its original as
 `find_duplicates` picks it (earliest published, then most credited, then smallest id), and
-puts the others in its story. The index does the same whatever order the members arrive in:
-a copy that is its group's original by that rule when it arrives takes the place of the
-member clustered so far (`_promote_copies`), which becomes a copy; a copy that joins two
-groups links their clustered members as if identical, and the next rebuild keeps only the
-one batch would cluster (`_one_original_each`).
+puts the others in its story. While warming up (when rebuilds place every original again)
+the index does the same whatever order the members arrive in: a copy that is its group's
+original by that rule when it arrives takes the place of the member clustered so far
+(`_promote_copies`), which becomes a copy; a copy that joins two groups links their
+clustered members as if identical, and the next rebuild keeps only the one batch would
+cluster (`_one_original_each`). Past the warm-up the member filed first stays clustered:
+swapping it out of a cluster would leave its links and postings behind.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from crosswire.stories.clusters import NO_FIRST, NO_LAST, Cluster
+from crosswire.stories.clusters import Cluster
 from crosswire.stories.copies import CopyIndex
 from crosswire.stories.features import PreparedArticle, Traits
 from crosswire.stories.postings import TermRows
@@ -45,9 +47,6 @@ class CopyOriginals:
         raise NotImplementedError
 
     def _name_id(self, key: str) -> int:
-        raise NotImplementedError
-
-    def _post(self, rows: np.ndarray) -> None:
         raise NotImplementedError
 
     def _restrengthen(self, a: int, b: int) -> None:
@@ -82,13 +81,14 @@ class CopyOriginals:
         articles: Sequence[PreparedArticle],
         numbers: Sequence[int],
         copies: Sequence[bool],
-    ) -> list[tuple[int, int]]:
+    ) -> bool:
         """For each copy among `articles` (just registered as `numbers`) that is now its
         group's original, swap it in for the member clustered so far (see the module
-        docstring). Return (promoted copy, member it replaces), in order. Only a member just
-        filed can be promoted (a copy's rows are not kept): an older copy that new credits
-        make the original stays a copy."""
-        promoted: list[tuple[int, int]] = []
+        docstring); whether any was. The caller places all again next (a rebuild): the
+        member swapped out may sit in a cluster. Only a member just filed can be promoted (a
+        copy's rows are not kept): an older copy that new credits make the original stays a
+        copy."""
+        promoted = False
         copy_index = self._copy_index
         for article, number, copy in zip(articles, numbers, copies, strict=True):
             if not copy:
@@ -102,7 +102,7 @@ class CopyOriginals:
             self._demote(was)
             self._promote(number, article)
             self._rep[root] = number
-            promoted.append((number, was))
+            promoted = True
         return promoted
 
     def _demote(self, number: int) -> None:
@@ -125,23 +125,6 @@ class CopyOriginals:
         self._names.extend(number, np.array([len(ids)], np.int64), ids[order], tf)
         self._traits[number] = article.traits
         self._note_traits(number, article.traits)
-
-    def _take_place(self, number: int, was: int) -> set[int]:
-        """Past the warm-up (no rebuild to come), a promoted copy takes the place of the
-        member it replaces in its cluster, with the links that member was scored with (the
-        two are near-verbatim copies), and is filed under its own terms for the articles
-        still to come. Return the cluster: its span may have moved."""
-        k = self._cluster_of[was]
-        cluster = self._clusters[k]
-        cluster.originals[cluster.originals.index(was)] = number
-        cluster.copies.append(was)
-        self._cluster_of[number] = k
-        days = [d for d in (self._published[n] for n in cluster.originals) if d is not None]
-        cluster.first, cluster.last = (min(days), max(days)) if days else (NO_FIRST, NO_LAST)
-        self._post(np.array([number], np.int64))
-        for other in list(cluster.links):
-            self._restrengthen(k, other)
-        return {k}
 
     def _one_original_each(self) -> None:
         """Before a rebuild: a copy group that a copy joined to another holds a clustered
