@@ -500,6 +500,79 @@ def test_demo_corpus_filed_one_at_a_time_in_any_order_groups_as_batch(
     assert index.duplicates() == find_duplicates(articles, OPTIONS)
 
 
+_TOPICS = [
+    "earthquake magnitude struck region buildings collapsed rescue teams rubble injured residents"
+    " shaking epicentre aftershocks homes damaged hospital officials survey toll roads",
+    "shooting gunman opened fire police officers suspect wounded victims scene witnesses motive"
+    " investigation arrested weapon shots fled hospital vigil community sheriff",
+    "vote parliament bill lawmakers passed opposition amendment debate majority ministers reform"
+    " budget session coalition ballot approved chamber rejected speaker law",
+]
+_PLACES = [
+    "harbour",
+    "ferry",
+    "bridge",
+    "river",
+    "station",
+    "market",
+    "school",
+    "stadium",
+    "factory",
+    "airport",
+    "tunnel",
+]
+_OUTLETS = ["Kessa Times", "Daily Lorvik", "North Wire", "Harbour Post", "Evening Star"]
+
+
+def _look_alike_events(rng: random.Random) -> tuple[list[Article], dict[str, ArticleAnalysis]]:
+    """Eight events over a week, each topic told for two or three of them (look-alikes), each
+    event with words and names of its own; a third of the articles are wire copies with a
+    credit line, some published a day before the article they copy."""
+    articles: list[Article] = []
+    analyses: dict[str, ArticleAnalysis] = {}
+    start = date(2024, 3, 1)
+    for event in range(8):
+        topic = _TOPICS[event % 3].split()
+        person, place = f"Arlen Voss{event}", f"Lorvik{event}"
+        own = [f"{w}{event}" for w in rng.sample(_PLACES, 8)]
+        day = start + timedelta(days=rng.randrange(6))
+        made: list[Article] = []
+        for k in range(rng.randint(3, 6)):
+            if made and rng.random() < 0.35:
+                copied = rng.choice(made)
+                words = copied.text.split()
+                words[rng.randrange(len(words))] = "reported"
+                text = f"({copied.source}) — " + " ".join(words)
+                assert copied.published is not None
+                published = copied.published - timedelta(days=rng.randint(0, 1))
+            else:
+                words = rng.sample(topic, 12) + own + [person, "said", place] * 2
+                rng.shuffle(words)
+                text = " ".join(words)
+                published = day + timedelta(days=rng.randint(0, 2))
+            aid = f"e{event}-{k}"
+            article = _article(aid, rng.choice(_OUTLETS), published, "", text)
+            made.append(article)
+            articles.append(article)
+            analyses[aid] = _analysis(aid, [(person, "PERSON", 2), (place, "GPE", 2)])
+    return articles, analyses
+
+
+def test_stream_filed_one_at_a_time_in_shuffled_orders_gives_the_batch_stories() -> None:
+    # Issue 25: stream and batch agree in any arrival order. Here an early article arriving
+    # after later ones, and a copy arriving before the earlier-published article it copies
+    # (which batch clusters in its place), both once gave other stories than batch.
+    articles, analyses = _look_alike_events(random.Random(5))
+    batch = group_stories(articles, analyses, OPTIONS)
+    copies = find_duplicates(articles, OPTIONS)
+    assert copies and len(batch) > 5
+    for seed in range(5):
+        shuffled = random.Random(seed).sample(articles, len(articles))
+        index = _streamed(shuffled, analyses)
+        assert _partition(index.groups()) == _partition(batch), seed
+        assert index.duplicates() == copies
+
+
 def test_add_returns_only_the_stories_that_changed_and_skips_known_articles() -> None:
     index = StoryIndex(OPTIONS)
     (first,) = index.add([TURKEY_A], ANALYSES)

@@ -6,9 +6,10 @@ articles one chunk at a time (the streaming path, and what `--db` keeps between 
 
 Modules, from the bottom up: `features` (what is taken from one article), `similarity` (how
 two articles are compared), `copies` (syndicated copies), `batch` (grouping a batch, story
-titles), `languages` (stories in different languages joined), `postings` (the streaming index's term rows and postings), `clusters` (its clusters
-and their merging into stories), `window` (its time window), `saved` (its saved form) and
-`index` (`StoryIndex` itself).
+titles), `languages` (stories in different languages joined), `postings` (the streaming
+index's term rows and postings), `clusters` (its clusters and their merging into stories),
+`window` (its time window), `saved` (its saved form), `originals` (which member of each copy
+group it clusters) and `index` (`StoryIndex` itself).
 """
 
 from crosswire.stories.batch import group_stories, story_title

@@ -38,6 +38,7 @@ from crosswire.stories.features import (
     prepare_articles,
     story_id,
 )
+from crosswire.stories.originals import CopyOriginals
 from crosswire.stories.postings import HEAVY_TERMS, Postings, TermRows, candidates, heaviest
 from crosswire.stories.saved import (
     FORMAT_VERSION,
@@ -63,11 +64,12 @@ _NONE_DAY = -(2**31)
 """Stands for "undated" in the array of publication days."""
 
 
-class StoryIndex:
+class StoryIndex(CopyOriginals):
     """Stories that grow as articles arrive, without re-clustering what came before.
 
     `add` files new articles. A near-verbatim copy of a filed article (MinHash LSH proposes,
-    exact shingle Jaccard decides, as in `find_duplicates`) joins its original's story. Any
+    exact shingle Jaccard decides, as in `find_duplicates`) joins its original's story; while
+    warming up, the group's clustered member is batch's original, whatever came first. Any
     other article is scored, with `group_stories`' similarity, against the filed articles an
     inverted index over their heaviest terms and rarer names proposes (never against all of
     them), then goes through the two steps of the batch clustering: it joins the cluster it
@@ -86,6 +88,9 @@ class StoryIndex:
     move fast, so until WARMUP_DOCS originals are filed, each time their number grows by
     REBUILD_FACTOR every original is placed again (from stored features, in publication
     order) with the current counts; that costs a constant number of placements per article.
+    Until then a rebuild also comes when an original arrives out of publication order or a
+    copy joins two copy groups, so the warm-up's stories do not depend on the arrival order
+    (at most WARMUP_DOCS rebuilds of at most WARMUP_DOCS originals, whatever comes after).
 
     Story ids are `s-` + sha1 of the id of the story's first-filed article (its first article,
     as in batch, when articles come in publication order): the id stays while the story
@@ -124,6 +129,10 @@ class StoryIndex:
         self._docs = 0
         self._name_ids: dict[str, int] = {}
         self._next_rebuild = 1
+        self._latest: tuple[int, int, str] | None = None  # the latest-sorting original filed
+        # copy group (root) -> the member clustered for it, where that is not the root (the
+        # first filed): the group's original as `find_duplicates` chooses it
+        self._rep: dict[int, int] = {}
         # placing: postings of placed originals, clusters in creation order, their stories
         self._postings = Postings()  # heaviest terms -> originals, with their weights
         self._name_postings = Postings(count_purged=True)  # name ids -> originals
@@ -200,8 +209,16 @@ class StoryIndex:
             bridges: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for a, b, by in self._copy_index.bridges[known:]:
                 bridges[by].append((a, b))
-            if self._docs >= self._next_rebuild and self._docs <= WARMUP_DOCS:
-                self._next_rebuild = max(self._docs + 1, int(self._docs * REBUILD_FACTOR))
+            warming = self._docs <= WARMUP_DOCS
+            promoted = warming and self._promote_copies(ordered, numbers, copies)
+            copies = [self._traits[n] is None for n in numbers]  # a promoted copy is not
+            # An arrival out of publication order, a copy clustered in place of another, or
+            # one joining two copy groups (each with a member clustered) sets the warm-up's
+            # stories apart from those in publication order: a rebuild settles all three.
+            late = self._arrived_late(numbers, copies) or bool(bridges) or promoted
+            if warming and (self._docs >= self._next_rebuild or late):
+                if self._docs >= self._next_rebuild:
+                    self._next_rebuild = max(self._docs + 1, int(self._docs * REBUILD_FACTOR))
                 before = {g.id: g for g in self.groups()}
                 # a rebuild numbers the clusters anew: hold what is still to report by article
                 unreported = [self._clusters[k].originals[0] for k in self._unreported]
@@ -216,10 +233,22 @@ class StoryIndex:
                 self._pending |= self._place_many(originals)
                 for number, copy in zip(numbers, copies, strict=True):
                     if copy:
-                        self._pending |= self._attach_copy(number, bridges[number])
+                        self._pending |= self._attach_copy(number)
                         self._unreported.add(self._cluster_of[number])
+                    self._pending |= self._link_bridges(bridges[number])
             self._sweep_if_due()
         return self._report() if report else []
+
+    def _arrived_late(self, numbers: Sequence[int], copies: Sequence[bool]) -> bool:
+        """Whether an original among `numbers` (just registered) sorts before one filed
+        earlier; move `_latest` on. Batch's first pass runs in publication order: an article
+        placed after later-published ones can land elsewhere, and they did not see it."""
+        keys = [self._sort_key(n) for n, copy in zip(numbers, copies, strict=True) if not copy]
+        if not keys:
+            return False
+        late = self._latest is not None and min(keys) < self._latest
+        self._latest = max(keys) if self._latest is None else max(self._latest, *keys)
+        return late
 
     def _flush(self) -> None:
         """Regroup into stories what changed since the last regroup."""
@@ -333,6 +362,7 @@ class StoryIndex:
             "docs": self._docs,
             "name_keys": list(self._name_ids),
             "next_rebuild": self._next_rebuild,
+            "reps": self._rep,
             "postings": self._postings.state(),
             "name_postings": self._name_postings.state(),
             "clusters": pack_clusters(self._clusters),
@@ -381,6 +411,9 @@ class StoryIndex:
         index._docs = state["docs"]
         index._name_ids = {key: n for n, key in enumerate(state["name_keys"])}
         index._next_rebuild = state["next_rebuild"]
+        index._rep = dict(state.get("reps", {}))  # saves before promotion had none
+        originals = [n for n, t in enumerate(index._traits) if t is not None]
+        index._latest = max(map(index._sort_key, originals), default=None)
         index._postings = Postings.from_state(state["postings"])
         index._name_postings = Postings.from_state(state["name_postings"], count_purged=True)
         index._clusters = unpack_clusters(state["clusters"])
@@ -483,38 +516,6 @@ class StoryIndex:
         self._special[number] = (
             (traits.people[0] is not None) | (bool(traits.days) << 1) | (bool(traits.figures) << 2)
         )
-
-    def _root(self, number: int) -> int:
-        return self._copy_index.root(number)
-
-    def _attach_copy(self, number: int, bridges: Sequence[tuple[int, int]]) -> set[int]:
-        """A copy joins its original's cluster. Originals that one copy copies both (the
-        `bridges` it made) are linked as if identical, so their stories merge unless they lie
-        too many days apart. Return the clusters whose links changed: a copy by itself changes
-        no link, size or span, so its story stands (and is only reported as grown)."""
-        cluster = self._cluster_of[self._root(number)]
-        self._cluster_of[number] = cluster
-        self._clusters[cluster].copies.append(number)
-        changed: set[int] = set()
-        for a, b in bridges:
-            changed |= self._link_as_copies(a, b)
-        return changed
-
-    def _link_as_copies(self, a: int, b: int) -> set[int]:
-        ka, kb = self._cluster_of[a], self._cluster_of[b]
-        if ka == kb or self._is_frozen(ka) or self._is_frozen(kb):
-            # A frozen story takes no new links (see `freeze`): a copy bridging it to a live
-            # one (a copy of an article older than the window) leaves both stories as they are.
-            return set()
-        full = float(len(self._clusters[ka].originals) * len(self._clusters[kb].originals))
-        self._add_link(ka, kb, full)
-        return {ka, kb}
-
-    def _add_link(self, a: int, b: int, total: float) -> None:
-        links_a, links_b = self._clusters[a].links, self._clusters[b].links
-        links_a[b] = links_a.get(b, 0.0) + total
-        links_b[a] = links_b.get(a, 0.0) + total
-        self._restrengthen(a, b)
 
     def _restrengthen(self, a: int, b: int) -> None:
         restrengthen(
@@ -630,6 +631,7 @@ class StoryIndex:
         self._postings, self._name_postings = Postings(), Postings(count_purged=True)
         self._clusters, self._story_of, self._story = [], [], {}
         self._cluster_of = [-1] * len(self._ids)
+        self._one_original_each()
         originals = sorted(
             (n for n, t in enumerate(self._traits) if t is not None), key=self._sort_key
         )
@@ -637,11 +639,8 @@ class StoryIndex:
         for members in self._copy_index.group.values():
             for number in sorted(members):
                 if self._traits[number] is None:
-                    cluster = self._cluster_of[self._root(number)]
-                    self._cluster_of[number] = cluster
-                    self._clusters[cluster].copies.append(number)
-        for a, b, _ in self._copy_index.bridges:
-            self._link_as_copies(a, b)
+                    self._attach_copy(number)
+        self._link_bridges([(a, b) for a, b, _ in self._copy_index.bridges])
         self._regroup(set(range(len(self._clusters))))
 
     def _place_many(self, numbers: Sequence[int]) -> set[int]:
@@ -758,15 +757,6 @@ class StoryIndex:
 
     def _first_key(self, head: int) -> tuple[int, int, str]:
         return min(self._sort_key(n) for n in self._members(head))
-
-    def _copies(self, members: Sequence[int]) -> dict[str, str]:
-        """{copy: original} in one copy group, its original chosen as `find_duplicates` does."""
-        credited = self._copy_index.credited
-        first = min(
-            members,
-            key=lambda m: (self._sort_key(m)[:2], -credited.get(m, 0), self._ids[m]),
-        )
-        return {self._ids[m]: self._ids[first] for m in members if m != first}
 
     def _story_group(self, head: int) -> StoryGroup:
         members = sorted(self._members(head), key=self._sort_key)

@@ -81,6 +81,16 @@ class TermRows:
                     self.df[idx[a:b]] += 1
             self.log_df[idx] = np.log1p(self.df[idx])
 
+    def uncount(self, row: int) -> None:
+        """Take a row out of the document frequencies and empty it (an original that became
+        a copy: see `StoryIndex._promote`); its entries stay in the buffers, unused."""
+        start, length = int(self.start[row]), int(self.length[row])
+        cols = self.idx[start : start + length]
+        self.df[cols] -= 1
+        self.log_df[cols] = np.log1p(self.df[cols])
+        self.length[row] = 0
+        self.norm[row] = 0.0
+
     def _idf(self, cols: np.ndarray, docs: int) -> np.ndarray:
         """Smooth IDF, as TfidfVectorizer's."""
         return np.log1p(docs) + 1.0 - self.log_df[cols]

@@ -76,6 +76,7 @@ def without_released(
         (renumber[a], renumber[b], renumber[by]) for a, b, by in state["bridges"] if keep[by]
     ]
     out["credited"] = {renumber[n]: c for n, c in state["credited"].items() if keep[n]}
+    out["reps"] = {renumber[r]: renumber[m] for r, m in state.get("reps", {}).items() if keep[r]}
     out["lsh"] = postings(state["lsh"])
     out["cluster_of"] = [recluster[state["cluster_of"][n]] for n in at]
     # term rows: (idx, tf, w, start, length, norm, ...): start and length int64, norm float
