@@ -205,3 +205,12 @@ def test_names_compare_without_accents_case_article_or_possessive() -> None:
     assert normalize_name("The Dockworkers’ Union") == normalize_name("dockworkers' union")
     assert normalize_name("Straža") == normalize_name("Straza")
     assert normalize_name("Ostrow's") == "ostrow"
+
+
+def test_cli_scores_the_demo_corpus_without_the_shared_data(tmp_path: Path) -> None:
+    missing = tmp_path / "no-shared-data"
+    result = CliRunner().invoke(
+        app, ["eval", "language", str(CORPUS / GOLD_NAME), "--data", str(missing)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "entities.f1" in result.output

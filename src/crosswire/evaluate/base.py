@@ -67,6 +67,9 @@ class Evaluator(ABC):
     default_gold: ClassVar[str]
     shared_corpora: ClassVar[tuple[str, ...]] = ("ecbplus",)
     """The shared corpora the gold points into: "ecbplus" (ECB+ dev), "gvc"."""
+    needs_shared_data: ClassVar[bool] = True
+    """False for evaluators that can run without `../shared/data` (the demo corpus's metrics;
+    those that need it for some inputs say so themselves)."""
     reads_report: ClassVar[bool] = True
     """False for evaluators that run the language stage on the gold's own texts and ignore
     REPORT (per-article readings are not in a report): the CLI then analyses nothing first."""
@@ -122,6 +125,7 @@ class FolderEvaluator(Evaluator):
     gold_name: ClassVar[str]
     separator: ClassVar[str] = " "
     reads_report = False
+    needs_shared_data = False
 
     @abstractmethod
     def score_folder(self, folder: Path, gold: Path) -> dict[str, dict[str, float]]:

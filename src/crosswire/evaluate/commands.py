@@ -70,9 +70,9 @@ def _run_evaluator(
     from crosswire.pipeline import analyze as run
     from crosswire.report import write_reports
 
-    if not data.exists():
-        fail(f"{data}: {Msg.NOT_FOUND}")
     evaluator = evaluators()[name](data)
+    if evaluator.needs_shared_data and not data.exists():
+        fail(f"{data}: {Msg.NOT_FOUND}")
     if split is not None and split not in SPLITS:
         fail(f"--split {split!r}: expected one of {', '.join(SPLITS)}")
     splits: list[Split | None] = [cast(Split, split)] if split else list(SPLITS)
@@ -82,7 +82,12 @@ def _run_evaluator(
     try:
         own = evaluator.run(gold, report, splits)
     except (KeyError, TypeError, ValueError) as exc:
-        fail(f"{gold}: not a gold file that `eval {name}` reads ({type(exc).__name__}: {exc})")
+        what = gold or evaluator.default_gold
+        fail(
+            f"eval {name}: {what}: {exc}"
+            if isinstance(exc, ValueError)
+            else f"{what}: not a gold file that `eval {name}` reads ({type(exc).__name__}: {exc})"
+        )
     if own is not None:
         _print_scores(own, json_out)
         return

@@ -523,6 +523,7 @@ class SummaryEvaluator(Evaluator):
     name = "summary"
     default_gold = str(ECBPLUS_REFS)
     reads_report = False
+    needs_shared_data = False  # a report's briefs need none; missing documents are named
 
     def run(
         self, gold: Path | None, docs: Path | None, splits: Sequence[Split | None]
