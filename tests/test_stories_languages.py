@@ -44,7 +44,8 @@ def test_a_story_in_one_language_never_calls_the_multilingual_model(
         raise AssertionError("embedded a one-language corpus")
 
     monkeypatch.setattr(languages, "embed_multilingual", refuse)
-    arts = {a.id: a for a in (_article("a", "en", "Fire"), _article("b", "en", "Vote"))}
+    # a region tag does not make another language
+    arts = {a.id: a for a in (_article("a", "en", "Fire"), _article("b", "en-GB", "Vote"))}
     groups = [StoryGroup(id="s-a", article_ids=["a"]), StoryGroup(id="s-b", article_ids=["b"])]
     assert join_across_languages(groups, arts, {}, Options()) == groups
 

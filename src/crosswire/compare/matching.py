@@ -18,6 +18,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from crosswire.embed import SentenceSpace
+from crosswire.language import language_of
 from crosswire.language.aliases import translated
 from crosswire.language.entities import fold, is_heading, same_entity
 from crosswire.models import (
@@ -176,19 +177,13 @@ class _EntityCluster:
         )
 
 
-def _language(article: Article, analysis: ArticleAnalysis) -> str | None:
-    """The article's language as given, else as detected; "en-GB" and "en" are one."""
-    code = article.language or analysis.language
-    return code.split("-")[0].casefold() if code else None
-
-
 def story_entities(ctx: StoryContext) -> list[StoryEntity]:
     """The articles' entities merged across the story by the same alias rules."""
     clusters: list[_EntityCluster] = []
     exact: dict[str, _EntityCluster] = {}
     pairs = [(aid, ent) for aid, analysis in ctx.analyses.items() for ent in analysis.entities]
     pairs.sort(key=lambda p: (-len(p[1].name.split()), -len(p[1].mentions), p[1].name, p[0]))
-    language = {aid: _language(ctx.articles[aid], ctx.analyses[aid]) for aid in ctx.analyses}
+    language = {aid: language_of(ctx.articles[aid], ctx.analyses[aid]) for aid in ctx.analyses}
     for aid, ent in pairs:
         names = [ent.name, *ent.aliases]
         # most names recur verbatim across a story: look those up before testing aliases

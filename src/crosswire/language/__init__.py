@@ -28,7 +28,14 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["analyze_articles", "detect_language", "load_nlp", "load_sentencizer", "parse"]
+__all__ = [
+    "analyze_articles",
+    "detect_language",
+    "language_of",
+    "load_nlp",
+    "load_sentencizer",
+    "parse",
+]
 
 # spaCy's parser cost grows with paragraph length; very long "paragraphs" (a 200k-word page with
 # no line breaks) are cut at sentence-looking boundaries into chunks of about this many chars.
@@ -52,6 +59,13 @@ def detect_language(text: str) -> str | None:
 
     lang, _ = py3langid.classify(sample)
     return str(lang)
+
+
+def language_of(article: Article, analysis: ArticleAnalysis | None) -> str | None:
+    """The article's language as given, else as `detect_language` found it, as a bare code:
+    "en-GB" and "en" are one language to the stages that compare languages."""
+    code = article.language or (analysis.language if analysis is not None else None)
+    return code.split("-")[0].casefold() if code else None
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:

@@ -20,23 +20,16 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from crosswire.embed import embed_multilingual
+from crosswire.language import language_of
 from crosswire.models import Article, ArticleAnalysis, StoryGroup
 from crosswire.options import Options
 from crosswire.stories.features import sort_key, story_id
 
-__all__ = ["join_across_languages", "language_of"]
+__all__ = ["join_across_languages"]
 
 LEAD_CHARS = 300
 """How much of a story's first article is embedded: its title and lead carry the event, and
 the encoder's cost grows with the text (about 30 short texts a second)."""
-
-
-def language_of(article: Article, analyses: Mapping[str, ArticleAnalysis]) -> str | None:
-    """The article's language: as given, else as the language stage detected it."""
-    if article.language:
-        return article.language
-    analysis = analyses.get(article.id)
-    return analysis.language if analysis is not None else None
 
 
 def _lead(article: Article) -> str:
@@ -102,7 +95,7 @@ def join_across_languages(
     of each story's first article; unchanged when the articles are in one language or the
     multilingual model is not installed."""
     langs = [
-        {lang for a in g.article_ids if (lang := language_of(articles[a], analyses))}
+        {lang for a in g.article_ids if (lang := language_of(articles[a], analyses.get(a)))}
         for g in groups
     ]
     if len(set().union(*langs)) < 2:
