@@ -64,6 +64,34 @@ def find_quote_spans(text: str) -> list[tuple[int, int, str]]:
     return spans
 
 
+def _proper_phrase(token: Token) -> str:
+    """A proper noun with the name words before it ("Big Machine", "Liu Xiaoming")."""
+    return " ".join(
+        t.text
+        for t in token.subtree
+        if (t.i <= token.i and t.dep_ in ("compound", "flat")) or t.i == token.i
+    )
+
+
+def _last_subject(
+    subjects: Sequence[tuple[int, str]],
+    offset: int,
+    skip: set[tuple[int, int]],
+    lookback: int,
+    reach: int | None = None,
+) -> str | None:
+    """The last of `subjects` ((offset, name), in order) before `offset` and outside the
+    `skip` spans, among the last `lookback` of them and at most `reach` characters back."""
+    last = bisect.bisect_left(subjects, offset, key=lambda pair: pair[0])
+    for k in range(last, max(0, last - lookback), -1):
+        at, name = subjects[k - 1]
+        if reach is not None and offset - at > reach:
+            break
+        if not any(a <= at < b for a, b in skip):
+            return name
+    return None
+
+
 class _Resolver:
     """Maps tokens to the article's entities and remembers who was mentioned last."""
 
@@ -108,13 +136,7 @@ class _Resolver:
 
     def named(self, token: Token) -> str | None:
         """The entity whose name or alias a proper-noun phrase spells ("Big Machine")."""
-        written = fold(
-            " ".join(
-                t.text
-                for t in token.subtree
-                if (t.i <= token.i and t.dep_ in ("compound", "flat")) or t.i == token.i
-            )
-        )
+        written = fold(_proper_phrase(token))
         return next(
             (e.name for e in self.entities if written in {fold(n) for n in [e.name, *e.aliases]}),
             None,
@@ -145,25 +167,15 @@ class _Resolver:
         """'it'/'they' as a speaker: the last organisation that was a clause's subject before
         `offset` (outside quotes), within the last few clauses ("Big Machine have denied it.
         ... 'we do not', they said"); never a person: 'it says' is no one's name."""
-        last = bisect.bisect_left(self.bodies, offset, key=lambda pair: pair[0])
-        for k in range(last, max(0, last - _BODY_LOOKBACK), -1):
-            at, name = self.bodies[k - 1]
-            if offset - at > _BODY_REACH:
-                break
-            if not any(a <= at < b for a, b in skip):
-                return name
-        return None
+        return _last_subject(self.bodies, offset, skip, _BODY_LOOKBACK, _BODY_REACH)
 
     def pronoun(self, offset: int, skip: set[tuple[int, int]]) -> str | None:
         """'he'/'she': the last person that was a clause's subject before `offset` (outside
         quotes), so neither the person spoken about nor the one addressed; else the last
         person mentioned."""
-        last = bisect.bisect_left(self.subjects, offset, key=lambda pair: pair[0])
-        for k in range(last, max(0, last - 20), -1):  # the last 20 subjects
-            at, name = self.subjects[k - 1]
-            if not any(a <= at < b for a, b in skip):
-                return name
-        return self.last_person_before(offset, skip)
+        return _last_subject(
+            self.subjects, offset, skip, _PERSON_LOOKBACK
+        ) or self.last_person_before(offset, skip)
 
     def of_phrase(self, token: Token, quote_spans: set[tuple[int, int]]) -> tuple[str | None, str]:
         """Speaker named by the noun phrase headed by `token`, and the phrase as written."""
@@ -183,11 +195,7 @@ class _Resolver:
         if token.pos_ == "PROPN":
             # a name the tagger did not type: the one person of the article it is part of
             # ("Liu" -> "Liu Xiaoming"), else the name as written
-            written = " ".join(
-                t.text
-                for t in token.subtree
-                if (t.i <= token.i and t.dep_ in ("compound", "flat")) or t.i == token.i
-            )
+            written = _proper_phrase(token)
             return self.fuller(written) or written, phrase
         if token.pos_ in ("NOUN", "PROPN"):
             words = [t.text for t in token.subtree if t.i <= token.i and t.pos_ != "PUNCT"]
@@ -227,6 +235,7 @@ class _Resolver:
 _VOICE_NOUNS = {"spokesperson", "spokesman", "spokeswoman", "spokespeople"}
 _COLLECTIVE = {"it", "they"}
 _BODIES = frozenset({"ORG", "NORP", "GPE"})
+_PERSON_LOOKBACK = 20
 _BODY_LOOKBACK = 5
 _BODY_REACH = 600
 """Characters back an organisation's last mention as a subject may be from the 'it'/'they'
