@@ -464,6 +464,15 @@ class StoryIndex(CopyOriginals):
             if not copy:
                 self._note_traits(number, article.traits)
         self._docs += len(originals)
+        self._count_rows(first, articles, copies)
+        return numbers
+
+    def _count_rows(
+        self, first: int, articles: Sequence[PreparedArticle], copies: Sequence[bool]
+    ) -> None:
+        """File the term and name rows of `articles` from row `first` on (a copy's rows stay
+        empty) and count them in the document frequencies."""
+        originals = [a for a, copy in zip(articles, copies, strict=True) if not copy]
         pairs = list(zip(articles, copies, strict=True))
         lengths = np.array([0 if c else len(a.text_idx) for a, c in pairs], np.int64)
         self._text.extend(
@@ -483,7 +492,6 @@ class StoryIndex(CopyOriginals):
             ids[order],
             (1.0 + np.log(mentions[order])).astype(np.float32),
         )
-        return numbers
 
     def _note_days(self, start: int, end: int) -> None:
         """Keep `_day_max` and `_first_undated` for articles start..end-1 (just registered)."""

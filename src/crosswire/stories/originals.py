@@ -46,7 +46,9 @@ class CopyOriginals:
     def _note_traits(self, number: int, traits: Traits) -> None:
         raise NotImplementedError
 
-    def _name_id(self, key: str) -> int:
+    def _count_rows(
+        self, first: int, articles: Sequence[PreparedArticle], copies: Sequence[bool]
+    ) -> None:
         raise NotImplementedError
 
     def _restrengthen(self, a: int, b: int) -> None:
@@ -114,15 +116,9 @@ class CopyOriginals:
         self._special[number] = 0
 
     def _promote(self, number: int, article: PreparedArticle) -> None:
-        """A copy becomes an original: its rows (as `StoryIndex._register` files an
-        original's) counted, its traits kept."""
-        lengths = np.array([len(article.text_idx)], np.int64)
-        self._text.extend(number, lengths, article.text_idx, article.text_tf)
-        ids = np.array([self._name_id(key) for key, _ in article.names], np.int32)
-        mentions = np.array([n for _, n in article.names], np.float64)
-        order = np.argsort(ids, kind="stable")
-        tf = (1.0 + np.log(mentions[order])).astype(np.float32)
-        self._names.extend(number, np.array([len(ids)], np.int64), ids[order], tf)
+        """A copy becomes an original: its rows counted as an original's are, its traits
+        kept."""
+        self._count_rows(number, [article], [False])
         self._traits[number] = article.traits
         self._note_traits(number, article.traits)
 
