@@ -399,16 +399,16 @@ def _summary(tallies: dict[str, _Tally]) -> dict[str, dict[str, float]]:
     }
 
 
-def evaluate_language(folder: Path) -> dict[str, dict[str, float]]:
+def evaluate_language(folder: Path, gold_path: Path | None = None) -> dict[str, dict[str, float]]:
     """Scores per family (entities, titles, quotes, speakers, numbers, times) of the language
-    stage on the articles of `folder` against its ``gold-language.json``, plus ``coverage``
+    stage on the articles of `folder` against `gold_path` (default: the folder's
+    ``gold-language.json``), plus ``coverage``
     (articles scored, gold items the cleaned text no longer holds)."""
     from crosswire.language import analyze_article
     from crosswire.pipeline import read_and_clean
 
-    gold: dict[str, dict[str, Any]] = json.loads((folder / GOLD_NAME).read_text(encoding="utf-8"))[
-        "articles"
-    ]
+    gold_file = gold_path or folder / GOLD_NAME
+    gold: dict[str, dict[str, Any]] = json.loads(gold_file.read_text(encoding="utf-8"))["articles"]
     options = Options()
     articles, _errors = read_and_clean([folder], options)
     by_id = {a.id: a for a in articles}
@@ -445,8 +445,7 @@ class LanguageEvaluator(FolderEvaluator):
     separator = "."
 
     def score_folder(self, folder: Path, gold: Path) -> dict[str, dict[str, float]]:
-        del gold  # evaluate_language reads the folder's GOLD_NAME
-        return evaluate_language(folder)
+        return evaluate_language(folder, gold)
 
 
 if __name__ == "__main__":  # pragma: no cover - manual run

@@ -118,7 +118,7 @@ _LEANING_CLAUSE = re.compile(
 
 
 def readable_event(clause: str, sentence: str) -> str:
-    """An event as a reader is shown it (timeline, conflicts): its clause when that reads alone (it opens the
+    """An event as the timeline shows it: its clause when that reads alone (it opens the
     sentence, or opens with a capital and no pronoun), else its whole sentence, whose subject
     the clause lacks ("carrying 266 deportees ...", "which would place ...")."""
     alone = sentence.lstrip().startswith(clause.strip()) or (
