@@ -105,7 +105,7 @@ StoryWindowDays = Annotated[
     typer.Option(
         min=1,
         help="Retire articles published this many days before the newest from the story index "
-        "(memory stays flat; more than the 10 days a story may span). Default: keep all.",
+        "(memory stays flat; more than the 14 days a story may span). Default: keep all.",
     ),
 ]
 

@@ -18,8 +18,11 @@ class Options:
     # stories
     story_threshold: float = 0.18
     """Minimum similarity (0..1) between an article and a story for it to join."""
-    story_max_days: int = 10
-    """Articles published further apart than this are not the same event."""
+    story_max_days: int = 14
+    """Articles published further apart than this are not the same event. Two weeks: follow-up
+    reports of one incident (ruled an accident, charges filed) came up to 14 days after the
+    first on GVC dev, where 10 split two incidents; on meantime-xl airbus dev 21 began merging
+    related events (14 and 10 gave the same stories there)."""
     story_language_threshold: float = 0.88
     """Cosine of multilingual embeddings (title and lead) above which stories told in
     different languages are one event (see stories/languages.py)."""

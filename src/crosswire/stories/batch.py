@@ -47,6 +47,7 @@ from crosswire.stories.features import (
     full_text,
     sort_key,
     story_id,
+    story_text,
 )
 from crosswire.stories.languages import join_across_languages
 from crosswire.stories.similarity import (
@@ -89,7 +90,9 @@ def _features(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysi
     text_vectorizer = TfidfVectorizer(
         sublinear_tf=True, stop_words="english", ngram_range=(1, 2), lowercase=True
     )
-    text = _weighted_tfidf(text_vectorizer, [full_text(a) for a in articles])
+    text = _weighted_tfidf(
+        text_vectorizer, [story_text(a, analyses.get(a.id)) for a in articles]
+    )
     name_docs = [article_names(analyses.get(a.id)) for a in articles]
     name_vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
     names = (

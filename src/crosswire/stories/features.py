@@ -9,6 +9,7 @@ it can run elsewhere (another process) before `StoryIndex.add_prepared`.
 from __future__ import annotations
 
 import hashlib
+import importlib
 import re
 import unicodedata
 import zlib
@@ -22,6 +23,7 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from crosswire.language import language_of
 from crosswire.models import Article, ArticleAnalysis
 from crosswire.options import Options
 
@@ -85,6 +87,38 @@ def story_id(first_article_id: str) -> str:
 
 def full_text(article: Article) -> str:
     return f"{article.title}\n{article.text}" if article.title else article.text
+
+
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
+@lru_cache(maxsize=64)
+def own_stop_words(language: str | None) -> frozenset[str]:
+    """Stop words of an article's own language beyond the English list every article's terms
+    leave out: spaCy's list for that language (spaCy ships lists for some 70 languages, no
+    model needed), empty for English and for a language spaCy has no list for.
+
+    Why: with the English list alone, two Spanish or Italian reports of different events
+    shared "de", "la", "che", and looked alike (meantime-xl airbus dev: Aer Lingus's Airbus
+    order and Aeroflot's Boeing order one story in Spanish and Italian, two in English)."""
+    if not language or language == "en" or not _LANGUAGE_CODE.fullmatch(language):
+        return frozenset()
+    try:
+        module = importlib.import_module(f"spacy.lang.{language}.stop_words")
+    except ImportError:
+        return frozenset()
+    return frozenset(w.lower() for w in module.STOP_WORDS) - _STOP_WORDS
+
+
+def story_text(article: Article, analysis: ArticleAnalysis | None) -> str:
+    """An article's title and text as its terms are counted: the words of `own_stop_words`
+    blanked (the English ones the vectorizer leaves out itself), as `prepare_articles` leaves
+    them out of the stream's terms."""
+    text = full_text(article)
+    stops = own_stop_words(language_of(article, analysis))
+    if not stops:
+        return text
+    return WORD.sub(lambda m: " " if m.group().lower() in stops else m.group(), text)
 
 
 def day_key(day: int | None, article_id: str) -> tuple[int, int, str]:
@@ -212,6 +246,15 @@ def _hashed_words(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         codes[w] = zlib.crc32(w.encode()) << 1 | (len(w) > 1 and w not in _STOP_WORDS)
     packed = np.fromiter(map(codes.__getitem__, words), np.uint64, len(words))
     return packed >> np.uint64(1), (packed & np.uint64(1)).astype(bool)
+
+
+def _without(
+    hashed: tuple[np.ndarray, np.ndarray], words: Sequence[str], stops: frozenset[str]
+) -> tuple[np.ndarray, np.ndarray]:
+    """`_hashed_words`' result with `stops` no longer terms."""
+    hashes, keep = hashed
+    listed = np.fromiter((w in stops for w in words), bool, len(words))
+    return hashes, keep & ~listed
 
 
 # The per-article arrays of preparing (term columns, shingles, MinHash) are worked out for a
@@ -402,6 +445,11 @@ def prepare_articles(
     words = [WORD.findall(text) for text in lowered]
     text = [_hashed_words(w) for w in words]
     titles = [_hashed_words(WORD.findall(article.title.lower())) for article in ordered]
+    for k, article in enumerate(ordered):
+        stops = own_stop_words(language_of(article, analyses.get(article.id)))
+        if stops:  # as `story_text` blanks them for the batch path
+            text[k] = _without(text[k], words[k], stops)
+            titles[k] = _without(titles[k], WORD.findall(article.title.lower()), stops)
     terms = _term_counts(
         [np.concatenate((t[0], x[0])) for t, x in zip(titles, text, strict=True)],
         [np.concatenate((t[1], x[1])) for t, x in zip(titles, text, strict=True)],
