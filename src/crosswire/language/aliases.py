@@ -87,6 +87,27 @@ def _sim(x: str, y: str, forms: dict[str, str]) -> float:
     return max(float(_vectors[p] @ _vectors[q]) for p, q in keys)
 
 
+# "Organization" in the languages names are translated between: a body's name is often
+# cited without it ("Organización de las Naciones Unidas" / "United Nations").
+_BODY_WORDS = {"organizacion", "organisation", "organization", "organizzazione", "organizacao"}
+
+
+def _without_body_word(
+    wa: tuple[str, ...], wb: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Both names' words, the longer's leading or trailing "organization" dropped when it is
+    the one word more and the shorter name has none."""
+    if abs(len(wa) - len(wb)) != 1 or _BODY_WORDS & {*wa, *wb} == set():
+        return wa, wb
+    short, long_ = sorted((wa, wb), key=len)
+    if _BODY_WORDS & set(short):
+        return wa, wb
+    for cut in (long_[1:], long_[:-1]):
+        if len(cut) == len(short) and not _BODY_WORDS & set(cut):
+            return (cut, short) if long_ is wa else (short, cut)
+    return wa, wb
+
+
 def _is_acronym(name: str) -> bool:
     bare = name.replace(".", "").replace(" ", "")
     return 2 <= len(bare) <= 6 and bare.isalpha() and bare.isupper()
@@ -179,6 +200,7 @@ def translated(a: str, type_a: str, b: str, type_b: str) -> bool:
     wa, wb = _words(a), _words(b)
     if _initials_reordered(a, wb) or _initials_reordered(b, wa):
         return True
+    wa, wb = _without_body_word(wa, wb)
     if not wa or len(wa) != len(wb) or len(wa) > _MAX_WORDS:
         return False
     # both read as people: one reading of a foreign name as a person is noise ("Oriente Medio")
