@@ -140,6 +140,7 @@ def test_a_place_noun_against_its_adjective_names_another_body() -> None:
     # the Council of Europe (Strasbourg) is not the European Council (EU heads of government)
     assert not translated("Consejo de Europa", "ORG", "European Council", "ORG")
     assert translated("Consejo Europeo", "ORG", "European Council", "ORG")
+    assert translated("Unión Europea", "ORG", "European Union", "ORG")  # both adjectives
     assert translated("Felipe VI", "PERSON", "Philip VI", "ORG")  # "ph" sounds "f"
 
 

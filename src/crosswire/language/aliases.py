@@ -137,28 +137,36 @@ def _cognate(a: str, b: str) -> bool:
 
 
 # Endings that make an adjective of a name's stem ("Europa" -> "europeo", "European"); a noun
-# keeps at most one vowel after it ("Europa", "Europe").
+# keeps at most one letter after the stem they share ("Europa", "Europe").
 _ADJECTIVE_ENDINGS = (
     "an", "ean", "ian", "ano", "ana", "eo", "ea", "ico", "ica", "ic", "ique", "isch", "ische",
     "ese", "ish", "ais", "aise", "ois", "oise", "ense", "en", "ien", "ienne", "ino", "ina",
 )  # fmt: skip
+# Those of them that end a noun as often ("Africa", "Korea", "Guyana", "Argentina"): a word
+# ending so may still be the noun.
+_NOUN_ALSO = frozenset({"ana", "ea", "ica", "ina", "ienne", "aise", "oise", "ische"})
+
+
+def _adjectival(word: str) -> bool:
+    return any(word.endswith(e) for e in _ADJECTIVE_ENDINGS if e not in _NOUN_ALSO)
 
 
 def _noun_for_adjective(a: str, b: str) -> bool:
-    """ "Europa" / "European": one stem, but a noun against an adjective. The noun names a place
-    the body is *of* ("Consejo de Europa", the Council of Europe), the adjective a body that is
-    the place's own ("European Council"): two referents."""
+    """ "Europa" / "European", "América" / "americano": one stem, a noun against an adjective.
+    The noun names a place the body is *of* ("Consejo de Europa", the Council of Europe), the
+    adjective a body that is the place's own ("European Council"): two referents."""
     n = 0
     while n < min(len(a), len(b)) and a[n] == b[n]:
         n += 1
     if n < 4:
         return False
-    noun, adjective = sorted((a, b), key=lambda w: len(w) - n)
+    noun, adjective = sorted((a, b), key=len)
     return (
         len(noun) - n <= 1
+        # two letters more at least: "europea" / "european" are both adjectives
         and len(adjective) - n >= 2
         and adjective.endswith(_ADJECTIVE_ENDINGS)
-        and not noun.endswith(_ADJECTIVE_ENDINGS)  # "europeo" / "european": both adjectives
+        and not _adjectival(noun)  # "europeo" / "european", "islamic" / "islamico": both
     )
 
 
