@@ -362,8 +362,86 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
             text = fallback
     if text is None:
         return None
-    doc.text = text
+    doc.text = _with_split_body(tree, text)
     return doc, page_lines
+
+
+# A paragraph of an article's body: this many words or more (shorter ones are captions,
+# labels, "Advertisement")...
+_BODY_PARAGRAPH_WORDS = 8
+# ...and a body container's twin lies within this many levels of it (the same article's
+# chunks, not another article appended further down the page).
+_TWIN_LEVELS = 3
+_PROSE_END = re.compile(r"[.!?…:;][\"'”’»)\]]*$")
+
+
+def _key(text: str) -> str:
+    return " ".join(_WORD.findall(text)).casefold()
+
+
+def _with_split_body(tree: Any, text: str) -> str:
+    """`text` with the paragraphs of the rest of a body split into several containers.
+
+    Sites cut long articles into chunks between ads: sibling elements with the same tag and
+    class, each holding some of the <p>s. trafilatura keeps the first chunk only. A chunk is
+    taken back when it is the twin of the container trafilatura's paragraphs came from
+    (same tag and class, near it in the tree) and none of its own paragraphs was kept.
+    """
+    by_signature: dict[tuple[str, str], dict[Any, list[Any]]] = {}
+    for p in tree.iter("p"):
+        parent = p.getparent()
+        cls = parent.get("class") if parent is not None else None
+        if cls:
+            by_signature.setdefault((parent.tag, cls), {}).setdefault(parent, []).append(p)
+    kept = _key(text)
+    best: tuple[int, Any, dict[Any, list[str]], dict[Any, int]] | None = None
+    for containers in by_signature.values():
+        if len(containers) < 2:
+            continue
+        paragraphs: dict[Any, list[str]] = {}
+        matched: dict[Any, int] = {}
+        for container, ps in containers.items():
+            lines = [" ".join(p.text_content().split()) for p in ps]
+            lines = [line for line in lines if len(_WORD.findall(line)) >= _BODY_PARAGRAPH_WORDS]
+            paragraphs[container] = lines
+            matched[container] = sum(_key(line) in kept for line in lines)
+        main = max(matched, key=matched.__getitem__)
+        if matched[main] >= 2 and (best is None or matched[main] > best[0]):
+            best = (matched[main], main, paragraphs, matched)
+    if best is None:
+        return text
+    _, main, paragraphs, matched = best
+    near = main
+    for _ in range(_TWIN_LEVELS):
+        near = near.getparent() if near.getparent() is not None else near
+    if near is main:
+        return text
+    before: list[str] = []
+    after: list[str] = []
+    seen_main = False
+    for container, lines in paragraphs.items():  # document order
+        if container is main:
+            seen_main = True
+            continue
+        prose = [line for line in lines if _PROSE_END.search(line)]
+        if matched[container] or len(prose) < 2 or not _nested_in(container, near):
+            continue
+        if _nested_in(container, main) or _nested_in(main, container):
+            continue
+        (after if seen_main else before).extend(prose)
+    if not before and not after:
+        return text
+    lines = text.split("\n")
+    keys = [_key(line) for line in lines]
+    main_kept = [_key(line) for line in paragraphs[main] if _key(line) in kept]
+    # where the main chunk's first and last kept paragraphs are in the text
+    first = next((n for n, k in enumerate(keys) if main_kept[0] in k), 0)
+    last = next((n for n in reversed(range(len(keys))) if main_kept[-1] in keys[n]), len(keys) - 1)
+    return "\n".join(lines[:first] + before + lines[first : last + 1] + after + lines[last + 1 :])
+
+
+def _nested_in(element: Any, ancestor: Any) -> bool:
+    return any(a is ancestor for a in element.iterancestors())
 
 
 def _page_lines(tree: Any) -> list[str]:

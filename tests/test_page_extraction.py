@@ -1,0 +1,79 @@
+"""How crosswire reads a page's main text beyond trafilatura's own pass (issue 26): small
+synthetic pages, each showing one behaviour."""
+
+from __future__ import annotations
+
+import trafilatura
+
+from crosswire.inputs.pages import _STRICT_KW, article_from_html
+
+_CHUNK_1 = """
+   <p>The harbour council voted on Tuesday to split the dredging plan into two phases, after
+   fishermen asked for a study of the silt first.</p>
+   <p>The first phase clears the inner basin this winter, when the mussel beds off the point
+   are least disturbed by the boats.</p>
+   <p>Councillors said the second phase would wait for the study, which the university has
+   agreed to run over the spring.</p>"""
+_CHUNK_2 = """
+   <p>The study will sample the silt at twelve points along the channel and report on the
+   metals it finds there.</p>
+   <p>Fishermen welcomed the delay but warned that the outer channel is already too shallow
+   for the larger trawlers at low tide.</p>
+   <p>The council will hold an open meeting on the results in June, and vote on the second
+   phase the same night.</p>"""
+_OTHER_ARTICLE = """
+   <p>The lifeboat crew took part in a night exercise with the coastguard helicopter off the
+   northern breakwater on Sunday.</p>
+   <p>Volunteers practised lifting a casualty from the deck of the boat in a rising swell and
+   a stiff wind from the east.</p>"""
+
+
+def _page(article: str, after: str = "") -> str:
+    return f"""<!DOCTYPE html><html lang="en"><head><title>Harbour dredging plan split in two
+</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>
+<main><article class="story"><h1>Harbour dredging plan split in two</h1>{article}</article>
+{after}</main>
+<footer><p>Copyright 2026 Harbour Gazette. All rights reserved.</p></footer></body></html>"""
+
+
+def _chunks(*bodies: str) -> str:
+    # each chunk of the body in its own grid cell, an ad slot between them
+    cells = [f'<div class="grid"><div class="body article__body">{b}</div></div>' for b in bodies]
+    return '<div class="chunks">' + '<div class="ad">Advertisement</div>'.join(cells) + "</div>"
+
+
+SPLIT = _page(_chunks(_CHUNK_1, _CHUNK_2))
+
+
+def test_trafilatura_alone_keeps_only_the_first_chunk_of_a_split_body() -> None:
+    kept = trafilatura.extract(SPLIT, **_STRICT_KW) or ""
+    assert "split the dredging plan" in kept and "twelve points" not in kept
+
+
+def test_a_body_split_into_chunks_between_ads_is_read_whole_and_in_order() -> None:
+    text = article_from_html(SPLIT, id="a", origin="a").text
+    first = text.index("split the dredging plan")
+    assert first < text.index("run over the spring") < text.index("twelve points")
+    assert text.index("twelve points") < text.index("vote on the second phase the same night")
+    assert "Advertisement" not in text and "Copyright" not in text
+    assert text.count("twelve points") == 1
+
+
+def test_another_article_with_the_same_body_class_further_down_stays_out() -> None:
+    appended = f'<section class="next"><article class="story"><h2>Lifeboat drill</h2>\
+<div class="more"><div class="teaser"><div class="body article__body">{_OTHER_ARTICLE}\
+</div></div></div></article></section>'
+    page = _page(_chunks(_CHUNK_1), after=appended)
+    text = article_from_html(page, id="a", origin="a").text
+    assert "split the dredging plan" in text
+    assert "night exercise" not in text
+
+
+def test_a_page_whose_body_is_one_container_reads_as_trafilatura_reads_it() -> None:
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{_CHUNK_2}</div>')
+    text = article_from_html(page, id="a", origin="a").text
+    kept = trafilatura.extract(page, **_STRICT_KW) or ""
+    assert " ".join(text.split()) == " ".join(kept.split()).removeprefix(
+        "Harbour dredging plan split in two "
+    )
