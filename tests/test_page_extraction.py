@@ -77,3 +77,36 @@ def test_a_page_whose_body_is_one_container_reads_as_trafilatura_reads_it() -> N
     assert " ".join(text.split()) == " ".join(kept.split()).removeprefix(
         "Harbour dredging plan split in two "
     )
+
+
+_PROMPTS = """
+   <p>Like this story? Share it with a friend!</p>
+   <p>Get the latest harbour news in your inbox. Subscribe to our newsletters.</p>
+   <p>Follow the Harbour Gazette on Twitter and Facebook.</p>
+   <p>comments</p>"""
+
+
+def test_calls_to_the_reader_at_the_end_of_the_text_are_left_out() -> None:
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{_PROMPTS}</div>')
+    kept = trafilatura.extract(page, **_STRICT_KW) or ""
+    assert "Share it with a friend" in kept  # trafilatura keeps them
+    article = article_from_html(page, id="a", origin="a")
+    assert article.text.endswith("agreed to run over the spring.")
+    assert "Like this story? Share it with a friend!" in article.boilerplate_removed
+
+
+def test_the_article_own_sentences_about_newsletters_and_sharing_are_kept() -> None:
+    # reported speech, not an imperative to the reader
+    news = """
+   <p>Boat owners can sign up with the email address on their mooring licence, and the
+   council said 4,000 residents had subscribed to its harbour newsletter since the spring.</p>"""
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{news}</div>')
+    text = article_from_html(page, id="a", origin="a").text
+    assert text.endswith("subscribed to its harbour newsletter since the spring.")
+
+
+def test_a_call_to_the_reader_between_paragraphs_is_kept() -> None:
+    # only the ends of the text are page furniture; between paragraphs it may be a how-to step
+    step = "<p>Sign up for the tide alerts here, then share the link with your crew.</p>"
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{step}{_CHUNK_2}</div>')
+    assert "Sign up for the tide alerts here" in article_from_html(page, id="a", origin="a").text

@@ -362,7 +362,7 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
             text = fallback
     if text is None:
         return None
-    doc.text = _with_split_body(tree, text)
+    doc.text = _without_edge_prompts(_with_split_body(tree, text))
     return doc, page_lines
 
 
@@ -438,6 +438,58 @@ def _with_split_body(tree: Any, text: str) -> str:
     first = next((n for n, k in enumerate(keys) if main_kept[0] in k), 0)
     last = next((n for n in reversed(range(len(keys))) if main_kept[-1] in keys[n]), len(keys) - 1)
     return "\n".join(lines[:first] + before + lines[first : last + 1] + after + lines[last + 1 :])
+
+
+# The site's calls to the reader that trafilatura keeps at either end of the text ("Follow
+# us on Twitter", "Sign up for our newsletter", "Like this story? Share it with a friend!"):
+# a sentence opening with an imperative of the web's own verbs, and about the web's own
+# things. English only; on dev no line of an article's own text has both.
+_PROMPT_VERB = re.compile(
+    r"(?:^|[.!?…]\s+)[\"“]?(?:follow|subscribe|sign up|click|tap|share|listen|get|tell us|"
+    r"download|like us|join|send us|register)\b",
+    re.IGNORECASE,
+)
+_PROMPT_OBJECT = re.compile(
+    r"\b(?:twitter|facebook|instagram|youtube|linkedin|newsletters?|inbox|subscribe|sign up|"
+    r"click here|share|app|e-?mail|friend|here|think)\b",
+    re.IGNORECASE,
+)
+# A prompt is a line or two of text: a longer paragraph is the article's own.
+_PROMPT_MAX_WORDS = 60
+
+
+# Short labels ("comments", "Share") between such prompts and the edge go with them.
+_LABEL_MAX_WORDS = 3
+
+
+def _is_prompt(line: str) -> bool:
+    words = len(_WORD.findall(line))
+    return (
+        words <= _PROMPT_MAX_WORDS
+        and bool(_PROMPT_VERB.search(line))
+        and bool(_PROMPT_OBJECT.search(line))
+    )
+
+
+def _prompts_at_edge(lines: list[str]) -> int:
+    """How many of `lines`, from the first, are prompts or the labels around them."""
+    cut = 0
+    for n, line in enumerate(lines):
+        if _is_prompt(line):
+            cut = n + 1
+        elif len(_WORD.findall(line)) > _LABEL_MAX_WORDS or _SENTENCE_END.search(line):
+            break
+    return cut
+
+
+def _without_edge_prompts(text: str) -> str:
+    """`text` without the calls to the reader on its first and last lines (only there: in the
+    middle such a line may be the article's, a how-to's steps)."""
+    lines = text.split("\n")
+    end = len(lines) - _prompts_at_edge(lines[::-1])
+    start = _prompts_at_edge(lines[:end])
+    kept = lines[start:end]
+    return "\n".join(kept) if kept else text
 
 
 def _nested_in(element: Any, ancestor: Any) -> bool:
