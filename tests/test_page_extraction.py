@@ -4,8 +4,9 @@ synthetic pages, each showing one behaviour."""
 from __future__ import annotations
 
 import trafilatura
+from lxml import html as lxml_html
 
-from crosswire.inputs.pages import _STRICT_KW, article_from_html
+from crosswire.inputs.pages import _STRICT_KW, _story_link_keys, article_from_html
 
 _CHUNK_1 = """
    <p>The harbour council voted on Tuesday to split the dredging plan into two phases, after
@@ -110,3 +111,32 @@ def test_a_call_to_the_reader_between_paragraphs_is_kept() -> None:
     step = "<p>Sign up for the tide alerts here, then share the link with your crew.</p>"
     page = _page(f'<div class="body article__body">{_CHUNK_1}{step}{_CHUNK_2}</div>')
     assert "Sign up for the tide alerts here" in article_from_html(page, id="a", origin="a").text
+
+
+def test_a_line_that_links_to_another_story_is_left_out() -> None:
+    teaser = """<p><strong>SEE MORE:</strong> <a href="/news/2026/04/lifeboat-crew-rescues-two-\
+kayakers-off-the-point">Lifeboat crew rescues two kayakers off the point</a></p>"""
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{teaser}{_CHUNK_2}</div>')
+    assert "Lifeboat crew rescues" in (trafilatura.extract(page, **_STRICT_KW) or "")
+    article = article_from_html(page, id="a", origin="a")
+    assert "Lifeboat crew rescues" not in article.text
+    assert "twelve points" in article.text and "run over the spring" in article.text
+
+
+def test_a_link_in_the_article_own_sentence_stays() -> None:
+    own = """<p>The council published <a href="/news/2026/04/the-full-dredging-plan-as-voted">the
+full dredging plan as voted</a> on its site.</p>"""
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{own}{_CHUNK_2}</div>')
+    text = article_from_html(page, id="a", origin="a").text
+    assert "the full dredging plan as voted on its site." in " ".join(text.split())
+
+
+def test_only_links_to_an_address_ending_in_a_story_slug_are_story_links() -> None:
+    tree = lxml_html.fromstring(
+        """<div><a href="/shop/tide-tables">Harbour tide tables for this spring</a>
+<a href="https://amzn.to/2hXQPDr">Buy the harbour guide book now</a>
+<a href="/p/a-b-c-d">https://example.org/a-b-c-d and more words</a>
+<a href="/2026/04/lifeboat-crew-rescues-two-kayakers/?ref=top">Lifeboat crew rescues two
+kayakers</a></div>"""
+    )
+    assert _story_link_keys(tree) == [("lifeboat crew rescues two kayakers", 5)]

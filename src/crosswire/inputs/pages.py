@@ -362,7 +362,8 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
             text = fallback
     if text is None:
         return None
-    doc.text = _without_edge_prompts(_with_split_body(tree, text))
+    text = _without_edge_prompts(_without_story_links(tree, _with_split_body(tree, text)))
+    doc.text = text
     return doc, page_lines
 
 
@@ -438,6 +439,58 @@ def _with_split_body(tree: Any, text: str) -> str:
     first = next((n for n, k in enumerate(keys) if main_kept[0] in k), 0)
     last = next((n for n in reversed(range(len(keys))) if main_kept[-1] in keys[n]), len(keys) - 1)
     return "\n".join(lines[:first] + before + lines[first : last + 1] + after + lines[last + 1 :])
+
+
+# A link to another story, kept by trafilatura as a line of the text ("SEE MORE: Hong Kong
+# protests: 800 students under siege", "[Related: ...]", a list of further reading): a line
+# that is not a sentence, mostly the text of one link, and that link's address ends in a
+# story's slug ("/2019/11/hong-kong-students-under-siege").
+_LINK_SHARE = 0.7
+_LINK_MIN_WORDS = 4
+_LINK_MAX_WORDS = 25
+_SLUG_WORDS = 4  # a slug of 4+ words, three of their separators
+_ADDRESS_TEXT = re.compile(r"https?:|www\.", re.IGNORECASE)
+
+
+def _story_link_keys(tree: Any) -> list[tuple[str, int]]:
+    """The texts of the page's links to stories, with their word counts."""
+    keys: list[tuple[str, int]] = []
+    for anchor in tree.iter("a"):
+        href = (anchor.get("href") or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
+        slug = href.rsplit("/", 1)[-1]
+        if slug.count("-") + slug.count("_") < _SLUG_WORDS - 1:
+            continue
+        shown = anchor.text_content()
+        key = _key(shown)
+        words = key.count(" ") + 1 if key else 0
+        if words >= _LINK_MIN_WORDS and not _ADDRESS_TEXT.search(shown):
+            keys.append((key, words))
+    return keys
+
+
+def _without_story_links(tree: Any, text: str) -> str:
+    """`text` without the lines that are links to other stories (a sentence stays: a link in
+    the article's own prose, "Get more meal ideas here!")."""
+    lines = text.split("\n")
+    candidates = [
+        n
+        for n, line in enumerate(lines)
+        if _LINK_MIN_WORDS <= len(_WORD.findall(line)) <= _LINK_MAX_WORDS
+        and not _SENTENCE_END.search(line.rstrip())
+    ]
+    if not candidates:
+        return text
+    links = _story_link_keys(tree)
+    if not links:
+        return text
+    drop = set()
+    for n in candidates:
+        key = _key(lines[n])
+        words = key.count(" ") + 1
+        if any(k in key and w >= _LINK_SHARE * words for k, w in links):
+            drop.add(n)
+    kept = [line for n, line in enumerate(lines) if n not in drop]
+    return "\n".join(kept) if any(_WORD.search(line) for line in kept) else text
 
 
 # The site's calls to the reader that trafilatura keeps at either end of the text ("Follow
