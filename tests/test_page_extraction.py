@@ -140,3 +140,35 @@ def test_only_links_to_an_address_ending_in_a_story_slug_are_story_links() -> No
 kayakers</a></div>"""
     )
     assert _story_link_keys(tree) == [("lifeboat crew rescues two kayakers", 5)]
+
+
+_TWEET = """<div class="social-media-embed"><blockquote class="twitter-tweet"><p lang="en">The
+silt study starts on Monday, twelve samples along the channel.</p>&mdash; Harbour Council
+(@harbourcouncil) <a href="https://twitter.com/harbourcouncil/status/1">April 2, 2026</a>
+</blockquote><script async src="https://platform.twitter.com/widgets.js"></script></div>"""
+
+
+def test_an_embedded_tweet_the_site_wraps_as_social_is_kept_in_its_place() -> None:
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{_TWEET}{_CHUNK_2}</div>')
+    assert "silt study starts" not in (trafilatura.extract(page, **_STRICT_KW) or "")
+    text = article_from_html(page, id="a", origin="a").text
+    assert text.index("run over the spring") < text.index("silt study starts on Monday")
+    assert text.index("(@harbourcouncil)") < text.index("twelve points along the channel and")
+
+
+def test_an_embedded_tweet_outside_the_article_stays_out() -> None:
+    sidebar = (
+        f'<aside class="rail"><div class="widget"><p>Follow the council</p>{_TWEET}</div></aside>'
+    )
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{_CHUNK_2}</div>', after=sidebar)
+    assert "silt study starts" not in article_from_html(page, id="a", origin="a").text
+
+
+def test_an_embedded_tweet_trafilatura_kept_in_lines_is_not_added_twice() -> None:
+    tweet = """<blockquote class="twitter-tweet"><p lang="en">The silt study starts on Monday.<br>Twelve
+samples along the channel, results in June.</p>&mdash; Harbour Council (@harbourcouncil)
+<a href="https://twitter.com/harbourcouncil/status/1">April 2, 2026</a></blockquote>"""
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{tweet}{_CHUNK_2}</div>')
+    assert "Twelve samples" in " ".join((trafilatura.extract(page, **_STRICT_KW) or "").split())
+    text = article_from_html(page, id="a", origin="a").text
+    assert text.count("silt study starts on Monday") == 1

@@ -362,7 +362,8 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
             text = fallback
     if text is None:
         return None
-    text = _without_edge_prompts(_without_story_links(tree, _with_split_body(tree, text)))
+    text = _with_embedded_posts(tree, _with_split_body(tree, text))
+    text = _without_edge_prompts(_without_story_links(tree, text))
     doc.text = text
     return doc, page_lines
 
@@ -543,6 +544,64 @@ def _without_edge_prompts(text: str) -> str:
     start = _prompts_at_edge(lines[:end])
     kept = lines[start:end]
     return "\n".join(kept) if kept else text
+
+
+# Posts quoted in an article with the platform's embed code: trafilatura drops them when the
+# site wraps them in a "social" block, as it drops share bars.
+_EMBEDDED_POSTS = etree.XPath(
+    '//blockquote[contains(concat(" ", normalize-space(@class), " "), " twitter-tweet ")]'
+)
+# Words of the text before an embedded post that place it in the article's text.
+_PLACE_WORDS = 8
+
+
+def _with_embedded_posts(tree: Any, text: str) -> str:
+    """`text` with the embedded posts (tweets) of the article that trafilatura left out, each
+    after the kept text that precedes it on the page; a post whose preceding text was not
+    kept is outside the article and stays out."""
+    posts = _EMBEDDED_POSTS(tree)
+    if not posts:
+        return text
+    lines = text.split("\n")
+    for post in posts:
+        post_lines = _post_lines(post)
+        # kept already, maybe cut into lines at its <br>s: its last words (the byline) are there
+        signature = " ".join(_key(" ".join(post_lines)).split()[-_PLACE_WORDS:])
+        if not signature or signature in _key(" ".join(lines)):
+            continue
+        at = _line_after(post, lines)
+        if at is not None:
+            lines[at:at] = post_lines
+    return "\n".join(lines)
+
+
+def _post_lines(post: Any) -> list[str]:
+    """An embedded post's paragraphs, then the rest of it (author, handle, date), a line each."""
+    paragraphs = [" ".join(" ".join(p.itertext()).split()) for p in post.iter("p")]
+    rest = " ".join(" ".join(post.itertext()).split())
+    for paragraph in paragraphs:
+        rest = rest.replace(paragraph, "", 1)
+    lines = [*paragraphs, rest.strip()]
+    return [line for line in lines if _WORD.search(line)]
+
+
+def _line_after(element: Any, lines: list[str]) -> int | None:
+    """Where in `lines` the element goes: after the line holding the end of the text just
+    before it (its nearest preceding sibling with text, at most _TWIN_LEVELS up)."""
+    for _ in range(_TWIN_LEVELS):
+        for sibling in element.itersiblings(preceding=True):
+            words = _key(sibling.text_content()).split()
+            if not words:
+                continue
+            end = " ".join(words[-_PLACE_WORDS:])
+            for n in reversed(range(len(lines))):
+                if end in _key(lines[n]):
+                    return n + 1
+            return None
+        element = element.getparent()
+        if element is None:
+            return None
+    return None
 
 
 def _nested_in(element: Any, ancestor: Any) -> bool:
