@@ -346,6 +346,9 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
 
     The strict pass runs first; when it keeps almost nothing of the page (a blog post cut down
     to its date line), the balanced fallback runs, and wins when it keeps several times more.
+    Then what trafilatura gets wrong on news pages is mended from the page: the rest of a body
+    split into chunks, embedded tweets put back; links to other stories and calls to the
+    reader at the text's ends taken out.
     """
     tree = load_html(markup)
     if tree is None:
@@ -362,8 +365,12 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
             text = fallback
     if text is None:
         return None
-    text = _with_embedded_posts(tree, _with_split_body(tree, text))
-    text = _without_edge_prompts(_without_story_links(tree, text))
+    try:
+        text = _with_embedded_posts(tree, _with_split_body(tree, text))
+        text = _without_edge_prompts(_without_story_links(tree, text))
+    except (ValueError, TypeError, etree.LxmlError):
+        # refinements of trafilatura's text: a page one of them trips on keeps that text
+        logging.getLogger(__name__).debug("page refinement failed", exc_info=True)
     doc.text = text
     return doc, page_lines
 
@@ -453,14 +460,19 @@ _SLUG_WORDS = 4  # a slug of 4+ words, three of their separators
 _ADDRESS_TEXT = re.compile(r"https?:|www\.", re.IGNORECASE)
 
 
-def _story_link_keys(tree: Any) -> list[tuple[str, int]]:
-    """The texts of the page's links to stories, with their word counts."""
+def _story_link_keys(tree: Any, first_words: set[str] | None = None) -> list[tuple[str, int]]:
+    """The texts of the page's links to stories, with their word counts; with `first_words`,
+    only links starting with one of them (a page has hundreds of links, few of them kept)."""
     keys: list[tuple[str, int]] = []
     for anchor in tree.iter("a"):
         href = (anchor.get("href") or "").split("?", 1)[0].split("#", 1)[0].rstrip("/")
         slug = href.rsplit("/", 1)[-1]
         if slug.count("-") + slug.count("_") < _SLUG_WORDS - 1:
             continue
+        if first_words is not None and anchor.text and not anchor.text.isspace():
+            first = _WORD.search(anchor.text)
+            if first is None or first.group().casefold() not in first_words:
+                continue
         shown = anchor.text_content()
         key = _key(shown)
         words = key.count(" ") + 1 if key else 0
@@ -481,12 +493,12 @@ def _without_story_links(tree: Any, text: str) -> str:
     ]
     if not candidates:
         return text
-    links = _story_link_keys(tree)
+    keys = {n: _key(lines[n]) for n in candidates}
+    links = _story_link_keys(tree, {word for key in keys.values() for word in key.split()})
     if not links:
         return text
     drop = set()
-    for n in candidates:
-        key = _key(lines[n])
+    for n, key in keys.items():
         words = key.count(" ") + 1
         if any(k in key and w >= _LINK_SHARE * words for k, w in links):
             drop.add(n)
