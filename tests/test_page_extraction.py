@@ -172,3 +172,11 @@ samples along the channel, results in June.</p>&mdash; Harbour Council (@harbour
     assert "Twelve samples" in " ".join((trafilatura.extract(page, **_STRICT_KW) or "").split())
     text = article_from_html(page, id="a", origin="a").text
     assert text.count("silt study starts on Monday") == 1
+
+
+def test_a_quote_closing_the_article_is_not_taken_for_a_call_to_the_reader() -> None:
+    quote = """<p>“Get the boats out of here before the winter, and let the study tell us what we
+    have in the silt,” the harbour master said.</p>"""
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{quote}</div>')
+    text = article_from_html(page, id="a", origin="a").text
+    assert text.rstrip().endswith("the harbour master said.")

@@ -508,16 +508,18 @@ def _without_story_links(tree: Any, text: str) -> str:
 
 # The site's calls to the reader that trafilatura keeps at either end of the text ("Follow
 # us on Twitter", "Sign up for our newsletter", "Like this story? Share it with a friend!"):
-# a sentence opening with an imperative of the web's own verbs, and about the web's own
-# things. English only; on dev no line of an article's own text has both.
+# a sentence opening with an imperative of the web's own verbs (not in quotes: "Get out of
+# here," she said), and about the web's own things. English only; on dev no line of an
+# article's own text has both.
 _PROMPT_VERB = re.compile(
-    r"(?:^|[.!?…]\s+)[\"“]?(?:follow|subscribe|sign up|click|tap|share|listen|get|tell us|"
+    r"(?:^|[.!?…]\s+)(?:follow|subscribe|sign up|click|tap|share|listen|get|tell us|"
     r"download|like us|join|send us|register)\b",
     re.IGNORECASE,
 )
 _PROMPT_OBJECT = re.compile(
-    r"\b(?:twitter|facebook|instagram|youtube|linkedin|newsletters?|inbox|subscribe|sign up|"
-    r"click here|share|app|e-?mail|friend|here|think)\b",
+    r"\b(?:twitter|facebook|instagram|youtube|linkedin|tiktok|whatsapp|newsletters?|inbox|"
+    r"subscribe|subscription|sign up|click here|app|e-?mail|friends?|here|podcast|"
+    r"what you think)\b",
     re.IGNORECASE,
 )
 # A prompt is a line or two of text: a longer paragraph is the article's own.
