@@ -180,3 +180,13 @@ def test_a_quote_closing_the_article_is_not_taken_for_a_call_to_the_reader() -> 
     page = _page(f'<div class="body article__body">{_CHUNK_1}{quote}</div>')
     text = article_from_html(page, id="a", origin="a").text
     assert text.rstrip().endswith("the harbour master said.")
+
+
+def test_a_first_line_repeating_the_title_with_other_quotes_or_without_the_site_goes() -> None:
+    page = f"""<!DOCTYPE html><html lang="en"><head>
+<title>'Harbour dredging plan' split in two | Harbour Gazette</title></head><body>
+<div class="body article__body"><h2>‘Harbour dredging plan’ split in two</h2>{_CHUNK_1}</div>
+</body></html>"""
+    assert (trafilatura.extract(page, **_STRICT_KW) or "").startswith("‘Harbour dredging plan’")
+    article = article_from_html(page, id="a", origin="a")
+    assert article.text.startswith("The harbour council voted on Tuesday")

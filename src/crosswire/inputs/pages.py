@@ -293,7 +293,7 @@ def article_from_markup(
         source, source_from = fallback_source, fallback_from
     title = normalize_text(doc.title or "").replace("\n", " ")
     first, _, rest = text.partition("\n")
-    if rest.strip() and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
+    if rest.strip() and _repeats_title(first, title):
         text = rest.strip()  # the page's <h1> repeats the title
     return Article(
         id=id,
@@ -306,6 +306,19 @@ def article_from_markup(
         origin=origin,
         boilerplate_removed=_dropped_lines(page_lines, text, title),
     )
+
+
+# A headline of fewer words may be a kicker ("Analysis"), not the title repeated.
+_TITLE_MIN_WORDS = 4
+
+
+def _repeats_title(line: str, title: str) -> bool:
+    """The line is the page's title: word for word (quotes and dashes aside), or the title
+    is it with the site's name after it ("Headline | Outlet")."""
+    shown, titled = _key(line), _key(title)
+    if shown == titled and shown:
+        return True
+    return shown.count(" ") + 1 >= _TITLE_MIN_WORDS and titled.startswith(shown + " ")
 
 
 # What is listed of a page's dropped lines: enough to see what went, not a copy of the page.
