@@ -190,3 +190,15 @@ def test_a_first_line_repeating_the_title_with_other_quotes_or_without_the_site_
     assert (trafilatura.extract(page, **_STRICT_KW) or "").startswith("‘Harbour dredging plan’")
     article = article_from_html(page, id="a", origin="a")
     assert article.text.startswith("The harbour council voted on Tuesday")
+
+
+def test_a_chunk_trafilatura_kept_with_a_link_cut_out_is_not_added_again() -> None:
+    # trafilatura's precision pass drops a <span class="link"> inside a paragraph
+    link = '<span class="link"><a href="/metals">with a link</a></span>'
+    cut = f"""<p>The study will sample the silt at twelve points {link} along the channel.</p>
+<p>Fishermen welcomed the delay but warned {link} that the outer channel is too shallow.</p>"""
+    page = _page(f'<div class="chunk">{_CHUNK_1}</div><div class="chunk">{cut}</div>')
+    kept = trafilatura.extract(page, **_STRICT_KW) or ""
+    assert "twelve points" in kept and "with a link" not in kept
+    text = article_from_html(page, id="a", origin="a").text
+    assert text.count("twelve points") == 1

@@ -448,6 +448,9 @@ def _with_split_body(tree: Any, text: str) -> str:
         prose = [line for line in lines if _PROSE_END.search(line)]
         if matched[container] or len(prose) < 2 or not _nested_in(container, near):
             continue
+        # kept after all, only not word for word (trafilatura cut a link out of it)
+        if any(_opening(line) in kept for line in lines):
+            continue
         if _nested_in(container, main) or _nested_in(main, container):
             continue
         (after if seen_main else before).extend(prose)
@@ -629,6 +632,10 @@ def _line_after(element: Any, lines: list[str]) -> int | None:
         if element is None:
             return None
     return None
+
+
+def _opening(line: str) -> str:
+    return " ".join(_key(line).split()[:_PLACE_WORDS])
 
 
 def _nested_in(element: Any, ancestor: Any) -> bool:
