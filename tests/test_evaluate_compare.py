@@ -55,7 +55,10 @@ def test_demo_corpus_comparison_meets_its_floors() -> None:
     assert results["conflicts"]["recall"] >= 1.0
     for kind in ("date", "number", "attribute", "quote"):
         assert results[f"conflicts.{kind}"]["f1"] >= 1.0, kind
-    assert results["status.single_source"]["accuracy"] >= 0.66  # one clause-level miss
+    # 1/3: "fined it EUR 40,000" (a figure no other outlet names). The clause-level miss, and
+    # "a battery storage bay" since five new words no longer make a sentence single-source
+    # (ECB+ dev: shared facts called single-source 0.200 -> 0.112; compare/facts.py).
+    assert results["status.single_source"]["accuracy"] >= 0.33
     assert results["status.corroborated"]["accuracy"] >= 1.0
     assert results["quotes"]["recall"] >= 1.0
     assert results["framing.loaded"]["f1"] >= 1.0

@@ -519,10 +519,14 @@ def test_brief_on_gvc_beats_the_extractive_baselines_and_is_consistent() -> None
     # textrank 0.469 on dev, 0.446 on held-out (lead 0.408, 0.405). Before: 0.508 and 0.452.
     # After the dateline/page/duplicate/event-first changes (tuned on dev): dev 0.510,
     # held-out 0.467/0.184; clusters above the best baseline 6/10 dev, 4/9 held-out.
-    assert ours["heldout rouge1"] >= 0.46
+    # After fewer sentences are called single-source (issue 20: a figure no other outlet names
+    # still is, five new words no longer; shared facts called single-source on ECB+ dev 0.200
+    # -> 0.112), the brief has fewer single-source items to fill its room with: dev 0.508,
+    # held-out 0.459/0.183 (textrank 0.446). A trade taken for the report's honesty.
+    assert ours["heldout rouge1"] >= 0.45
     assert ours["heldout rouge2"] >= 0.17
     best = max(results[b]["heldout rouge1"] for b in ("lead", "lexrank", "textrank"))
-    assert ours["heldout rouge1"] >= best + 0.02
+    assert ours["heldout rouge1"] >= best + 0.01
     for split in SPLITS:
         assert ours[f"{split} citation_support"] == 1.0
         assert ours[f"{split} consistency_problems"] == 0
