@@ -88,23 +88,23 @@ def test_story_page_links_each_outlet_to_its_page(client: TestClient) -> None:
 
 
 def test_outlet_page_shows_what_it_reported_alone_and_its_framing(client: TestClient) -> None:
-    page = client.get("/outlets/The%20Almera%20Herald")
+    page = client.get("/outlets/Harbourwatch")
     assert page.status_code == 200
     text = page.text
-    assert "Only The Almera Herald reported" in text
-    assert "Investigators believe the fire started in a batter" in text  # its single-source claim
+    assert "Only Harbourwatch reported" in text
+    assert "the National Labour Inspectorate cited Ostrow" in text  # its single-source claim
     # its framing: every term the story's framing gives for this outlet's article
     report = client.get(f"/api/v1/stories/{_fire(client)['id']}/report").json()
-    herald = {a["id"] for a in report["articles"] if a["source"] == "The Almera Herald"}
+    blog = {a["id"] for a in report["articles"] if a["source"] == "Harbourwatch"}
     terms = [
-        f["term"] for s in report["stories"] for f in s["framing"] if f["article_id"] in herald
+        f["term"] for s in report["stories"] for f in s["framing"] if f["article_id"] in blog
     ]
     assert terms and all(html.escape(t, quote=False) in text for t in terms)
     # What another outlet alone reported is not listed as this one's.
     assert "Kessa United" not in text
     clarion = client.get("/outlets/The%20Daily%20Clarion").text
     assert "Union agitator" in clarion and "loaded" in clarion
-    assert "Investigators believe the fire started in a batter" not in clarion.split("All ")[0]
+    assert "the National Labour Inspectorate cited Ostrow" not in clarion.split("All ")[0]
     index = client.get("/outlets").text
     assert 'href="/outlets/Veldara%20Sport"' in index
     missing = client.get("/outlets/Nobody", headers={"accept": "text/html"})
