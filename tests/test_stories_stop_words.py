@@ -14,31 +14,28 @@ from crosswire.stories.features import own_stop_words, story_text
 
 DAY = date(2007, 6, 9)
 
+
+def _spanish(source: str, title: str, text: str) -> Article:
+    return Article(
+        id=f"es-{source}", source=source, published=DAY, language="es", title=title, text=text
+    )
+
+
 # Two different events (an airline buying Airbus jets, another negotiating for Boeing jets),
 # told with the same Spanish function words and few shared content words.
-AIRBUS = Article(
-    id="es-airbus",
-    source="a",
-    published=DAY,
-    language="es",
-    title="La compañía irlandesa compra aviones de Airbus",
-    text=(
-        "La compañía irlandesa ha comprado doce aviones de Airbus para las rutas de larga "
-        "distancia, que se entregarán en los próximos años. Según el director de la compañía, "
-        "con los nuevos aviones se podrá volar a las ciudades de la costa este."
-    ),
+AIRBUS = _spanish(
+    "airbus",
+    "La compañía irlandesa compra aviones de Airbus",
+    "La compañía irlandesa ha comprado doce aviones de Airbus para las rutas de larga "
+    "distancia, que se entregarán en los próximos años. Según el director de la compañía, "
+    "con los nuevos aviones se podrá volar a las ciudades de la costa este.",
 )
-BOEING = Article(
-    id="es-boeing",
-    source="b",
-    published=DAY,
-    language="es",
-    title="La aerolínea rusa negocia con Boeing por sus reactores",
-    text=(
-        "La aerolínea rusa ha negociado con Boeing veintidós reactores, que sustituirán a "
-        "su flota soviética antes del invierno. Según el presidente de la aerolínea, con "
-        "los reactores se ahorrará en el combustible de los vuelos a Asia."
-    ),
+BOEING = _spanish(
+    "boeing",
+    "La aerolínea rusa negocia con Boeing por sus reactores",
+    "La aerolínea rusa ha negociado con Boeing veintidós reactores, que sustituirán a "
+    "su flota soviética antes del invierno. Según el presidente de la aerolínea, con "
+    "los reactores se ahorrará en el combustible de los vuelos a Asia.",
 )
 
 
