@@ -161,6 +161,20 @@ def test_a_city_named_in_another_language_is_the_same_city() -> None:
     assert not translated("Sudán", "GPE", "South Sudan", "GPE")
 
 
+def test_a_country_named_in_another_language_is_the_same_country() -> None:
+    # one-word names the encoder rates below its bar ("Alemania" / "Germany" 0.915)
+    assert translated("Alemania", "GPE", "Germany", "GPE")
+    assert translated("Allemagne", "GPE", "Deutschland", "GPE")
+    assert translated("Reino Unido", "GPE", "United Kingdom", "GPE")
+    assert translated("Unión Europea", "ORG", "European Union", "ORG")
+    # neighbours and namesakes stay apart
+    assert not places.same_country("Guinea", "Guinea-Bissau")
+    assert not places.same_country("Corea del Norte", "South Korea")
+    assert not places.same_country("Niger", "Nigeria")
+    # "Congo" names Congo-Brazzaville in Spanish: ambiguous, so never matched
+    assert not places.same_country("Congo", "Congo - Kinshasa")
+
+
 def test_a_story_in_one_language_never_reads_the_gazetteer(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -168,5 +182,8 @@ def test_a_story_in_one_language_never_reads_the_gazetteer(
         raise AssertionError("read the gazetteer for a one-language story")
 
     monkeypatch.setattr(places, "_index", refuse)
+    monkeypatch.setattr(places, "_countries", refuse)
     ctx = _context({"a": ("fr", "Pékin"), "b": ("fr", "Beijing")})
+    assert len(story_entities(ctx)) == 2
+    ctx = _context({"a": ("es", "Alemania"), "b": ("es", "Germany")})
     assert len(story_entities(ctx)) == 2

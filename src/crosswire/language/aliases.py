@@ -24,7 +24,7 @@ import numpy as np
 
 from crosswire.embed import embed_multilingual
 from crosswire.language.entities import NAME_STOP, fold
-from crosswire.language.places import same_city
+from crosswire.language.places import same_city, same_country
 
 __all__ = ["translated"]
 
@@ -202,7 +202,7 @@ def translated(a: str, type_a: str, b: str, type_b: str) -> bool:
     reads a foreign name types it poorly ("Unión Europea" as a person)."""
     if fold(a) == fold(b):
         return True
-    if not type_a == type_b == "PERSON" and same_city(a, b):
+    if not type_a == type_b == "PERSON" and (same_city(a, b) or same_country(a, b)):
         return True
     if _is_acronym(a) and _is_acronym(b):
         # as written: folded, "UN" would read as the French article "un"

