@@ -173,6 +173,21 @@ def test_non_quantities_are_not_counted(text: str) -> None:
     assert _numbers(text) == []
 
 
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("A 12-year-old girl was shot.", 12.0, "years old"),
+        ("A 16-year old boy was charged.", 16.0, "years old"),
+        ("Each 40 minutes a bus left.", 40.0, "minutes"),
+    ],
+)
+def test_a_number_after_a_sentences_first_article_is_counted(
+    text: str, value: float, unit: str
+) -> None:
+    """A capitalised word before a number usually names it ("Flight 370"); "A" does not."""
+    assert [(n.value, n.unit) for n in _numbers(text)] == [(value, unit)]
+
+
 # --------------------------------------------------------------------------- docs and order
 
 

@@ -159,6 +159,16 @@ _STATE_WORDS |= {"hurt", "displaced", "hospitalized", "hospitalised", "homeless"
 _ONE_PRONOUN_BEFORE = {"no", "the", "this", "that", "each", "any", "every", "which", "another"}
 _ONE_PRONOUN_AFTER = {"of", "another", "by", "or", "and", "day"}
 _FUNCTION_CAPS = {
+    # a sentence's first word before its number: "A 12-year-old girl ...", "Each 40 ..."
+    "a",
+    "each",
+    "every",
+    "both",
+    "this",
+    "that",
+    "there",
+    "if",
+    "exactly",
     "about",
     "some",
     "nearly",
