@@ -116,10 +116,7 @@ _MISSED = {"written to Ostrow last week": _CLAUSE_LEVEL, "battery storage bay": 
 
 @pytest.mark.parametrize(
     "fact",
-    [
-        pytest.param(f, marks=_MISSED.get(f["contains"], ()))
-        for f in GOLD["single_source"]
-    ],
+    [pytest.param(f, marks=_MISSED.get(f["contains"], ())) for f in GOLD["single_source"]],
     ids=[f["contains"][:30] for f in GOLD["single_source"]],
 )
 def test_demo_single_source_facts_are_marked(demo: Report, fact: dict[str, str]) -> None:

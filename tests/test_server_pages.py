@@ -96,9 +96,7 @@ def test_outlet_page_shows_what_it_reported_alone_and_its_framing(client: TestCl
     # its framing: every term the story's framing gives for this outlet's article
     report = client.get(f"/api/v1/stories/{_fire(client)['id']}/report").json()
     blog = {a["id"] for a in report["articles"] if a["source"] == "Harbourwatch"}
-    terms = [
-        f["term"] for s in report["stories"] for f in s["framing"] if f["article_id"] in blog
-    ]
+    terms = [f["term"] for s in report["stories"] for f in s["framing"] if f["article_id"] in blog]
     assert terms and all(html.escape(t, quote=False) in text for t in terms)
     # What another outlet alone reported is not listed as this one's.
     assert "Kessa United" not in text

@@ -90,9 +90,7 @@ def _features(articles: Sequence[Article], analyses: Mapping[str, ArticleAnalysi
     text_vectorizer = TfidfVectorizer(
         sublinear_tf=True, stop_words="english", ngram_range=(1, 2), lowercase=True
     )
-    text = _weighted_tfidf(
-        text_vectorizer, [story_text(a, analyses.get(a.id)) for a in articles]
-    )
+    text = _weighted_tfidf(text_vectorizer, [story_text(a, analyses.get(a.id)) for a in articles])
     name_docs = [article_names(analyses.get(a.id)) for a in articles]
     name_vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
     names = (
