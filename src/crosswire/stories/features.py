@@ -60,8 +60,8 @@ WORD = re.compile(r"\w+", re.UNICODE)
 # because cosines of tf-idf vectors are on the scale the batch path's thresholds were tuned
 # on; BM25 scores are unbounded and one-sided, and would need their own.
 # The hashing is hand-written rather than sklearn's HashingVectorizer, with the same analysis
-# (lower case, tokens of two or more word characters, English stop words out, then bigrams of
-# what is left): each word is hashed once (crc32) for both the copy detector's shingles and the
+# (lower case, tokens of two or more word characters, English stop words out — and the
+# article's own language's, `own_stop_words` — then bigrams of what is left): each word is hashed once (crc32) for both the copy detector's shingles and the
 # term columns, bigrams combined from their words' hashes, which took a third off preparing an
 # article.
 _STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
