@@ -15,10 +15,9 @@ nearest neighbours: never all pairs):
    also joins any other multi-outlet group whose members it matches on average: a sentence
    that states two facts stands in both claims. A sentence left alone is single-source when
    no other outlet's sentence even plausibly states it, or, less strictly, when it names a
-   figure that no other outlet names; one that might state another
-   outlet's fact is not called single-source (nor shown as shared): it is left out of the
-   claims. Calling a shared fact "only X reports" misleads a reader more than leaving a
-   sentence unclassified.
+   figure that no other outlet names; one that might state another outlet's fact is not
+   called single-source (nor shown as shared): it is left out of the claims. Calling a shared
+   fact "only X reports" misleads a reader more than leaving a sentence unclassified.
 
 The thresholds were chosen on the dev topics (`crosswire eval agreement` and `eval links`).
 """

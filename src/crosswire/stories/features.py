@@ -60,10 +60,10 @@ WORD = re.compile(r"\w+", re.UNICODE)
 # because cosines of tf-idf vectors are on the scale the batch path's thresholds were tuned
 # on; BM25 scores are unbounded and one-sided, and would need their own.
 # The hashing is hand-written rather than sklearn's HashingVectorizer, with the same analysis
-# (lower case, tokens of two or more word characters, English stop words out — and the
-# article's own language's, `own_stop_words` — then bigrams of what is left): each word is hashed once (crc32) for both the copy detector's shingles and the
-# term columns, bigrams combined from their words' hashes, which took a third off preparing an
-# article.
+# (lower case, tokens of two or more word characters, English stop words out, and those of the
+# article's own language, `own_stop_words`; then bigrams of what is left): each word is hashed
+# once (crc32) for both the copy detector's shingles and the term columns, bigrams combined
+# from their words' hashes, which took a third off preparing an article.
 _STOP_WORDS = frozenset(ENGLISH_STOP_WORDS)
 _GRAM_MIX = np.uint64(0x100000001B3)  # odd multiplier combining word hashes into n-grams
 _BIGRAM_SALT = np.uint64(0x9E3779B97F4A7C15)
@@ -444,12 +444,13 @@ def prepare_articles(
     lowered = [article.text.lower() for article in ordered]
     words = [WORD.findall(text) for text in lowered]
     text = [_hashed_words(w) for w in words]
-    titles = [_hashed_words(WORD.findall(article.title.lower())) for article in ordered]
+    title_words = [WORD.findall(article.title.lower()) for article in ordered]
+    titles = [_hashed_words(w) for w in title_words]
     for k, article in enumerate(ordered):
         stops = own_stop_words(language_of(article, analyses.get(article.id)))
         if stops:  # as `story_text` blanks them for the batch path
             text[k] = _without(text[k], words[k], stops)
-            titles[k] = _without(titles[k], WORD.findall(article.title.lower()), stops)
+            titles[k] = _without(titles[k], title_words[k], stops)
     terms = _term_counts(
         [np.concatenate((t[0], x[0])) for t, x in zip(titles, text, strict=True)],
         [np.concatenate((t[1], x[1])) for t, x in zip(titles, text, strict=True)],
