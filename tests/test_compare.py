@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from crosswire.compare import compare_story
+from crosswire.compare.facts import author_voice
 from crosswire.language import analyze_article
 from crosswire.models import Article, Story, StoryGroup
 from crosswire.options import Options
@@ -117,3 +118,25 @@ def test_a_contraction_is_the_same_negation_not_a_contradiction() -> None:
         }
     )
     assert not [c for c in story.conflicts if c.kind == "statement"]
+
+
+def test_the_writers_own_first_person_voice_is_not_an_outlet_fact() -> None:
+    assert author_voice("I have started this post four times.")
+    assert author_voice("Yesterday I went back to the quay.")
+    assert author_voice("Details of how to donate are on our website.")
+    # a speaker's words, a name's numeral, a country's initials: not the writer
+    assert not author_voice('"I will not resign," the mayor said.')
+    assert not author_voice('We will look at it again, but I am very disappointed."')
+    assert not author_voice("World War I ended in 1918, when Elizabeth I was long dead.")
+    assert not author_voice("The US and Britain signed the deal.")
+
+
+def test_a_bloggers_first_person_lines_are_not_single_source_claims() -> None:
+    story = _story(
+        {
+            "a": "I worked on that quay for nineteen years before my back gave out.",
+            "b": "The city council approved a new budget for public libraries on Tuesday evening.",
+        }
+    )
+    single = [c for c in story.claims if c.status == "single_source"]
+    assert [c.sources[0].article_id for c in single] == ["b"]
