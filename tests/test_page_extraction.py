@@ -6,7 +6,7 @@ from __future__ import annotations
 import trafilatura
 from lxml import html as lxml_html
 
-from crosswire.inputs.pages import _STRICT_KW, _story_link_keys, article_from_html
+from crosswire.inputs.pages import _STRICT_KW, _story_link_keys, article_from_html, fragment_text
 
 _CHUNK_1 = """
    <p>The harbour council voted on Tuesday to split the dredging plan into two phases, after
@@ -202,3 +202,14 @@ def test_a_chunk_trafilatura_kept_with_a_link_cut_out_is_not_added_again() -> No
     assert "twelve points" in kept and "with a link" not in kept
     text = article_from_html(page, id="a", origin="a").text
     assert text.count("twelve points") == 1
+
+
+def test_a_paragraph_wrapped_over_source_lines_is_one_page_line() -> None:
+    text = fragment_text("<p>The council\nvoted on Tuesday.</p><pre>line one\nline two</pre>")
+    assert text == "The council voted on Tuesday.\n\nline one\nline two"
+
+
+def test_text_after_a_comment_inside_a_paragraph_is_kept() -> None:
+    assert fragment_text("<p>The council <!-- ad slot --> votes today.</p>") == (
+        "The council votes today."
+    )
