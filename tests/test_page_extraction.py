@@ -213,3 +213,28 @@ def test_text_after_a_comment_inside_a_paragraph_is_kept() -> None:
     assert fragment_text("<p>The council <!-- ad slot --> votes today.</p>") == (
         "The council votes today."
     )
+
+
+_LEAD = """<p>The harbour council split the dredging plan in two on Tuesday, after a long night
+of questions from the fishermen of the east quay.</p>"""
+
+
+def test_a_strict_pass_that_keeps_little_of_the_page_prose_gives_way_to_the_balanced_one() -> None:
+    # the body in a block favor_precision drops by its class: the strict pass keeps the lead,
+    # more than 5% of the page's words but under a quarter of its prose
+    body = f'<div class="article-bottom">{_CHUNK_1}{_CHUNK_2}</div>'
+    page = _page(f'<div class="body article__body">{_LEAD}{body}</div>')
+    kept = trafilatura.extract(page, **_STRICT_KW) or ""
+    assert "long night" in kept and "twelve points" not in kept
+    text = article_from_html(page, id="a", origin="a").text
+    assert text.index("long night") < text.index("run over the spring") < text.index("twelve")
+    assert text.count("twelve points") == 1
+
+
+def test_a_strict_text_too_short_for_an_article_gives_way_to_the_balanced_one() -> None:
+    page = """<!DOCTYPE html><html><head><title>Quay</title></head><body><div class="story">
+<div><p>Photo: quay</p></div><div class="bottom">The quay reopens on Monday after the silt
+tests, the harbour office said.</div></div></body></html>"""
+    assert trafilatura.extract(page, **_STRICT_KW) == "Photo: quay"
+    text = article_from_html(page, id="a", origin="a").text
+    assert "The quay reopens on Monday after the silt tests" in " ".join(text.split())

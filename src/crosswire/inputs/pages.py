@@ -42,14 +42,22 @@ FROM_FIELD = "input field"
 # comparison with readability/justext (`fast`), which costs a third of its time and on dev
 # changed one page only, the one the fallback recovers.
 _STRICT_KW: dict[str, Any] = {"include_comments": False, "favor_precision": True, "fast": True}
-# The fallback: trafilatura's balanced defaults (with their own recall retry), no comments.
-_FALLBACK_KW: dict[str, Any] = {"include_comments": False}
-# The strict pass is suspect when it keeps under this share of the page's visible words (on
-# dev: one page at 3%, where it kept a date line; every other page 7% or more)...
+# The fallback where the strict pass keeps almost nothing of the page (under this share of its
+# visible words: on dev one page at 3%, where it kept a date line; every other page 7% or
+# more): trafilatura's balanced defaults, with their own recall retry, no comments...
 _SUSPECT_SHARE = 0.05
-# ...and the fallback's text replaces it only when several times as long: on dev a strict text
-# at 0.6x of the balanced one was the better (the balanced one added a link list).
-_FALLBACK_GAIN = 3.0
+_FALLBACK_KW: dict[str, Any] = {"include_comments": False}
+# ...and where it keeps under this share of the page's prose (its lines of _PROSE_LINE_WORDS
+# words or more that end like a sentence; comments and teasers are prose too, so much of it is
+# never the article's: on dev one page at 4%, then one at 19% where both passes keep the same
+# text, then 31% and more), the balanced pass as fast as the strict one: what favor_precision
+# drops, at half the cost of the defaults.
+_SUSPECT_PROSE_SHARE = 0.25
+_PROSE_LINE_WORDS = 15
+_BALANCED_KW: dict[str, Any] = {"include_comments": False, "fast": True}
+# A fallback's text replaces the strict one only when at least twice as long: on dev a strict
+# text at 0.6x of the balanced one was the better (the balanced one added a link list).
+_FALLBACK_GAIN = 2.0
 # Dates from markup and URL only; guessing from body text is the language stage's job.
 _DATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
@@ -363,8 +371,9 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
     """The page's metadata and main text (`Document.text`), and its visible lines; None when
     it holds no text. The page is parsed once for all of them.
 
-    The strict pass runs first; when it keeps almost nothing of the page (a blog post cut down
-    to its date line), the balanced fallback runs, and wins when it keeps several times more.
+    The strict pass runs first; when it keeps too little of the page for an article (a blog
+    post cut down to its date line) or little of its prose, a balanced pass runs, and wins when
+    it keeps twice as much or more.
     Then what trafilatura gets wrong on news pages is mended from the page: the rest of a body
     split into chunks, embedded tweets put back; links to other stories and calls to the
     reader at the text's ends taken out.
@@ -375,13 +384,7 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
     page_lines = _page_lines(tree)
     doc = _metadata(tree, url)
     page_url = url or doc.url
-    text = _text_pass(tree, page_url, _STRICT_KW)
-    kept = len(_WORD.findall(text or ""))
-    page_words = sum(len(_WORD.findall(line)) for line in page_lines)
-    if kept < _SUSPECT_SHARE * page_words:
-        fallback = _text_pass(tree, page_url, _FALLBACK_KW)
-        if fallback is not None and len(_WORD.findall(fallback)) >= _FALLBACK_GAIN * max(kept, 1):
-            text = fallback
+    text = _fuller_text(tree, page_url, _text_pass(tree, page_url, _STRICT_KW), page_lines)
     if text is None:
         return None
     try:
@@ -392,6 +395,27 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
         logging.getLogger(__name__).debug("page refinement failed", exc_info=True)
     doc.text = text
     return doc, page_lines
+
+
+def _fuller_text(tree: Any, url: str | None, text: str | None, page_lines: list[str]) -> str | None:
+    """The strict pass's `text`, or a fallback pass's where the strict one kept too little of
+    the page to be an article, or little of its prose, and the fallback keeps at least twice as
+    much."""
+    kept = len(_WORD.findall(text or ""))
+    if kept < _MIN_PAGE_WORDS or kept < _SUSPECT_SHARE * len(_WORD.findall("\n".join(page_lines))):
+        settings = _FALLBACK_KW
+    elif kept < _SUSPECT_PROSE_SHARE * sum(
+        n
+        for line in page_lines
+        if _PROSE_END.search(line) and (n := len(_WORD.findall(line))) >= _PROSE_LINE_WORDS
+    ):
+        settings = _BALANCED_KW
+    else:
+        return text
+    fallback = _text_pass(tree, url, settings)
+    if fallback is not None and len(_WORD.findall(fallback)) >= _FALLBACK_GAIN * max(kept, 1):
+        return fallback
+    return text
 
 
 # A paragraph of an article's body: this many words or more (shorter ones are captions,
