@@ -3,6 +3,7 @@ furniture left out, and dates as written in metadata."""
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import logging
 import re
@@ -373,10 +374,10 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
 
     The strict pass runs first; when it keeps too little of the page for an article (a blog
     post cut down to its date line) or little of its prose, a balanced pass runs, and wins when
-    it keeps twice as much or more.
-    Then what trafilatura gets wrong on news pages is mended from the page: the rest of a body
-    split into chunks, embedded tweets put back; links to other stories and calls to the
-    reader at the text's ends taken out.
+    it keeps twice as much or more. Then what trafilatura gets wrong on news pages is mended
+    from the page: the rest of a body split into chunks, the prose the strict pass cut out of
+    the article and embedded tweets put back; links to other stories and calls to the reader
+    at the text's ends taken out.
     """
     tree = load_html(markup)
     if tree is None:
@@ -388,7 +389,8 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
     if text is None:
         return None
     try:
-        text = _with_embedded_posts(tree, _with_split_body(tree, text))
+        text = _with_left_out_prose(tree, _with_split_body(tree, text), page_lines)
+        text = _with_embedded_posts(tree, text)
         text = _without_edge_prompts(_without_story_links(tree, text))
     except (ValueError, TypeError, etree.LxmlError):
         # refinements of trafilatura's text: a page one of them trips on keeps that text
@@ -493,6 +495,131 @@ def _with_split_body(tree: Any, text: str) -> str:
     first = next((n for n, k in enumerate(keys) if main_kept[0] in k), 0)
     last = next((n for n in reversed(range(len(keys))) if main_kept[-1] in keys[n]), len(keys) - 1)
     return "\n".join(lines[:first] + before + lines[first : last + 1] + after + lines[last + 1 :])
+
+
+# Prose the strict pass left out of the article: a line of the page of this many words or
+# more that ends like a sentence...
+_LEFT_OUT_MIN_WORDS = 15
+_CLOSERS = "\"'”’»)]"
+_ENDS = frozenset(".!?…:;")
+# ...mostly words, not markup shown as text ('style="display: inline-block;"')...
+_LEFT_OUT_WORD_SHARE = 0.8
+_WORDLIKE = re.compile(r"[\"'“‘(\[]*[^\W_]+(?:[’'\-.][^\W_]+)*[\"'”’)\].,;:!?…]*")
+# ...not mostly the text of one link (a teaser of another story), not a photo's caption.
+_LEFT_OUT_LINK_SHARE = 0.5
+_CAPTIONS = etree.XPath('//figcaption|//*[contains(@class, "caption") or contains(@id, "caption")]')
+# Characters that do not show and that trafilatura leaves out (soft hyphens, zero widths).
+_INVISIBLE = re.compile("[\xad\u200b-\u200d\u2060\ufeff]")
+
+
+def _looks_like_prose(line: str) -> bool:
+    """A page line that may be the article's prose (see the constants above)."""
+    tokens = line.split()
+    if len(tokens) < _LEFT_OUT_MIN_WORDS or line.rstrip(_CLOSERS)[-1:] not in _ENDS:
+        return False
+    words = sum(bool(_WORDLIKE.fullmatch(token)) for token in tokens)
+    return words >= _LEFT_OUT_WORD_SHARE * len(tokens) and not _is_prompt(line)
+
+
+def _with_left_out_prose(tree: Any, text: str, page_lines: list[str]) -> str:
+    """`text` with the prose the strict pass cut out of the article, taken from the page's
+    visible lines (`page_lines`).
+
+    favor_precision drops elements by class or style ("link", "bottom", a border), and with
+    them a link inside a sentence ("... reported that [the NFL will fine Rudolph] for his
+    role") or a whole paragraph holding one. A kept line that is a page line with words cut
+    out is replaced by the page line; a page line left out between two page lines that follow
+    each other in the text is put back between them, unless it is a caption or a link. Not
+    before the text's first line or after its last: teasers and notes lie there.
+    """
+    lines = text.split("\n")
+    first_at: dict[str, int] = {}
+    for n, line in enumerate(lines):
+        first_at.setdefault(" ".join(line.split()), n)
+    # where each page line is in the text, if kept word for word (most of the kept ones are;
+    # page lines have their spaces collapsed already)
+    kept_at = [first_at.get(line) for line in page_lines]
+    # (a count of spaces first: most of a page's lines are short, and it is the cheapest test)
+    candidates = [
+        n
+        for n, line in enumerate(page_lines)
+        if line.count(" ") >= _LEFT_OUT_MIN_WORDS - 1
+        and kept_at[n] is None
+        and _looks_like_prose(line)
+    ]
+    if not candidates:
+        return text
+    keys = [_key(line) for line in lines]
+    kept_text = " ".join(keys)
+    line_words = [key.split() for key in keys]
+    by_edge: dict[str, set[int]] = {}  # the text's lines by their first and last word
+    for n, words in enumerate(line_words):
+        for word in words[:1] + words[-1:]:
+            by_edge.setdefault(word, set()).add(n)
+    anchors: list[int] = []
+    mended: dict[int, str] = {}
+    inserts: dict[int, list[str]] = {}
+    unwanted: set[str] | None = None
+    for n in candidates:
+        line = _INVISIBLE.sub("", page_lines[n])
+        key = _key(line)
+        if key in kept_text:
+            continue
+        at = _cut_from(key.split(), line_words, by_edge)
+        if at is not None:
+            # not a page line that runs on over the next kept line (it would be there twice)
+            if at not in mended and (at + 1 == len(keys) or keys[at + 1] not in key):
+                mended[at] = line
+            continue
+        anchors = anchors or [m for m, place in enumerate(kept_at) if place is not None]
+        # the kept page lines around this one, and where they are in the text
+        following = bisect.bisect(anchors, n)
+        if not 0 < following < len(anchors):
+            continue
+        before, after = kept_at[anchors[following - 1]], kept_at[anchors[following]]
+        if before is None or after != before + 1:
+            continue
+        unwanted = _link_and_caption_keys(tree) if unwanted is None else unwanted
+        if not any(_covers(part, key) for part in unwanted):
+            inserts.setdefault(before, []).append(line)
+    if not mended and not inserts:
+        return text
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        out.append(mended.get(n, line))
+        out.extend(inserts.get(n, ()))
+    return "\n".join(out)
+
+
+def _cut_from(words: list[str], lines: list[list[str]], by_edge: dict[str, set[int]]) -> int | None:
+    """The line of `lines` that is `words` with some cut out: most of them, in order, the
+    first or the last in place (`by_edge`: the lines by their first and last word)."""
+    for n in sorted(by_edge.get(words[0], set()) | by_edge.get(words[-1], set())):
+        part = lines[n]
+        if (
+            _BODY_PARAGRAPH_WORDS <= len(part) < len(words) <= 2 * len(part)
+            and (part[0] == words[0] or part[-1] == words[-1])
+            and _in_order(part, words)
+        ):
+            return n
+    return None
+
+
+def _link_and_caption_keys(tree: Any) -> set[str]:
+    """The words of the page's links and photo captions."""
+    elements = [*tree.iter("a"), *_CAPTIONS(tree)]
+    return {key for element in elements if (key := _key(element.text_content()))}
+
+
+def _covers(part: str, key: str) -> bool:
+    """`key` lies inside `part`, or `part` makes up most of it."""
+    return key in part or (part in key and len(part) >= _LEFT_OUT_LINK_SHARE * len(key))
+
+
+def _in_order(part: list[str], whole: list[str]) -> bool:
+    """Every word of `part` is in `whole`, in the same order."""
+    rest = iter(whole)
+    return all(word in rest for word in part)
 
 
 # A link to another story, kept by trafilatura as a line of the text ("SEE MORE: Hong Kong
