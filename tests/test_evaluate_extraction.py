@@ -61,13 +61,15 @@ def test_a_deliberately_wrong_extraction_scores_low() -> None:
 def test_crosswire_text_beats_trafilatura_defaults_on_held_out_pages() -> None:
     scores = score_extraction(_benchmark(), "heldout", rounds=1)
     assert scores.counts["pages"] == 93
-    # Measured (issue 26, point 8), 93 held-out pages: crosswire P 0.954 / R 0.949 / F1 0.952,
-    # trafilatura 2.3 defaults P 0.921 / R 0.982 / F1 0.951; crosswire better on 40 pages,
-    # worse on 19. (Dev, 88 pages: F1 0.971 vs 0.954, better on 40, worse on 12.)
+    # Measured 2026-12-07 (issue 26, point 8, after the prose the strict pass cuts out is put
+    # back), 93 held-out pages: crosswire P 0.973 / R 0.983 / F1 0.978, trafilatura defaults
+    # P 0.921 / R 0.982 / F1 0.951 in the same run; crosswire better on 46 pages, worse on 20.
+    # (Dev, 88 pages: F1 0.983 vs 0.954, better on 49, worse on 12.) Before: F1 0.957, R 0.955.
     assert scores.figure("crosswire", "f1") >= 0.95
     assert scores.figure("crosswire", "precision") >= 0.95
     assert scores.figure("crosswire", "recall") >= 0.945
-    assert scores.figure("crosswire", "f1") > scores.figure(TRAFILATURA, "f1")
+    # the issue's close condition: ahead of trafilatura alone by 0.01 or more
+    assert scores.figure("crosswire", "f1") >= scores.figure(TRAFILATURA, "f1") + 0.01
     better = scores.counts["pages crosswire scores better on (F1)"]
     worse = scores.counts["pages crosswire scores worse on (F1)"]
     assert better > worse

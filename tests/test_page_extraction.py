@@ -6,7 +6,7 @@ from __future__ import annotations
 import trafilatura
 from lxml import html as lxml_html
 
-from crosswire.inputs.pages import _STRICT_KW, _story_link_keys, article_from_html
+from crosswire.inputs.pages import _STRICT_KW, _story_link_keys, article_from_html, fragment_text
 
 _CHUNK_1 = """
    <p>The harbour council voted on Tuesday to split the dredging plan into two phases, after
@@ -202,3 +202,96 @@ def test_a_chunk_trafilatura_kept_with_a_link_cut_out_is_not_added_again() -> No
     assert "twelve points" in kept and "with a link" not in kept
     text = article_from_html(page, id="a", origin="a").text
     assert text.count("twelve points") == 1
+
+
+def test_a_paragraph_wrapped_over_source_lines_is_one_page_line() -> None:
+    text = fragment_text("<p>The council\nvoted on Tuesday.</p><pre>line one\nline two</pre>")
+    assert text == "The council voted on Tuesday.\n\nline one\nline two"
+
+
+def test_text_after_a_comment_inside_a_paragraph_is_kept() -> None:
+    assert fragment_text("<p>The council <!-- ad slot --> votes today.</p>") == (
+        "The council votes today."
+    )
+
+
+_LEAD = """<p>The harbour council split the dredging plan in two on Tuesday, after a long night
+of questions from the fishermen of the east quay.</p>"""
+
+
+def test_a_strict_pass_that_keeps_little_of_the_page_prose_gives_way_to_the_balanced_one() -> None:
+    # the body in a block favor_precision drops by its class: the strict pass keeps the lead,
+    # more than 5% of the page's words but under a quarter of its prose
+    body = f'<div class="article-bottom">{_CHUNK_1}{_CHUNK_2}</div>'
+    page = _page(f'<div class="body article__body">{_LEAD}{body}</div>')
+    kept = trafilatura.extract(page, **_STRICT_KW) or ""
+    assert "long night" in kept and "twelve points" not in kept
+    text = article_from_html(page, id="a", origin="a").text
+    assert text.index("long night") < text.index("run over the spring") < text.index("twelve")
+    assert text.count("twelve points") == 1
+
+
+def test_a_strict_text_too_short_for_an_article_gives_way_to_the_balanced_one() -> None:
+    page = """<!DOCTYPE html><html><head><title>Quay</title></head><body><div class="story">
+<div><p>Photo: quay</p></div><div class="bottom">The quay reopens on Monday after the silt
+tests, the harbour office said.</div></div></body></html>"""
+    assert trafilatura.extract(page, **_STRICT_KW) == "Photo: quay"
+    text = article_from_html(page, id="a", origin="a").text
+    assert "The quay reopens on Monday after the silt tests" in " ".join(text.split())
+
+
+def test_a_sentence_the_strict_pass_cut_a_link_out_of_is_read_whole() -> None:
+    cut = """<p>The harbour master said <span class="link"><a href="/news/2026/04/fined">the
+contractor will be fined</a></span> for the spill, and that the quay stays closed until the
+silt has been tested again.</p>"""
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{cut}{_CHUNK_2}</div>')
+    kept = " ".join((trafilatura.extract(page, **_STRICT_KW) or "").split())
+    assert "The harbour master said for the spill" in kept
+    text = article_from_html(page, id="a", origin="a").text
+    assert "The harbour master said the contractor will be fined for the spill" in text
+    assert text.count("for the spill") == 1
+    assert text.index("run over the spring") < text.index("for the spill") < text.index("twelve")
+
+
+_BOXED = """<p style="border-left: 3px solid #036">The harbour master said the quay would stay
+closed until the silt had been tested again, which could take most of the summer.</p>"""
+
+
+def test_a_prose_paragraph_left_out_between_two_kept_ones_is_put_back_in_place() -> None:
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{_BOXED}{_CHUNK_2}</div>')
+    assert "quay would stay" not in (trafilatura.extract(page, **_STRICT_KW) or "")
+    text = article_from_html(page, id="a", origin="a").text
+    assert text.index("run over the spring") < text.index("quay would stay closed")
+    assert text.index("most of the summer.") < text.index("twelve points")
+
+
+def test_a_caption_or_a_teaser_link_left_out_between_paragraphs_stays_out() -> None:
+    caption = """<figure><img src="/quay.jpg"><figcaption class="caption">Fishing boats lie at
+the east quay on Tuesday morning, before the council voted to split the dredging plan in
+two.</figcaption></figure>"""
+    teaser = """<p style="border: 1px solid #ccc"><a href="/news/2026/04/lifeboat-rescue">The
+lifeboat crew rescued two kayakers off the point on Sunday, after their boats capsized in a
+stiff easterly wind.</a></p>"""
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{caption}{teaser}{_CHUNK_2}</div>')
+    text = article_from_html(page, id="a", origin="a").text
+    assert "Fishing boats" not in text and "kayakers" not in text
+    assert "run over the spring" in text and "twelve points" in text
+
+
+def test_prose_left_out_after_the_article_last_kept_paragraph_stays_out() -> None:
+    note = """<p style="border-top: 1px solid #ccc">The Harbour Gazette is an independent
+paper owned by its readers, and it has reported on the port and the town since 1887.</p>"""
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{note}</div>')
+    text = article_from_html(page, id="a", origin="a").text
+    assert text.endswith("agreed to run over the spring.")
+
+
+def test_a_cut_sentence_is_read_whole_without_the_page_soft_hyphens() -> None:
+    # trafilatura leaves soft hyphens out; the page's line is matched and put back without them
+    cut = """<p>The coun\u00adcil\u00adlors said <span class="link"><a href="/news/2026/04/vote">the
+vote will wait</a></span> for the uni\u00adversity study of the silt along the channel.</p>"""
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{cut}{_CHUNK_2}</div>')
+    text = article_from_html(page, id="a", origin="a").text
+    whole = "The councillors said the vote will wait for the university study of the silt"
+    assert whole in text and "\u00ad" not in text
+    assert text.count("councillors said") == 1

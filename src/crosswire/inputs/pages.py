@@ -3,6 +3,7 @@ furniture left out, and dates as written in metadata."""
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import logging
 import re
@@ -42,14 +43,22 @@ FROM_FIELD = "input field"
 # comparison with readability/justext (`fast`), which costs a third of its time and on dev
 # changed one page only, the one the fallback recovers.
 _STRICT_KW: dict[str, Any] = {"include_comments": False, "favor_precision": True, "fast": True}
-# The fallback: trafilatura's balanced defaults (with their own recall retry), no comments.
-_FALLBACK_KW: dict[str, Any] = {"include_comments": False}
-# The strict pass is suspect when it keeps under this share of the page's visible words (on
-# dev: one page at 3%, where it kept a date line; every other page 7% or more)...
+# The fallback where the strict pass keeps almost nothing of the page (under this share of its
+# visible words: on dev one page at 3%, where it kept a date line; every other page 7% or
+# more): trafilatura's balanced defaults, with their own recall retry, no comments...
 _SUSPECT_SHARE = 0.05
-# ...and the fallback's text replaces it only when several times as long: on dev a strict text
-# at 0.6x of the balanced one was the better (the balanced one added a link list).
-_FALLBACK_GAIN = 3.0
+_FALLBACK_KW: dict[str, Any] = {"include_comments": False}
+# ...and where it keeps under this share of the page's prose (its lines of _PROSE_LINE_WORDS
+# words or more that end like a sentence; comments and teasers are prose too, so much of it is
+# never the article's: on dev one page at 4%, then one at 19% where both passes keep the same
+# text, then 31% and more), the balanced pass as fast as the strict one: what favor_precision
+# drops, at half the cost of the defaults.
+_SUSPECT_PROSE_SHARE = 0.25
+_PROSE_LINE_WORDS = 15
+_BALANCED_KW: dict[str, Any] = {"include_comments": False, "fast": True}
+# A fallback's text replaces the strict one only when at least twice as long: on dev a strict
+# text at 0.6x of the balanced one was the better (the balanced one added a link list).
+_FALLBACK_GAIN = 2.0
 # Dates from markup and URL only; guessing from body text is the language stage's job.
 _DATE_PARAMS: dict[str, Any] = {"extensive_search": False, "original_date": True}
 
@@ -224,38 +233,44 @@ def fragment_text(markup: str) -> str:
 
 
 def _block_text(root: Any) -> str:
-    """The visible text under an lxml element, one line per block element."""
-    parts: list[str] = []
-    skipping = 0  # depth inside <script>, <style>, ...
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag in _SKIP_TAGS:
-            skipping += 1 if event == "start" else -1
-            if event == "end" and not skipping and element.tail:
-                parts.append(element.tail)
-            continue
-        if skipping:
-            continue
-        block = tag in _BLOCK_TAGS
-        if event == "start":
-            if block:
-                parts.append("\n")
-            if element.text and isinstance(element.tag, str):
-                parts.append(element.text)
-        else:
-            if block:
-                parts.append("\n")
-            if element.tail and element is not root:
-                parts.append(element.tail)
-    return normalize_text(re.sub(r"[ \t\xa0]+", " ", "".join(parts)))
+    """The visible text under an lxml element, one line per block element: a paragraph whose
+    source is wrapped over several lines is one line (the lines of a <pre> stay)."""
+    text = _SPACES.sub(" ", str(_BLOCK_TEXT(root)))
+    return normalize_text(text.replace(_BREAK, "\n"))
 
 
-_SKIP_TAGS = {"script", "style", "noscript", "template", "iframe"}
-_BLOCK_TAGS = {
+_SKIP_TAGS = ("script", "style", "noscript", "template", "iframe")
+_BLOCK_TAGS = (
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
-    "section", "article", "header", "footer", "tr", "table", "figure", "figcaption", "pre",
+    "section", "article", "header", "footer", "tr", "table", "figure", "figcaption",
     "hr", "dd", "dt", "dl",
-}  # fmt: skip
+)  # fmt: skip
+_SPACES = re.compile(r"[ \t\xa0\r\n]+")
+# A line break the stylesheet writes (a noncharacter, never in a page's own text), told apart
+# from the source's line breaks, which are spaces.
+_BREAK = "\ufdd0"
+# The text of the element and its descendants (their tails too, not its own), a break around
+# each block element, nothing from the skipped ones or comments. As an XSLT run by libxslt:
+# walking the tree in Python cost a tenth of a page's reading time.
+_BLOCK_TEXT = etree.XSLT(
+    etree.XML(
+        f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform">
+<xsl:output method="text" encoding="UTF-8"/>
+<xsl:template match="{"|".join(_BLOCK_TAGS)}">
+<xsl:text>&#xFDD0;</xsl:text><xsl:apply-templates/><xsl:text>&#xFDD0;</xsl:text>
+</xsl:template>
+<xsl:template match="pre">
+<xsl:text>&#xFDD0;</xsl:text><xsl:apply-templates mode="pre"/><xsl:text>&#xFDD0;</xsl:text>
+</xsl:template>
+<xsl:template match="*" mode="pre"><xsl:apply-templates mode="pre"/></xsl:template>
+<xsl:template match="text()" mode="pre">
+<xsl:value-of select="translate(., '&#10;', '&#xFDD0;')"/>
+</xsl:template>
+<xsl:template match="{"|".join(_SKIP_TAGS)}|comment()|processing-instruction()" mode="pre"/>
+<xsl:template match="{"|".join(_SKIP_TAGS)}|comment()|processing-instruction()"/>
+</xsl:stylesheet>"""
+    )
+)
 
 
 def article_from_markup(
@@ -357,11 +372,12 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
     """The page's metadata and main text (`Document.text`), and its visible lines; None when
     it holds no text. The page is parsed once for all of them.
 
-    The strict pass runs first; when it keeps almost nothing of the page (a blog post cut down
-    to its date line), the balanced fallback runs, and wins when it keeps several times more.
-    Then what trafilatura gets wrong on news pages is mended from the page: the rest of a body
-    split into chunks, embedded tweets put back; links to other stories and calls to the
-    reader at the text's ends taken out.
+    The strict pass runs first; when it keeps too little of the page for an article (a blog
+    post cut down to its date line) or little of its prose, a balanced pass runs, and wins when
+    it keeps twice as much or more. Then what trafilatura gets wrong on news pages is mended
+    from the page: the rest of a body split into chunks, the prose the strict pass cut out of
+    the article and embedded tweets put back; links to other stories and calls to the reader
+    at the text's ends taken out.
     """
     tree = load_html(markup)
     if tree is None:
@@ -369,23 +385,39 @@ def _extract(markup: str, url: str | None) -> tuple[Document, list[str]] | None:
     page_lines = _page_lines(tree)
     doc = _metadata(tree, url)
     page_url = url or doc.url
-    text = _text_pass(tree, page_url, _STRICT_KW)
-    kept = len(_WORD.findall(text or ""))
-    page_words = sum(len(_WORD.findall(line)) for line in page_lines)
-    if kept < _SUSPECT_SHARE * page_words:
-        fallback = _text_pass(tree, page_url, _FALLBACK_KW)
-        if fallback is not None and len(_WORD.findall(fallback)) >= _FALLBACK_GAIN * max(kept, 1):
-            text = fallback
+    text = _fuller_text(tree, page_url, _text_pass(tree, page_url, _STRICT_KW), page_lines)
     if text is None:
         return None
     try:
-        text = _with_embedded_posts(tree, _with_split_body(tree, text))
+        text = _with_left_out_prose(tree, _with_split_body(tree, text), page_lines)
+        text = _with_embedded_posts(tree, text)
         text = _without_edge_prompts(_without_story_links(tree, text))
     except (ValueError, TypeError, etree.LxmlError):
         # refinements of trafilatura's text: a page one of them trips on keeps that text
         logging.getLogger(__name__).debug("page refinement failed", exc_info=True)
     doc.text = text
     return doc, page_lines
+
+
+def _fuller_text(tree: Any, url: str | None, text: str | None, page_lines: list[str]) -> str | None:
+    """The strict pass's `text`, or a fallback pass's where the strict one kept too little of
+    the page to be an article, or little of its prose, and the fallback keeps at least twice as
+    much."""
+    kept = len(_WORD.findall(text or ""))
+    if kept < _MIN_PAGE_WORDS or kept < _SUSPECT_SHARE * len(_WORD.findall("\n".join(page_lines))):
+        settings = _FALLBACK_KW
+    elif kept < _SUSPECT_PROSE_SHARE * sum(
+        n
+        for line in page_lines
+        if _PROSE_END.search(line) and (n := len(_WORD.findall(line))) >= _PROSE_LINE_WORDS
+    ):
+        settings = _BALANCED_KW
+    else:
+        return text
+    fallback = _text_pass(tree, url, settings)
+    if fallback is not None and len(_WORD.findall(fallback)) >= _FALLBACK_GAIN * max(kept, 1):
+        return fallback
+    return text
 
 
 # A paragraph of an article's body: this many words or more (shorter ones are captions,
@@ -463,6 +495,131 @@ def _with_split_body(tree: Any, text: str) -> str:
     first = next((n for n, k in enumerate(keys) if main_kept[0] in k), 0)
     last = next((n for n in reversed(range(len(keys))) if main_kept[-1] in keys[n]), len(keys) - 1)
     return "\n".join(lines[:first] + before + lines[first : last + 1] + after + lines[last + 1 :])
+
+
+# Prose the strict pass left out of the article: a line of the page of this many words or
+# more that ends like a sentence...
+_LEFT_OUT_MIN_WORDS = 15
+_CLOSERS = "\"'”’»)]"
+_ENDS = frozenset(".!?…:;")
+# ...mostly words, not markup shown as text ('style="display: inline-block;"')...
+_LEFT_OUT_WORD_SHARE = 0.8
+_WORDLIKE = re.compile(r"[\"'“‘(\[]*[^\W_]+(?:[’'\-.][^\W_]+)*[\"'”’)\].,;:!?…]*")
+# ...not mostly the text of one link (a teaser of another story), not a photo's caption.
+_LEFT_OUT_LINK_SHARE = 0.5
+_CAPTIONS = etree.XPath('//figcaption|//*[contains(@class, "caption") or contains(@id, "caption")]')
+# Characters that do not show and that trafilatura leaves out (soft hyphens, zero widths).
+_INVISIBLE = re.compile("[\xad\u200b-\u200d\u2060\ufeff]")
+
+
+def _looks_like_prose(line: str) -> bool:
+    """A page line that may be the article's prose (see the constants above)."""
+    tokens = line.split()
+    if len(tokens) < _LEFT_OUT_MIN_WORDS or line.rstrip(_CLOSERS)[-1:] not in _ENDS:
+        return False
+    words = sum(bool(_WORDLIKE.fullmatch(token)) for token in tokens)
+    return words >= _LEFT_OUT_WORD_SHARE * len(tokens) and not _is_prompt(line)
+
+
+def _with_left_out_prose(tree: Any, text: str, page_lines: list[str]) -> str:
+    """`text` with the prose the strict pass cut out of the article, taken from the page's
+    visible lines (`page_lines`).
+
+    favor_precision drops elements by class or style ("link", "bottom", a border), and with
+    them a link inside a sentence ("... reported that [the NFL will fine Rudolph] for his
+    role") or a whole paragraph holding one. A kept line that is a page line with words cut
+    out is replaced by the page line; a page line left out between two page lines that follow
+    each other in the text is put back between them, unless it is a caption or a link. Not
+    before the text's first line or after its last: teasers and notes lie there.
+    """
+    lines = text.split("\n")
+    first_at: dict[str, int] = {}
+    for n, line in enumerate(lines):
+        first_at.setdefault(" ".join(line.split()), n)
+    # where each page line is in the text, if kept word for word (most of the kept ones are;
+    # page lines have their spaces collapsed already)
+    kept_at = [first_at.get(line) for line in page_lines]
+    # (a count of spaces first: most of a page's lines are short, and it is the cheapest test)
+    candidates = [
+        n
+        for n, line in enumerate(page_lines)
+        if line.count(" ") >= _LEFT_OUT_MIN_WORDS - 1
+        and kept_at[n] is None
+        and _looks_like_prose(line)
+    ]
+    if not candidates:
+        return text
+    keys = [_key(line) for line in lines]
+    kept_text = " ".join(keys)
+    line_words = [key.split() for key in keys]
+    by_edge: dict[str, set[int]] = {}  # the text's lines by their first and last word
+    for n, words in enumerate(line_words):
+        for word in words[:1] + words[-1:]:
+            by_edge.setdefault(word, set()).add(n)
+    anchors: list[int] = []
+    mended: dict[int, str] = {}
+    inserts: dict[int, list[str]] = {}
+    unwanted: set[str] | None = None
+    for n in candidates:
+        line = _INVISIBLE.sub("", page_lines[n])
+        key = _key(line)
+        if key in kept_text:
+            continue
+        at = _cut_from(key.split(), line_words, by_edge)
+        if at is not None:
+            # not a page line that runs on over the next kept line (it would be there twice)
+            if at not in mended and (at + 1 == len(keys) or keys[at + 1] not in key):
+                mended[at] = line
+            continue
+        anchors = anchors or [m for m, place in enumerate(kept_at) if place is not None]
+        # the kept page lines around this one, and where they are in the text
+        following = bisect.bisect(anchors, n)
+        if not 0 < following < len(anchors):
+            continue
+        before, after = kept_at[anchors[following - 1]], kept_at[anchors[following]]
+        if before is None or after != before + 1:
+            continue
+        unwanted = _link_and_caption_keys(tree) if unwanted is None else unwanted
+        if not any(_covers(part, key) for part in unwanted):
+            inserts.setdefault(before, []).append(line)
+    if not mended and not inserts:
+        return text
+    out: list[str] = []
+    for n, line in enumerate(lines):
+        out.append(mended.get(n, line))
+        out.extend(inserts.get(n, ()))
+    return "\n".join(out)
+
+
+def _cut_from(words: list[str], lines: list[list[str]], by_edge: dict[str, set[int]]) -> int | None:
+    """The line of `lines` that is `words` with some cut out: most of them, in order, the
+    first or the last in place (`by_edge`: the lines by their first and last word)."""
+    for n in sorted(by_edge.get(words[0], set()) | by_edge.get(words[-1], set())):
+        part = lines[n]
+        if (
+            _BODY_PARAGRAPH_WORDS <= len(part) < len(words) <= 2 * len(part)
+            and (part[0] == words[0] or part[-1] == words[-1])
+            and _in_order(part, words)
+        ):
+            return n
+    return None
+
+
+def _link_and_caption_keys(tree: Any) -> set[str]:
+    """The words of the page's links and photo captions."""
+    elements = [*tree.iter("a"), *_CAPTIONS(tree)]
+    return {key for element in elements if (key := _key(element.text_content()))}
+
+
+def _covers(part: str, key: str) -> bool:
+    """`key` lies inside `part`, or `part` makes up most of it."""
+    return key in part or (part in key and len(part) >= _LEFT_OUT_LINK_SHARE * len(key))
+
+
+def _in_order(part: list[str], whole: list[str]) -> bool:
+    """Every word of `part` is in `whole`, in the same order."""
+    rest = iter(whole)
+    return all(word in rest for word in part)
 
 
 # A link to another story, kept by trafilatura as a line of the text ("SEE MORE: Hong Kong
