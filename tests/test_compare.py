@@ -140,3 +140,15 @@ def test_a_bloggers_first_person_lines_are_not_single_source_claims() -> None:
     )
     single = [c for c in story.claims if c.status == "single_source"]
     assert [c.sources[0].article_id for c in single] == ["b"]
+
+
+def test_a_lone_sentence_about_a_pronoun_naming_nothing_is_not_single_source() -> None:
+    story = _story(
+        {
+            "a": "Most of them were young and worked the night shift at the depot.",
+            "b": "The company did not respond to questions about the sprinkler system.",
+        }
+    )
+    single = [c for c in story.claims if c.status == "single_source"]
+    # "the company" is placeable in its story; "most of them" is not, out of its article
+    assert [c.sources[0].article_id for c in single] == ["b"]

@@ -98,6 +98,13 @@ facts ("a battery storage bay", five new words) is no longer called single-sourc
 _FIRST_PERSON = re.compile(
     r"\b(?:[Mm]y|me|myself|mine|[Ww]e|us|[Oo]ur|ours|ourselves)\b|\bI(?=\s+[a-z]|['’])"
 )
+# A sentence whose subject is a pronoun ("Most of them were young", "That is less than ...").
+_PRONOUN_SUBJECT = re.compile(
+    r"[\"“‘'(]?(?:(?:most|some|all|none|many|few|both|each|one|several|much) of )?"
+    r"(?:it|its|this|that|these|those|they|their|them|he|his|she|her|nobody|none|no one|"
+    r"everyone|everybody|someone|somebody|something|nothing|everything|anyone|anything)\b",
+    re.IGNORECASE,
+)
 _WORD_BEFORE = re.compile(r"(\S+)\s+$")
 # A quote that began in an earlier sentence ends in this one: its closing mark after a
 # sentence's punctuation ('but I am very disappointed."'), with no opening mark before it.
@@ -178,12 +185,20 @@ class UnitFacts:
         self.words = np.array([len(s.text.split()) for _, s in ctx.units])
         self.positions = np.array([s.index for _, s in ctx.units])
         self.author_voice = [author_voice(s.text) for _, s in ctx.units]
+        self.unplaced = [
+            not (self.entities[k] or self.numbers[k] or self.dates[k])
+            and _PRONOUN_SUBJECT.match(s.text) is not None
+            for k, (_, s) in enumerate(ctx.units)
+        ]
 
     def single_bounds(self, outlet_of_unit: Sequence[str]) -> list[float]:
         """Per sentence, the best match probability under which it is single-source:
         `NOVEL_FIGURE` when it names a figure no other outlet's sentences name, else `ALONE`;
         never (0) for a sentence in the writer's own first-person voice (`author_voice`): a
-        blogger's "I worked on that quay for nineteen years" is not what "Only X reports" means.
+        blogger's "I worked on that quay for nineteen years" is not what "Only X reports" means;
+        nor for one about a pronoun that names no one, no figure and no date ("Most of them
+        were young", "None of this is secret"): out of its article it states nothing a reader
+        can place.
         (Five content words no other outlet has counted too, once; on the dev topics that
         called many shared facts single-source, as long sentences word a shared fact their
         own way.)"""
@@ -197,7 +212,7 @@ class UnitFacts:
         for k, outlet in enumerate(outlet_of_unit):
             others = [v for o, v in seen.items() if o != outlet]
             new = set(self.numbers[k]).difference(*others)
-            if self.author_voice[k]:
+            if self.author_voice[k] or self.unplaced[k]:
                 bounds.append(0.0)
             else:
                 bounds.append(NOVEL_FIGURE if new else ALONE)
@@ -321,4 +336,11 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list
         probabilities = dict(zip(cross, found.tolist(), strict=True))
     # with no pair to match, every sentence is its outlet's alone (bar the writer's own voice)
     bounds = units.single_bounds([ctx.outlet[a] for a in articles])
-    return group_facts(len(ctx.units), articles, probabilities, bounds).groups
+    groups = group_facts(len(ctx.units), articles, probabilities, bounds).groups
+    # a syndicated copy and its original group as two articles of one outlet: what a lone
+    # sentence may not be called (bound 0), such a pair may not be either
+    return [
+        g
+        for g in groups
+        if ctx.outlets([articles[k] for k in g]) >= 2 or any(bounds[k] > 0 for k in g)
+    ]
