@@ -152,3 +152,11 @@ def test_a_lone_sentence_about_a_pronoun_naming_nothing_is_not_single_source() -
     single = [c for c in story.claims if c.status == "single_source"]
     # "the company" is placeable in its story; "most of them" is not, out of its article
     assert [c.sources[0].article_id for c in single] == ["b"]
+
+
+def test_counts_of_one_model_spelled_two_ways_conflict() -> None:
+    seized = "Indian commandos seized {} from the pirates' boats in the Gulf of Aden on Saturday."
+    story = _story(
+        {"a": seized.format("12 AK-47 rifles"), "b": seized.format("seven AK 47 rifles")}
+    )
+    assert [c.kind for c in story.conflicts] == ["number"]

@@ -340,3 +340,18 @@ def test_number_prefilter_never_skips_a_number(text: str) -> None:
     atoms, masked = _atoms_in(text)
     every = [_atom(text, m) for m in _ATOM.finditer(text) if not any(masked[m.start() : m.end()])]
     assert atoms == [a for a in every if a is not None]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The navy seized 12 AK 47 guns from the pirates .",
+        "They confiscated 12 AK-47 rifles and ammunition.",
+        "Officers found 12 AK - 47 automatic rifles on the boat .",
+    ],
+)
+def test_a_model_designation_is_one_counted_word_however_spaced(text: str) -> None:
+    # the count is 12 of "ak47 ..." in every spelling, and the 47 of the name is no figure
+    (number,) = _numbers(text)
+    assert number.value == 12
+    assert number.unit is not None and number.unit.split()[0] == "ak47"

@@ -363,6 +363,8 @@ def _atom(text: str, m: re.Match[str]) -> _Atom | None:
                 return None
             if before in {"-", "–"} and before2.isalpha():
                 return None  # "B-1", "COVID-19"
+            if _DESIGNATION_BEFORE.search(text, max(0, start - 8), start):
+                return None  # "AK - 47" as tokenised text writes "AK-47"
             if before == "," and before2.isdigit():
                 return None
         after = text[end : end + 2]
@@ -396,9 +398,21 @@ def _atom(text: str, m: re.Match[str]) -> _Atom | None:
     return _Atom(start, end, value, is_words, currency, percent, scale)
 
 
+# A model designation written in capitals and digits, as wire copy and tokenised text spell
+# it ("AK-47", "AK 47", "AK - 47", "F-16"): one name, whatever the spacing.
+_DESIGNATION = re.compile(r"\s+([A-Z]{1,4})(?:\s*[-–]\s*|\s)(\d{1,4})\b(?![.,]\d)")
+_DESIGNATION_BEFORE = re.compile(r"\b[A-Z]{1,4}\s*[-–]\s*$")
+
+
 def _unit_after(text: str, end: int, tokens: Sequence[_Tok]) -> tuple[str | None, int]:
-    """What the number at text[..end] counts, and where that phrase ends."""
+    """What the number at text[..end] counts, and where that phrase ends. A model designation
+    opening it is one word ("12 AK 47 guns" and "seven AK-47 rifles" both count "ak47 ...")."""
     rest = text[end : end + 40]
+    model = _DESIGNATION.match(rest)
+    if model:
+        name = (model.group(1) + model.group(2)).lower()
+        unit, stop = _unit_after(text, end + model.end(), tokens)
+        return (f"{name} {unit}" if unit else name), (stop if unit else end + model.end())
     age = _AGE.match(rest)
     if age:
         return "years old", end + age.end()
