@@ -303,3 +303,12 @@ def test_maduro_titles_are_repaired(maduro: dict[str, tuple[Article, Article]]) 
         assert not cleaned.text.startswith(headline)
     for key in ("article-000", "article-004"):
         assert maduro[key][1].title == maduro[key][0].title
+
+
+def test_a_credit_line_naming_no_one_is_removed_at_the_head() -> None:
+    # "X staff, with agencies" credits the desk, not a person: furniture, like a byline
+    cleaned = clean_one("\n".join(["Meridian Daily staff, with agencies", *BODY]))
+    assert cleaned.text.split("\n") == BODY
+    assert cleaned.boilerplate_removed == ["Meridian Daily staff, with agencies"]
+    # a sentence about staff is news
+    assert furniture_score("Hospital staff worked through the night to treat the injured.") == 0

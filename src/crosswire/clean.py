@@ -100,6 +100,14 @@ _UI_PREFIX = re.compile(
 )
 _COUNTER = re.compile(r"[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,2} ?[(\[] ?\d+ ?[)\]]")
 _BYLINE = re.compile(r"(?:by|written by|reporting by|words by)\s+(?!the\b)[A-Z]", re.IGNORECASE)
+# A credit line naming no one: "Meridian Daily staff, with agencies", "Staff and agencies",
+# "With agencies", "AP contributed to this report".
+_CREDIT = re.compile(
+    r"(?:[A-Z][\w'’.&-]*(?: [A-Z][\w'’.&-]*){0,4} )?(?:staff|correspondents?|reporters?)"
+    r"(?:,? (?:and|with) (?:wires|agencies))?|(?:with )?(?:wires|agencies)"
+    r"|(?:[A-Z][\w'’.&-]*(?: [A-Z][\w'’.&-]*){0,4}|wires|agencies) contributed to this report",
+    re.IGNORECASE,
+)
 # A first word made of two capitalised words run together, the first 4+ letters long.
 _GLUE = re.compile(r"[A-Z][a-z]{3,}([A-Z][a-z]+)(?:\s|$)")
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
@@ -227,7 +235,7 @@ def _features(raw: str, extra: frozenset[str]) -> _Line:
             shape = _PHRASE_SCORE
         elif words <= 4 and text.endswith(":"):
             shape = _LABEL_SCORE  # "Related Sources:", "Tags:"
-        elif _BYLINE.match(text) and words <= 8:
+        elif (_BYLINE.match(text) or _CREDIT.fullmatch(text.rstrip("."))) and words <= 8:
             shape = _BYLINE_SCORE
         elif words <= 3 and not sentence:
             shape = _SHORT_SCORE
