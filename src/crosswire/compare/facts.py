@@ -17,7 +17,10 @@ nearest neighbours: never all pairs):
    no other outlet's sentence even plausibly states it, or, less strictly, when it names a
    figure that no other outlet names; one that might state another outlet's fact is not
    called single-source (nor shown as shared): it is left out of the claims. Calling a shared
-   fact "only X reports" misleads a reader more than leaving a sentence unclassified.
+   fact "only X reports" misleads a reader more than leaving a sentence unclassified. Nor is
+   a sentence in the writer's own first-person voice, or one about a pronoun that names no
+   one, no figure and no date ("Most of them were young"): it reports nothing a reader can
+   place.
 
 The thresholds were chosen on the dev topics (`crosswire eval agreement` and `eval links`).
 """
