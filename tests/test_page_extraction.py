@@ -6,7 +6,8 @@ from __future__ import annotations
 import trafilatura
 from lxml import html as lxml_html
 
-from crosswire.inputs.pages import _STRICT_KW, _story_link_keys, article_from_html, fragment_text
+from crosswire.inputs.mending import _story_link_keys
+from crosswire.inputs.pages import _STRICT_KW, article_from_html, fragment_text
 
 _CHUNK_1 = """
    <p>The harbour council voted on Tuesday to split the dredging plan into two phases, after
