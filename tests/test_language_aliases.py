@@ -19,13 +19,22 @@ from crosswire.options import Options
 _SENSES = {
     "banco": 0, "bank": 0, "central": 1, "europeo": 2, "european": 2, "inversiones": 3,
     "moscou": 4, "moscow": 4, "felipe": 5, "philip": 5, "vi": 6, "ii": 7,
+    "gobierno": 8, "government": 8, "union": 9, "unión": 9, "onu": 10, "united nations": 10,
+    "canciller": 11, "chancellor": 11, "presidenta": 12, "president": 12, "africana": 13,
+    "african": 13, "africa": 13, "áfrica": 13, "niger": 14, "níger": 14, "nigerian": 14,
+    "canada": 15, "canadá": 15, "canadian": 15,
 }  # fmt: skip
+_WIDTH = 512
+_OTHER: dict[str, int] = {}  # each other word's own direction, in the order first seen
 
 
 def _fake(texts: Sequence[str]) -> np.ndarray:
-    out = np.zeros((len(texts), 8), dtype=np.float32)
+    """Known words by their sense, any other word in a direction of its own."""
+    out = np.zeros((len(texts), _WIDTH), dtype=np.float32)
     for row, text in enumerate(texts):
-        out[row, _SENSES[text.casefold()]] = 1.0
+        key = text.casefold()
+        other = 16 + _OTHER.setdefault(key, len(_OTHER)) % (_WIDTH - 16)
+        out[row, _SENSES.get(key, other)] = 1.0
     return out
 
 
@@ -183,7 +192,44 @@ def test_a_story_in_one_language_never_reads_the_gazetteer(
 
     monkeypatch.setattr(places, "_index", refuse)
     monkeypatch.setattr(places, "_countries", refuse)
+    monkeypatch.setattr(places, "_territories", refuse)
     ctx = _context({"a": ("fr", "Pékin"), "b": ("fr", "Beijing")})
     assert len(story_entities(ctx)) == 2
     ctx = _context({"a": ("es", "Alemania"), "b": ("es", "Germany")})
     assert len(story_entities(ctx)) == 2
+
+
+@pytest.mark.usefixtures("fake_encoder")
+def test_a_countrys_body_is_named_with_the_country_or_its_adjective() -> None:
+    assert translated("Gobierno de Canadá", "ORG", "Canadian Government", "ORG")
+    # the adjective of another country is that country's ("Nigerian" is Nigeria's)
+    assert not translated("Gobierno de Níger", "ORG", "Nigerian Government", "ORG")
+    # alone, a country is not its people or its adjective
+    assert not translated("Canadá", "GPE", "Canadian", "NORP")
+
+
+@pytest.mark.usefixtures("fake_encoder")
+def test_a_body_of_a_region_is_not_the_regions_own_body() -> None:
+    assert not translated("Unión de África", "ORG", "African Union", "ORG")
+    assert translated("Unión Africana", "ORG", "African Union", "ORG")
+    # a region's noun before the head word reads as its adjective
+    assert translated("Unión Mundial", "ORG", "World Union", "ORG")
+
+
+@pytest.mark.usefixtures("fake_encoder")
+def test_an_acronym_may_keep_the_letter_of_organization_when_the_encoder_knows_it() -> None:
+    assert translated("ONU", "ORG", "United Nations", "ORG")
+    # the same letters, but the encoder does not take the acronym for that name
+    assert not translated("OUA", "ORG", "African Union", "ORG")
+
+
+@pytest.mark.usefixtures("fake_encoder")
+def test_a_full_name_after_a_title_in_another_language_is_that_person() -> None:
+    assert translated("Canciller Ana Varga", "ORG", "Ana Varga", "PERSON")
+    assert translated("la presidenta colombiana Ana Varga", "ORG", "Ana Varga", "PERSON")
+    # a word that is no role is a relation or another name, not a title
+    assert not translated("Hermana Ana Varga", "PERSON", "Ana Varga", "PERSON")
+    # a role *of* a body is not the body
+    assert not translated("Presidenta del Banco Varga", "ORG", "Banco Varga", "ORG")
+    # a surname alone is left to `same_entity`'s person rules
+    assert not translated("Canciller Varga", "ORG", "Varga", "ORG")
