@@ -233,3 +233,29 @@ def test_a_full_name_after_a_title_in_another_language_is_that_person() -> None:
     assert not translated("Presidenta del Banco Varga", "ORG", "Banco Varga", "ORG")
     # a surname alone is left to `same_entity`'s person rules
     assert not translated("Canciller Varga", "ORG", "Varga", "ORG")
+
+
+_NEAR: dict[str, int] = {}
+
+
+def _close(texts: Sequence[str]) -> np.ndarray:
+    """Every text 0.92 from every other: near, as the encoder rates acronyms sharing letters,
+    and under ACRONYM_MIN."""
+    out = np.zeros((len(texts), 17), dtype=np.float32)
+    out[:, 0] = 1.0
+    for row, text in enumerate(texts):
+        out[row, 1 + _NEAR.setdefault(text, len(_NEAR)) % 16] = np.sqrt(1 / 0.92 - 1)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_acronyms_may_differ_by_the_e_spanish_writes_before_an_s(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(aliases, "embed_multilingual", _close)
+    monkeypatch.setattr(aliases, "_vectors", {})
+    # "Estados" / "States": the body's acronyms differ by "e" for "s" and by word order
+    assert translated("OEB", "ORG", "BSO", "ORG")
+    # any other letter is another body's
+    assert not translated("OEB", "ORG", "BUO", "ORG")
+    # two letters are too few to tell ("UE", the European Union, / "US")
+    assert not translated("UE", "ORG", "US", "GPE")
