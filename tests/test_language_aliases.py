@@ -22,7 +22,8 @@ _SENSES = {
     "gobierno": 8, "government": 8, "union": 9, "unión": 9, "onu": 10, "united nations": 10,
     "canciller": 11, "chancellor": 11, "presidenta": 12, "president": 12, "africana": 13,
     "african": 13, "africa": 13, "áfrica": 13, "niger": 14, "níger": 14, "nigerian": 14,
-    "canada": 15, "canadá": 15, "canadian": 15,
+    "canada": 15, "canadá": 15, "canadian": 15, "ludovico": 16, "louis": 16, "rey": 17,
+    "king": 17, "príncipe": 18, "principe": 18, "prince": 18,
 }  # fmt: skip
 _WIDTH = 512
 _OTHER: dict[str, int] = {}  # each other word's own direction, in the order first seen
@@ -33,7 +34,7 @@ def _fake(texts: Sequence[str]) -> np.ndarray:
     out = np.zeros((len(texts), _WIDTH), dtype=np.float32)
     for row, text in enumerate(texts):
         key = text.casefold()
-        other = 16 + _OTHER.setdefault(key, len(_OTHER)) % (_WIDTH - 16)
+        other = 32 + _OTHER.setdefault(key, len(_OTHER)) % (_WIDTH - 32)
         out[row, _SENSES.get(key, other)] = 1.0
     return out
 
@@ -259,3 +260,11 @@ def test_acronyms_may_differ_by_the_e_spanish_writes_before_an_s(
     assert not translated("OEB", "ORG", "BUO", "ORG")
     # two letters are too few to tell ("UE", the European Union, / "US")
     assert not translated("UE", "ORG", "US", "GPE")
+
+
+@pytest.mark.usefixtures("fake_encoder")
+def test_a_monarchs_name_is_translated_where_another_persons_is_not() -> None:
+    assert translated("Rey Ludovico IV", "PERSON", "King Louis IV", "PERSON")
+    assert translated("Príncipe Ludovico", "PERSON", "Prince Louis", "PERSON")
+    # anyone else's given name is only transliterated: another person
+    assert not translated("Ludovico Ferri", "PERSON", "Louis Ferri", "PERSON")

@@ -249,6 +249,23 @@ def _aligned(
     return weak >= WEAK_MIN and all(f >= WORD_MIN for f in fits[1:])
 
 
+# Titles of monarchs and popes, whose names are translated ("Guillermo" / "William").
+_ROYAL = ("king", "queen", "prince", "princess", "pope", "emperor", "empress")
+
+
+def _regnal(wa: tuple[str, ...], wb: tuple[str, ...], forms: dict[str, str]) -> bool:
+    """ "Juan Pablo II" / "John Paul II", "Rey Carlos III" / "King Charles III": a monarch's
+    or a pope's name, a regnal number both share or a royal title, is translated, where
+    another person's is only transliterated."""
+    # one letter ("I", "V", "C") may be an initial
+    if {w for w in wa if _marker(w) and len(w) > 1} & {w for w in wb if _marker(w)}:
+        return True
+    words = [*wa, *wb]
+    if not _embed([*words, *(forms.get(w, w) for w in words), *_ROYAL]):
+        return False
+    return any(_fit(w, title, False, forms) >= WEAK_MIN for w in words for title in _ROYAL)
+
+
 def _with_title(long_name: str, short_name: str) -> bool:
     """ "Canciller Olaf Scholz" / "Olaf Scholz", "el presidente colombiano Gustavo Petro" /
     "Gustavo Petro": a full name (two words at least) after a title in the other language,
@@ -301,8 +318,9 @@ def translated(a: str, type_a: str, b: str, type_b: str) -> bool:
     wa, wb = _without_body_word(wa, wb)
     if not wa or len(wa) != len(wb) or len(wa) > _MAX_WORDS:
         return False
+    forms = {**_written(a), **_written(b)}
     # both read as people: one reading of a foreign name as a person is noise ("Oriente Medio")
-    person = type_a == type_b == "PERSON"
+    person = type_a == type_b == "PERSON" and not _regnal(wa, wb, forms)
     if len(wa) == 1:
         x, y = wa[0], wb[0]
         # a place is not its people or its adjective ("Canadá" / "Canadian")
@@ -316,7 +334,6 @@ def translated(a: str, type_a: str, b: str, type_b: str) -> bool:
         if not _embed([x, y]):
             return False
         return float(_vectors[x] @ _vectors[y]) >= SINGLE_MIN
-    forms = {**_written(a), **_written(b)}
     if not _embed([*wa, *wb, *(forms.get(w, w) for w in (*wa, *wb))]):
         return False
     of_places = _of_places(a) | _of_places(b)
