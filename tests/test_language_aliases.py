@@ -24,6 +24,7 @@ _SENSES = {
     "african": 13, "africa": 13, "áfrica": 13, "niger": 14, "níger": 14, "nigerian": 14,
     "canada": 15, "canadá": 15, "canadian": 15, "ludovico": 16, "louis": 16, "rey": 17,
     "king": 17, "príncipe": 18, "principe": 18, "prince": 18,
+    "interandino": 19, "interandean": 19,
 }  # fmt: skip
 _WIDTH = 512
 _OTHER: dict[str, int] = {}  # each other word's own direction, in the order first seen
@@ -268,3 +269,8 @@ def test_a_monarchs_name_is_translated_where_another_persons_is_not() -> None:
     assert translated("Príncipe Ludovico", "PERSON", "Prince Louis", "PERSON")
     # anyone else's given name is only transliterated: another person
     assert not translated("Ludovico Ferri", "PERSON", "Louis Ferri", "PERSON")
+
+
+@pytest.mark.usefixtures("fake_encoder")
+def test_a_compound_hyphenated_in_one_language_may_be_one_word_in_another() -> None:
+    assert translated("Banco Interandino", "ORG", "Inter-Andean Bank", "ORG")

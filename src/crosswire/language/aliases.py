@@ -80,7 +80,9 @@ def _embed(texts: Sequence[str]) -> bool:
     return True
 
 
-def _words(name: str) -> tuple[str, ...]:
+def _words(name: str, *, join_hyphens: bool = False) -> tuple[str, ...]:
+    if join_hyphens:
+        name = re.sub(r"(?<=\w)-(?=\w)", "", name)
     return tuple(w for w in re.findall(r"\w+", fold(name)) if w not in _STOP)
 
 
@@ -316,6 +318,11 @@ def translated(a: str, type_a: str, b: str, type_b: str) -> bool:
     if _with_title(a, b) or _with_title(b, a):
         return True
     wa, wb = _without_body_word(wa, wb)
+    if len(wa) != len(wb):
+        # a compound hyphenated in one language is one word in another ("Inter-American" /
+        # "Interamericano")
+        joined = (_words(a, join_hyphens=True), _words(b, join_hyphens=True))
+        wa, wb = _without_body_word(*joined)
     if not wa or len(wa) != len(wb) or len(wa) > _MAX_WORDS:
         return False
     forms = {**_written(a), **_written(b)}
