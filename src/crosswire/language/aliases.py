@@ -327,7 +327,8 @@ def translated(a: str, type_a: str, b: str, type_b: str) -> bool:
         return False
     forms = {**_written(a), **_written(b)}
     # both read as people: one reading of a foreign name as a person is noise ("Oriente Medio")
-    person = type_a == type_b == "PERSON" and not _regnal(wa, wb, forms)
+    # (a royal title or a regnal number is a word beside the name: one word has neither)
+    person = type_a == type_b == "PERSON" and not (len(wa) > 1 and _regnal(wa, wb, forms))
     if len(wa) == 1:
         x, y = wa[0], wb[0]
         # a place is not its people or its adjective ("Canadá" / "Canadian")
