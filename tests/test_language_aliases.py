@@ -274,3 +274,9 @@ def test_a_monarchs_name_is_translated_where_another_persons_is_not() -> None:
 @pytest.mark.usefixtures("fake_encoder")
 def test_a_compound_hyphenated_in_one_language_may_be_one_word_in_another() -> None:
     assert translated("Banco Interandino", "ORG", "Inter-Andean Bank", "ORG")
+
+
+def test_spanish_plural_initials_written_twice_are_an_acronym() -> None:
+    assert same_entity("EE. UU.", "GPE", "Estados Unidos", "GPE")
+    assert same_entity("FF.AA.", "ORG", "Fuerzas Armadas", "ORG")
+    assert not same_entity("FF. AA.", "ORG", "Fuerza Aérea Argentina", "ORG")

@@ -89,8 +89,16 @@ def _content_words(name: str) -> tuple[str, ...]:
     return tuple(w for w in words if w not in NAME_STOP)
 
 
+# "EE. UU." (Estados Unidos), "FF.AA." (Fuerzas Armadas): Spanish writes a plural word's
+# initial twice, each pair with its own full stop
+_PLURAL_INITIALS = re.compile(r"(?:([A-Z])\1\.\s?){2,}")
+
+
 def _acronym_letters(acronym: str) -> str | None:
-    """The letters of a name written as an acronym ("VTV", "BoE", "U.N."), else None."""
+    """The letters of a name written as an acronym ("VTV", "BoE", "U.N.", "EE. UU."), else
+    None."""
+    if _PLURAL_INITIALS.fullmatch(acronym.strip()):
+        return fold(acronym.replace(".", "").replace(" ", "")[::2])
     bare = acronym.replace(".", "")
     if not (2 <= len(bare) <= 8) or not bare.isalpha() or " " in bare:
         return None
