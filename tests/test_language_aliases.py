@@ -280,3 +280,10 @@ def test_spanish_plural_initials_written_twice_are_an_acronym() -> None:
     assert same_entity("EE. UU.", "GPE", "Estados Unidos", "GPE")
     assert same_entity("FF.AA.", "ORG", "Fuerzas Armadas", "ORG")
     assert not same_entity("FF. AA.", "ORG", "Fuerza Aérea Argentina", "ORG")
+
+
+def test_a_kh_romanised_in_spanish_as_j_is_one_name() -> None:
+    assert same_entity("Mijaíl Jorasov", "PERSON", "Mikhail Khorasov", "PERSON")
+    assert same_entity("Jorasov", "PERSON", "Khorasov", "PERSON")
+    # a short "j" word is as often another name
+    assert not same_entity("Jan", "PERSON", "Khan", "PERSON")

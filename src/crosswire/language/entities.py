@@ -209,10 +209,18 @@ def _skeleton(word: str) -> str:
 _SOUND = str.maketrans({"w": "v", "z": "s", "c": "k", "q": "k", "g": "k"})
 
 
+def _kh_as_j(word: str) -> str:
+    """Spanish writes "j" for the sound English and French romanise "kh" (Russian х, Arabic
+    and Persian خ): "Jamenei" / "Khamenei", "Mijaíl" / "Mikhail". Not in short words, where
+    "j" is as often another name's ("Jan" / "Khan")."""
+    joined = word.replace("kh", "j")
+    return joined if len(joined) >= 5 else word
+
+
 def _sounds_alike(wa: Sequence[str], wb: Sequence[str]) -> bool:
     if len(wa) != len(wb):
         return False
-    pairs = list(zip(wa, wb, strict=True))
+    pairs = [(_kh_as_j(x), _kh_as_j(y)) for x, y in zip(wa, wb, strict=True)]
     return all(
         x[0] == y[0] or _skeleton(x[:1]) == _skeleton(y[:1]) or {x[0], y[0]} <= {"v", "w"}
         for x, y in pairs
