@@ -229,6 +229,9 @@ def test_an_acronym_may_keep_the_letter_of_organization_when_the_encoder_knows_i
 def test_a_full_name_after_a_title_in_another_language_is_that_person() -> None:
     assert translated("Canciller Ana Varga", "ORG", "Ana Varga", "PERSON")
     assert translated("la presidenta colombiana Ana Varga", "ORG", "Ana Varga", "PERSON")
+    assert translated("o canciller Ana Varga", "ORG", "Ana Varga", "PERSON")  # "o": an article
+    # the name after the title may be romanised another way
+    assert translated("Canciller Anna Warga", "ORG", "Anna Varga", "PERSON")
     # a word that is no role is a relation or another name, not a title
     assert not translated("Hermana Ana Varga", "PERSON", "Ana Varga", "PERSON")
     # a role *of* a body is not the body

@@ -25,7 +25,7 @@ from itertools import pairwise, permutations
 import numpy as np
 
 from crosswire.embed import embed_multilingual
-from crosswire.language.entities import NAME_STOP, ROLE_WORDS, fold
+from crosswire.language.entities import NAME_STOP, ROLE_WORDS, fold, same_entity
 from crosswire.language.places import (
     country_named,
     place_named,
@@ -268,6 +268,11 @@ def _regnal(wa: tuple[str, ...], wb: tuple[str, ...], forms: dict[str, str]) -> 
     return any(_fit(w, title, False, forms) >= WEAK_MIN for w in words for title in _ROYAL)
 
 
+# Articles before a title in the languages names are translated from, beside `_STOP`'s
+# ("o presidente", "il ministro")
+_ARTICLES = frozenset({"o", "os", "a", "as", "il", "lo", "gli", "une", "un", "una", "uno"})
+
+
 def _with_title(long_name: str, short_name: str) -> bool:
     """ "Canciller Olaf Scholz" / "Olaf Scholz", "el presidente colombiano Gustavo Petro" /
     "Gustavo Petro": a full name (two words at least) after a title in the other language,
@@ -277,11 +282,13 @@ def _with_title(long_name: str, short_name: str) -> bool:
     words = re.findall(r"\w+", fold(long_name))
     name = re.findall(r"\w+", fold(short_name))
     n = len(name)
-    if n < 2 or len(words) <= n or words[-n:] != name or name[0] in _STOP:
-        return False
-    if words[-n - 1] in _STOP:
+    if n < 2 or len(words) <= n or name[0] in _STOP or words[-n - 1] in _STOP:
         return False  # "Presidente del Banco Central Europeo": a role *of* a body
-    roles = [w for w in words[:-n] if w not in _STOP and _adjective_of(w) is None]
+    # the name itself may be romanised another way ("Präsident Wladimir Putin")
+    tail = " ".join(words[-n:])
+    if words[-n:] != name and not same_entity(tail, "PERSON", " ".join(name), "PERSON"):
+        return False
+    roles = [w for w in words[:-n] if w not in _STOP | _ARTICLES and _adjective_of(w) is None]
     forms = _written(long_name)
     if not roles or not _embed([*roles, *(forms.get(w, w) for w in roles), *ROLE_WORDS]):
         return False
