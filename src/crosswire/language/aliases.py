@@ -159,6 +159,7 @@ def _initials_and_body_letter(acronym: str, words: tuple[str, ...]) -> bool:
     )
 
 
+@lru_cache(maxsize=16_384)  # words recur in every pair and every order a name is tried in
 def _skeleton(word: str) -> str:
     # "ph" sounds "f" ("Philip" / "Felipe"), "z" and "s" one sibilant ("Cruz" / "Cross")
     word = word.replace("ph", "f").replace("z", "s")
@@ -214,6 +215,7 @@ def _of_places(name: str) -> frozenset[str]:
     return frozenset(w for before, w in pairwise(words) if before in _STOP)
 
 
+@lru_cache(maxsize=16_384)
 def _marker(word: str) -> bool:
     """Digits and regnal numbers must be equal, never translated ("Felipe VI" != "Felipe II")."""
     return word.isdigit() or re.fullmatch(r"[ivxlc]+", word) is not None
@@ -262,10 +264,11 @@ def _regnal(wa: tuple[str, ...], wb: tuple[str, ...], forms: dict[str, str]) -> 
     # one letter ("I", "V", "C") may be an initial
     if {w for w in wa if _marker(w) and len(w) > 1} & {w for w in wb if _marker(w)}:
         return True
-    words = [*wa, *wb]
-    if not _embed([*words, *(forms.get(w, w) for w in words), *_ROYAL]):
+    # the title opens the name ("Rey Carlos III", "el papa Francisco")
+    firsts = [wa[0], wb[0]]
+    if not _embed([*firsts, *(forms.get(w, w) for w in firsts), *_ROYAL]):
         return False
-    return any(_fit(w, title, False, forms) >= WEAK_MIN for w in words for title in _ROYAL)
+    return any(_fit(w, title, False, forms) >= WEAK_MIN for w in firsts for title in _ROYAL)
 
 
 # Articles before a title in the languages names are translated from, beside `_STOP`'s
