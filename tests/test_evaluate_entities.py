@@ -55,7 +55,11 @@ def test_entities_on_held_out_parts_stay_above_their_floors(heldout: Scores) -> 
     # With one weak word allowed, accents kept for the encoder, the noun/adjective test, names
     # joined by hyphens, "Organization" droppable and city exonyms (GeoNames): 0.763, none
     # wrongly (dev 0.816, none wrongly).
-    assert heldout.figure("crosswire", "alias pairs merged") >= 0.75
+    # With places' adjectives read from CLDR (a country's body named with either; a region's
+    # after "of" another body), "e" for "s" between acronyms, the "o" of "organization" in an
+    # acronym, foreign titles before a full name, regnal names translated, Spanish doubled
+    # plural initials and "j" for "kh": 0.789, none wrongly (dev 0.842, none wrongly).
+    assert heldout.figure("crosswire", "alias pairs merged") >= 0.78
     assert heldout.figure("crosswire", "look-alike pairs merged") <= 0.06
     # Measured 2026-12-07: B3 F1 0.709 (P 0.990, R 0.552); exact string 0.703.
     # Goal (issue 21): ahead of the exact-string baseline. After the alias rules: 0.698
@@ -64,6 +68,8 @@ def test_entities_on_held_out_parts_stay_above_their_floors(heldout: Scores) -> 
     # tokens joined before string matching (both systems): 0.739 (P 0.990, R 0.590), exact
     # string 0.721; on dev still behind (0.677 vs 0.722: descriptions such as "Driver",
     # "Police", "Surgeon General" are no named entity to crosswire).
+    # After this branch's alias rules: 0.744 (P 0.990, R 0.596), exact string 0.721; dev
+    # unchanged (0.677).
     assert heldout.figure("crosswire", "B3 F1") >= 0.72
     assert heldout.figure("crosswire", "B3 F1") > heldout.figure("exact string", "B3 F1")
     assert heldout.figure("crosswire", "B3 precision") >= 0.97

