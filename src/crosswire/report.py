@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from crosswire.errors import CrosswireError, Msg
 from crosswire.models import (
+    Claim,
     ClaimStatus,
     Conflict,
     FramingEntry,
@@ -45,6 +46,39 @@ SECTIONS: tuple[tuple[str, str], ...] = (
     ("single_source", "Reported by one outlet"),
     ("timeline", "Timeline"),
 )
+
+
+def claim_stances(story: Story, claim: Claim) -> dict[str, tuple[str, Conflict | None]]:
+    """Per article of the story, how it stands to `claim`: "supports" (a source stating the
+    claim's own value), "disputes" with the conflict (it gives another value of one of the
+    claim's conflicts, whether or not the comparison put its sentence among the claim's
+    sources: "9 workers were killed" is a source of the claim "At least 12 workers were
+    killed", on the other side), or "silent". The claim's own value in a conflict is the one
+    most of its sources give (ties: the one its wording's source gives). The report's and the
+    web app's matrices both read it."""
+    sources = {s.article_id for s in claim.sources}
+    wording = next((s.article_id for s in claim.sources if s.sentence == claim.text), None)
+    against: dict[str, Conflict] = {}
+    for conflict in story.conflicts:
+        if conflict.id not in claim.conflict_ids or not conflict.values:
+            continue
+        own = max(
+            conflict.values,
+            key=lambda v: (len(sources & set(v.article_ids)), wording in v.article_ids),
+        )
+        for value in conflict.values:
+            for aid in value.article_ids:
+                if value is not own and aid not in own.article_ids:
+                    against.setdefault(aid, conflict)
+    stances: dict[str, tuple[str, Conflict | None]] = {}
+    for aid in story.article_ids:
+        if aid in against:
+            stances[aid] = ("disputes", against[aid])
+        elif aid in sources:
+            stances[aid] = ("supports", None)
+        else:
+            stances[aid] = ("silent", None)
+    return stances
 
 
 def brief_sections(story: Story) -> list[tuple[str, str, list[SummarySentence]]]:
@@ -526,18 +560,17 @@ class _Anchors:
 def _matrix(
     story: Story, anchors: _Anchors, conflict_anchor: dict[str, str], si: int
 ) -> list[tuple[str, list[Cell]]]:
-    conflicts = {c.id: c for c in story.conflicts}
     rows: list[tuple[str, list[Cell]]] = []
     for ci, claim in enumerate(story.claims):
         supporting = {s.article_id: s.sentence for s in claim.sources}
+        stances = claim_stances(story, claim)
         cells: list[Cell] = []
         for aid in story.article_ids:
-            if aid in supporting:
+            mark, against = stances[aid]
+            if mark == "supports":
                 cite = anchors.cite(aid, supporting[aid])
                 cells.append(Cell("supports", cite.href, f"{anchors.outlet(aid)} supports"))
-                continue
-            against = _disputing_conflict(aid, claim.conflict_ids, conflicts)
-            if against is not None:
+            elif against is not None:
                 cells.append(
                     Cell(
                         "disputes",
@@ -549,16 +582,6 @@ def _matrix(
                 cells.append(Cell("silent", None, f"{anchors.outlet(aid)} does not say"))
         rows.append((f"claim-{si}-{ci}", cells))
     return rows
-
-
-def _disputing_conflict(
-    article_id: str, conflict_ids: list[str], conflicts: dict[str, Conflict]
-) -> Conflict | None:
-    for cid in conflict_ids:
-        conflict = conflicts.get(cid)
-        if conflict and any(article_id in v.article_ids for v in conflict.values):
-            return conflict
-    return None
 
 
 _CHART_WIDTH = 900

@@ -20,7 +20,7 @@ from crosswire.models import (
     Story,
     TimelineEntry,
 )
-from crosswire.report import brief_sections
+from crosswire.report import brief_sections, claim_stances
 
 
 @dataclass(frozen=True)
@@ -133,27 +133,18 @@ class Views:
 
     def matrix(self) -> list[tuple[Claim, list[tuple[str, str, str]]]]:
         """Per claim, per article: (mark, href, title); mark is supports/disputes/silent."""
-        conflicts = {c.id: c for c in self.story.conflicts}
         rows = []
         for claim in self.story.claims:
             supporting = {s.article_id: s for s in claim.sources}
+            stances = claim_stances(self.story, claim)
             cells = []
             for aid in self.story.article_ids:
-                if aid in supporting:
+                mark, against = stances[aid]
+                if mark == "supports":
                     src = supporting[aid]
                     link = self.cite(aid, src.sentence, src.sentence_index)
                     cells.append(("supports", link.href, f"{self.outlet(aid)} says so"))
-                    continue
-                against = next(
-                    (
-                        conflicts[cid]
-                        for cid in claim.conflict_ids
-                        if cid in conflicts
-                        and any(aid in v.article_ids for v in conflicts[cid].values)
-                    ),
-                    None,
-                )
-                if against is not None:
+                elif against is not None:
                     cells.append(
                         (
                             "disputes",
