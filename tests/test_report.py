@@ -29,6 +29,7 @@ from crosswire.models import (
     TimelineEntry,
 )
 from crosswire.report import (
+    claim_stances,
     render_html,
     render_markdown,
     report_schema,
@@ -589,3 +590,42 @@ def test_the_brief_opens_with_its_lead_section_in_markdown_and_html(report: Repo
     assert [s for s, _, _ in brief_sections(story)] == ["established", "disputed"]
     story.summary = []
     assert brief_sections(story) == []
+
+
+def test_a_source_on_the_other_side_of_the_claims_conflict_disputes_it_a_compatible_bound_does_not() -> (
+    None
+):
+    text = "At least 12 workers were killed."
+    said = {"a": text, "b": "At least 10 workers were killed.", "c": "Nine workers were killed."}
+    toll = Conflict(
+        id="x",
+        kind="number",
+        subject="workers killed",
+        values=[
+            ConflictValue(
+                value="9 workers", normalized=9.0, article_ids=["c"], evidence=[said["c"]]
+            ),
+            ConflictValue(
+                value="at least 10 workers",
+                normalized=10.0,
+                article_ids=["b"],
+                evidence=[said["b"]],
+            ),
+            ConflictValue(
+                value="At least 12 workers", normalized=12.0, article_ids=["a"], evidence=[text]
+            ),
+        ],
+    )
+    claim = Claim(
+        id="k",
+        text=text,
+        sources=[ClaimSource(article_id=a, sentence=t, sentence_index=0) for a, t in said.items()],
+        outlets=3,
+        status="disputed",
+        conflict_ids=["x"],
+    )
+    story = Story(
+        id="s", title="t", article_ids=["a", "b", "c", "d"], claims=[claim], conflicts=[toll]
+    )
+    marks = {aid: mark for aid, (mark, _) in claim_stances(story, claim).items()}
+    assert marks == {"a": "supports", "b": "supports", "c": "disputes", "d": "silent"}

@@ -30,6 +30,7 @@ from crosswire.models import (
     Claim,
     ClaimStatus,
     Conflict,
+    ConflictValue,
     FramingEntry,
     OutletProfile,
     Report,
@@ -48,14 +49,42 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 )
 
 
+# How a conflict's value as written bounds its figure ("at least 10 workers": 10 or more).
+_LOWER = re.compile(r"^(?:at least|more than|over|upwards of|no fewer than)\b", re.IGNORECASE)
+_UPPER = re.compile(r"^(?:at most|up to|fewer than|less than|under|no more than)\b", re.IGNORECASE)
+
+
+def _allows(value: ConflictValue) -> tuple[float, float] | None:
+    """The figures a number conflict's value allows; None for other values (dates, titles,
+    quotes), which are different values whenever they differ."""
+    if not isinstance(value.normalized, (int, float)) or isinstance(value.normalized, bool):
+        return None
+    n = float(value.normalized)
+    if _LOWER.match(value.value):
+        return (n, math.inf)
+    if _UPPER.match(value.value):
+        return (0.0, n)
+    return (n, n)
+
+
+def _compatible(a: ConflictValue, b: ConflictValue) -> bool:
+    """Whether both values can hold at once: "at least 10" and "at least 12" can, 9 and "at
+    least 12" cannot (the conflict lists every value outlets gave, for the reader)."""
+    if a is b:
+        return True
+    x, y = _allows(a), _allows(b)
+    return x is not None and y is not None and x[0] <= y[1] and y[0] <= x[1]
+
+
 def claim_stances(story: Story, claim: Claim) -> dict[str, tuple[str, Conflict | None]]:
     """Per article of the story, how it stands to `claim`: "supports" (a source stating the
-    claim's own value), "disputes" with the conflict (it gives another value of one of the
-    claim's conflicts, whether or not the comparison put its sentence among the claim's
-    sources: "9 workers were killed" is a source of the claim "At least 12 workers were
-    killed", on the other side), or "silent". The claim's own value in a conflict is the one
-    most of its sources give (ties: the one its wording's source gives). The report's and the
-    web app's matrices both read it."""
+    claim's own value, or one that can hold with it), "disputes" with the conflict (it gives a
+    value of one of the claim's conflicts that cannot hold with the claim's own, whether or not
+    the comparison put its sentence among the claim's sources: "9 workers were killed" is a
+    source of the claim "At least 12 workers were killed", on the other side; "at least 10"
+    is not), or "silent". The claim's own value in a conflict is the one most of its sources
+    give (ties: the one its wording's source gives). The report's and the web app's matrices
+    both read it."""
     sources = {s.article_id for s in claim.sources}
     wording = next((s.article_id for s in claim.sources if s.sentence == claim.text), None)
     against: dict[str, Conflict] = {}
@@ -67,8 +96,10 @@ def claim_stances(story: Story, claim: Claim) -> dict[str, tuple[str, Conflict |
             key=lambda v: (len(sources & set(v.article_ids)), wording in v.article_ids),
         )
         for value in conflict.values:
+            if _compatible(value, own):
+                continue
             for aid in value.article_ids:
-                if value is not own and aid not in own.article_ids:
+                if aid not in own.article_ids:
                     against.setdefault(aid, conflict)
     stances: dict[str, tuple[str, Conflict | None]] = {}
     for aid in story.article_ids:
