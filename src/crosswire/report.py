@@ -77,14 +77,10 @@ def _compatible(a: ConflictValue, b: ConflictValue) -> bool:
 
 
 def claim_stances(story: Story, claim: Claim) -> dict[str, tuple[str, Conflict | None]]:
-    """Per article of the story, how it stands to `claim`: "supports" (a source stating the
-    claim's own value, or one that can hold with it), "disputes" with the conflict (it gives a
-    value of one of the claim's conflicts that cannot hold with the claim's own, whether or not
-    the comparison put its sentence among the claim's sources: "9 workers were killed" is a
-    source of the claim "At least 12 workers were killed", on the other side; "at least 10"
-    is not), or "silent". The claim's own value in a conflict is the one most of its sources
-    give (ties: the one its wording's source gives). The report's and the web app's matrices
-    both read it."""
+    """Per article of the story, how it stands to `claim` (both matrices read it): "disputes"
+    with the conflict where it gives a value that cannot hold with the claim's own (the value
+    most of its sources give), even as a source ("9 workers" under "At least 12 workers";
+    "at least 10" can hold), else "supports" as a source, else "silent"."""
     sources = {s.article_id for s in claim.sources}
     wording = next((s.article_id for s in claim.sources if s.sentence == claim.text), None)
     against: dict[str, Conflict] = {}
