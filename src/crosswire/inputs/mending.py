@@ -107,10 +107,8 @@ def _with_split_body(tree: Any, text: str) -> str:
 
 
 # Prose the strict pass left out of the article: a line of the page of this many words or
-# more that ends like a sentence...
+# more that ends like a sentence (`PROSE_END`)...
 _LEFT_OUT_MIN_WORDS = 15
-_CLOSERS = "\"'”’»)]"
-_ENDS = frozenset(".!?…:;")
 # ...mostly words, not markup shown as text ('style="display: inline-block;"')...
 _LEFT_OUT_WORD_SHARE = 0.8
 _WORDLIKE = re.compile(r"[\"'“‘(\[]*[^\W_]+(?:[’'\-.][^\W_]+)*[\"'”’)\].,;:!?…]*")
@@ -124,7 +122,7 @@ _INVISIBLE = re.compile("[\xad\u200b-\u200d\u2060\ufeff]")
 def _looks_like_prose(line: str) -> bool:
     """A page line that may be the article's prose (see the constants above)."""
     tokens = line.split()
-    if len(tokens) < _LEFT_OUT_MIN_WORDS or line.rstrip(_CLOSERS)[-1:] not in _ENDS:
+    if len(tokens) < _LEFT_OUT_MIN_WORDS or not PROSE_END.search(line):
         return False
     words = sum(bool(_WORDLIKE.fullmatch(token)) for token in tokens)
     return words >= _LEFT_OUT_WORD_SHARE * len(tokens) and not _is_prompt(line)
