@@ -312,3 +312,21 @@ def test_a_credit_line_naming_no_one_is_removed_at_the_head() -> None:
     assert cleaned.boilerplate_removed == ["Meridian Daily staff, with agencies"]
     # a sentence about staff is news
     assert furniture_score("Hospital staff worked through the night to treat the injured.") == 0
+
+
+def test_a_sign_off_at_the_tail_is_removed_but_the_same_words_in_the_body_are_kept() -> None:
+    # how to reach the writer, who the writer is, the copyright line, a promise of more
+    sign_off = [
+        "Reach him at 412-320-7827 or jdoe@example.com.",
+        "Jane Doe is a Tribune-Review staff writer.",
+        "Stay with KTVI and ktvi.com for more details as they become available.",
+        "Copyright 2016 Nexstar Broadcasting, Inc.",
+    ]
+    result = clean_one("\n".join(BODY + sign_off))
+    assert result.text == "\n".join(BODY)
+    assert result.boilerplate_removed == sign_off
+    # between body paragraphs such a line is text, and news about a reporter is news
+    middle = [BODY[0], sign_off[1], *BODY[1:]]
+    assert clean_one("\n".join(middle)).text == "\n".join(middle)
+    about = "Police said Smith was a reporter at the Herald for ten years before the shooting."
+    assert clean_one("\n".join([*BODY, about])).text == "\n".join([*BODY, about])

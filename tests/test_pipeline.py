@@ -309,6 +309,22 @@ def test_missing_publication_date_is_inferred_from_the_text_and_marked(tmp_path:
     assert article.published is not None and article.published.isoformat() == "2026-03-10"
 
 
+def test_a_removed_timestamp_line_dates_an_undated_article(tmp_path: Path) -> None:
+    # the clean stage removes "Posted ..." as furniture; it still says when the page appeared,
+    # ahead of a later day the text mentions (a hearing set for March 20)
+    (tmp_path / "undated.txt").write_text(
+        "Bridge reopens\n\nPosted: March 11, 2026 10:05 AM EDT\n\n"
+        "The Kessa bridge reopened on Tuesday after repairs, officials said. A hearing on the "
+        "repair bill is set for March 20, 2026.\n",
+        encoding="utf-8",
+    )
+    report = analyze([tmp_path])
+    (article,) = report.articles
+    assert "Posted: March 11, 2026 10:05 AM EDT" in article.boilerplate_removed
+    assert article.published_inferred is True
+    assert article.published is not None and article.published.isoformat() == "2026-03-11"
+
+
 def test_public_api_is_re_exported() -> None:
     import crosswire
 

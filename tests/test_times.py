@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosswire.language.times import extract_times, find_time_spans
+from crosswire.language.times import extract_times, find_time_spans, stamped_date
 from crosswire.models import Sentence, TimeMention
 from timing import cpu_cost
 
@@ -441,3 +441,33 @@ def test_pattern_prefilter_never_skips_a_pattern_that_could_match(text: str) -> 
 
     assert set(HINTS) == set(NEEDS)
     assert possible_kinds(text) == {kind for kind, needs in NEEDS.items() if needs.search(text)}
+
+
+def test_a_tokenised_date_keeps_its_day_and_year() -> None:
+    # tokenised copies (ECB+) put a space before the comma and the abbreviation's period
+    assert _one(None, "The ship sank on November 19 , 2008 .").value == "2008-11-19"
+    assert _one(None, "Posted on Feb . 04 , 2009").value == "2009-02-04"
+    assert _one(None, "He was born on July 4, 1990.").value == "1990-07-04"
+
+
+def test_a_timestamp_line_states_its_day_and_a_headline_does_not() -> None:
+    assert stamped_date(
+        [
+            "Share this: Facebook",
+            "Updated: Apr 03, 2009 11:06 PM CEST",
+            "Posted: Apr 02, 2009 11:06 PM CEST",
+        ]
+    ) == date(2009, 4, 2)
+    assert stamped_date(["on July 13 , 2009 at 10 : 50 AM , updated July 29 , 2009"]) == date(
+        2009, 7, 13
+    )
+    # a line that says something besides its date is not a timestamp
+    assert stamped_date(["Obama meets the Pope on July 10, 2009", "Most read"]) is None
+    assert stamped_date(["Posted 3 hours ago"]) is None  # no explicit day
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=80), max_size=5))
+def test_stamped_date_reads_any_lines_without_failing(lines: list[str]) -> None:
+    found = stamped_date(lines)
+    assert found is None or any(ch.isdigit() for line in lines for ch in line)

@@ -108,6 +108,22 @@ _CREDIT = re.compile(
     r"|(?:[A-Z][\w'’.&-]*(?: [A-Z][\w'’.&-]*){0,4}|wires|agencies) contributed to this report",
     re.IGNORECASE,
 )
+# A sign-off: how to reach or follow the writer, who the writer is, the copyright line, a
+# promise of more ("Reach him at 412-...", "Jane Doe is a Tribune staff writer.",
+# "Copyright 2016 Nexstar", "Stay with KTVI for more details."). Prose in shape, furniture
+# by what it says: removed at the text's edges only.
+_NAME = r"(?-i:[A-Z][\w'’.-]+)"
+_SIGNOFF = re.compile(
+    r"(?:copyright\b|©|\(c\) ?\d{4})"
+    rf"|(?:reach|contact|e-?mail|follow|write to) (?:(?:reporter|writer) )?(?:him|her|them|me|us|the (?:writer|author|"
+    rf"reporter)|{_NAME}(?: {_NAME}){{0,2}}) (?:at|on|via)\b"
+    rf"|{_NAME}(?: {_NAME}){{0,3}} is an? (?:[\w'’-]+ ){{0,6}}?"
+    r"(?:staff writer|staff reporter|reporter|correspondent|columnist|contributor|freelance "
+    r"writer)\b[^.!?]{0,60}[.!]?$"
+    r"|(?:stay (?:with|tuned)|check back)\b.{0,80}?\b(?:updates?|details|latest|develop)",
+    re.IGNORECASE,
+)
+_SIGNOFF_MAX_WORDS = 20
 # A first word made of two capitalised words run together, the first 4+ letters long.
 _GLUE = re.compile(r"[A-Z][a-z]{3,}([A-Z][a-z]+)(?:\s|$)")
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*")
@@ -220,7 +236,9 @@ def _features(raw: str, extra: frozenset[str]) -> _Line:
     sentence = _ends_sentence(text) or _has_inner_sentence_break(text)
     body = (sentence and words >= 5) or words > 25
     shape = 0.0
-    if _is_table_row(text) and tokens:
+    if words <= _SIGNOFF_MAX_WORDS and _SIGNOFF.match(text):
+        shape = 1.0
+    elif _is_table_row(text) and tokens:
         shape = 0.0  # a table row (trafilatura writes tables as "| a | b |"): content
     elif not tokens:
         shape = 1.0  # rules, dots, lone symbols
@@ -264,7 +282,9 @@ def _is_furniture(f: _Line, zone: str) -> bool:
     if f.body:
         # Prose is furniture only at the edges, holding a UI phrase, UI words dominating
         # ("Your email address will not be published. Required fields are marked *").
-        return zone != "middle" and f.phrase and f.density >= _EDGE_SENTENCE
+        return zone != "middle" and (
+            (f.phrase and f.density >= _EDGE_SENTENCE) or f.shape >= 1.0  # a sign-off
+        )
     score = max(f.shape, f.density)
     return score >= (_MIDDLE if zone == "middle" else _EDGE)
 

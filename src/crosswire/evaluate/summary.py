@@ -37,6 +37,7 @@ from rouge_score import rouge_scorer, tokenizers
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics.pairwise import cosine_similarity
 
+from crosswire.clean import clean_articles
 from crosswire.evaluate.base import SPLITS, Evaluator, Scores, Split, load_report, register
 from crosswire.evaluate.loci import read_jsonl
 from crosswire.evaluate.stories import load_ecbplus
@@ -459,7 +460,8 @@ def evaluate_summary(
     ]
     if not refs:
         raise ValueError(f"no reference summaries to score in {refs_path}")
-    by_id = {a.id: a for a in load_articles(data_path)}
+    # cleaned as `crosswire analyze` cleans its input: the brief scored is the brief a user gets
+    by_id = {a.id: a for a in clean_articles(load_articles(data_path), options)}
     missing = sorted({d for r in refs for d in r.doc_ids} - by_id.keys())
     if missing:
         raise ValueError(f"{len(missing)} reference documents not in {data_path}: {missing[0]}")

@@ -14,13 +14,14 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from crosswire.language._gemm import one_blas_thread
+from crosswire.language._time_rules import future_context
 from crosswire.language.anchors import anchor_mentions
 from crosswire.language.entities import extract_entities
 from crosswire.language.nlp import load_nlp
 from crosswire.language.numbers import extract_numbers
 from crosswire.language.quotes import extract_quotes
 from crosswire.language.text import tokenizer_safe
-from crosswire.language.times import extract_times
+from crosswire.language.times import extract_times, stamped_date
 from crosswire.models import Article, ArticleAnalysis, Sentence, TimeMention
 from crosswire.options import Options
 
@@ -182,14 +183,24 @@ def _opening_marks_lead(doc: Doc, starts: list[int], ends: set[str]) -> list[int
     return moved
 
 
-def infer_publication_date(times: Sequence[TimeMention]) -> date | None:
+def infer_publication_date(
+    times: Sequence[TimeMention], sentences: Sequence[Sentence] = ()
+) -> date | None:
     """Latest explicit day-precise date the article mentions: it cannot predate what it reports.
 
     Used only when no publication date was given; the article is then marked
     `published_inferred`. Relative expressions cannot be resolved without a date, so only
-    explicit ones count.
+    explicit ones count; nor do dates the text speaks of as ahead ("will be broadcast on
+    March 2, 2014"): a report can predate what it announces.
     """
-    explicit = [t.latest for t in times if t.precision == "day" and not t.relative]
+    text = {s.index: s.text for s in sentences}
+
+    def ahead(t: TimeMention) -> bool:
+        said = text.get(t.sentence, "")
+        at = said.find(t.text)
+        return at >= 0 and future_context(said, at)
+
+    explicit = [t.latest for t in times if t.precision == "day" and not t.relative and not ahead(t)]
     return max(explicit) if explicit else None
 
 
@@ -210,7 +221,10 @@ def analyze_article(article: Article, options: Options) -> ArticleAnalysis:
     inferred: date | None = None
     times = extract_times(sentences, published)
     if published is None:
-        inferred = infer_publication_date(times)
+        # a timestamp line says when the page appeared (the clean stage removes such lines
+        # as furniture; an input not cleaned keeps them); else the text's latest explicit day
+        stamp_lines = [*article.boilerplate_removed, *article.text.splitlines()]
+        inferred = stamped_date(stamp_lines) or infer_publication_date(times, sentences)
         if inferred is not None:
             times = extract_times(sentences, inferred)
     sentences, times, numbers = anchor_mentions(docs, sentences, times, numbers)

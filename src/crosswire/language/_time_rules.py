@@ -60,7 +60,7 @@ from dateutil.relativedelta import relativedelta
 from crosswire.language._lexicon import MONTHS, WEEKDAYS, month_number, parse_count
 from crosswire.models import Precision, TimeMention
 
-__all__ = ["RESOLVERS", "Context", "Resolved"]
+__all__ = ["RESOLVERS", "Context", "Resolved", "future_context"]
 
 # --------------------------------------------------------------------------- calendar helpers
 
@@ -111,7 +111,7 @@ _FUTURE_CUE = re.compile(
 )
 
 
-def _future_context(text: str, start: int) -> bool:
+def future_context(text: str, start: int) -> bool:
     """Whether the words just before position start speak of the future."""
     if re.search(r"\b(?:until|till|by)\s+(?:on\s+)?$", text[max(0, start - 12) : start], re.I):
         return True
@@ -280,7 +280,7 @@ def _on_date(ctx: Context, start: int, month: int, day: int, year: str | None) -
     if year:
         year_no = int(year)
     elif ctx.published is not None:
-        found = _closest_year(ctx.published, month, day, _future_context(ctx.text, start))
+        found = _closest_year(ctx.published, month, day, future_context(ctx.text, start))
         if found is None:
             return None
         year_no, relative = found, True
@@ -299,7 +299,7 @@ def _weekday_date(ctx: Context, pub: date, target: int, rel: str | None, start: 
         return pub - timedelta(days=(pub.weekday() - target) % 7 or 7)
     if rel == "this":
         return _week_start(pub) + timedelta(days=target)
-    if _future_context(ctx.text, start):
+    if future_context(ctx.text, start):
         return pub + timedelta(days=ahead)
     return pub - timedelta(days=(pub.weekday() - target) % 7)
 
@@ -357,7 +357,7 @@ def _r_month(ctx: Context, g: _Groups, start: int) -> Resolved | None:
     elif rel == "this":
         year = pub.year
     else:
-        year = _closest_year(pub, month, None, _future_context(ctx.text, start))
+        year = _closest_year(pub, month, None, future_context(ctx.text, start))
     return _month(year, month, g["mod"], relative=True) if year else None
 
 
@@ -601,7 +601,7 @@ def _r_period(ctx: Context, g: _Groups, start: int) -> Resolved | None:
                 "month": pub.day <= 10,
                 "year": pub.month <= 3,
             }[unit]
-            shift = -1 if early and not _future_context(ctx.text, start) else 0
+            shift = -1 if early and not future_context(ctx.text, start) else 0
     if unit in {"week", "weekend"}:
         monday = _week_start(base) + timedelta(weeks=shift)
         if unit == "weekend":

@@ -24,7 +24,7 @@ from crosswire.language._time_patterns import NEEDS, PATTERNS, PRIORITY, Pattern
 from crosswire.language._time_rules import RESOLVERS, Context
 from crosswire.models import Sentence, TimeMention
 
-__all__ = ["extract_times", "find_time_spans", "readable_event"]
+__all__ = ["extract_times", "find_time_spans", "readable_event", "stamped_date"]
 
 
 @dataclass(frozen=True)
@@ -126,3 +126,64 @@ def readable_event(clause: str, sentence: str) -> str:
     )
     text = " ".join((clause if alone or not sentence else sentence).split())
     return text[:1].upper() + text[1:]
+
+
+# Words a page's timestamp line holds besides its date and clock ("Posted: July 20, 2009
+# 11:06 PM CEST", "Published on Feb. 4, 2009 | Updated ...").
+_STAMP_WORDS = frozenset(
+    [
+        "posted",
+        "published",
+        "updated",
+        "modified",
+        "last",
+        "first",
+        "created",
+        "on",
+        "at",
+        "by",
+        "date",
+        "time",
+        "and",
+        "am",
+        "pm",
+        "gmt",
+        "utc",
+        "est",
+        "edt",
+        "cst",
+        "cdt",
+        "mst",
+        "mdt",
+        "pst",
+        "pdt",
+        "cet",
+        "cest",
+        "bst",
+        "ist",
+    ]
+)
+_STAMP_MAX_WORDS = 20  # words and numbers, punctuation apart
+
+
+def stamped_date(lines: Sequence[str]) -> date | None:
+    """The day a page's timestamp states: of the lines that are a timestamp and nothing else
+    (an explicit date, a clock, the words of a stamp), the earliest day; None without one.
+
+    The clean stage removes such lines as furniture; they are still the best evidence of
+    when an undated article appeared (a "posted" stamp precedes its "updated" one)."""
+    days: list[date] = []
+    for line in lines:
+        if len(re.findall(r"\w+", line)) > _STAMP_MAX_WORDS:
+            continue
+        times = extract_times([Sentence(index=0, text=line, start=0, end=len(line))], None)
+        explicit = [t for t in times if t.precision == "day" and not t.relative]
+        if not explicit:
+            continue
+        rest = line
+        for t in times:
+            rest = rest.replace(t.text, " ", 1)
+        words = re.findall(r"[^\W\d_]+", rest.lower())
+        if all(w in _STAMP_WORDS for w in words):
+            days.append(min(t.earliest for t in explicit))
+    return min(days) if days else None
