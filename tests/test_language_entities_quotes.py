@@ -95,6 +95,24 @@ def test_speaker_is_the_subject_of_the_speech_verb() -> None:
     assert quotes and quotes[0].speaker == "Donald Trump" and quotes[0].kind == "direct"
 
 
+def test_a_description_with_a_name_in_apposition_speaks_as_that_person() -> None:
+    _, quotes = _read(
+        "Carter was charged on Monday. “My client did nothing wrong,” his lawyer, Ann Baker, said."
+    )
+    assert [q.speaker for q in quotes if q.kind == "direct"] == ["Ann Baker"]
+
+
+def test_words_a_subject_calls_something_are_that_subjects_and_a_phone_call_stays_an_event() -> (
+    None
+):
+    _, quotes = _read("The governor, Tom Green, called the plan “reckless and irresponsible.”")
+    assert [q.speaker for q in quotes] == ["Tom Green"]
+    # "called" is no speech verb: the date of a call still dates the call, not a report of it
+    from crosswire.language.quotes import SPEECH_VERBS
+
+    assert "call" not in SPEECH_VERBS
+
+
 def test_pronoun_speaker_resolves_to_the_last_person_mentioned() -> None:
     _, quotes = _read(
         "Nicolás Maduro addressed a rally in Caracas. "

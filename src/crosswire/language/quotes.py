@@ -34,6 +34,9 @@ SPEECH_VERBS = {
     "inform", "demand", "chant", "recount", "testify", "continue",
 }  # fmt: skip
 _PRONOUNS = {"he", "she", "him", "her"}
+# Verbs that put a name on something: a short quote in their object is the subject's word
+# ("called the plan “reckless”"). Not speech verbs: "called" also dates a phone call.
+_NAMING_VERBS = ("call", "brand", "label", "dub", "term")
 # Opening mark -> closing marks. The curly single quote only opens after a space, so
 # apostrophes ("Venezuela’s") never start a quote. A quote never runs over its own opening
 # mark: an unclosed mark then stops at the next one instead of scanning 2,000 characters
@@ -263,6 +266,8 @@ def _could_speak(token: Token) -> bool:
         return True  # "Teachers chanted", "analysts said"
     if token.lower_ in _PRONOUNS | {"i", "we", "they", "you", "it"}:
         return True
+    if any(c.dep_ == "appos" and c.ent_type_ == "PERSON" for c in token.children):
+        return True  # "his lawyer, Ann Baker, said": the person named in apposition speaks
     return token.lemma_.lower() in _SPEAKER_NOUNS or token.lemma_.lower() in ROLE_WORDS
 
 
@@ -279,6 +284,7 @@ class _Marks:
         self.doc = doc
         if len(doc) == 0:
             self.verbs: list[int] = []
+            self.naming: list[int] = []
             self.according: list[int] = []
             self.subjects: list[int] = []
             return
@@ -287,6 +293,8 @@ class _Marks:
         subject_deps = [get_string_id("nsubj"), get_string_id("nsubjpass")]
         self.subjects = np.flatnonzero(np.isin(dep, subject_deps)).tolist()
         self.verbs = [i for i, h in enumerate(lemma.tolist()) if _is_speech_lemma(h, strings)]
+        naming = [get_string_id(v) for v in _NAMING_VERBS]
+        self.naming = np.flatnonzero(np.isin(lemma, naming)).tolist()
         self.according = np.flatnonzero(lower == get_string_id("according")).tolist()
 
     def _within(self, found: list[int], sent: Span) -> list[Token]:
@@ -297,6 +305,9 @@ class _Marks:
     def verbs_in(self, sent: Span) -> list[Token]:
         """Speech-verb lemmas of `sent`, in order (their part of speech unchecked)."""
         return self._within(self.verbs, sent)
+
+    def naming_in(self, sent: Span) -> list[Token]:
+        return self._within(self.naming, sent)
 
     def according_in(self, sent: Span) -> list[Token]:
         return self._within(self.according, sent)
@@ -346,6 +357,15 @@ def _speech_subject(
             for child in tok.nbor().children:
                 if child.dep_ == "pobj":
                     return child
+    # 'called the plan “reckless”': the quoted words are the ones the subject chose
+    for tok in marks.naming_in(sent) if near is not None else ():
+        if tok.i not in outside or tok.pos_ != "VERB" or near is None:
+            continue
+        if not min(t.idx for t in tok.subtree) <= near <= max(t.idx for t in tok.subtree):
+            continue
+        for child in tok.children:
+            if child.dep_ == "nsubj" and child.i in outside and _could_speak(child):
+                return child
     return None
 
 
