@@ -60,3 +60,16 @@ def test_the_outlets_own_voice_leaves_out_the_words_it_quotes() -> None:
     assert [text[a:b] for a, b in loaded_spans(text)] == ["slammed", "disgraceful", "sham"]
     assert lexicon_flagger()(text) == own_voice_spans(text)
     assert lexicon_flagger(own_voice=False)(text) == loaded_spans(text)
+
+
+def test_plain_words_of_the_economy_and_public_health_are_the_fact() -> None:
+    assert _words("Student debt and unemployment rose as the flu infected thousands.") == []
+
+
+def test_what_a_moved_person_was_heard_to_do_is_reported_not_judged() -> None:
+    assert _words("A man screamed and mourners wept at the grieving family's home.") == []
+
+
+def test_an_adjective_in_ic_is_loaded_when_its_adverb_is_listed() -> None:
+    assert "dramatically" in lexicon_words()
+    assert _words("The city has seen a dramatic rise in shootings.") == ["dramatic"]

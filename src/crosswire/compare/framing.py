@@ -23,7 +23,7 @@ from crosswire.compare.matching import WORD, StoryContext
 from crosswire.language.entities import fold, title_head
 from crosswire.models import ArticleAnalysis, FramingEntry, QuoteMention, StoryEntity
 
-__all__ = ["FAMILIES", "LOADED", "framing_entries"]
+__all__ = ["FAMILIES", "LOADED", "PLAIN_MEMBERS", "framing_entries"]
 
 # Loaded words, with the neutral word other outlets use for the same thing. General news
 # vocabulary (style guides flag these), not tuned to one story.
@@ -42,6 +42,12 @@ FAMILIES = [
     {"militants", "terrorists", "fighters", "rebels", "insurgents", "gunmen"},
     {"killed", "murdered", "slaughtered", "died"},
 ]
+# The plain members of the families: an outlet that says "killed" where another says "died"
+# chose no frame (the issue: a term is framing where the others describe it neutrally).
+PLAIN_MEMBERS = frozenset(
+    {"attacks", "government", "administration", "protesters", "demonstrators", "fighters"}
+    | {"killed", "died"}
+)
 
 
 def _named_spans(analysis: ArticleAnalysis, outlet: str = "") -> list[tuple[int, int, str]]:
@@ -152,6 +158,7 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                    for m in e.mentions]  # fmt: skip
         # a word inside a name ("Fire and Rescue Service") is the name, not a choice
         named = [(m.start, m.end) for ent in analysis.entities for m in ent.mentions]
+        article_quotes = quote_spans(ctx.articles[aid].text) if aid in ctx.articles else []
         for sentence in analysis.sentences:
             hits = [
                 (a, b)
@@ -160,7 +167,13 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
             ]
             if not hits:
                 continue
-            quoted = quote_spans(sentence.text)
+            # a quote may run over several sentences ("`` He took off . People were just
+            # screaming . ''"): the article's quotes, moved into the sentence, count too
+            quoted = quote_spans(sentence.text) + [
+                (qa - sentence.start, qb - sentence.start, inner)
+                for qa, qb, inner in article_quotes
+                if qa < sentence.end and sentence.start < qb
+            ]
             aligned = [
                 ctx.units[j][1].text.lower()
                 for j in neighbours.get(ctx.index.get((aid, sentence.index), -1), ())
@@ -171,7 +184,9 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                 if (aid, term.lower()) in seen:
                     continue
                 quote = next((q for q in quoted if q[0] <= a and b <= q[1]), None)
-                if quote and _self_report(sentence.text, a, b, quote[0]):
+                if quote and _self_report(sentence.text, a, b, max(0, quote[0])):
+                    continue
+                if _technical(sentence.text, b):
                     continue
                 seen.add((aid, term.lower()))
                 if term.lower() == "regime" and sentence.text[b:].lstrip().lower().startswith(
@@ -181,7 +196,7 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                 speaker = None
                 if quote:
                     speaker = _possessor(
-                        sentence.text, sentence.start, quote[0], persons
+                        sentence.text, sentence.start, max(0, quote[0]), persons
                     ) or _speaker(analysis.quotes, sentence.index, quote[2])
                 at = sentence.start + a
                 contrast = bool(aligned) and not any(
@@ -203,6 +218,23 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                     )
                 )
     return found
+
+
+# Nouns that, after a loaded-sounding word, make a term of law or medicine: the name of an
+# offence ("reckless endangerment", "disorderly conduct") or of a condition ("traumatic
+# brain injury", "in traumatic arrest"). Standard legal and medical wording states the
+# charge or the diagnosis; it does not judge (gold/framing/GUIDELINES.md).
+_TECHNICAL = """
+    endangerment manslaughter homicide mischief conduct negligence trespass battery
+    arrest injury injuries brain stress disorder shock
+    """
+_TECHNICAL_HEADS = frozenset(_TECHNICAL.split())
+
+
+def _technical(text: str, end: int) -> bool:
+    """The word ending at `end` of `text` is the modifier of a term of law or medicine."""
+    nxt = WORD.match(text[end:].lstrip())
+    return nxt is not None and nxt.group().lower() in _TECHNICAL_HEADS
 
 
 # Sentence similarity from which two outlets' sentences tell the same claim (the claim
@@ -358,7 +390,7 @@ def framing_entries(
             used = {
                 w for a, ws in per_article.items() if ctx.outlet[a] != ctx.outlet[aid] for w in ws
             }
-            for w in sorted(words - used):
+            for w in sorted(words - used - PLAIN_MEMBERS):
                 if not used:
                     continue
                 entries.append(

@@ -4,7 +4,9 @@ sentence with no other outlet to compare against.
 Two sources, both with a clear licence and neither learned from any annotated bias corpus:
 - the VADER sentiment lexicon (vaderSentiment wheel, MIT licence): words rated strongly
   emotional by its human raters (|valence| >= `VALENCE_FLOOR`), minus the plain words news
-  needs to state a fact (`FACT_WORDS`: "killed", "war", "crisis" report, they do not judge);
+  needs to state a fact (`FACT_WORDS`: "killed", "war", "crisis" report, they do not judge;
+  so do the economy's and public health's plain nouns, "debt", "infected", and what a moved
+  person was seen to do, "screamed", "wept");
 - hand-written lists below, each with its rationale: partisan and pejorative labels,
   intensifiers, war/disaster metaphors used of politics, loaded verbs of saying, words that
   pass judgement (on a person, a view, a motive) and hyperbole of size and speed.
@@ -14,7 +16,10 @@ Scare quotes (a short phrase in quote marks, not a sentence anyone said) can be 
 BABE (AGPL) measures this module (`crosswire eval framing`); only the valence floor, which
 lists are on and the own-voice rule were chosen, from aggregate dev-topic figures (each list
 kept or dropped whole: a list of hedges, "allegedly", "reportedly", was dropped, one flag in ten
-right). No word here comes from BABE, and none was kept or removed for its BABE figures.
+right; the economy-and-health fact list was kept, dev precision 0.397 -> 0.428 at the same
+recall, and so was the list of moved persons' acts, even on BABE and ten fewer false flags on
+the framing gold's dev stories). No word here comes from BABE, and none was kept or removed
+for its BABE figures.
 """
 
 from __future__ import annotations
@@ -75,7 +80,23 @@ _FACT = """
     tired injure conflict conflicts tension tensions strained strike strikes deny denied
     denies
     """
-FACT_WORDS = frozenset(_FACT.split())
+# The economy and public health in plain words: what a budget, a market or an epidemic is made
+# of. A debt or an infection is the fact reported; how the outlet judges it is in other words.
+_ECONOMY_HEALTH = """
+    debt debts deficit deficits unemployment unemployed jobless layoff layoffs inflation
+    recession bankruptcy bankrupt foreclosure foreclosures eviction evictions tax taxes
+    taxed cost costs costly expense expenses fee fees loan loans
+    infected infection infections infectious flu virus viruses symptoms hospitalized
+    hospitalised quarantine quarantined contagious diagnosed overdose overdoses
+    """
+# What a person was seen or heard to do when moved: news reports the act ("she screamed",
+# "mourners wept"), it does not judge it.
+_EMOTIONAL_ACTS = """
+    scream screamed screaming screams cry cried cries crying weep wept weeping sob sobbed
+    sobbing sobs wail wailed wailing yell yelled yelling shout shouted shouting gasp gasped
+    mourn mourned mourning mourners grieve grieved grieves grieving
+    """
+FACT_WORDS = frozenset(" ".join((_FACT, _ECONOMY_HEALTH, _EMOTIONAL_ACTS)).split())
 
 # Hand-written, general news vocabulary that style guides (AP, Reuters, BBC) tell reporters to
 # avoid or to attribute. Grouped by why the word is loaded.
@@ -187,7 +208,7 @@ def mild_words() -> frozenset[str]:
 # Inflections the lexicons list one form of ("slamming", "tragically"): stem -> base endings.
 _ENDINGS = (
     ("ies", "y"), ("ied", "y"), ("ily", "y"), ("ly", ""), ("s", ""), ("es", ""), ("ed", ""),
-    ("ed", "e"), ("ing", ""), ("ing", "e"), ("ness", ""),
+    ("ed", "e"), ("ing", ""), ("ing", "e"), ("ness", ""), ("ally", ""),
 )  # fmt: skip
 
 
@@ -199,6 +220,8 @@ def _listed(word: str, words: frozenset[str]) -> bool:
         for end, base in _ENDINGS
         if word.endswith(end) and len(word) - len(end) >= 3
     }
+    # an adjective in -ic is listed through its adverb ("dramatic": "dramatically")
+    forms |= {f + "ally" for f in forms if f.endswith("ic")}
     # a doubled final consonant ("slamming", "slammed") is the base's single one
     forms |= {f[:-1] for f in forms if len(f) > 3 and f[-1] == f[-2] and f[-1] not in "aeiou"}
     return bool(forms & words) and not forms & FACT_WORDS
