@@ -73,3 +73,17 @@ def test_what_a_moved_person_was_heard_to_do_is_reported_not_judged() -> None:
 def test_an_adjective_in_ic_is_loaded_when_its_adverb_is_listed() -> None:
     assert "dramatically" in lexicon_words()
     assert _words("The city has seen a dramatic rise in shootings.") == ["dramatic"]
+
+
+def test_a_listed_words_other_inflections_are_listed_too() -> None:
+    # the lists hold "claimed" and "claims": "claiming" and "claim" are the same verb
+    assert _words("He is claiming the vote was stolen.") == ["claiming"]
+    # an adverb's adjective is not an inflection: "totally" is listed, "total" is not
+    assert _words("The total cost was announced.") == []
+
+
+def test_terms_of_law_and_medicine_are_not_loaded() -> None:
+    assert _words("He faces a charge of reckless endangerment.") == []
+    assert _words("According to the criminal complaint, he fled.") == []
+    assert _words("She was taken to hospital in traumatic arrest.") == []
+    assert _words("It was a reckless and traumatic night.") == ["reckless", "traumatic"]

@@ -186,8 +186,6 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                 quote = next((q for q in quoted if q[0] <= a and b <= q[1]), None)
                 if quote and _self_report(sentence.text, a, b, max(0, quote[0])):
                     continue
-                if _technical(sentence.text, b):
-                    continue
                 seen.add((aid, term.lower()))
                 if term.lower() == "regime" and sentence.text[b:].lstrip().lower().startswith(
                     "change"
@@ -218,23 +216,6 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                     )
                 )
     return found
-
-
-# Nouns that, after a loaded-sounding word, make a term of law or medicine: the name of an
-# offence ("reckless endangerment", "disorderly conduct") or of a condition ("traumatic
-# brain injury", "in traumatic arrest"). Standard legal and medical wording states the
-# charge or the diagnosis; it does not judge (gold/framing/GUIDELINES.md).
-_TECHNICAL = """
-    endangerment manslaughter homicide mischief conduct negligence trespass battery
-    arrest injury injuries brain stress disorder shock
-    """
-_TECHNICAL_HEADS = frozenset(_TECHNICAL.split())
-
-
-def _technical(text: str, end: int) -> bool:
-    """The word ending at `end` of `text` is the modifier of a term of law or medicine."""
-    nxt = WORD.match(text[end:].lstrip())
-    return nxt is not None and nxt.group().lower() in _TECHNICAL_HEADS
 
 
 # Sentence similarity from which two outlets' sentences tell the same claim (the claim

@@ -212,9 +212,8 @@ _ENDINGS = (
 )  # fmt: skip
 
 
-def _listed(word: str, words: frozenset[str]) -> bool:
-    """`word` or a base form of it is loaded, and no form of it is a plain fact word."""
-    word = word.lower().replace("’", "'")
+def _forms(word: str) -> set[str]:
+    """`word` (lower case) and the base forms its endings may strip to."""
     forms = {word} | {
         word[: -len(end)] + base
         for end, base in _ENDINGS
@@ -224,7 +223,33 @@ def _listed(word: str, words: frozenset[str]) -> bool:
     forms |= {f + "ally" for f in forms if f.endswith("ic")}
     # a doubled final consonant ("slamming", "slammed") is the base's single one
     forms |= {f[:-1] for f in forms if len(f) > 3 and f[-1] == f[-2] and f[-1] not in "aeiou"}
-    return bool(forms & words) and not forms & FACT_WORDS
+    return forms
+
+
+# The endings of a verb's or a noun's inflections; an adverb's -ly and a noun's -ness are not
+# among them ("totally" is loaded, "total" is not).
+_INFLECTIONS = frozenset({"ies", "ied", "s", "es", "ed", "ing"})
+
+
+@lru_cache(maxsize=8)
+def _bases(words: frozenset[str]) -> frozenset[str]:
+    """Every listed word and the stems of its inflections, four letters or more: a list that
+    holds "claimed" holds "claiming" and "claim"."""
+    stems = {
+        w[: -len(end)] + base
+        for w in words
+        for end, base in _ENDINGS
+        if end in _INFLECTIONS and w.endswith(end) and len(w) - len(end) >= 4
+    }
+    stems |= {f[:-1] for f in stems if len(f) > 4 and f[-1] == f[-2] and f[-1] not in "aeiou"}
+    return words | frozenset(stems)
+
+
+def _listed(word: str, words: frozenset[str]) -> bool:
+    """`word` or a base form of it is loaded, or shares a listed word's base form, and no form
+    of it is a plain fact word."""
+    forms = _forms(word.lower().replace("’", "'"))
+    return bool(forms & _bases(words)) and not forms & FACT_WORDS
 
 
 def _in_name(sentence: str, at: int, word: str) -> bool:
@@ -233,6 +258,28 @@ def _in_name(sentence: str, at: int, word: str) -> bool:
     if not word[0].isupper() or word.isupper():
         return False
     return bool(sentence[:at].strip(" \"“‘'(«-—"))
+
+
+# Terms of law and medicine: a word that sounds loaded before a noun naming an offence or a
+# condition ("reckless endangerment", "disorderly conduct", "traumatic brain injury", "in
+# traumatic arrest"), or after a word that makes it a legal act ("criminal complaint", "civil
+# claim"), states the charge, the filing or the diagnosis; it does not judge
+# (gold/framing/GUIDELINES.md: standard legal and police wording is not framing).
+_TECHNICAL = """
+    endangerment manslaughter homicide mischief conduct negligence trespass battery
+    arrest injury injuries brain stress disorder
+    """
+_TECHNICAL_HEADS = frozenset(_TECHNICAL.split())
+_LEGAL_MODIFIERS = frozenset({"criminal", "civil", "legal", "formal"})
+
+
+def _technical(sentence: str, start: int, end: int) -> bool:
+    """The word at `start:end` of `sentence` is part of a term of law or medicine."""
+    after = _WORD.match(sentence[end:].lstrip())
+    before = _WORD.findall(sentence[:start])[-1:]
+    return (after is not None and after.group().lower() in _TECHNICAL_HEADS) or (
+        bool(before) and before[0].lower() in _LEGAL_MODIFIERS
+    )
 
 
 def listed(word: str) -> bool:
@@ -264,7 +311,9 @@ def loaded_spans(
     spans = [
         m.span()
         for m in _WORD.finditer(sentence)
-        if _listed(m.group(), words) and not _in_name(sentence, m.start(), m.group())
+        if _listed(m.group(), words)
+        and not _in_name(sentence, m.start(), m.group())
+        and not _technical(sentence, m.start(), m.end())
     ]
     if scare_quotes:
         scare = scare_quote_spans(sentence)
