@@ -87,3 +87,8 @@ def test_terms_of_law_and_medicine_are_not_loaded() -> None:
     assert _words("According to the criminal complaint, he fled.") == []
     assert _words("She was taken to hospital in traumatic arrest.") == []
     assert _words("It was a reckless and traumatic night.") == ["reckless", "traumatic"]
+
+
+def test_the_plain_verbs_of_disagreement_attribute_a_stance_without_loading_it() -> None:
+    assert _words("Critics criticized and questioned the plan; others blamed the mayor.") == []
+    assert _words("Critics slammed the plan.") == ["slammed"]

@@ -18,7 +18,8 @@ lists are on and the own-voice rule were chosen, from aggregate dev-topic figure
 kept or dropped whole: a list of hedges, "allegedly", "reportedly", was dropped, one flag in ten
 right; the economy-and-health fact list was kept, dev precision 0.397 -> 0.428 at the same
 recall, and so was the list of moved persons' acts, even on BABE and ten fewer false flags on
-the framing gold's dev stories). No word here comes from BABE, and none was kept or removed
+the framing gold's dev stories, and the plain verbs of disagreement, precision 0.423 -> 0.443,
+recall 0.368 -> 0.366). No word here comes from BABE, and none was kept or removed
 for its BABE figures.
 """
 
@@ -96,7 +97,18 @@ _EMOTIONAL_ACTS = """
     sobbing sobs wail wailed wailing yell yelled yelling shout shouted shouting gasp gasped
     mourn mourned mourning mourners grieve grieved grieves grieving
     """
-FACT_WORDS = frozenset(" ".join((_FACT, _ECONOMY_HEALTH, _EMOTIONAL_ACTS)).split())
+# The plain verbs of disagreement that style guides tell reporters to use instead of the loaded
+# ones ("criticized", "argued", "disputed", not "slammed", "blasted"): they attribute a stance
+# and say nothing of it.
+_DISAGREEING = """
+    criticize criticized criticizes criticizing criticise criticised criticises criticising
+    criticism criticisms critic critics argue argued argues arguing disagree disagreed
+    disagrees disagreement disagreements oppose opposed opposes opposing opposition object
+    objected objects objection objections question questioned questions questioning
+    challenge challenged challenges challenging dispute disputed contest contested
+    contests blame blamed blames blaming doubt doubts doubted
+    """
+FACT_WORDS = frozenset(" ".join((_FACT, _ECONOMY_HEALTH, _EMOTIONAL_ACTS, _DISAGREEING)).split())
 
 # Hand-written, general news vocabulary that style guides (AP, Reuters, BBC) tell reporters to
 # avoid or to attribute. Grouped by why the word is loaded.
