@@ -1,5 +1,5 @@
 """The loadedness lexicon of the compare stage (issue 23): VADER's strong words less plain
-fact words, hand-written lists, inflections, names, scare quotes, and the outlet's own voice
+fact words, hand-written lists, inflections, names, scare quotes, shouting, and the outlet's own voice
 apart from the words it quotes."""
 
 from __future__ import annotations
@@ -36,7 +36,11 @@ def test_inflections_of_listed_words_are_found() -> None:
 
 def test_a_capitalised_word_inside_a_sentence_is_a_name() -> None:
     assert _words("She flew Plus Ultra to Madrid.") == []
-    assert _words("MUST SEE: an absolutely shocking rescue") == ["absolutely", "shocking"]
+    assert _words("MUST SEE: an absolutely shocking rescue") == [
+        "MUST SEE",
+        "absolutely",
+        "shocking",
+    ]
 
 
 def test_scare_quotes_are_short_quoted_phrases_inside_running_text() -> None:
@@ -92,3 +96,10 @@ def test_terms_of_law_and_medicine_are_not_loaded() -> None:
 def test_the_plain_verbs_of_disagreement_attribute_a_stance_without_loading_it() -> None:
     assert _words("Critics criticized and questioned the plan; others blamed the mayor.") == []
     assert _words("Critics slammed the plan.") == ["slammed"]
+
+
+def test_an_appeal_in_capitals_inside_running_text_is_the_outlet_raising_its_voice() -> None:
+    assert _words("MUST SEE : Navy stops a pirate attack in the gulf") == ["MUST SEE"]
+    # acronyms and a headline all in capitals are not shouting
+    assert _words("The INS ship seized six AK rifles from the boats") == []
+    assert _words("GRANDMOTHER KILLED BY DRIVER IN QUEENS") == []

@@ -10,7 +10,8 @@ Two sources, both with a clear licence and neither learned from any annotated bi
 - hand-written lists below, each with its rationale: partisan and pejorative labels,
   intensifiers, war/disaster metaphors used of politics, loaded verbs of saying, words that
   pass judgement (on a person, a view, a motive) and hyperbole of size and speed.
-Scare quotes (a short phrase in quote marks, not a sentence anyone said) can be flagged too.
+Scare quotes (a short phrase in quote marks, not a sentence anyone said) can be flagged too;
+an appeal in capitals inside running text ("MUST SEE") always is.
 `own_voice_spans` keeps the words outside quotes: the outlet's choice, not a speaker's.
 
 BABE (AGPL) measures this module (`crosswire eval framing`); only the valence floor, which
@@ -311,6 +312,28 @@ def scare_quote_spans(sentence: str) -> list[tuple[int, int]]:
     return found
 
 
+# A run of words in capitals inside running text, holding the words of an appeal or an
+# exclamation ("MUST SEE", "YOU WON'T BELIEVE"): the outlet raising its voice. Acronyms
+# ("INS", "AK") and all-capital headlines are no such run (`shouted_spans`).
+_SHOUT = re.compile(r"\b[A-Z][A-Z'’]+(?:\s+[A-Z][A-Z'’]+)+\b")
+_APPEAL = frozenset(
+    {"must", "never", "not", "you", "your", "all", "this", "what", "why", "how", "will", "can"}
+    | {"do", "don't", "won't", "is", "are", "ever", "now"}
+)
+
+
+def shouted_spans(sentence: str) -> list[tuple[int, int]]:
+    """Runs of two or more words in capitals that hold a word of appeal or exclamation, in a
+    sentence that is otherwise in lower case (three lower-case words or more)."""
+    if len(re.findall(r"\b[a-z]+\b", sentence)) < 3:
+        return []
+    return [
+        m.span()
+        for m in _SHOUT.finditer(sentence)
+        if _APPEAL & {w.lower().replace("’", "'") for w in m.group().split()}
+    ]
+
+
 def loaded_spans(
     sentence: str,
     valence_floor: tuple[float, float] = VALENCE_FLOOR,
@@ -326,6 +349,9 @@ def loaded_spans(
         if _listed(m.group(), words)
         and not _in_name(sentence, m.start(), m.group())
         and not _technical(sentence, m.start(), m.end())
+    ]
+    spans += [
+        s for s in shouted_spans(sentence) if not any(a < s[1] and s[0] < b for a, b in spans)
     ]
     if scare_quotes:
         scare = scare_quote_spans(sentence)
