@@ -1,6 +1,6 @@
 """The loadedness lexicon of the compare stage (issue 23): VADER's strong words less plain
-fact words, hand-written lists, inflections, names, scare quotes, shouting, and the outlet's own voice
-apart from the words it quotes."""
+fact words, hand-written lists, inflections, names, terms of law, scare quotes, shouting, and
+the outlet's own voice apart from the words it quotes."""
 
 from __future__ import annotations
 
