@@ -103,3 +103,11 @@ def test_an_appeal_in_capitals_inside_running_text_is_the_outlet_raising_its_voi
     # acronyms and a headline all in capitals are not shouting
     assert _words("The INS ship seized six AK rifles from the boats") == []
     assert _words("GRANDMOTHER KILLED BY DRIVER IN QUEENS") == []
+
+
+def test_a_compound_carries_its_loaded_part() -> None:
+    assert _words("The scandal-ridden agency issued a rage-tweeting reply.") == [
+        "scandal-ridden",
+        "rage-tweeting",
+    ]
+    assert _words("A well-known, long-running program.") == []

@@ -261,8 +261,13 @@ def _bases(words: frozenset[str]) -> frozenset[str]:
 def _listed(word: str, words: frozenset[str]) -> bool:
     """`word` or a base form of it is loaded, or shares a listed word's base form, and no form
     of it is a plain fact word."""
-    forms = _forms(word.lower().replace("’", "'"))
-    return bool(forms & _bases(words)) and not forms & FACT_WORDS
+    word = word.lower().replace("’", "'")
+    forms = _forms(word)
+    if forms & _bases(words):
+        return not forms & FACT_WORDS
+    # a compound carries its loaded part ("scandal-ridden", "rage-tweeting")
+    parts = [p for p in word.split("-") if len(p) >= 3] if "-" in word else []
+    return any(_listed(p, words) for p in parts)
 
 
 def _in_name(sentence: str, at: int, word: str) -> bool:
