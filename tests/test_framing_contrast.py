@@ -132,3 +132,12 @@ def test_a_word_in_a_quote_over_several_sentences_is_the_speakers() -> None:
     }
     entries = [e for e in framing_entries(_context(texts), []) if e.term == "disgusted"]
     assert entries and all(e.voice == "quoted" for e in entries)
+
+
+def test_an_everyday_reaction_in_a_quote_is_not_framing_a_strong_one_is() -> None:
+    texts = {
+        "a": '"She was bad, it was a horrible scene," a neighbour said on Friday night.',
+        "b": "A woman was hurt in a crash on Friday night, police said.",
+    }
+    terms = {e.term for e in framing_entries(_context(texts), [])}
+    assert "horrible" in terms and "bad" not in terms

@@ -111,3 +111,9 @@ def test_a_compound_carries_its_loaded_part() -> None:
         "rage-tweeting",
     ]
     assert _words("A well-known, long-running program.") == []
+
+
+def test_terms_of_policing_and_medicine_after_their_modifier_are_not_loaded() -> None:
+    assert _words("He was shot in a home invasion and suffered head trauma.") == []
+    assert _words("Police say there are no outstanding suspects.") == []
+    assert _words("It was an outstanding and heroic rescue.") != []

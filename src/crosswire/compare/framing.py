@@ -186,6 +186,8 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                 quote = next((q for q in quoted if q[0] <= a and b <= q[1]), None)
                 if quote and _self_report(sentence.text, a, b, max(0, quote[0])):
                     continue
+                if quote and term.lower() in _EVERYDAY_REACTIONS:
+                    continue
                 seen.add((aid, term.lower()))
                 if term.lower() == "regime" and sentence.text[b:].lstrip().lower().startswith(
                     "change"
@@ -227,6 +229,16 @@ _ALIGNED = 0.6
 _FIRST_PERSON = frozenset(
     {"i", "i'm", "im", "i've", "i'd", "i'll", "me", "my", "myself"}
     | {"we", "we're", "we've", "we'd", "we'll", "us", "our", "ourselves"}
+)
+
+
+# The everyday words anyone reaches for to react ("she was bad", "it's sad", "huge issues"):
+# in a quote they are a speaker's plain reaction, not an evaluation worth reporting
+# (gold/framing/GUIDELINES.md: mild quoted reactions are not framing); stronger words
+# ("horrible", "a tragedy") still are.
+_EVERYDAY_REACTIONS = frozenset(
+    {"bad", "sad", "wrong", "upset", "hard", "tough", "huge", "big", "scary", "scared"}
+    | {"strange", "weird", "shock", "shocked", "heart", "hearts", "good", "great", "nice"}
 )
 
 

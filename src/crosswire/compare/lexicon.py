@@ -278,17 +278,20 @@ def _in_name(sentence: str, at: int, word: str) -> bool:
     return bool(sentence[:at].strip(" \"“‘'(«-—"))
 
 
-# Terms of law and medicine: a word that sounds loaded before a noun naming an offence or a
-# condition ("reckless endangerment", "disorderly conduct", "traumatic brain injury", "in
-# traumatic arrest"), or after a word that makes it a legal act ("criminal complaint", "civil
-# claim"), states the charge, the filing or the diagnosis; it does not judge
+# Terms of law, policing and medicine: a word that sounds loaded before a noun naming an
+# offence, a person sought or a condition ("reckless endangerment", "disorderly conduct",
+# "outstanding warrants", "traumatic brain injury", "in traumatic arrest"), or after a word
+# that makes it such a term ("criminal complaint", "civil claim", "home invasion", "head
+# trauma"), states the charge, the filing or the diagnosis; it does not judge
 # (gold/framing/GUIDELINES.md: standard legal and police wording is not framing).
 _TECHNICAL = """
     endangerment manslaughter homicide mischief conduct negligence trespass battery
-    arrest injury injuries brain stress disorder
+    warrant warrants suspect suspects arrest injury injuries brain stress disorder
     """
 _TECHNICAL_HEADS = frozenset(_TECHNICAL.split())
-_LEGAL_MODIFIERS = frozenset({"criminal", "civil", "legal", "formal"})
+_LEGAL_MODIFIERS = frozenset(
+    {"criminal", "civil", "legal", "formal", "home", "head", "blunt", "brain", "spinal"}
+)
 
 
 def _technical(sentence: str, start: int, end: int) -> bool:
