@@ -117,3 +117,10 @@ def test_terms_of_policing_and_medicine_after_their_modifier_are_not_loaded() ->
     assert _words("He was shot in a home invasion and suffered head trauma.") == []
     assert _words("Police say there are no outstanding suspects.") == []
     assert _words("It was an outstanding and heroic rescue.") != []
+
+
+def test_a_simile_of_action_is_the_outlets_image() -> None:
+    assert _words("He took off like a bullet and vanished.") == ["like a bullet"]
+    assert _words("The verdict landed like a bomb in the town.") == ["like a bomb"]
+    # a comparison after a verb of seeming or perceiving describes
+    assert _words("It looked like a church and smelled like a barn.") == []

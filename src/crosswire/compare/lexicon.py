@@ -11,7 +11,8 @@ Two sources, both with a clear licence and neither learned from any annotated bi
   intensifiers, war/disaster metaphors used of politics, loaded verbs of saying, words that
   pass judgement (on a person, a view, a motive) and hyperbole of size and speed.
 Scare quotes (a short phrase in quote marks, not a sentence anyone said) can be flagged too;
-an appeal in capitals inside running text ("MUST SEE") always is.
+an appeal in capitals inside running text ("MUST SEE") and a simile of action ("took off like a
+bullet") always are.
 `own_voice_spans` keeps the words outside quotes: the outlet's choice, not a speaker's.
 
 BABE (AGPL) measures this module (`crosswire eval framing`); only the valence floor, which
@@ -342,6 +343,28 @@ def shouted_spans(sentence: str) -> list[tuple[int, int]]:
     ]
 
 
+# A simile of motion or action: a verb, or its particle, compared to a thing ("took off like a
+# bullet", "landed like a bomb"): the outlet's image, not the fact. A comparison after "look",
+# "seem" or "be" ("looks like a church") describes; it is not one.
+_SIMILE = re.compile(r"\b([A-Za-z]+)\s+(like\s+an?\s+[a-z]+(?:-[a-z]+)*)")
+_PARTICLES = frozenset({"off", "out", "up", "down", "away", "around", "through", "over", "in"})
+_LIKENING = frozenset(
+    {"looked", "seemed", "sounded", "smelled", "tasted", "looking", "seeming", "sounding"}
+)
+
+
+def simile_spans(sentence: str) -> list[tuple[int, int]]:
+    """ "like a NOUN" after a verb in -ed or -ing (not one of perceiving, "looked") or after
+    a verb's particle ("took off like a bullet")."""
+    found = []
+    for m in _SIMILE.finditer(sentence):
+        before = m.group(1).lower()
+        verb = before.endswith(("ed", "ing")) and before not in _LIKENING
+        if verb or before in _PARTICLES:
+            found.append(m.span(2))
+    return found
+
+
 def loaded_spans(
     sentence: str,
     valence_floor: tuple[float, float] = VALENCE_FLOOR,
@@ -358,9 +381,8 @@ def loaded_spans(
         and not _in_name(sentence, m.start(), m.group())
         and not _technical(sentence, m.start(), m.end())
     ]
-    spans += [
-        s for s in shouted_spans(sentence) if not any(a < s[1] and s[0] < b for a, b in spans)
-    ]
+    figures = shouted_spans(sentence) + simile_spans(sentence)
+    spans += [s for s in figures if not any(a < s[1] and s[0] < b for a, b in spans)]
     if scare_quotes:
         scare = scare_quote_spans(sentence)
         spans += [s for s in scare if not any(a < s[1] and s[0] < b for a, b in spans)]
