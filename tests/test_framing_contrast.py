@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from crosswire.compare.contrast import contrast_terms, quote_spans
+from crosswire.compare.contrast import contrast_terms, open_quote_spans, quote_spans
 from crosswire.compare.framing import framing_entries
 from crosswire.compare.matching import StoryContext, build_context, story_entities
 from crosswire.language import analyze_articles
@@ -141,3 +141,29 @@ def test_an_everyday_reaction_in_a_quote_is_not_framing_a_strong_one_is() -> Non
     }
     terms = {e.term for e in framing_entries(_context(texts), [])}
     assert "horrible" in terms and "bad" not in terms
+
+
+def test_a_loaded_word_in_indirect_speech_is_the_speakers() -> None:
+    texts = {
+        "a": "Prosecutor Kym Worthy said the shootings were the result of irresponsible owners.",
+        "b": "Prosecutor Kym Worthy spoke about the shootings of children on Friday.",
+    }
+    entry = next(e for e in framing_entries(_context(texts), []) if e.term == "irresponsible")
+    assert entry.voice == "quoted" and entry.speaker == "Kym Worthy"
+
+
+def test_a_paragraph_that_opens_a_quote_and_does_not_close_it_is_quoted() -> None:
+    text = 'The officer described it.\n"The crew stopped a shameful attack.\nPolice thanked them.'
+    assert [text[a:b] for a, b, _ in open_quote_spans(text)] == [
+        '"The crew stopped a shameful attack.'
+    ]
+    assert open_quote_spans('"We are proud," he said.\n') == []
+
+
+def test_a_verb_of_saying_in_the_infinitive_reports_nothing() -> None:
+    texts = {
+        "a": "He had only one thing to say about the horrible crash he saw on Friday.",
+        "b": "He saw the crash on Friday and called the police at once.",
+    }
+    entry = next(e for e in framing_entries(_context(texts), []) if e.term == "horrible")
+    assert entry.voice == "outlet"

@@ -37,7 +37,7 @@ from crosswire.language.nlp import load_nlp
 from crosswire.language.quotes import find_quote_spans
 from crosswire.models import Sentence
 
-__all__ = ["Contrast", "contrast_terms", "quote_spans"]
+__all__ = ["Contrast", "contrast_terms", "open_quote_spans", "quote_spans"]
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*|\d+")
 
@@ -126,6 +126,18 @@ def quote_spans(text: str) -> list[tuple[int, int, str]]:
     return find_quote_spans(text.replace("``", ' "').replace("''", '" '))
 
 
+def open_quote_spans(text: str) -> list[tuple[int, int, str]]:
+    """Paragraphs that open a quote and do not close it: news leaves the mark off at the end of
+    a paragraph whose quote goes on in the next."""
+    found = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        marks = sum(line.count(c) for c in '"“”')
+        if line.lstrip().startswith(('"', "“")) and marks % 2:
+            found.append((m.start(), m.end(), line.strip(' "“')))
+    return found
+
+
 class _Quotes:
     """Whether a span of an article is inside a quote (each article's quotes found once)."""
 
@@ -136,7 +148,8 @@ class _Quotes:
     def __call__(self, article_id: str, start: int, end: int) -> bool:
         if article_id not in self.spans:
             text = self.ctx.articles[article_id].text
-            self.spans[article_id] = [(a, b) for a, b, _ in quote_spans(text)]
+            quotes = quote_spans(text) + open_quote_spans(text)
+            self.spans[article_id] = [(a, b) for a, b, _ in quotes]
         return any(a <= start and end <= b for a, b in self.spans[article_id])
 
 
