@@ -5,11 +5,15 @@ Two sources, both with a clear licence and neither learned from any annotated bi
 - the VADER sentiment lexicon (vaderSentiment wheel, MIT licence): words rated strongly
   emotional by its human raters (|valence| >= `VALENCE_FLOOR`), minus the plain words news
   needs to state a fact (`FACT_WORDS`: "killed", "war", "crisis" report, they do not judge;
-  so do the economy's and public health's plain nouns, "debt", "infected", and what a moved
-  person was seen to do, "screamed", "wept");
+  so do the economy's and public health's plain nouns, "debt", "infected", what a moved
+  person was seen to do, "screamed", "wept", and the plain verbs of disagreement,
+  "criticized", "argued");
 - hand-written lists below, each with its rationale: partisan and pejorative labels,
   intensifiers, war/disaster metaphors used of politics, loaded verbs of saying, words that
   pass judgement (on a person, a view, a motive) and hyperbole of size and speed.
+A listed word stands for its inflections ("claimed": "claiming", "claim"), an -ic adjective for
+its listed adverb ("dramatic"), a compound for its loaded part ("scandal-ridden"); a word in a
+term of law, policing or medicine ("reckless endangerment", "home invasion") is not loaded.
 Scare quotes (a short phrase in quote marks, not a sentence anyone said) can be flagged too;
 an appeal in capitals inside running text ("MUST SEE") and a simile of action ("took off like a
 bullet") always are.
