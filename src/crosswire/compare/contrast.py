@@ -37,7 +37,7 @@ from crosswire.language.nlp import load_nlp
 from crosswire.language.quotes import find_quote_spans
 from crosswire.models import Sentence
 
-__all__ = ["Contrast", "contrast_terms", "quote_spans"]
+__all__ = ["Contrast", "contrast_terms", "open_quote_spans", "quote_spans"]
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’]*(?:-[A-Za-z]+)*|\d+")
 
@@ -79,9 +79,10 @@ _HEDGES = frozenset({"allegedly", "reportedly", "apparently", "purportedly", "su
 _KIN_COUNT = r"(?:\s+of\s+(?:\d+|two|three|four|five|six))?"
 _AGE = re.compile(r"\b(\d{1,3})\s*-?\s*years?\s*-?\s*old\s+([a-z]+" + _KIN_COUNT + ")")
 
-# Adverbs in -ly that place, time, order, count, hedge or focus a fact, or tell how loud, close
-# or tight something physically was, rather than colour it; and words in -ly that are no
-# adverbs.
+# Adverbs in -ly that place, time, order, count, hedge or focus a fact, tell how loud, close
+# or tight something physically was, where it happened (locally), how a figure moved
+# (steadily), to what degree (highly, slightly) or that a task was done (successfully,
+# safely), rather than colour it; and words in -ly that are no adverbs.
 _PLAIN = """
     allegedly reportedly apparently recently currently previously eventually finally initially
     immediately early nearly only daily weekly monthly yearly likely approximately roughly
@@ -95,6 +96,10 @@ _PLAIN = """
     formally informally officially publicly privately personally legally physically
     fatally critically seriously severely badly accidentally intentionally deliberately
     closely quietly loudly softly silently tightly loosely heavily lightly
+    locally nationally internationally globally regionally domestically
+    steadily gradually increasingly progressively consistently continually continuously
+    constantly highly fairly relatively slightly somewhat moderately partially considerably
+    successfully safely properly correctly
     family supply reply rally italy
     """
 _PLAIN_ADVERBS = frozenset(_PLAIN.split())
@@ -121,6 +126,18 @@ def quote_spans(text: str) -> list[tuple[int, int, str]]:
     return find_quote_spans(text.replace("``", ' "').replace("''", '" '))
 
 
+def open_quote_spans(text: str) -> list[tuple[int, int, str]]:
+    """Paragraphs that open a quote and do not close it: news leaves the mark off at the end of
+    a paragraph whose quote goes on in the next."""
+    found = []
+    for m in re.finditer(r"[^\n]+", text):
+        line = m.group()
+        marks = sum(line.count(c) for c in '"“”')
+        if line.lstrip().startswith(('"', "“")) and marks % 2:
+            found.append((m.start(), m.end(), line.strip(' "“')))
+    return found
+
+
 class _Quotes:
     """Whether a span of an article is inside a quote (each article's quotes found once)."""
 
@@ -131,7 +148,8 @@ class _Quotes:
     def __call__(self, article_id: str, start: int, end: int) -> bool:
         if article_id not in self.spans:
             text = self.ctx.articles[article_id].text
-            self.spans[article_id] = [(a, b) for a, b, _ in quote_spans(text)]
+            quotes = quote_spans(text) + open_quote_spans(text)
+            self.spans[article_id] = [(a, b) for a, b, _ in quotes]
         return any(a <= start and end <= b for a, b in self.spans[article_id])
 
 
@@ -366,6 +384,8 @@ def _dropped_hedges(ctx: StoryContext, quoted: _Quotes) -> list[Contrast]:
                 nxt, ns, ne = words[k + 1]
                 if not _content(nxt) or text[e:ns].strip() or not text[ns:ne].islower():
                     continue
+                if nxt.endswith("ing"):
+                    continue  # "drunk driving": an adjective before a gerund names the offence
                 others = sorted({f"{hedge} {h}" for h in stems for hedge in hedged[h]})
                 candidates.append((aid, sentence, s, e, others))
     found: list[Contrast] = []

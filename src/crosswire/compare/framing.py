@@ -5,9 +5,11 @@ within a family of words news uses for the same thing, "strikes" / "bombings"; a
 minority wordings `compare.contrast` finds with no word list: the noun for a person named by
 age, a hedge the others keep, a colouring adverb few outlets use, a loaded substitution in one
 claim's sentences) and loadedness (`compare.lexicon`: a word loaded in itself, found even when
-one outlet alone covers it). Words inside a quote are the speaker's (`voice="quoted"`), kept
-apart from the outlet's own; a feeling the speaker reports of themself ("I'm devastated") is
-not framing at all. Titles that differ only in house style ("general secretary" / "leader")
+one outlet alone covers it). Words inside a quote, in a paragraph that opens a quote and
+leaves it open, or in indirect speech after a verb of saying ("Worthy said ... irresponsible")
+are the speaker's (`voice="quoted"`), kept apart from the outlet's own; a feeling the speaker
+reports of themself ("I'm devastated") and an everyday reaction in a quote ("she was bad")
+are not framing at all. A family's plain member ("killed" / "died") is no choice. Titles that differ only in house style ("general secretary" / "leader")
 are not framing.
 """
 
@@ -17,13 +19,13 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from crosswire.compare.contrast import contrast_terms, quote_spans
+from crosswire.compare.contrast import contrast_terms, open_quote_spans, quote_spans
 from crosswire.compare.lexicon import loaded_spans
 from crosswire.compare.matching import WORD, StoryContext
 from crosswire.language.entities import fold, title_head
 from crosswire.models import ArticleAnalysis, FramingEntry, QuoteMention, StoryEntity
 
-__all__ = ["FAMILIES", "LOADED", "framing_entries"]
+__all__ = ["FAMILIES", "LOADED", "PLAIN_MEMBERS", "framing_entries"]
 
 # Loaded words, with the neutral word other outlets use for the same thing. General news
 # vocabulary (style guides flag these), not tuned to one story.
@@ -42,6 +44,12 @@ FAMILIES = [
     {"militants", "terrorists", "fighters", "rebels", "insurgents", "gunmen"},
     {"killed", "murdered", "slaughtered", "died"},
 ]
+# The plain members of the families: an outlet that says "killed" where another says "died"
+# chose no frame (the issue: a term is framing where the others describe it neutrally).
+PLAIN_MEMBERS = frozenset(
+    {"attacks", "government", "administration", "protesters", "demonstrators", "fighters"}
+    | {"killed", "died"}
+)
 
 
 def _named_spans(analysis: ArticleAnalysis, outlet: str = "") -> list[tuple[int, int, str]]:
@@ -152,6 +160,8 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                    for m in e.mentions]  # fmt: skip
         # a word inside a name ("Fire and Rescue Service") is the name, not a choice
         named = [(m.start, m.end) for ent in analysis.entities for m in ent.mentions]
+        text = ctx.articles[aid].text if aid in ctx.articles else ""
+        article_quotes = quote_spans(text) + open_quote_spans(text)
         for sentence in analysis.sentences:
             hits = [
                 (a, b)
@@ -160,7 +170,13 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
             ]
             if not hits:
                 continue
-            quoted = quote_spans(sentence.text)
+            # a quote may run over several sentences ("`` He took off . People were just
+            # screaming . ''"): the article's quotes, moved into the sentence, count too
+            quoted = quote_spans(sentence.text) + [
+                (qa - sentence.start, qb - sentence.start, inner)
+                for qa, qb, inner in article_quotes
+                if qa < sentence.end and sentence.start < qb
+            ]
             aligned = [
                 ctx.units[j][1].text.lower()
                 for j in neighbours.get(ctx.index.get((aid, sentence.index), -1), ())
@@ -171,7 +187,9 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                 if (aid, term.lower()) in seen:
                     continue
                 quote = next((q for q in quoted if q[0] <= a and b <= q[1]), None)
-                if quote and _self_report(sentence.text, a, b, quote[0]):
+                if quote and _self_report(sentence.text, a, b, max(0, quote[0])):
+                    continue
+                if quote and term.lower() in _EVERYDAY_REACTIONS:
                     continue
                 seen.add((aid, term.lower()))
                 if term.lower() == "regime" and sentence.text[b:].lstrip().lower().startswith(
@@ -179,10 +197,13 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                 ):
                     continue  # "regime change" is a set phrase, not a label
                 speaker = None
+                reported = None if quote else _reporter(sentence.text, sentence.start, a, persons)
                 if quote:
                     speaker = _possessor(
-                        sentence.text, sentence.start, quote[0], persons
+                        sentence.text, sentence.start, max(0, quote[0]), persons
                     ) or _speaker(analysis.quotes, sentence.index, quote[2])
+                elif reported is not None:
+                    speaker = reported or None
                 at = sentence.start + a
                 contrast = bool(aligned) and not any(
                     re.search(rf"\b{re.escape(term.lower())}\b", t) for t in aligned
@@ -196,13 +217,46 @@ def _lexicon_entries(ctx: StoryContext, known: Sequence[FramingEntry]) -> list[F
                         loaded=True,
                         # contrast needs the neutral word the others use, not only its absence
                         signal="both" if contrast and term.lower() in LOADED else "lexicon",
-                        voice="quoted" if quote else "outlet",
+                        voice="quoted" if quote or reported is not None else "outlet",
                         speaker=speaker,
                         start=at,
                         end=sentence.start + b,
                     )
                 )
     return found
+
+
+# Verbs that report speech or belief: a loaded word in the clause after one is the speaker's,
+# in indirect speech ("Worthy said ... irresponsible gun ownership", "the violence that he
+# says plagues the area"; gold/framing/GUIDELINES.md).
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|told|tells|stated|states|added|noted|explained|warned|argued|"
+    r"insisted|believes|believed)\b",
+    re.I,
+)
+
+
+def _reporter(
+    text: str, offset: int, at: int, persons: Sequence[tuple[int, int, str]]
+) -> str | None:
+    """Who reports the words at `at` of a sentence (`text`, at `offset` of its article) in
+    indirect speech: the person named last before the reporting verb, else the words of its
+    clause before it ("A Sam's Club spokesperson"), else "" (someone reports it); None when no
+    reporting verb with a subject comes before `at`."""
+    verbs = [
+        m
+        for m in _REPORTING.finditer(text[:at])
+        # a subject before it; "to say about" is no report
+        if WORD.search(text[: m.start()]) and not text[: m.start()].rstrip().endswith(" to")
+    ]
+    if not verbs:
+        return None
+    verb = verbs[-1]
+    named = [p for p in persons if offset <= p[0] and p[1] <= offset + verb.start()]
+    if named:
+        return max(named)[2]
+    clause = re.split(r"[,;:.!?]", text[: verb.start()])[-1].split()
+    return " ".join(clause) if 0 < len(clause) <= 5 else ""
 
 
 # Sentence similarity from which two outlets' sentences tell the same claim (the claim
@@ -214,6 +268,16 @@ _ALIGNED = 0.6
 _FIRST_PERSON = frozenset(
     {"i", "i'm", "im", "i've", "i'd", "i'll", "me", "my", "myself"}
     | {"we", "we're", "we've", "we'd", "we'll", "us", "our", "ourselves"}
+)
+
+
+# The everyday words anyone reaches for to react ("she was bad", "it's sad", "huge issues"):
+# in a quote they are a speaker's plain reaction, not an evaluation worth reporting
+# (gold/framing/GUIDELINES.md: mild quoted reactions are not framing); stronger words
+# ("horrible", "a tragedy") still are.
+_EVERYDAY_REACTIONS = frozenset(
+    {"bad", "sad", "wrong", "upset", "hard", "tough", "huge", "big", "scary", "scared"}
+    | {"strange", "weird", "shock", "shocked", "heart", "hearts", "good", "great", "nice"}
 )
 
 
@@ -358,7 +422,7 @@ def framing_entries(
             used = {
                 w for a, ws in per_article.items() if ctx.outlet[a] != ctx.outlet[aid] for w in ws
             }
-            for w in sorted(words - used):
+            for w in sorted(words - used - PLAIN_MEMBERS):
                 if not used:
                     continue
                 entries.append(
