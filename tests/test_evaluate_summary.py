@@ -684,3 +684,14 @@ def test_eval_summary_checks_a_reports_briefs_through_the_evaluator_base(tmp_pat
     assert result.exit_code == 0, result.output
     assert "consistency problems: 1" in result.output
     assert "names no claim" in result.output
+
+
+def test_a_headline_is_no_brief_sentence_but_a_sentence_ending_in_a_quote_is() -> None:
+    from crosswire.synthesis.brief import _complete
+
+    # headlinese, kept in an article's text as a subheading: no sentence of the brief
+    assert not _complete("The Pentagon confirms bombings, leaving 82 dead")
+    assert not _complete("Benjamin nominated to be surgeon general")
+    assert _complete("The Pentagon confirmed 21 bombings that left at least 82 people dead.")
+    assert _complete('Maduro said Venezuela would accept "no peace of colonies."')
+    assert _complete("Maduro said Venezuela would accept “no peace of colonies”.")

@@ -187,6 +187,7 @@ def _restates(a: str, b: str) -> bool:
 
 
 _RESTATED = 0.8
+_CLOSING = " \"'”’»)]"
 
 
 def _furniture(text: str) -> bool:
@@ -202,6 +203,8 @@ def _complete(text: str) -> bool:
     page furniture."""
     if _furniture(text) or _PRONOUN_START.match(text) or _LEANS.match(text):
         return False
+    if not text.rstrip(_CLOSING).endswith((".", "!", "?", "…")):
+        return False  # a headline or a caption ("Pentagon confirms bombings, leaving 82 dead")
     words = _WORD.findall(text)
     tokens = [t for t in text.split() if any(c.isalnum() for c in t)]
     if len(words) < _MIN_WORDS or _CUT_SHORT.search(text) or len(words) < 0.6 * len(tokens):
