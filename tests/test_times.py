@@ -443,13 +443,6 @@ def test_pattern_prefilter_never_skips_a_pattern_that_could_match(text: str) -> 
     assert possible_kinds(text) == {kind for kind, needs in NEEDS.items() if needs.search(text)}
 
 
-def test_a_tokenised_date_keeps_its_day_and_year() -> None:
-    # tokenised copies (ECB+) put a space before the comma and the abbreviation's period
-    assert _one(None, "The ship sank on November 19 , 2008 .").value == "2008-11-19"
-    assert _one(None, "Posted on Feb . 04 , 2009").value == "2009-02-04"
-    assert _one(None, "He was born on July 4, 1990.").value == "1990-07-04"
-
-
 def test_a_timestamp_line_states_its_day_and_a_headline_does_not() -> None:
     assert stamped_date(
         [
@@ -458,7 +451,7 @@ def test_a_timestamp_line_states_its_day_and_a_headline_does_not() -> None:
             "Posted: Apr 02, 2009 11:06 PM CEST",
         ]
     ) == date(2009, 4, 2)
-    assert stamped_date(["on July 13 , 2009 at 10 : 50 AM , updated July 29 , 2009"]) == date(
+    assert stamped_date(["on July 13, 2009 at 10:50 AM, updated July 29, 2009"]) == date(
         2009, 7, 13
     )
     # a line that says something besides its date is not a timestamp

@@ -150,5 +150,5 @@ WEEKDAYS: dict[str, int] = {
 
 def month_number(name: str) -> int | None:
     """1..12 for "November", "Nov.", "Sept", else None."""
-    key = name.strip().rstrip(".").strip().lower()  # also tokenised "Nov ."
+    key = name.strip().rstrip(".").lower()
     return MONTHS.get(key) or MONTH_ABBREVIATIONS.get(key)

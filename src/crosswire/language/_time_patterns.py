@@ -23,15 +23,12 @@ __all__ = ["HINTS", "NEEDS", "PATTERNS", "PRIORITY", "Pattern", "possible_kinds"
 _MONTH_FULL = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 )
-# Tokenised copies (ECB+ among them) write "Feb . 04 , 2009": a space may precede the
-# abbreviation's period and a date's comma.
-_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b(?:\s?\.(?=\s?\d))?\.?"
+_MONTH_ABBR = r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\b\.?"
 _MONTH_ANY = rf"(?:{_MONTH_FULL}|{_MONTH_ABBR})"
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _WEEKDAY_ABBR = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\b\.?"
 _DAY = r"(?P<day>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\w%:])"
 _YEAR = r"(?P<year>1[89]\d\d|20\d\d)(?![\w%]|[.,]\d)"
-_YEAR_SEP = r"(?:\s?,)?\s+"  # "July 13, 2009" and the tokenised "July 13 , 2009"
 _APPROX = r"(?P<approx>(?i:about|around|approximately|roughly|circa|c\.|some|nearly|almost))"
 _PART = r"(?i:early|late|mid|the\s+(?:end|start|beginning|middle|close)\s+of)"
 _DAYPART = r"(?i:morning|afternoon|evening|night)"
@@ -272,12 +269,12 @@ PATTERNS: list[Pattern] = [
     ),
     _p(
         "mdy",
-        rf"{_WD_PREFIX}(?:{_APPROX}\s+)?(?P<month>{_MONTH_ANY})\s+{_DAY}(?:{_YEAR_SEP}{_YEAR})?",
+        rf"{_WD_PREFIX}(?:{_APPROX}\s+)?(?P<month>{_MONTH_ANY})\s+{_DAY}(?:,?\s+{_YEAR})?",
     ),
     _p(
         "dmy",
         rf"{_WD_PREFIX}(?:{_APPROX}\s+)?(?<![\d,.$])(?:the\s+)?{_DAY}\s+(?:of\s+)?"
-        rf"(?P<month>{_MONTH_ANY})(?:{_YEAR_SEP}{_YEAR})?",
+        rf"(?P<month>{_MONTH_ANY})(?:,?\s+{_YEAR})?",
     ),
     _p(
         "month_year",
