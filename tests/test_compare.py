@@ -40,6 +40,20 @@ def test_at_least_80_does_not_contradict_82() -> None:
     assert not [c for c in story.conflicts if c.kind == "number"]
 
 
+def test_nearly_a_figure_falls_short_of_it() -> None:
+    from crosswire.compare.figures import interval
+    from crosswire.models import NumberMention
+
+    def figure(text: str, value: float) -> NumberMention:
+        return NumberMention(text=text, value=value, unit="crewmen", bound="about", sentence=0)
+
+    assert interval(figure("nearly 300 crewmen", 300)) == (270.0, 300)
+    assert interval(figure("about 300 crewmen", 300))[1] > 300
+    # so "nearly 300" and "more than 300" contradict each other, "about 300" and 310 do not
+    story = _story({"a": KILLED.format(n="nearly 30"), "b": KILLED.format(n="more than 30")})
+    assert [c for c in story.conflicts if c.kind == "number"]
+
+
 def test_different_numbers_of_different_things_do_not_conflict() -> None:
     story = _story(
         {

@@ -37,12 +37,17 @@ _GENERIC_PEOPLE = frozenset(
 )
 
 
+_JUST_UNDER = re.compile(r"(?i)(?:nearly|almost|close\s+to|just\s+under)\b")
+
+
 def interval(n: NumberMention) -> tuple[float, float]:
     """The values a figure as written allows: ranges, "about" (±10 %), bounds."""
     v = n.value
     if n.value_max is not None:
         return (min(v, n.value_max), max(v, n.value_max))
     if n.bound == "about":
+        if _JUST_UNDER.match(n.text):
+            return (v * 0.9, v)  # "nearly 300" falls short of 300: not "more than 300"
         return (v * 0.9, v * 1.1)
     if n.bound in ("at_least", "more_than"):
         return (v + (1 if n.bound == "more_than" and v.is_integer() else 0), math.inf)
