@@ -33,6 +33,13 @@ def clean_one(text: str, **kwargs: str) -> Article:
     return result
 
 
+def assert_removed_at_the_tail(furniture: list[str]) -> None:
+    """Lines after the body are removed, and listed as written."""
+    result = clean_one("\n".join(BODY + furniture))
+    assert result.text == "\n".join(BODY)
+    assert result.boilerplate_removed == furniture
+
+
 # --------------------------------------------------------------------------- line kinds
 
 
@@ -45,9 +52,7 @@ def test_ui_lines_at_the_tail_are_removed_and_listed_as_written() -> None:
         "Sign up for our newsletter",
         "© 2025 Outlet Media. All rights reserved.",
     ]
-    result = clean_one("\n".join(BODY + furniture))
-    assert result.text == "\n".join(BODY)
-    assert result.boilerplate_removed == furniture
+    assert_removed_at_the_tail(furniture)
 
 
 def test_site_chrome_at_the_head_is_removed_but_a_standfirst_is_kept() -> None:
@@ -322,9 +327,7 @@ def test_a_sign_off_at_the_tail_is_removed_but_the_same_words_in_the_body_are_ke
         "Stay with KTVI and ktvi.com for more details as they become available.",
         "Copyright 2016 Nexstar Broadcasting, Inc.",
     ]
-    result = clean_one("\n".join(BODY + sign_off))
-    assert result.text == "\n".join(BODY)
-    assert result.boilerplate_removed == sign_off
+    assert_removed_at_the_tail(sign_off)
     # between body paragraphs such a line is text, and news about a reporter is news
     middle = [BODY[0], sign_off[1], *BODY[1:]]
     assert clean_one("\n".join(middle)).text == "\n".join(middle)
