@@ -115,8 +115,9 @@ _CREDIT = re.compile(
 _NAME = r"(?-i:[A-Z][\w'’.-]+)"
 _SIGNOFF = re.compile(
     r"(?:copyright\b|©|\(c\) ?\d{4})"
-    rf"|(?:reach|contact|e-?mail|follow|write to) (?:(?:reporter|writer) )?(?:him|her|them|me|us|the (?:writer|author|"
-    rf"reporter)|{_NAME}(?: {_NAME}){{0,2}}) (?:at|on|via)\b"
+    r"|(?:reach|contact|e-?mail|follow|write to) (?:(?:reporter|writer) )?"
+    rf"(?:him|her|them|me|us|the (?:writer|author|reporter)|{_NAME}(?: {_NAME}){{0,2}})"
+    r" (?:at|on|via)\b"
     rf"|{_NAME}(?: {_NAME}){{0,3}} is an? (?:[\w'’-]+ ){{0,6}}?"
     r"(?:staff writer|staff reporter|reporter|correspondent|columnist|contributor|freelance "
     r"writer)\b[^.!?]{0,60}[.!]?$"

@@ -358,8 +358,10 @@ def _speech_subject(
                 if child.dep_ == "pobj":
                     return child
     # 'called the plan “reckless”': the quoted words are the ones the subject chose
-    for tok in marks.naming_in(sent) if near is not None else ():
-        if tok.i not in outside or tok.pos_ != "VERB" or near is None:
+    if near is None:
+        return None
+    for tok in marks.naming_in(sent):
+        if tok.i not in outside or tok.pos_ != "VERB":
             continue
         if not min(t.idx for t in tok.subtree) <= near <= max(t.idx for t in tok.subtree):
             continue
