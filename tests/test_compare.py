@@ -145,27 +145,29 @@ def test_the_writers_own_first_person_voice_is_not_an_outlet_fact() -> None:
     assert not author_voice("The US and Britain signed the deal.")
 
 
+def _single_source_articles(texts: dict[str, str]) -> list[str]:
+    """The articles whose claims the story calls single-source, in claim order."""
+    story = _story(texts)
+    return [c.sources[0].article_id for c in story.claims if c.status == "single_source"]
+
+
 def test_a_bloggers_first_person_lines_are_not_single_source_claims() -> None:
-    story = _story(
+    assert _single_source_articles(
         {
             "a": "I worked on that quay for nineteen years before my back gave out.",
             "b": "The city council approved a new budget for public libraries on Tuesday evening.",
         }
-    )
-    single = [c for c in story.claims if c.status == "single_source"]
-    assert [c.sources[0].article_id for c in single] == ["b"]
+    ) == ["b"]
 
 
 def test_a_lone_sentence_about_a_pronoun_naming_nothing_is_not_single_source() -> None:
-    story = _story(
+    # "the company" is placeable in its story; "most of them" is not, out of its article
+    assert _single_source_articles(
         {
             "a": "Most of them were young and worked the night shift at the depot.",
             "b": "The company did not respond to questions about the sprinkler system.",
         }
-    )
-    single = [c for c in story.claims if c.status == "single_source"]
-    # "the company" is placeable in its story; "most of them" is not, out of its article
-    assert [c.sources[0].article_id for c in single] == ["b"]
+    ) == ["b"]
 
 
 def test_counts_of_one_model_spelled_two_ways_conflict() -> None:

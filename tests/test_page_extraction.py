@@ -149,10 +149,16 @@ silt study starts on Monday, twelve samples along the channel.</p>&mdash; Harbou
 </blockquote><script async src="https://platform.twitter.com/widgets.js"></script></div>"""
 
 
+def _put_back_between_chunks(inserted: str, needle: str) -> str:
+    """The article text of a page whose body holds `inserted` between the two chunks, where
+    trafilatura's strict pass alone leaves `needle` out."""
+    page = _page(f'<div class="body article__body">{_CHUNK_1}{inserted}{_CHUNK_2}</div>')
+    assert needle not in (trafilatura.extract(page, **_STRICT_KW) or "")
+    return article_from_html(page, id="a", origin="a").text
+
+
 def test_an_embedded_tweet_the_site_wraps_as_social_is_kept_in_its_place() -> None:
-    page = _page(f'<div class="body article__body">{_CHUNK_1}{_TWEET}{_CHUNK_2}</div>')
-    assert "silt study starts" not in (trafilatura.extract(page, **_STRICT_KW) or "")
-    text = article_from_html(page, id="a", origin="a").text
+    text = _put_back_between_chunks(_TWEET, "silt study starts")
     assert text.index("run over the spring") < text.index("silt study starts on Monday")
     assert text.index("(@harbourcouncil)") < text.index("twelve points along the channel and")
 
@@ -259,9 +265,7 @@ closed until the silt had been tested again, which could take most of the summer
 
 
 def test_a_prose_paragraph_left_out_between_two_kept_ones_is_put_back_in_place() -> None:
-    page = _page(f'<div class="body article__body">{_CHUNK_1}{_BOXED}{_CHUNK_2}</div>')
-    assert "quay would stay" not in (trafilatura.extract(page, **_STRICT_KW) or "")
-    text = article_from_html(page, id="a", origin="a").text
+    text = _put_back_between_chunks(_BOXED, "quay would stay")
     assert text.index("run over the spring") < text.index("quay would stay closed")
     assert text.index("most of the summer.") < text.index("twelve points")
 

@@ -9,8 +9,8 @@ one outlet alone covers it). Words inside a quote, in a paragraph that opens a q
 leaves it open, or in indirect speech after a verb of saying ("Worthy said ... irresponsible")
 are the speaker's (`voice="quoted"`), kept apart from the outlet's own; a feeling the speaker
 reports of themself ("I'm devastated") and an everyday reaction in a quote ("she was bad")
-are not framing at all. A family's plain member ("killed" / "died") is no choice. Titles that differ only in house style ("general secretary" / "leader")
-are not framing.
+are not framing at all. A family's plain member ("killed" / "died") is no choice. Titles that
+differ only in house style ("general secretary" / "leader") are not framing.
 """
 
 from __future__ import annotations
