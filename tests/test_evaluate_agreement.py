@@ -105,3 +105,18 @@ def test_a_report_of_one_sentence_claims_finds_no_shared_fact(tmp_path: Path) ->
     assert (
         links.evaluate(Path(links.default_gold), report, "dev").figure("crosswire", "recall") == 0.0
     )
+
+
+def test_gvc_sentences_for_the_baselines_are_whole_sentences_at_their_offsets() -> None:
+    from crosswire.evaluate.agreement import gvc_units
+
+    text = 'Police said "two men were shot." "We are looking," he said.\nOne died at 3 p.m. Sunday.'
+    units = gvc_units([{"id": "d1", "incident": "7", "text": text}])
+    assert [u.text for u in units] == [
+        'Police said "two men were shot."',
+        '"We are looking," he said.',
+        "One died at 3 p.m. Sunday.",
+    ]
+    for unit in units:
+        assert text[unit.locus["start"] : unit.locus["end"]] == unit.text
+        assert (unit.topic, unit.group, unit.doc_id) == ("7", "7", "d1")

@@ -1,8 +1,10 @@
 """Agreement (issue 20): do the report's claims gather the outlets that state one same fact?
 
 Gold: `gold/agreement/ecbplus.json`, facts that two or more ECB+ documents state, each with
-every sentence stating it (gold/agreement/GUIDELINES.md). Each document is its own outlet
-(its URL's domain where it has one). Figures per split, as the issue defines them:
+every sentence stating it (gold/agreement/GUIDELINES.md); `gold/agreement/gvc.json` the same
+for GVC incidents (full local news articles, where ECB+ keeps about ten sentences of each):
+the gold file's "corpus" says which corpus is analysed. Each document is its own outlet (an
+ECB+ document's URL's domain where it has one). Figures per split, as the issue defines them:
 
 - recall: facts one claim cites from two or more outlets (sentences that are loci of the fact);
 - called single-source: facts some sentence of which a single-source claim cites
@@ -18,6 +20,7 @@ the precision figure must expose).
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,7 +32,14 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from crosswire.evaluate.base import Evaluator, Scores, Split, register, split_filter
-from crosswire.evaluate.loci import GoldPlaces, Locus, read_jsonl, same_place
+from crosswire.evaluate.loci import (
+    GoldPlaces,
+    Locus,
+    ecbplus_input,
+    gvc_input,
+    read_jsonl,
+    same_place,
+)
 from crosswire.evaluate.scoring import ratio
 from crosswire.models import Report
 
@@ -114,8 +124,68 @@ def _report_claims(report: Report, places: GoldPlaces) -> tuple[list[ClaimView],
     return views, unplaced
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"”’)]?)\s+(?=[\"“‘(]?[A-Z0-9])|\n+")
+
+
+@dataclass(frozen=True)
+class GoldUnit:
+    """A sentence of a gold corpus the baselines can cite: its topic (what the tf-idf baseline
+    links within: an ECB+ topic, a GVC incident), event (ECB+ event cluster, GVC incident),
+    document, gold locus and text."""
+
+    topic: str
+    group: str
+    doc_id: str
+    locus: Mapping[str, Any]
+    text: str
+
+
+def ecbplus_units(docs: Sequence[Mapping[str, Any]]) -> list[GoldUnit]:
+    """ECB+ sentences by index (a leading URL line is not text)."""
+    return [
+        GoldUnit(
+            str(doc["topic"]),
+            str(doc["event_cluster"]),
+            doc["doc_id"],
+            {"doc_id": doc["doc_id"], "sentence": i},
+            t,
+        )
+        for doc in docs
+        for i, t in enumerate(doc["sentences"])
+        if not (i == 0 and t.startswith("http"))
+    ]
+
+
+# a full stop that ends an abbreviation, not a sentence ("3 p.m. Sunday", "Dr. Lee")
+_ABBREVIATION = re.compile(r"(?:\b[A-Za-z]\.|\b(?:Mr|Mrs|Ms|Dr|St|Jr|Sr|Lt|Sgt|Gov|Sen|Rep)\.)$")
+
+
+def gvc_units(docs: Sequence[Mapping[str, Any]]) -> list[GoldUnit]:
+    """GVC sentences by character span: the text cut after . ! ? before a capital, and at line
+    breaks (a plain splitter: the baselines need sentences, not crosswire's reading)."""
+    units = []
+    for doc in docs:
+        text, begin = doc["text"], 0
+        cuts = [
+            c
+            for c in _SENTENCE_END.finditer(text)
+            if "\n" in c.group() or not _ABBREVIATION.search(text[: c.start()])
+        ]
+        for cut in [*cuts, None]:
+            stop = cut.start() + len(cut.group(1) or "") if cut is not None else len(text)
+            piece = text[begin:stop]
+            lead = len(piece) - len(piece.lstrip())
+            if piece.strip():
+                start, end = begin + lead, begin + len(piece.rstrip())
+                locus = {"doc_id": doc["id"], "start": start, "end": end}
+                incident = str(doc["incident"])
+                units.append(GoldUnit(incident, incident, doc["id"], locus, text[start:end]))
+            begin = cut.end() if cut is not None else len(text)
+    return units
+
+
 def tfidf_claims(
-    docs: Sequence[Mapping[str, Any]],
+    units: Sequence[GoldUnit],
     places: GoldPlaces,
     outlet_of: Mapping[str, str],
     threshold: float = TFIDF_THRESHOLD,
@@ -124,26 +194,23 @@ def tfidf_claims(
     a claim per connected component across documents; the rest single-source."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    by_topic: dict[str, list[tuple[str, int, str]]] = defaultdict(list)
-    for doc in docs:
-        for index, text in enumerate(doc["sentences"]):
-            if index == 0 and text.startswith("http"):
-                continue
-            by_topic[str(doc["topic"])].append((doc["doc_id"], index, text))
+    by_topic: dict[str, list[GoldUnit]] = defaultdict(list)
+    for unit in units:
+        by_topic[unit.topic].append(unit)
     claims: list[ClaimView] = []
     for rows in by_topic.values():
         vectors = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(
-            [text for _, _, text in rows]
+            [u.text for u in rows]
         )
         similar = (vectors @ vectors.T).toarray() >= threshold
-        documents = np.array([doc_id for doc_id, _, _ in rows])
+        documents = np.array([u.doc_id for u in rows])
         similar &= documents[:, None] != documents[None, :]
         _, component = connected_components(csr_matrix(similar), directed=False)
         groups: dict[int, list[int]] = defaultdict(list)
         for i, label in enumerate(component):
             groups[int(label)].append(i)
         for members in groups.values():
-            loci = [places.locate({"doc_id": rows[i][0], "sentence": rows[i][1]}) for i in members]
+            loci = [places.locate(rows[i].locus) for i in members]
             kept = tuple(x for x in loci if x is not None)
             if kept:
                 count = len({outlet_of.get(x.article_id, x.article_id) for x in kept})
@@ -151,19 +218,16 @@ def tfidf_claims(
     return claims
 
 
-def event_claims(facts_docs: Sequence[Mapping[str, Any]], places: GoldPlaces) -> list[ClaimView]:
-    """The coarse shortcut: every sentence of a gold event cluster in one claim."""
-    by_event: dict[str, list[Locus]] = defaultdict(list)
-    for doc in facts_docs:
-        for index, text in enumerate(doc["sentences"]):
-            if index == 0 and text.startswith("http"):
-                continue
-            locus = places.locate({"doc_id": doc["doc_id"], "sentence": index})
-            if locus is not None:
-                by_event[doc["event_cluster"]].append(locus)
+def event_claims(units: Sequence[GoldUnit], places: GoldPlaces) -> list[ClaimView]:
+    """The coarse shortcut: every sentence of a gold group in one claim."""
+    by_group: dict[str, list[Locus]] = defaultdict(list)
+    for unit in units:
+        locus = places.locate(unit.locus)
+        if locus is not None:
+            by_group[unit.group].append(locus)
     return [
         ClaimView(tuple(loci), len({x.article_id for x in loci}), False)
-        for loci in by_event.values()
+        for loci in by_group.values()
     ]
 
 
@@ -172,27 +236,45 @@ class AgreementEvaluator(Evaluator):
     name = "agreement"
     default_gold = "gold/agreement/ecbplus.json"
 
+    def _corpus(self, gold: Path) -> str:
+        return str(json.loads(gold.read_text(encoding="utf-8")).get("corpus", "ecbplus"))
+
+    def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
+        """The corpus the gold file names ("ecbplus" or "gvc"), as crosswire input."""
+        target = out_dir / f"{self._corpus(gold)}.jsonl"
+        if self._corpus(gold) == "gvc":
+            gvc_input(self.gvc_documents(), target)
+        else:
+            ecbplus_input(self.ecbplus_documents(), target)
+        return [target]
+
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
         data = json.loads(gold.read_text(encoding="utf-8"))
-        docs = read_jsonl(self.ecbplus_documents())
-        places = GoldPlaces(report, ecbplus=docs)
+        wanted = _facts(data, split)
+        if data.get("corpus") == "gvc":
+            docs = read_jsonl(self.gvc_documents())
+            places = GoldPlaces(report, gvc=docs)
+            incidents = {str(f["incident"]) for f in wanted}
+            units = gvc_units([d for d in docs if str(d["incident"]) in incidents])
+        else:
+            docs = read_jsonl(self.ecbplus_documents())
+            places = GoldPlaces(report, ecbplus=docs)
+            topics = {str(f["event_cluster"]).split("_")[0] for f in wanted}
+            units = ecbplus_units([d for d in docs if str(d["topic"]) in topics])
         facts = []
-        for fact in _facts(data, split):
+        for fact in wanted:
             loci = [x for x in (places.locate(locus) for locus in fact["loci"]) if x is not None]
             facts.append((str(fact["id"]), loci))
-        clusters = {str(f["event_cluster"]) for f in _facts(data, split)}
-        topics = {c.split("_")[0] for c in clusters}
-        split_docs = [d for d in docs if str(d["topic"]) in topics]
-        in_scope = {d["doc_id"] for d in split_docs}
+        in_scope = {u.doc_id for u in units}
         outlet_of = {a.id: a.source for a in report.articles}
         claims, unplaced = _report_claims(report, places)
         scores = Scores(title=f"agreement ({gold.name}, {split or 'both splits'})")
         scores.rows["crosswire"] = dict(score_agreement(facts, claims, outlet_of, in_scope))
         scores.rows["tf-idf links"] = dict(
-            score_agreement(facts, tfidf_claims(split_docs, places, outlet_of), outlet_of, in_scope)
+            score_agreement(facts, tfidf_claims(units, places, outlet_of), outlet_of, in_scope)
         )
         scores.rows["one claim per event"] = dict(
-            score_agreement(facts, event_claims(split_docs, places), outlet_of, in_scope)
+            score_agreement(facts, event_claims(units, places), outlet_of, in_scope)
         )
         scores.counts = {
             "facts": len(facts),
