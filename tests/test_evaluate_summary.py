@@ -431,6 +431,37 @@ def test_brief_writes_relative_dates_as_dates_once_and_not_inside_quotes() -> No
     )
 
 
+def test_brief_writes_days_ago_and_last_week_as_dates() -> None:
+    from crosswire.synthesis.brief import _dated
+
+    def mention(text: str, first: int, last: int, precision: str) -> TimeMention:
+        return TimeMention(
+            text=text,
+            value="2025-11-21",
+            earliest=dt.date(2025, 11, first),
+            latest=dt.date(2025, 11, last),
+            precision=precision,  # type: ignore[arg-type]
+            relative=True,
+            sentence=0,
+        )
+
+    assert _dated(
+        "He spoke with Trump about 10 days ago.",
+        [mention("about 10 days ago", 18, 24, "day")],
+        set(),
+    ) == ("He spoke with Trump around 21 November.")
+    assert _dated(
+        "The leaders met last week in Caracas.", [mention("last week", 24, 30, "week")], set()
+    ) == ("The leaders met in the week of 24 November in Caracas.")
+    # other approximate days stay as written: the brief invents no precision
+    approximate = mention("around the weekend", 22, 23, "day").model_copy(
+        update={"approximate": True}
+    )
+    assert _dated("It began around the weekend.", [approximate], set()) == (
+        "It began around the weekend."
+    )
+
+
 # --------------------------------------------------------------------------- references
 
 

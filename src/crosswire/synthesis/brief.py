@@ -254,6 +254,10 @@ _PLACE_TYPES = frozenset({"GPE", "LOC", "FAC"})
 _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _RELATIVE_DAY = re.compile(r"^(?:yesterday|today|tonight|this morning|last night)$", re.I)
 _LAST_MONTH = re.compile(r"\blast month\b", re.I)
+# "about 10 days ago", "two weeks ago": a day the reader can only place against the date of
+# the article; "last week": a week.
+_AGO = re.compile(r"^(?:about |some |nearly |almost |roughly )?\S+ (?:days?|weeks?) ago$", re.I)
+_LAST_WEEK = re.compile(r"^last week$", re.I)
 
 
 def _day(d: dt.date) -> str:
@@ -270,20 +274,28 @@ _MONTHS = re.compile(
 def _dated(text: str, times: Sequence[TimeMention], written: set[dt.date]) -> str:
     """The wording with relative dates written as dates ("Wednesday" -> "Wednesday 19
     November", "Tuesday night" -> "Tuesday night (10 March)", "yesterday" -> "on 19
-    November", "last month" -> "in October"), from the time expressions the article's own
+    November", "last month" -> "in October", "about 10 days ago" -> "around 21 November", "last
+    week" -> "in the week of 24 November"), from the time expressions the article's own
     sentence resolves against its publication date; a sentence that already names a month
     is left as written (it gives its dates itself), and so is a quote. `written`: the dates
     the brief has written out already (once is enough), updated."""
     if _MONTHS.search(text):
         return text
     for t in times:
-        if not t.relative or t.approximate or t.text not in text or t.earliest in written:
+        if not t.relative or t.text not in text or t.earliest in written:
             continue
         before = text[: text.index(t.text)]
         if before.count("“") > before.count("”") or before.count('"') % 2:
             continue  # a quote stays as spoken
         written.add(t.earliest)
-        if t.precision == "day":
+        if t.precision == "day" and _AGO.match(t.text.strip()):
+            middle = t.earliest + (t.latest - t.earliest) / 2
+            text = text.replace(t.text, f"around {_day(middle)}", 1)
+        elif t.precision == "week" and _LAST_WEEK.match(t.text.strip()):
+            text = text.replace(t.text, f"in the week of {_day(t.earliest)}", 1)
+        elif t.approximate:
+            continue
+        elif t.precision == "day":
             weekday = _WEEKDAY.search(t.text)
             at = text.index(t.text) + len(t.text)
             part = _PART_OF_DAY.match(text, at)
