@@ -49,10 +49,11 @@ def _text(doc: Mapping[str, Any], locus: Mapping[str, Any]) -> str:
 
 def _loci() -> Iterator[tuple[str, Mapping[str, Any], str]]:
     """(file, locus, split) of every locus in every gold file."""
-    agreement = json.loads((GOLD / "agreement" / "ecbplus.json").read_text())
-    for fact in agreement["facts"]:
-        for locus in fact["loci"]:
-            yield "agreement", locus, fact["split"]
+    for name in ("ecbplus", "gvc"):
+        agreement = json.loads((GOLD / "agreement" / f"{name}.json").read_text())
+        for fact in agreement["facts"]:
+            for locus in fact["loci"]:
+                yield f"agreement/{name}", locus, fact["split"]
     conflicts = json.loads((GOLD / "conflicts" / "conflicts.json").read_text())
     for pair in conflicts["pairs"]:
         yield "conflicts", pair["a"], pair["split"]
@@ -94,3 +95,15 @@ def test_every_alias_pair_is_on_a_split_and_says_whether_it_is_one_referent() ->
         half = [p for p in pairs if p["split"] == split]
         assert sum(p["same"] for p in half) >= 30
         assert sum(not p["same"] for p in half) >= 15
+
+
+@pytest.mark.shared
+def test_every_gvc_agreement_fact_is_stated_by_two_articles_of_its_incident(
+    documents: dict[str, Mapping[str, Any]],
+) -> None:
+    facts = json.loads((GOLD / "agreement" / "gvc.json").read_text())["facts"]
+    for fact in facts:
+        docs = {locus["doc_id"] for locus in fact["loci"]}
+        assert len(docs) >= 2, fact["id"]
+        assert {documents[d]["incident"] for d in docs} == {fact["incident"]}, fact["id"]
+        assert fact["id"].startswith(f"gvc-{fact['incident']}-f"), fact["id"]
