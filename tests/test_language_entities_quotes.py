@@ -102,6 +102,15 @@ def test_a_description_with_a_name_in_apposition_speaks_as_that_person() -> None
     assert [q.speaker for q in quotes if q.kind == "direct"] == ["Ann Baker"]
 
 
+def test_a_quote_of_the_statement_is_its_issuers() -> None:
+    _, quotes = _read(
+        "Two soldiers were killed in a crash, the Acme Corporation said in a statement on Wednesday. "
+        "“The cause is under investigation,” the statement said."
+    )
+    direct = [q for q in quotes if q.kind == "direct"]
+    assert [q.speaker or q.speaker_text for q in direct] == ["Acme Corporation"]
+
+
 def test_words_a_subject_calls_something_are_that_subjects_and_a_phone_call_stays_an_event() -> (
     None
 ):

@@ -235,6 +235,11 @@ class _Resolver:
         return next(iter(fits)) if len(fits) == 1 else None
 
 
+# A document as a quote's speaker ("the statement said"), and a speaker said to speak in one.
+_DOCUMENT = re.compile(r"^(?:the|a|its|their|his|her)\s+(?:\w+\s+)?(?:statement|release)$", re.I)
+_IN_STATEMENT = re.compile(r"\b(?:statement|press release)\b", re.I)
+_ISSUER_REACH = 3
+"""Sentences back the issuer of a statement may be named from a quote of it."""
 _VOICE_NOUNS = {"spokesperson", "spokesman", "spokeswoman", "spokespeople"}
 _COLLECTIVE = {"it", "they"}
 _BODIES = frozenset({"ORG", "NORP", "GPE"})
@@ -253,6 +258,7 @@ _SPEAKER_NOUNS = {
     "newspaper", "media", "people", "interlocutor", "journalist", "director", "spokespeople",
     "league", "council", "committee", "commission", "court", "board", "club", "federation",
     "association", "embassy", "firm", "party", "inspectorate", "regulator", "service",
+    "military", "army", "navy", "hospital", "university", "school", "airline",
 }  # fmt: skip
 
 
@@ -490,6 +496,9 @@ def extract_quotes(
         per_doc_spans[id(doc)] = spans
         all_spans |= {(offset + a, offset + b) for a, b, _ in spans}
     previous: tuple[int, str | None] | None = None  # (sentence, speaker) of the last quote
+    # (sentence, speaker, as written) of the last speaker said to speak "in a statement": whom
+    # a later "the statement said" quotes
+    issuer: tuple[int, str | None, str | None] | None = None
     ordered = list(sentence_spans(docs))
     for at, (index, sent) in enumerate(ordered):
         doc = sent.doc
@@ -530,6 +539,12 @@ def extract_quotes(
                 who, who_text = speaker, speaker_text
                 if near_subject is not None and near_subject is not subject:
                     who, who_text = resolver.of_phrase(near_subject, all_spans)
+                if (
+                    _DOCUMENT.match(who_text or "")
+                    and issuer
+                    and issuer[0] >= index - _ISSUER_REACH
+                ):
+                    _, who, who_text = issuer  # "the statement said": its issuer's words
                 if who is None and subject is None and previous and previous[0] >= index - 1:
                     who = previous[1]  # a quote continued in the next sentence
                 if who is None and subject is None:
@@ -547,6 +562,9 @@ def extract_quotes(
                 previous = (index, who)
         if subject is None:
             continue
+        if (speaker or speaker_text) and not _DOCUMENT.match(speaker_text or ""):
+            if _IN_STATEMENT.search(sent.text):
+                issuer = (index, speaker, speaker_text)
         # Reported speech: the clause the speech verb governs is what was said; said by someone
         # unnamed ("officials said") it is still reported, with no speaker.
         text = _reported_clause(sent, inside, doc_marks)
