@@ -170,6 +170,29 @@ def test_a_lone_sentence_about_a_pronoun_naming_nothing_is_not_single_source() -
     ) == ["b"]
 
 
+def test_an_appeal_for_information_is_no_claim_however_many_outlets_print_it() -> None:
+    appeal = "Anyone with information is asked to call the Dornholm police at 555-0100."
+    story = _story(
+        {
+            "a": f"A man was shot on Elm Street on Monday night. {appeal}",
+            "b": f"Police are investigating a shooting on Elm Street. {appeal}",
+        }
+    )
+    assert not [c for c in story.claims if "information" in c.text]
+
+
+def test_a_sentence_joins_a_further_claim_only_on_two_matches_from_other_articles() -> None:
+    from crosswire.compare.facts import group_facts
+
+    # 0 (article a) and 1 (b) state one fact; 2, also in a, matches 1 alone: one pairwise
+    # match, which the grouping already weighed, does not make it a source of that claim
+    pairs = {(0, 1): 0.95, (1, 2): 0.95}
+    assert group_facts(3, ["a", "b", "a"], pairs).groups == [[0, 1]]
+    # with a third article's sentence in the claim, 2 matches two of its sentences: it joins
+    pairs = {(0, 1): 0.95, (0, 3): 0.95, (1, 3): 0.95, (1, 2): 0.95, (2, 3): 0.95}
+    assert [0, 1, 2, 3] in group_facts(4, ["a", "b", "a", "c"], pairs).groups
+
+
 def test_counts_of_one_model_spelled_two_ways_conflict() -> None:
     seized = "Indian commandos seized {} from the pirates' boats in the Gulf of Aden on Saturday."
     story = _story(

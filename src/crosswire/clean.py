@@ -76,7 +76,8 @@ _UI_PHRASES = tuple(
     you may also like|you might also like|don't miss|editor's picks|photo credit|
     image credit|image source|this browser|notify me|your comment|posted in|filed under|
     tagged|use cookies|uses cookies|use of cookies|accept cookies|cookie settings|
-    continuing to browse|best experience|agree to our|copy link|print this
+    continuing to browse|best experience|agree to our|copy link|print this|related coverage|
+    ad blocker|ad blockers|ad blocking|adblock|adblocker
     """.replace("\n", "").split("|")
     if phrase.strip()
 )
