@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from crosswire.compare.matching import StoryContext, components, short_id
 from crosswire.models import Conflict, ConflictValue, NumberMention
@@ -37,6 +37,10 @@ _GENERIC_PEOPLE = frozenset(
 )
 
 
+# A figure summed over several happenings ("a total of 14 rifles in five operations", "so far
+# this year"): not the figure of the one happening the story tells, nor a contradiction of it.
+_TOTAL_BEFORE = re.compile(r"(?i)\b(?:a\s+total\s+of|in\s+all|altogether)\s*$")
+_TOTAL_IN = re.compile(r"(?i)\b(?:so\s+far|to\s+date|in\s+total|cumulative(?:ly)?)\b")
 _JUST_UNDER = re.compile(r"(?i)(?:nearly|almost|close\s+to|just\s+under)\b")
 
 
@@ -140,6 +144,8 @@ def counted(n: NumberMention, sentence: str) -> str | None:
         # a proper adjective narrows what is counted: "11 Yemeni pirates" are not "23 pirates"
         proper = [w.lower() for w in n.text.split()[1:-1] if _TITLE_CASE.match(w)]
         head = " ".join([*proper, head])
+    if _TOTAL_BEFORE.search(sentence[: max(at, 0)]) or _TOTAL_IN.search(sentence):
+        head = f"total {head}"  # a running total counts more than one happening's figure
     # "three more rifles" counts others; "more than 300 crew members" is a bound, not others
     other = re.search(
         r"\b(?:other|additional|another|further)\b|\bmore\b(?!\s+than\b)", n.text, re.I
@@ -241,32 +247,45 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
     for thing, pairs in sorted(edges.items()):
         for comp in components(len(mentions), pairs):
             group = [mentions[k] for k in comp]
-            values: dict[str, ConflictValue] = {}
-            for aid, n, t in sorted(group, key=lambda m: (interval(m[1]), m[0])):
-                key = f"{n.value:g}|{n.bound}|{n.value_max}"
-                cv = values.setdefault(
-                    key,
-                    ConflictValue(value=n.text, normalized=n.value, article_ids=[], evidence=[]),
-                )
-                if n.text.lower() not in [w.lower() for w in cv.value.split("; ")]:
-                    cv.value = f"{cv.value}; {n.text}"
-                if aid not in cv.article_ids:
-                    cv.article_ids.append(aid)
-                    cv.evidence.append(ctx.text(aid, first_statement(aid, n, t)))
+            values = _sides(
+                (aid, n, ctx.text(aid, first_statement(aid, n, t)))
+                for aid, n, t in sorted(group, key=lambda m: (interval(m[1]), m[0]))
+            )
             ordered = sorted((n for _, n, _ in group), key=lambda n: interval(n)[0])
             conflicts.append(
                 Conflict(
                     id=short_id(
-                        "c", "number", *sorted(f"{v.normalized}|{v.value}" for v in values.values())
+                        "c", "number", *sorted(f"{v.normalized}|{v.value}" for v in values)
                     ),
                     kind="number",
                     subject=_subject(thing, [n for _, n, _ in group]),
-                    values=list(values.values()),
+                    values=values,
                     severity="high",
                     explanation=_explain(ordered[0], ordered[-1]),
                 )
             )
     return conflicts
+
+
+def _sides(figures: Iterable[tuple[str, NumberMention, str]]) -> list[ConflictValue]:
+    """(article, figure, evidence) in order of interval -> the conflict's sides: figures whose
+    intervals all overlap stand on one side ("about 300" and "300" do not contradict each
+    other, so they are one value against "923"), each article listed once per side."""
+    sides: list[tuple[tuple[float, float], ConflictValue]] = []
+    for aid, n, evidence in figures:
+        lo, hi = interval(n)
+        if sides and sides[-1][0][0] <= hi and lo <= sides[-1][0][1]:
+            (slo, shi), cv = sides[-1]
+            sides[-1] = ((max(lo, slo), min(hi, shi)), cv)
+        else:
+            cv = ConflictValue(value=n.text, normalized=n.value, article_ids=[], evidence=[])
+            sides.append(((lo, hi), cv))
+        if n.text.lower() not in [w.lower() for w in cv.value.split("; ")]:
+            cv.value = f"{cv.value}; {n.text}"
+        if aid not in cv.article_ids:
+            cv.article_ids.append(aid)
+            cv.evidence.append(evidence)
+    return [cv for _, cv in sides]
 
 
 def _subject(thing: str, figures: Sequence[NumberMention]) -> str:
