@@ -99,3 +99,16 @@ def test_a_running_total_counts_more_than_one_happenings_figure() -> None:
     assert thing("The navy seized 14 rifles from the boat.", "14 rifles") == "rifle"
     assert thing("The navy has seized a total of 14 rifles.", "14 rifles") == "total rifle"
     assert thing("In five raids so far it seized 14 rifles.", "14 rifles") == "total rifle"
+
+
+def test_one_figure_counting_two_nouns_together_is_not_a_count_of_the_first() -> None:
+    def thing(sentence: str, text: str) -> str | None:
+        n = NumberMention(text=text, value=420, unit="passengers", sentence=0)
+        return counted(n, sentence)
+
+    together = "The liner flew some 420 passengers and crew home."
+    assert thing(together, "some 420 passengers") == "passenger and crew"
+    apart = "The liner flew its 246 passengers and most of its crew home."
+    assert thing(apart, "246 passengers") == "passenger"
+    listed = "Police seized 12 passengers and about 300 bags."
+    assert thing(listed, "12 passengers") == "passenger"

@@ -41,6 +41,17 @@ _GENERIC_PEOPLE = frozenset(
 # this year"): not the figure of the one happening the story tells, nor a contradiction of it.
 _TOTAL_BEFORE = re.compile(r"(?i)\b(?:a\s+total\s+of|in\s+all|altogether)\s*$")
 _TOTAL_IN = re.compile(r"(?i)\b(?:so\s+far|to\s+date|in\s+total|cumulative(?:ly)?)\b")
+# One figure counting two nouns together ("some 420 passengers and crew"): the second noun
+# follows bare, with no number or determiner of its own ("246 passengers and most of its crew"
+# counts the passengers only).
+_SHARED_COUNT = re.compile(r"\s+(?:and|&)\s+([a-z]+)\b(?!\s*-)")
+_NOT_NOUNS = frozenset(
+    "a an the its his her their our my your this that these those some most many all several"
+    " few other more each every no one two three four five six seven eight nine ten dozens"
+    " then also now later still even only at in on of for with from to by as was were is are"
+    " has have had who which that about around nearly almost over under some roughly just up"
+    " approximately least".split()
+)
 _JUST_UNDER = re.compile(r"(?i)(?:nearly|almost|close\s+to|just\s+under)\b")
 
 
@@ -144,6 +155,13 @@ def counted(n: NumberMention, sentence: str) -> str | None:
         # a proper adjective narrows what is counted: "11 Yemeni pirates" are not "23 pirates"
         proper = [w.lower() for w in n.text.split()[1:-1] if _TITLE_CASE.match(w)]
         head = " ".join([*proper, head])
+    shared = _SHARED_COUNT.match(sentence[at + len(n.text) :]) if at >= 0 else None
+    if (
+        shared
+        and shared.group(1).lower() not in _NOT_NOUNS
+        and shared.group(1)[-2:] not in ("ed", "ly")
+    ):
+        head = f"{head} and {_singular(shared.group(1).lower())}"  # "420 passengers and crew"
     if _TOTAL_BEFORE.search(sentence[: max(at, 0)]) or _TOTAL_IN.search(sentence):
         head = f"total {head}"  # a running total counts more than one happening's figure
     # "three more rifles" counts others; "more than 300 crew members" is a bound, not others
