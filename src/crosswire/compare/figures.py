@@ -45,13 +45,15 @@ _TOTAL_IN = re.compile(r"(?i)\b(?:so\s+far|to\s+date|in\s+total|cumulative(?:ly)
 # follows bare, with no number or determiner of its own ("246 passengers and most of its crew"
 # counts the passengers only).
 _SHARED_COUNT = re.compile(r"\s+(?:and|&)\s+([a-z]+)\b(?!\s*-)")
-_NOT_NOUNS = frozenset(
-    "a an the its his her their our my your this that these those some most many all several"
-    " few other more each every no one two three four five six seven eight nine ten dozens"
-    " then also now later still even only at in on of for with from to by as was were is are"
-    " has have had who which that about around nearly almost over under some roughly just up"
-    " approximately least".split()
-)
+_NOT_NOUNS = frozenset({
+    "a", "an", "the", "its", "his", "her", "their", "our", "my", "your", "this", "that",
+    "these", "those", "some", "most", "many", "all", "several", "few", "other", "more", "each",
+    "every", "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "ten", "dozens", "then", "also", "now", "later", "still", "even", "only", "at", "in", "on",
+    "of", "for", "with", "from", "to", "by", "as", "was", "were", "is", "are", "has", "have",
+    "had", "who", "which", "about", "around", "nearly", "almost", "over", "under", "roughly",
+    "just", "up", "approximately", "least"
+})  # fmt: skip
 _JUST_UNDER = re.compile(r"(?i)(?:nearly|almost|close\s+to|just\s+under)\b")
 
 
