@@ -112,3 +112,35 @@ def test_one_figure_counting_two_nouns_together_is_not_a_count_of_the_first() ->
     assert thing(apart, "246 passengers") == "passenger"
     listed = "Police seized 12 passengers and about 300 bags."
     assert thing(listed, "12 passengers") == "passenger"
+
+
+def test_a_persons_home_town_is_read_from_name_age_of_town() -> None:
+    from crosswire.compare.residence import residences
+
+    assert residences("Police said Jane Marlow, 36, of Reading, was arrested.") == [
+        ("Jane Marlow", "Reading")
+    ]
+    assert residences("Jane Marlow of Reading was charged on Friday.") == [
+        ("Jane Marlow", "Reading")
+    ]
+    assert residences("A spokesman for the Bank of England said so.") == []
+
+
+def test_two_separate_towns_are_apart_but_a_district_and_its_city_are_not() -> None:
+    from crosswire.compare.residence import towns_apart
+
+    assert towns_apart("Minneapolis", "Bloomington")
+    assert not towns_apart("Queens", "College Point")  # a part of the borough
+    assert not towns_apart("Minneapolis", "Minneapolis")
+    assert not towns_apart("Minneapolis", "Nowhereville")  # unknown: not compared
+
+
+def test_outlets_giving_one_person_two_home_towns_conflict() -> None:
+    line = "Police said Jane Marlow, 36, of {town}, was charged with drunk driving on Friday."
+    story = _story(
+        {"a": line.format(town="Minneapolis"), "b": line.format(town="Bloomington")},
+        published=date(2026, 3, 11),
+    )
+    homes = [c for c in story.conflicts if c.subject.startswith("home town")]
+    assert len(homes) == 1
+    assert sorted(str(v.value) for v in homes[0].values) == ["Bloomington", "Minneapolis"]
