@@ -188,3 +188,9 @@ def test_an_age_one_year_up_in_a_report_months_later_may_be_a_birthday() -> None
         }
     )
     assert not [c for c in story.conflicts if c.kind == "number"]
+
+
+def test_neighbouring_days_worded_loosely_meet_around_midnight() -> None:
+    story = _story({"a": RAID.format(day="Monday night"), "b": RAID.format(day="early Tuesday")})
+    assert not [c for c in story.conflicts if c.kind == "date"]
+    assert [n.loose for n in day_names("It sank late Monday, not on Wednesday.")] == [True, False]

@@ -7,18 +7,21 @@ happening still contradict each other: wire reports of one event name the days o
 week ("the attack on Thursday"), and a month and day name one day of the event's year.
 A weekday is compared only with a weekday and a month-day only with a month-day.
 
-Precision comes first: both articles undated; the two sentences tell the same claim; each
+Precision comes first: at least one of the two articles is undated (two dated articles'
+days are resolved and compared as dates); the two sentences tell the same claim; each
 sentence names one day of that kind only (with two, which one dates the happening is not
 known); a day named as the time of saying ("a naval officer said Friday") dates the report,
-not the happening, and is left out; the sentences share a word of what happened besides
-names (they can be close through the names alone: "police identified Jane Doe on Thursday"
-and "Jane Doe was killed Wednesday night" tell two happenings); and neither article names the
-other's day for that happening itself (then it tells two happenings, or is inconsistent in
-itself: not two outlets disagreeing).
+not the happening, and is left out; neighbouring days either of which is worded loosely
+("Monday night" and "early Tuesday") may meet around midnight and do not conflict; the
+sentences share a word of what happened besides names (they can be close through the names
+alone: "police identified Jane Doe on Thursday" and "Jane Doe was killed Wednesday night"
+tell two happenings); and neither article names the other's day for that happening itself
+(then it tells two happenings, or is inconsistent in itself: not two outlets disagreeing).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 
@@ -29,6 +32,7 @@ from crosswire.models import Conflict, ConflictValue
 
 __all__ = ["day_name_conflicts", "said_on"]
 
+_WEEK = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _IRREGULAR = {"said", "says", "told", "tells", "wrote", "writes"}
 _FILLER = {"here", "on", "late", "early", "this", "that", "in", "a", "statement"}
 _WORD = re.compile(r"[A-Za-z]+")
@@ -60,6 +64,20 @@ def said_on(text: str, start: int) -> bool:
         if low not in _FILLER:
             return False
     return False
+
+
+def _next_day(a: str, b: str) -> bool:
+    """Whether day `b` is the day after day `a` (weekdays, or month-days of a leap year)."""
+    if a.isalpha():
+        return (_WEEK.index(b) - _WEEK.index(a)) % 7 == 1
+    x, y = (dt.date.fromisoformat(f"2024-{k}") for k in (a, b))
+    return (y - x).days == 1
+
+
+def _overlap(x: DayName, y: DayName) -> bool:
+    """Whether two named days may name one time: neighbouring days either of which is worded
+    loosely ("Monday night" and "early Tuesday" meet around midnight)."""
+    return (x.loose or y.loose) and (_next_day(x.key, y.key) or _next_day(y.key, x.key))
 
 
 def _kind(name: DayName) -> str:
@@ -94,6 +112,8 @@ def day_name_conflicts(ctx: StoryContext) -> list[Conflict]:
     for i, j in sorted(set(ctx.candidate_mention_pairs([(a, s) for a, s, _ in mentions]))):
         (ai, si, ni), (aj, sj, nj) = mentions[i], mentions[j]
         if ctx.outlet[ai] == ctx.outlet[aj] or _kind(ni) != _kind(nj) or ni.key == nj.key:
+            continue
+        if _overlap(ni, nj):
             continue
         if ai not in undated and aj not in undated:
             continue  # both resolved: the date conflicts compare them
