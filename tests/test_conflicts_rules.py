@@ -194,3 +194,13 @@ def test_neighbouring_days_worded_loosely_meet_around_midnight() -> None:
     story = _story({"a": RAID.format(day="Monday night"), "b": RAID.format(day="early Tuesday")})
     assert not [c for c in story.conflicts if c.kind == "date"]
     assert [n.loose for n in day_names("It sank late Monday, not on Wednesday.")] == [True, False]
+
+
+def test_a_home_town_belongs_to_the_person_of_that_first_and_last_name() -> None:
+    from crosswire.compare.residence import _person
+    from crosswire.models import StoryEntity
+
+    jane = StoryEntity(name="Jane Marlow", type="PERSON", aliases=["Marlow"], article_ids=["a"])
+    assert _person("Jane Marlow", [jane]) is jane
+    assert _person("Marlow", [jane]) is jane
+    assert _person("Peter Marlow", [jane]) is None  # a relative, not her

@@ -91,13 +91,18 @@ def towns_apart(a: str, b: str) -> bool:
 
 
 def _person(name: str, people: Sequence[StoryEntity]) -> StoryEntity | None:
-    """The story person a name as written refers to, by last name."""
-    last = fold(name.split()[-1])
-    found = [
-        p
-        for p in people
-        if any(fold(n.split()[-1]) == last for n in [p.name, *p.aliases] if n.split())
-    ]
+    """The story person a name as written refers to: the same last name, and the same first
+    name where both are written ("Jane Doe" is not "Mark Doe", a relative); None when it is not
+    one person."""
+    words = [fold(w) for w in name.split()]
+
+    def fits(known: str) -> bool:
+        other = [fold(w) for w in known.split()]
+        if not other or other[-1] != words[-1]:
+            return False
+        return len(words) == 1 or len(other) == 1 or other[0] == words[0]
+
+    found = [p for p in people if any(fits(n) for n in [p.name, *p.aliases])]
     return found[0] if len(found) == 1 else None
 
 
