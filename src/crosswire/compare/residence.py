@@ -100,7 +100,8 @@ def _person(name: str, people: Sequence[StoryEntity]) -> StoryEntity | None:
         other = [fold(w) for w in known.split()]
         if not other or other[-1] != words[-1]:
             return False
-        return len(words) == 1 or len(other) == 1 or other[0] == words[0]
+        # a full name as written must meet a full name: "Peter Marlow" is not "Marlow"
+        return len(words) == 1 or (len(other) > 1 and other[0] == words[0])
 
     found = [p for p in people if any(fits(n) for n in [p.name, *p.aliases])]
     return found[0] if len(found) == 1 else None
