@@ -204,3 +204,14 @@ def test_a_home_town_belongs_to_the_person_of_that_first_and_last_name() -> None
     assert _person("Jane Marlow", [jane]) is jane
     assert _person("Marlow", [jane]) is jane
     assert _person("Peter Marlow", [jane]) is None  # a relative, not her
+
+
+def test_members_of_a_group_are_counted_as_the_group_under_any_of_its_names() -> None:
+    def thing(text: str, unit: str) -> str | None:
+        n = NumberMention(text=text, value=300, unit=unit, sentence=0)
+        return counted(n, f"Pirates hold {text} for ransom.")
+
+    assert thing("300 crewmen", "crewmen") == "crew"
+    assert thing("300 crew members", "crew members") == "crew"
+    assert thing("300 crewmembers", "crewmembers") == "crew"
+    assert thing("300 gunmen", "gunmen") == "gunmen"  # not a group's members

@@ -54,6 +54,9 @@ _NOT_NOUNS = frozenset({
     "had", "who", "which", "about", "around", "nearly", "almost", "over", "under", "roughly",
     "just", "up", "approximately", "least"
 })  # fmt: skip
+# Groups whose members are counted under three names ("crew members", "crewmembers", "crewmen")
+_GROUPS = frozenset(["crew", "staff", "family", "police", "militia", "gang", "team", "band"])
+_MEMBER_OF = re.compile(rf"^({'|'.join(sorted(_GROUPS))})(?:members?|m[ae]n)$")
 # Reports this many days apart may straddle a birthday (an age one year up is then no conflict)
 _BIRTHDAY_DAYS = 30
 _JUST_UNDER = re.compile(r"(?i)(?:nearly|almost|close\s+to|just\s+under)\b")
@@ -138,6 +141,17 @@ def _same_thing(a: str, b: str) -> bool:
     return bool(x and y) and (x <= y or y <= x) and not (x | y) & _GENERIC_PEOPLE
 
 
+def _group_member(words: Sequence[str]) -> str | None:
+    """The group a count of its members names ("crew members", "crewmembers", "crewmen":
+    crew; "staff members": staff), else None."""
+    closed = _MEMBER_OF.match(words[-1])
+    if closed:
+        return closed.group(1)
+    if len(words) > 1 and _singular(words[-1]) == "member" and words[-2] in _GROUPS:
+        return words[-2]
+    return None
+
+
 def counted(n: NumberMention, sentence: str) -> str | None:
     """What a figure counts, normalised so two outlets' wordings of one thing meet ("AK-47
     assault rifles" and "AK-47s": ak; "two other rifles": other rifle); None for figures that
@@ -161,7 +175,7 @@ def counted(n: NumberMention, sentence: str) -> str | None:
         # the counted noun is the last word, less a trailing participle ("pirates arrested")
         while len(words) > 1 and words[-1].endswith("ed"):
             words.pop()
-        head = _singular(words[-1])
+        head = _group_member(words) or _singular(words[-1])
         # a proper adjective narrows what is counted: "11 Yemeni pirates" are not "23 pirates"
         proper = [w.lower() for w in n.text.split()[1:-1] if _TITLE_CASE.match(w)]
         head = " ".join([*proper, head])
