@@ -215,3 +215,18 @@ def test_members_of_a_group_are_counted_as_the_group_under_any_of_its_names() ->
     assert thing("300 crew members", "crew members") == "crew"
     assert thing("300 crewmembers", "crewmembers") == "crew"
     assert thing("300 gunmen", "gunmen") == "gunmen"  # not a group's members
+
+
+def test_a_side_of_compatible_figures_is_named_by_its_exact_figure() -> None:
+    story = _story(
+        {
+            "a": SEIZED.format(n="at least 10"),
+            "b": SEIZED.format(n="12"),
+            "c": SEIZED.format(n="12"),
+            "d": SEIZED.format(n="9"),
+        },
+        published=date(2026, 3, 11),
+    )
+    numbers = [c for c in story.conflicts if c.kind == "number"]
+    assert len(numbers) == 1
+    assert sorted(v.normalized for v in numbers[0].values) == [9.0, 12.0]

@@ -312,22 +312,40 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
 def _sides(figures: Iterable[tuple[str, NumberMention, str]]) -> list[ConflictValue]:
     """(article, figure, evidence) in order of interval -> the conflict's sides: figures whose
     intervals all overlap stand on one side ("about 300" and "300" do not contradict each
-    other, so they are one value against "923"), each article listed once per side."""
-    sides: list[tuple[tuple[float, float], ConflictValue]] = []
+    other, so they are one value against "923"), each article listed once per side. A side is
+    named by its figure most articles state, exact ones first ("12" before "at least 10")."""
+    sides: list[tuple[tuple[float, float], list[tuple[str, NumberMention, str]]]] = []
     for aid, n, evidence in figures:
         lo, hi = interval(n)
         if sides and sides[-1][0][0] <= hi and lo <= sides[-1][0][1]:
-            (slo, shi), cv = sides[-1]
-            sides[-1] = ((max(lo, slo), min(hi, shi)), cv)
+            (slo, shi), members = sides[-1]
+            sides[-1] = ((max(lo, slo), min(hi, shi)), [*members, (aid, n, evidence)])
         else:
-            cv = ConflictValue(value=n.text, normalized=n.value, article_ids=[], evidence=[])
-            sides.append(((lo, hi), cv))
-        if n.text.lower() not in [w.lower() for w in cv.value.split("; ")]:
-            cv.value = f"{cv.value}; {n.text}"
-        if aid not in cv.article_ids:
-            cv.article_ids.append(aid)
-            cv.evidence.append(evidence)
-    return [cv for _, cv in sides]
+            sides.append(((lo, hi), [(aid, n, evidence)]))
+    values = []
+    for _, members in sides:
+        ids_of: dict[str, set[str]] = defaultdict(set)
+        first: dict[str, NumberMention] = {}
+        for aid, n, _ in members:
+            key = f"{n.value:g}|{n.bound}|{n.value_max}"
+            ids_of[key].add(aid)
+            first.setdefault(key, n)
+        keys = sorted(first, key=lambda k: (first[k].bound != "exact", -len(ids_of[k])))
+        texts: list[str] = []
+        for k in keys:
+            for _, n, _ in members:
+                key = f"{n.value:g}|{n.bound}|{n.value_max}"
+                if key == k and n.text.lower() not in [t.lower() for t in texts]:
+                    texts.append(n.text)
+        cv = ConflictValue(
+            value="; ".join(texts), normalized=first[keys[0]].value, article_ids=[], evidence=[]
+        )
+        for aid, _, evidence in members:
+            if aid not in cv.article_ids:
+                cv.article_ids.append(aid)
+                cv.evidence.append(evidence)
+        values.append(cv)
+    return values
 
 
 def _subject(thing: str, figures: Sequence[NumberMention]) -> str:
