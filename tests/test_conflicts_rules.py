@@ -144,7 +144,7 @@ def test_outlets_giving_one_person_two_home_towns_conflict() -> None:
         {"a": line.format(town="Minneapolis"), "b": line.format(town="Bloomington")},
         published=date(2026, 3, 11),
     )
-    homes = [c for c in story.conflicts if c.subject.startswith("home town")]
+    homes = [c for c in story.conflicts if c.subject.endswith("home town")]
     assert len(homes) == 1
     assert sorted(str(v.value) for v in homes[0].values) == ["Bloomington", "Minneapolis"]
 

@@ -152,7 +152,7 @@ def residence_conflicts(ctx: StoryContext, entities: Sequence[StoryEntity]) -> l
             Conflict(
                 id=short_id("c", "attribute", "home", person, *sorted(clashing)),
                 kind="attribute",  # where a person lives: an attribute of the person
-                subject=f"home town of {person}",
+                subject=f"{person}'s home town",
                 values=values,
                 severity="medium",
                 explanation=f"Outlets give {person}'s home as {names}: separate towns, one home.",
