@@ -230,3 +230,33 @@ def test_a_side_of_compatible_figures_is_named_by_its_exact_figure() -> None:
     numbers = [c for c in story.conflicts if c.kind == "number"]
     assert len(numbers) == 1
     assert sorted(v.normalized for v in numbers[0].values) == [9.0, 12.0]
+
+
+WOUND = (
+    "The cyclist was taken to Varnholm hospital with a deep cut above his {side} eye, police said."
+)
+
+
+def test_the_same_phrase_with_opposite_sides_is_a_conflict() -> None:
+    story = _story(
+        {"a": WOUND.format(side="left"), "b": WOUND.format(side="right")},
+        published=date(2026, 3, 11),
+    )
+    sides = [c for c in story.conflicts if c.kind == "statement"]
+    assert len(sides) == 1
+    assert sorted(str(v.normalized) for v in sides[0].values) == ["left", "right"]
+
+
+def test_an_article_naming_both_sides_is_on_neither() -> None:
+    both = WOUND.format(side="left") + " He also had a cut above his right eye."
+    story = _story({"a": both, "b": WOUND.format(side="right")}, published=date(2026, 3, 11))
+    assert not [c for c in story.conflicts if c.kind == "statement"]
+
+
+def test_opposite_words_are_read_with_the_word_before_and_the_noun_after() -> None:
+    from crosswire.compare.opposites import opposite_phrases
+
+    assert opposite_phrases("They were walking out of the store.") == [
+        ("walking", "out of", "store", "walking out of the store")
+    ]
+    assert opposite_phrases("Right now nobody knows.") == []  # capitalised: not a side

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from crosswire.compare.daynames import day_name_conflicts
 from crosswire.compare.figures import figure_conflicts
 from crosswire.compare.matching import WORD, StoryContext, components, short_id
+from crosswire.compare.opposites import opposite_conflicts
 from crosswire.compare.residence import residence_conflicts
 from crosswire.embed import SentenceSpace
 from crosswire.language.entities import ROLE_WORDS, title_head
@@ -68,7 +69,7 @@ def find_conflicts(
         + _attribute_conflicts(ctx, entities)
     )
     quotes, quote_conflicts = _quotes(ctx, entities)
-    conflicts += residence_conflicts(ctx, entities)
+    conflicts += residence_conflicts(ctx, entities) + opposite_conflicts(ctx)
     conflicts += quote_conflicts + _statement_conflicts(ctx, families)
     return conflicts, quotes
 
