@@ -157,39 +157,6 @@ def test_an_age_written_before_a_name_describes_the_name_after_it() -> None:
     assert counted(bare, "Tom Reed, 54, was found.") == "age of tom reed"
 
 
-AGED = "Jonah Pell, {age}, was shot dead outside his home in Varnholm, police said."
-
-
-def _dated(texts: dict[str, tuple[str, date]]) -> Story:
-    articles = {
-        aid: Article(id=aid, source=f"Outlet {aid}", title=aid, text=text, published=day)
-        for aid, (text, day) in texts.items()
-    }
-    analyses = {aid: analyze_article(a, OPTIONS) for aid, a in articles.items()}
-    group = StoryGroup(id="s-test", article_ids=sorted(articles))
-    return compare_story(group, articles, analyses, OPTIONS, title="test")
-
-
-def test_an_age_one_year_up_in_a_report_a_day_later_is_a_conflict_not_a_birthday() -> None:
-    story = _dated(
-        {
-            "a": (AGED.format(age=14), date(2026, 3, 10)),
-            "b": (AGED.format(age=15), date(2026, 3, 11)),
-        }
-    )
-    assert [c for c in story.conflicts if c.kind == "number"]
-
-
-def test_an_age_one_year_up_in_a_report_months_later_may_be_a_birthday() -> None:
-    story = _dated(
-        {
-            "a": (AGED.format(age=14), date(2026, 1, 10)),
-            "b": (AGED.format(age=15), date(2026, 6, 11)),
-        }
-    )
-    assert not [c for c in story.conflicts if c.kind == "number"]
-
-
 def test_neighbouring_days_worded_loosely_meet_around_midnight() -> None:
     story = _story({"a": RAID.format(day="Monday night"), "b": RAID.format(day="early Tuesday")})
     assert not [c for c in story.conflicts if c.kind == "date"]

@@ -57,8 +57,6 @@ _NOT_NOUNS = frozenset({
 # Groups whose members are counted under three names ("crew members", "crewmembers", "crewmen")
 _GROUPS = frozenset(["crew", "staff", "family", "police", "militia", "gang", "team", "band"])
 _MEMBER_OF = re.compile(rf"^({'|'.join(sorted(_GROUPS))})(?:members?|m[ae]n)$")
-# Reports this many days apart may straddle a birthday (an age one year up is then no conflict)
-_BIRTHDAY_DAYS = 30
 _JUST_UNDER = re.compile(r"(?i)(?:nearly|almost|close\s+to|just\s+under)\b")
 
 
@@ -270,7 +268,7 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
         needed = 0.0 if named else ctx.options.claim_threshold * (0.45 if specific else 0.9)
         if sim < needed or _dated_apart(ctx, (ai, ni.sentence), (aj, nj.sentence)):
             continue
-        if _raised_later(ctx, (ai, ni), (aj, nj), age=age):
+        if _raised_later(ctx, (ai, ni), (aj, nj)):
             continue  # a running figure a later report raised: an update
         edges[ti].append((i, j))
 
@@ -368,22 +366,12 @@ def _dated_apart(ctx: StoryContext, a: tuple[str, int], b: tuple[str, int]) -> b
 
 
 def _raised_later(
-    ctx: StoryContext,
-    a: tuple[str, NumberMention],
-    b: tuple[str, NumberMention],
-    *,
-    age: bool = False,
+    ctx: StoryContext, a: tuple[str, NumberMention], b: tuple[str, NumberMention]
 ) -> bool:
     """Whether the later-published of two reports gives the higher figure (a toll that rose,
-    a bond raised): an update between reports, not a contradiction. An age is no running
-    figure: it rises only on a birthday, one year at a time, which two reports days apart
-    seldom straddle; so an age is taken for updated only one year up, and only between
-    reports `_BIRTHDAY_DAYS` or more apart."""
+    a bond raised): an update between reports, not a contradiction."""
     da, db = ctx.articles[a[0]].published, ctx.articles[b[0]].published
     if da is None or db is None or da == db:
         return False
     earlier, later = (a, b) if da < db else (b, a)
-    if age:
-        rise = later[1].value - earlier[1].value
-        return abs(db - da).days >= _BIRTHDAY_DAYS and 0 < rise <= 1
     return interval(later[1])[0] > interval(earlier[1])[1]
