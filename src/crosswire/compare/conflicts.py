@@ -14,8 +14,11 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
+from crosswire.compare.daynames import day_name_conflicts
 from crosswire.compare.figures import figure_conflicts
 from crosswire.compare.matching import WORD, StoryContext, components, short_id
+from crosswire.compare.opposites import opposite_conflicts
+from crosswire.compare.residence import residence_conflicts
 from crosswire.embed import SentenceSpace
 from crosswire.language.entities import ROLE_WORDS, title_head
 from crosswire.models import (
@@ -59,8 +62,14 @@ def find_conflicts(
 ) -> tuple[list[Conflict], list[QuoteGroup]]:
     """The story's conflicts (dates, numbers, titles, quotes, statements, in that order) and
     its quote groups. `families` are the sentence families of `matching.sentence_families`."""
-    conflicts = _date_conflicts(ctx) + figure_conflicts(ctx) + _attribute_conflicts(ctx, entities)
+    conflicts = (
+        _date_conflicts(ctx)
+        + day_name_conflicts(ctx)
+        + figure_conflicts(ctx)
+        + _attribute_conflicts(ctx, entities)
+    )
     quotes, quote_conflicts = _quotes(ctx, entities)
+    conflicts += residence_conflicts(ctx, entities) + opposite_conflicts(ctx)
     conflicts += quote_conflicts + _statement_conflicts(ctx, families)
     return conflicts, quotes
 

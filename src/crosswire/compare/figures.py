@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from crosswire.compare.matching import StoryContext, components, short_id
 from crosswire.models import Conflict, ConflictValue, NumberMention
@@ -37,6 +37,26 @@ _GENERIC_PEOPLE = frozenset(
 )
 
 
+# A figure summed over several happenings ("a total of 14 rifles in five operations", "so far
+# this year"): not the figure of the one happening the story tells, nor a contradiction of it.
+_TOTAL_BEFORE = re.compile(r"(?i)\b(?:a\s+total\s+of|in\s+all|altogether)\s*$")
+_TOTAL_IN = re.compile(r"(?i)\b(?:so\s+far|to\s+date|in\s+total|cumulative(?:ly)?)\b")
+# One figure counting two nouns together ("some 420 passengers and crew"): the second noun
+# follows bare, with no number or determiner of its own ("246 passengers and most of its crew"
+# counts the passengers only).
+_SHARED_COUNT = re.compile(r"\s+(?:and|&)\s+([a-z]+)\b(?!\s*-)")
+_NOT_NOUNS = frozenset({
+    "a", "an", "the", "its", "his", "her", "their", "our", "my", "your", "this", "that",
+    "these", "those", "some", "most", "many", "all", "several", "few", "other", "more", "each",
+    "every", "no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+    "ten", "dozens", "then", "also", "now", "later", "still", "even", "only", "at", "in", "on",
+    "of", "for", "with", "from", "to", "by", "as", "was", "were", "is", "are", "has", "have",
+    "had", "who", "which", "about", "around", "nearly", "almost", "over", "under", "roughly",
+    "just", "up", "approximately", "least"
+})  # fmt: skip
+# Groups whose members are counted under three names ("crew members", "crewmembers", "crewmen")
+_GROUPS = frozenset(["crew", "staff", "family", "police", "militia", "gang", "team", "band"])
+_MEMBER_OF = re.compile(rf"^({'|'.join(sorted(_GROUPS))})(?:members?|m[ae]n)$")
 _JUST_UNDER = re.compile(r"(?i)(?:nearly|almost|close\s+to|just\s+under)\b")
 
 
@@ -73,7 +93,13 @@ def _age_referent(n: NumberMention, sentence: str) -> str | None:
     before = _WORD.findall(sentence[:at])
     after = _WORD.findall(sentence[at + len(n.text) :])
     after = [w for w in after if w.lower() not in ("year", "years", "old", "-", "year-old")]
-    if sentence[:at].rstrip().endswith(",") and before and _TITLE_CASE.match(before[-1]):
+    adjectival = "year" in n.text.lower()  # "42-year-old Min Lee": what follows is described
+    if (
+        not adjectival
+        and sentence[:at].rstrip().endswith(",")
+        and before
+        and _TITLE_CASE.match(before[-1])
+    ):
         names: list[str] = []
         for w in reversed(before[-3:]):
             if not _TITLE_CASE.match(w):
@@ -113,6 +139,17 @@ def _same_thing(a: str, b: str) -> bool:
     return bool(x and y) and (x <= y or y <= x) and not (x | y) & _GENERIC_PEOPLE
 
 
+def _group_member(words: Sequence[str]) -> str | None:
+    """The group a count of its members names ("crew members", "crewmembers", "crewmen":
+    crew; "staff members": staff), else None."""
+    closed = _MEMBER_OF.match(words[-1])
+    if closed:
+        return closed.group(1)
+    if len(words) > 1 and _singular(words[-1]) == "member" and words[-2] in _GROUPS:
+        return words[-2]
+    return None
+
+
 def counted(n: NumberMention, sentence: str) -> str | None:
     """What a figure counts, normalised so two outlets' wordings of one thing meet ("AK-47
     assault rifles" and "AK-47s": ak; "two other rifles": other rifle); None for figures that
@@ -136,10 +173,19 @@ def counted(n: NumberMention, sentence: str) -> str | None:
         # the counted noun is the last word, less a trailing participle ("pirates arrested")
         while len(words) > 1 and words[-1].endswith("ed"):
             words.pop()
-        head = _singular(words[-1])
+        head = _group_member(words) or _singular(words[-1])
         # a proper adjective narrows what is counted: "11 Yemeni pirates" are not "23 pirates"
         proper = [w.lower() for w in n.text.split()[1:-1] if _TITLE_CASE.match(w)]
         head = " ".join([*proper, head])
+    shared = _SHARED_COUNT.match(sentence[at + len(n.text) :]) if at >= 0 else None
+    if (
+        shared
+        and shared.group(1).lower() not in _NOT_NOUNS
+        and shared.group(1)[-2:] not in ("ed", "ly")
+    ):
+        head = f"{head} and {_singular(shared.group(1).lower())}"  # "420 passengers and crew"
+    if _TOTAL_BEFORE.search(sentence[: max(at, 0)]) or _TOTAL_IN.search(sentence):
+        head = f"total {head}"  # a running total counts more than one happening's figure
     # "three more rifles" counts others; "more than 300 crew members" is a bound, not others
     other = re.search(
         r"\b(?:other|additional|another|further)\b|\bmore\b(?!\s+than\b)", n.text, re.I
@@ -241,32 +287,63 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
     for thing, pairs in sorted(edges.items()):
         for comp in components(len(mentions), pairs):
             group = [mentions[k] for k in comp]
-            values: dict[str, ConflictValue] = {}
-            for aid, n, t in sorted(group, key=lambda m: (interval(m[1]), m[0])):
-                key = f"{n.value:g}|{n.bound}|{n.value_max}"
-                cv = values.setdefault(
-                    key,
-                    ConflictValue(value=n.text, normalized=n.value, article_ids=[], evidence=[]),
-                )
-                if n.text.lower() not in [w.lower() for w in cv.value.split("; ")]:
-                    cv.value = f"{cv.value}; {n.text}"
-                if aid not in cv.article_ids:
-                    cv.article_ids.append(aid)
-                    cv.evidence.append(ctx.text(aid, first_statement(aid, n, t)))
+            values = _sides(
+                (aid, n, ctx.text(aid, first_statement(aid, n, t)))
+                for aid, n, t in sorted(group, key=lambda m: (interval(m[1]), m[0]))
+            )
             ordered = sorted((n for _, n, _ in group), key=lambda n: interval(n)[0])
             conflicts.append(
                 Conflict(
                     id=short_id(
-                        "c", "number", *sorted(f"{v.normalized}|{v.value}" for v in values.values())
+                        "c", "number", *sorted(f"{v.normalized}|{v.value}" for v in values)
                     ),
                     kind="number",
                     subject=_subject(thing, [n for _, n, _ in group]),
-                    values=list(values.values()),
+                    values=values,
                     severity="high",
                     explanation=_explain(ordered[0], ordered[-1]),
                 )
             )
     return conflicts
+
+
+def _sides(figures: Iterable[tuple[str, NumberMention, str]]) -> list[ConflictValue]:
+    """(article, figure, evidence) in order of interval -> the conflict's sides: figures whose
+    intervals all overlap stand on one side ("about 300" and "300" do not contradict each
+    other, so they are one value against "923"), each article listed once per side. A side is
+    named by its figure most articles state, exact ones first ("12" before "at least 10")."""
+    sides: list[tuple[tuple[float, float], list[tuple[str, NumberMention, str]]]] = []
+    for aid, n, evidence in figures:
+        lo, hi = interval(n)
+        if sides and sides[-1][0][0] <= hi and lo <= sides[-1][0][1]:
+            (slo, shi), members = sides[-1]
+            sides[-1] = ((max(lo, slo), min(hi, shi)), [*members, (aid, n, evidence)])
+        else:
+            sides.append(((lo, hi), [(aid, n, evidence)]))
+    values = []
+    for _, members in sides:
+        ids_of: dict[str, set[str]] = defaultdict(set)
+        first: dict[str, NumberMention] = {}
+        for aid, n, _ in members:
+            key = f"{n.value:g}|{n.bound}|{n.value_max}"
+            ids_of[key].add(aid)
+            first.setdefault(key, n)
+        keys = sorted(first, key=lambda k: (first[k].bound != "exact", -len(ids_of[k])))
+        texts: list[str] = []
+        for k in keys:
+            for _, n, _ in members:
+                key = f"{n.value:g}|{n.bound}|{n.value_max}"
+                if key == k and n.text.lower() not in [t.lower() for t in texts]:
+                    texts.append(n.text)
+        cv = ConflictValue(
+            value="; ".join(texts), normalized=first[keys[0]].value, article_ids=[], evidence=[]
+        )
+        for aid, _, evidence in members:
+            if aid not in cv.article_ids:
+                cv.article_ids.append(aid)
+                cv.evidence.append(evidence)
+        values.append(cv)
+    return values
 
 
 def _subject(thing: str, figures: Sequence[NumberMention]) -> str:

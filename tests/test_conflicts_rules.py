@@ -1,0 +1,229 @@
+"""Conflict rules on made-up stories: days named without a publication date, sides of a
+figure conflict, running totals."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from crosswire.compare import compare_story
+from crosswire.compare.daynames import said_on
+from crosswire.compare.figures import counted
+from crosswire.language import analyze_article
+from crosswire.language.times import day_names
+from crosswire.models import Article, NumberMention, Story, StoryGroup
+from crosswire.options import Options
+
+OPTIONS = Options()
+
+
+def _story(texts: dict[str, str], published: date | None = None) -> Story:
+    articles = {
+        aid: Article(id=aid, source=f"Outlet {aid}", title=aid, text=text, published=published)
+        for aid, text in texts.items()
+    }
+    analyses = {aid: analyze_article(a, OPTIONS) for aid, a in articles.items()}
+    group = StoryGroup(id="s-test", article_ids=sorted(articles))
+    return compare_story(group, articles, analyses, OPTIONS, title="test")
+
+
+RAID = "Coast guard sailors on {day} boarded a smuggling boat off Varnholm and seized its cargo of tobacco."
+
+
+def test_day_names_are_month_days_and_weekdays_without_a_year() -> None:
+    keys = [n.key for n in day_names("The ferry sank on March 4 and divers searched on Friday.")]
+    assert keys == ["03-04", "friday"]
+    assert day_names("The ferry sank on March 4, 2019.") == []  # resolved as a date instead
+    assert day_names("The ferry sank around March 4.") == []  # approximate: no one day
+    assert day_names("The ferry sank last Friday.") == []  # placed relative to the report
+    assert day_names("A report dated 4 Mar 19 says so.") == []  # which number is the day?
+
+
+def test_undated_reports_naming_different_weekdays_for_one_happening_conflict() -> None:
+    story = _story({"a": RAID.format(day="Thursday"), "b": RAID.format(day="Friday")})
+    dates = [c for c in story.conflicts if c.kind == "date"]
+    assert len(dates) == 1
+    assert sorted(v.normalized for v in dates[0].values) == ["friday", "thursday"]
+
+
+def test_undated_reports_naming_the_same_day_do_not_conflict() -> None:
+    story = _story({"a": RAID.format(day="March 4"), "b": RAID.format(day="March 4")})
+    assert not [c for c in story.conflicts if c.kind == "date"]
+
+
+def test_a_day_named_as_the_time_of_saying_dates_the_report_not_the_happening() -> None:
+    said, told = (
+        "The boat was seized, an officer said here Friday.",
+        "The boat was seized on Friday.",
+    )
+    assert said_on(said, said.find("Friday"))
+    assert not said_on(told, told.find("Friday"))
+    story = _story(
+        {
+            "a": RAID.format(day="Thursday"),
+            "b": "Coast guard sailors boarded a smuggling boat off Varnholm and seized its cargo"
+            " of tobacco, an officer said Friday.",
+        }
+    )
+    assert not [c for c in story.conflicts if c.kind == "date"]
+
+
+def test_an_article_naming_both_days_for_the_happening_is_not_on_one_side() -> None:
+    both = RAID.format(day="Friday") + " " + RAID.format(day="Thursday").replace("sailors", "crews")
+    story = _story({"a": both, "b": RAID.format(day="Thursday")})
+    assert not [c for c in story.conflicts if c.kind == "date"]
+
+
+SEIZED = "Customs officers at Varnholm port seized {n} crates of cigarettes from the freighter."
+
+
+def test_figures_that_agree_within_rounding_stand_on_one_side() -> None:
+    story = _story(
+        {
+            "a": SEIZED.format(n="about 300"),
+            "b": SEIZED.format(n="300"),
+            "c": SEIZED.format(n="923"),
+        },
+        published=date(2026, 3, 11),
+    )
+    numbers = [c for c in story.conflicts if c.kind == "number"]
+    assert len(numbers) == 1
+    sides = [sorted(v.article_ids) for v in numbers[0].values]
+    assert sorted(sides) == [["a", "b"], ["c"]]
+
+
+def test_a_running_total_counts_more_than_one_happenings_figure() -> None:
+    def thing(sentence: str, text: str) -> str | None:
+        n = NumberMention(text=text, value=14, unit="rifles", sentence=0)
+        return counted(n, sentence)
+
+    assert thing("The navy seized 14 rifles from the boat.", "14 rifles") == "rifle"
+    assert thing("The navy has seized a total of 14 rifles.", "14 rifles") == "total rifle"
+    assert thing("In five raids so far it seized 14 rifles.", "14 rifles") == "total rifle"
+
+
+def test_one_figure_counting_two_nouns_together_is_not_a_count_of_the_first() -> None:
+    def thing(sentence: str, text: str) -> str | None:
+        n = NumberMention(text=text, value=420, unit="passengers", sentence=0)
+        return counted(n, sentence)
+
+    together = "The liner flew some 420 passengers and crew home."
+    assert thing(together, "some 420 passengers") == "passenger and crew"
+    apart = "The liner flew its 246 passengers and most of its crew home."
+    assert thing(apart, "246 passengers") == "passenger"
+    listed = "Police seized 12 passengers and about 300 bags."
+    assert thing(listed, "12 passengers") == "passenger"
+
+
+def test_a_persons_home_town_is_read_from_name_age_of_town() -> None:
+    from crosswire.compare.residence import residences
+
+    assert residences("Police said Jane Marlow, 36, of Reading, was arrested.") == [
+        ("Jane Marlow", "Reading")
+    ]
+    assert residences("Jane Marlow of Reading was charged on Friday.") == [
+        ("Jane Marlow", "Reading")
+    ]
+    assert residences("Jane Marlow, who lived in Reading, was hurt.") == [
+        ("Jane Marlow", "Reading")
+    ]
+    assert residences("A spokesman for the Bank of England said so.") == []
+
+
+def test_two_separate_towns_are_apart_but_a_district_and_its_city_are_not() -> None:
+    from crosswire.compare.residence import towns_apart
+
+    assert towns_apart("Minneapolis", "Bloomington")
+    assert not towns_apart("Queens", "College Point")  # a part of the borough
+    assert not towns_apart("Minneapolis", "Minneapolis")
+    assert not towns_apart("Minneapolis", "Nowhereville")  # unknown: not compared
+
+
+def test_outlets_giving_one_person_two_home_towns_conflict() -> None:
+    line = "Police said Jane Marlow, 36, of {town}, was charged with drunk driving on Friday."
+    story = _story(
+        {"a": line.format(town="Minneapolis"), "b": line.format(town="Bloomington")},
+        published=date(2026, 3, 11),
+    )
+    homes = [c for c in story.conflicts if c.subject.endswith("home town")]
+    assert len(homes) == 1
+    assert sorted(str(v.value) for v in homes[0].values) == ["Bloomington", "Minneapolis"]
+
+
+def test_an_age_written_before_a_name_describes_the_name_after_it() -> None:
+    sentence = "Police found 54-year-old Tom Reed, 42-year-old Ann Cole and a dog."
+    n = NumberMention(text="42-year-old", value=42, unit="years old", sentence=0)
+    assert counted(n, sentence) == "age of ann cole"
+    bare = NumberMention(text="54", value=54, unit="years old", sentence=0)
+    assert counted(bare, "Tom Reed, 54, was found.") == "age of tom reed"
+
+
+def test_neighbouring_days_worded_loosely_meet_around_midnight() -> None:
+    story = _story({"a": RAID.format(day="Monday night"), "b": RAID.format(day="early Tuesday")})
+    assert not [c for c in story.conflicts if c.kind == "date"]
+    assert [n.loose for n in day_names("It sank late Monday, not on Wednesday.")] == [True, False]
+
+
+def test_a_home_town_belongs_to_the_person_of_that_first_and_last_name() -> None:
+    from crosswire.compare.residence import _person
+    from crosswire.models import StoryEntity
+
+    jane = StoryEntity(name="Jane Marlow", type="PERSON", aliases=["Marlow"], article_ids=["a"])
+    assert _person("Jane Marlow", [jane]) is jane
+    assert _person("Marlow", [jane]) is jane
+    assert _person("Peter Marlow", [jane]) is None  # a relative, not her
+
+
+def test_members_of_a_group_are_counted_as_the_group_under_any_of_its_names() -> None:
+    def thing(text: str, unit: str) -> str | None:
+        n = NumberMention(text=text, value=300, unit=unit, sentence=0)
+        return counted(n, f"Pirates hold {text} for ransom.")
+
+    assert thing("300 crewmen", "crewmen") == "crew"
+    assert thing("300 crew members", "crew members") == "crew"
+    assert thing("300 crewmembers", "crewmembers") == "crew"
+    assert thing("300 gunmen", "gunmen") == "gunmen"  # not a group's members
+
+
+def test_a_side_of_compatible_figures_is_named_by_its_exact_figure() -> None:
+    story = _story(
+        {
+            "a": SEIZED.format(n="at least 10"),
+            "b": SEIZED.format(n="12"),
+            "c": SEIZED.format(n="12"),
+            "d": SEIZED.format(n="9"),
+        },
+        published=date(2026, 3, 11),
+    )
+    numbers = [c for c in story.conflicts if c.kind == "number"]
+    assert len(numbers) == 1
+    assert sorted(v.normalized for v in numbers[0].values) == [9.0, 12.0]
+
+
+WOUND = (
+    "The cyclist was taken to Varnholm hospital with a deep cut above his {side} eye, police said."
+)
+
+
+def test_the_same_phrase_with_opposite_sides_is_a_conflict() -> None:
+    story = _story(
+        {"a": WOUND.format(side="left"), "b": WOUND.format(side="right")},
+        published=date(2026, 3, 11),
+    )
+    sides = [c for c in story.conflicts if c.kind == "statement"]
+    assert len(sides) == 1
+    assert sorted(str(v.normalized) for v in sides[0].values) == ["left", "right"]
+
+
+def test_an_article_naming_both_sides_is_on_neither() -> None:
+    both = WOUND.format(side="left") + " He also had a cut above his right eye."
+    story = _story({"a": both, "b": WOUND.format(side="right")}, published=date(2026, 3, 11))
+    assert not [c for c in story.conflicts if c.kind == "statement"]
+
+
+def test_opposite_words_are_read_with_the_word_before_and_the_noun_after() -> None:
+    from crosswire.compare.opposites import opposite_phrases
+
+    assert opposite_phrases("They were walking out of the store.") == [
+        ("walking", "out of", "store", "walking out of the store")
+    ]
+    assert opposite_phrases("Right now nobody knows.") == []  # capitalised: not a side
