@@ -181,6 +181,19 @@ def test_an_appeal_for_information_is_no_claim_however_many_outlets_print_it() -
     assert not [c for c in story.claims if "information" in c.text]
 
 
+def test_outlets_giving_one_person_one_age_state_one_fact_and_other_ages_do_not_join() -> None:
+    story = _story(
+        {
+            "a": "Javon Wilson, 15, died after two people forced their way into the apartment.",
+            "b": "Friends held a candlelight vigil on Sunday for 15-year-old Javon Wilson at school.",
+            "c": "A 15-year-old boy was charged with murder, the police department said on Sunday.",
+        }
+    )
+    cited = [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
+    assert ["a", "b"] in cited
+    assert not [c for c in cited if "a" in c and "c" in c]  # another 15-year-old
+
+
 def test_a_sentence_joins_a_further_claim_only_on_two_matches_from_other_articles() -> None:
     from crosswire.compare.facts import group_facts
 

@@ -21,6 +21,9 @@ nearest neighbours: never all pairs):
    a sentence in the writer's own first-person voice, or one about a pronoun that names no
    one, no figure and no date ("Most of them were young"): it reports nothing a reader can
    place. Nor is an appeal to the reader ("Anyone with information is asked to call ...").
+3. **Facts inside sentences.** A sentence states more than its family shares: the outlets
+   that give one named person one age ("Javon Wilson, 15", "15-year-old Javon Wilson") state
+   one fact, however the rest of their sentences differ (`age_groups`).
 
 The thresholds were chosen on the dev topics (`crosswire eval agreement` and `eval links`).
 """
@@ -46,6 +49,7 @@ __all__ = [
     "FEATURES",
     "FactGrouping",
     "UnitFacts",
+    "age_groups",
     "author_voice",
     "fact_groups",
     "group_facts",
@@ -361,8 +365,54 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list
     # a syndicated copy and its original group as two articles of one outlet: what a lone
     # sentence may not be called (bound 0), such a pair may not be either; two groups that
     # grew into the same sentences (each joined by the other's members) are one claim
+    groups = groups + age_groups(ctx, units, entities)
     kept: dict[tuple[int, ...], list[int]] = {}
     for g in groups:
         if ctx.outlets([articles[k] for k in g]) >= 2 or any(bounds[k] > 0 for k in g):
             kept.setdefault(tuple(g), g)
     return list(kept.values())
+
+
+_AGE_AFTER_NAME = re.compile(r"\s*,\s*$")  # "Javon Wilson, 15"
+_AGE_BEFORE_NAME = re.compile(r"^\s+$")  # "15-year-old Javon Wilson"
+
+
+def age_groups(
+    ctx: StoryContext, units: UnitFacts, entities: Sequence[StoryEntity]
+) -> list[list[int]]:
+    """Sentences of two or more outlets that give one named person one age ("Javon Wilson,
+    15", "15-year-old Javon Wilson"): an age is a fact about a person, so it is keyed by the
+    person, never by the number alone (the 15-year-old victim is not the 15-year-old
+    shooter)."""
+    canonical = {fold(n): e.name for e in entities for n in [e.name, *e.aliases]}
+    by_age: dict[tuple[float, str], set[int]] = defaultdict(set)
+    for k, (aid, sentence) in enumerate(ctx.units):
+        if units.author_voice[k] or units.appeal[k]:
+            continue
+        analysis = ctx.analyses[aid]
+        ages = [
+            n
+            for n in analysis.numbers
+            if n.sentence == sentence.index and (n.unit or "").startswith("year")
+        ]
+        if not ages:
+            continue
+        people = [
+            (m.start - sentence.start, m.end - sentence.start, canonical.get(fold(e.name), e.name))
+            for e in analysis.entities
+            if e.type == "PERSON"
+            for m in e.mentions
+            if m.sentence == sentence.index
+        ]
+        text = sentence.text
+        for age in ages:
+            at = text.find(age.text)
+            while at >= 0:
+                stop = at + len(age.text)
+                for start, end, name in people:
+                    if (0 <= end <= at and _AGE_AFTER_NAME.fullmatch(text[end:at])) or (
+                        stop <= start and _AGE_BEFORE_NAME.fullmatch(text[stop:start])
+                    ):
+                        by_age[(age.value, name)].add(k)
+                at = text.find(age.text, stop)
+    return [sorted(ks) for ks in by_age.values() if ctx.outlets([ctx.units[k][0] for k in ks]) >= 2]
