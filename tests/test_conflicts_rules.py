@@ -1,15 +1,13 @@
-"""Conflict rules on made-up stories: days named without a publication date, sides of a
-figure conflict, running totals."""
+"""Conflict rules on made-up stories: sides of a figure conflict, running totals, home towns,
+opposite sides."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from crosswire.compare import compare_story
-from crosswire.compare.daynames import said_on
 from crosswire.compare.figures import counted
 from crosswire.language import analyze_article
-from crosswire.language.times import day_names
 from crosswire.models import Article, NumberMention, Story, StoryGroup
 from crosswire.options import Options
 
@@ -24,53 +22,6 @@ def _story(texts: dict[str, str], published: date | None = None) -> Story:
     analyses = {aid: analyze_article(a, OPTIONS) for aid, a in articles.items()}
     group = StoryGroup(id="s-test", article_ids=sorted(articles))
     return compare_story(group, articles, analyses, OPTIONS, title="test")
-
-
-RAID = "Coast guard sailors on {day} boarded a smuggling boat off Varnholm and seized its cargo of tobacco."
-
-
-def test_day_names_are_month_days_and_weekdays_without_a_year() -> None:
-    keys = [n.key for n in day_names("The ferry sank on March 4 and divers searched on Friday.")]
-    assert keys == ["03-04", "friday"]
-    assert day_names("The ferry sank on March 4, 2019.") == []  # resolved as a date instead
-    assert day_names("The ferry sank around March 4.") == []  # approximate: no one day
-    assert day_names("The ferry sank last Friday.") == []  # placed relative to the report
-    assert day_names("A report dated 4 Mar 19 says so.") == []  # which number is the day?
-
-
-def test_undated_reports_naming_different_weekdays_for_one_happening_conflict() -> None:
-    story = _story({"a": RAID.format(day="Thursday"), "b": RAID.format(day="Friday")})
-    dates = [c for c in story.conflicts if c.kind == "date"]
-    assert len(dates) == 1
-    assert sorted(v.normalized for v in dates[0].values) == ["friday", "thursday"]
-
-
-def test_undated_reports_naming_the_same_day_do_not_conflict() -> None:
-    story = _story({"a": RAID.format(day="March 4"), "b": RAID.format(day="March 4")})
-    assert not [c for c in story.conflicts if c.kind == "date"]
-
-
-def test_a_day_named_as_the_time_of_saying_dates_the_report_not_the_happening() -> None:
-    said, told = (
-        "The boat was seized, an officer said here Friday.",
-        "The boat was seized on Friday.",
-    )
-    assert said_on(said, said.find("Friday"))
-    assert not said_on(told, told.find("Friday"))
-    story = _story(
-        {
-            "a": RAID.format(day="Thursday"),
-            "b": "Coast guard sailors boarded a smuggling boat off Varnholm and seized its cargo"
-            " of tobacco, an officer said Friday.",
-        }
-    )
-    assert not [c for c in story.conflicts if c.kind == "date"]
-
-
-def test_an_article_naming_both_days_for_the_happening_is_not_on_one_side() -> None:
-    both = RAID.format(day="Friday") + " " + RAID.format(day="Thursday").replace("sailors", "crews")
-    story = _story({"a": both, "b": RAID.format(day="Thursday")})
-    assert not [c for c in story.conflicts if c.kind == "date"]
 
 
 SEIZED = "Customs officers at Varnholm port seized {n} crates of cigarettes from the freighter."
@@ -155,12 +106,6 @@ def test_an_age_written_before_a_name_describes_the_name_after_it() -> None:
     assert counted(n, sentence) == "age of ann cole"
     bare = NumberMention(text="54", value=54, unit="years old", sentence=0)
     assert counted(bare, "Tom Reed, 54, was found.") == "age of tom reed"
-
-
-def test_neighbouring_days_worded_loosely_meet_around_midnight() -> None:
-    story = _story({"a": RAID.format(day="Monday night"), "b": RAID.format(day="early Tuesday")})
-    assert not [c for c in story.conflicts if c.kind == "date"]
-    assert [n.loose for n in day_names("It sank late Monday, not on Wednesday.")] == [True, False]
 
 
 def test_a_home_town_belongs_to_the_person_of_that_first_and_last_name() -> None:

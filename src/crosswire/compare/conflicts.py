@@ -14,7 +14,6 @@ from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz
 
-from crosswire.compare.daynames import day_name_conflicts
 from crosswire.compare.figures import figure_conflicts
 from crosswire.compare.matching import WORD, StoryContext, components, short_id
 from crosswire.compare.opposites import opposite_conflicts
@@ -62,12 +61,7 @@ def find_conflicts(
 ) -> tuple[list[Conflict], list[QuoteGroup]]:
     """The story's conflicts (dates, numbers, titles, quotes, statements, in that order) and
     its quote groups. `families` are the sentence families of `matching.sentence_families`."""
-    conflicts = (
-        _date_conflicts(ctx)
-        + day_name_conflicts(ctx)
-        + figure_conflicts(ctx)
-        + _attribute_conflicts(ctx, entities)
-    )
+    conflicts = _date_conflicts(ctx) + figure_conflicts(ctx) + _attribute_conflicts(ctx, entities)
     quotes, quote_conflicts = _quotes(ctx, entities)
     conflicts += residence_conflicts(ctx, entities) + opposite_conflicts(ctx)
     conflicts += quote_conflicts + _statement_conflicts(ctx, families)

@@ -20,19 +20,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from crosswire.language._lexicon import WEEKDAYS, month_number
 from crosswire.language._time_patterns import NEEDS, PATTERNS, PRIORITY, Pattern, possible_kinds
 from crosswire.language._time_rules import RESOLVERS, Context
 from crosswire.models import Sentence, TimeMention
 
-__all__ = [
-    "DayName",
-    "day_names",
-    "extract_times",
-    "find_time_spans",
-    "readable_event",
-    "stamped_date",
-]
+__all__ = ["extract_times", "find_time_spans", "readable_event", "stamped_date"]
 
 
 @dataclass(frozen=True)
@@ -76,67 +68,6 @@ def find_time_spans(text: str) -> list[tuple[int, int]]:
 
 
 # --------------------------------------------------------------------------- public API
-
-
-_PART_BEFORE = re.compile(
-    r"(?i)\b(?:early|late|overnight|night|hours|evening|midnight|morning|dawn)"
-    r"(?:\s+(?:of|on))?(?:\s+the)?\s*$"
-)
-_PART_AFTER = re.compile(r"(?i)\s*,?\s*(?:night|evening|morning|overnight|midnight)\b")
-_DIGIT_BEFORE = re.compile(r"\d\s*$")
-_DIGIT_AFTER = re.compile(r"\s*,?\s*\d")
-# a weekday that opens a date written in full ("Wednesday , September 18 , 2013")
-_DATE_AFTER = re.compile(
-    r"\s*,?\s*(?:\d|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b)"
-)
-
-
-@dataclass(frozen=True)
-class DayName:
-    """A day named without a year: a month and day ("November 18": key "11-18") or a
-    weekday ("on Thursday", "Thursday morning": key "thursday"). `loose` when the wording
-    leans to a part of the day or an hour ("late Monday", "Thursday night", "early hours of
-    Friday", "10:45 p.m. Monday"), which may run over midnight into the next day or from the
-    day before."""
-
-    text: str
-    start: int
-    key: str
-    loose: bool = False
-
-
-def day_names(text: str) -> list[DayName]:
-    """The days a sentence names without a year or a "last"/"next" to place them. With no
-    publication date to resolve them against they date nothing, yet two outlets' names for one
-    day can still be compared (a weekday with a weekday, a month-day with a month-day).
-    Approximate wordings ("around November 23") are left out: they name no one day."""
-    names = []
-    for cand in _candidates(text):
-        g = cand.match.groupdict()
-        written = text[cand.start : cand.end]
-        loose = bool(
-            g.get("mod")
-            or g.get("part")
-            or cand.pattern.kind == "clock"
-            or _PART_BEFORE.search(text[max(0, cand.start - 30) : cand.start])
-            or _PART_AFTER.match(text[cand.end :])
-        )
-        if cand.pattern.kind in ("mdy", "dmy") and not g.get("year") and not g.get("approx"):
-            if _DIGIT_BEFORE.search(text[: cand.start]) or _DIGIT_AFTER.match(text[cand.end :]):
-                continue  # "10 Nov 11": which number is the day is not sure
-            month = month_number(g["month"])
-            if month:
-                key = f"{month:02d}-{int(g['day']):02d}"
-                names.append(DayName(written, cand.start, key, loose))
-        elif cand.pattern.kind == "weekday" and _DATE_AFTER.match(text[cand.end :]):
-            continue
-        elif cand.pattern.kind == "weekday" and not g.get("rel"):
-            names.append(DayName(written, cand.start, g["wd"].lower(), loose))
-        elif cand.pattern.kind == "clock":
-            day = next((d for d in (g.get("day1"), g.get("day2")) if d), "")
-            if day.lower() in WEEKDAYS:
-                names.append(DayName(written, cand.start, day.lower(), loose))
-    return names
 
 
 def extract_times(sentences: Sequence[Sentence], published: date | None) -> list[TimeMention]:
