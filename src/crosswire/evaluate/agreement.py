@@ -104,8 +104,9 @@ def score_agreement(
     }
 
 
-def _report_claims(report: Report, places: GoldPlaces) -> tuple[list[ClaimView], int]:
-    outlets = {a.id: a.source for a in report.articles}
+def _report_claims(
+    report: Report, places: GoldPlaces, outlets: Mapping[str, str]
+) -> tuple[list[ClaimView], int]:
     views, unplaced = [], 0
     for story in report.stories:
         for claim in story.claims:
@@ -261,14 +262,22 @@ class AgreementEvaluator(Evaluator):
             places = GoldPlaces(report, ecbplus=docs)
             topics = {str(f["event_cluster"]).split("_")[0] for f in wanted}
             units = ecbplus_units([d for d in docs if str(d["topic"]) in topics])
-        facts = []
+        outlet_of = {a.id: a.source for a in report.articles}
+        copy_of: dict[str, str] = {}
+        for first, *others in data.get("copies", []):
+            # near-identical copies the gold lists are one outlet, as crosswire counts them
+            copy_of.update({other: first for other in others})
+            outlet_of.update({other: outlet_of.get(first, first) for other in others})
+        facts, copied = [], 0
         for fact in wanted:
             loci = [x for x in (places.locate(locus) for locus in fact["loci"]) if x is not None]
+            if len({copy_of.get(x.article_id, x.article_id) for x in loci}) < 2:
+                copied += 1  # stated by copies of one text only: no fact of two outlets
+                continue
             facts.append((str(fact["id"]), loci))
         missing = places.missing  # the baselines' sentences below are located too
         in_scope = {u.doc_id for u in units}
-        outlet_of = {a.id: a.source for a in report.articles}
-        claims, unplaced = _report_claims(report, places)
+        claims, unplaced = _report_claims(report, places, outlet_of)
         scores = Scores(title=f"agreement ({gold.name}, {split or 'both splits'})")
         scores.rows["crosswire"] = dict(score_agreement(facts, claims, outlet_of, in_scope))
         scores.rows["tf-idf links"] = dict(
@@ -279,6 +288,7 @@ class AgreementEvaluator(Evaluator):
         )
         scores.counts = {
             "facts": len(facts),
+            "facts only copies of one text state (left out)": copied,
             "gold loci": sum(len(loci) for _, loci in facts),
             "gold loci not found in the report": missing,
             "claim sources not found in their article": unplaced,
