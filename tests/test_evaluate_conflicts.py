@@ -32,7 +32,21 @@ def held_out_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
     conflicts`, whose held-out figures are the same: stories do not cross the halves)."""
     _need_shared()
     folder = tmp_path_factory.mktemp("conflicts")
-    return analyze(ConflictsEvaluator(SHARED).split_inputs(folder, "heldout"), Options())
+    return analyze(ConflictsEvaluator(SHARED).split_inputs(GOLD, folder, "heldout"), Options())
+
+
+@pytest.mark.shared
+def test_scoring_one_half_analyses_only_that_halfs_documents(tmp_path: Path) -> None:
+    _need_shared()
+    ecbplus, gvc = ConflictsEvaluator(SHARED).split_inputs(GOLD, tmp_path, "dev")
+    ecb_ids = {json.loads(line)["id"] for line in ecbplus.read_text().splitlines()}
+    gvc_ids = {json.loads(line)["id"] for line in gvc.read_text().splitlines()}
+    assert {i.split("_")[0] for i in ecb_ids} == {"2", "12", "21", "34"}
+    gvc_split = {
+        d["id"]: d["split"]
+        for d in map(json.loads, (SHARED / "gvc" / "documents.jsonl").read_text().splitlines())
+    }
+    assert gvc_ids and {gvc_split[i] for i in gvc_ids} == {"dev"}
 
 
 def test_the_baseline_reads_numbers_by_the_word_after_them() -> None:

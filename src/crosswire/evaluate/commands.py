@@ -105,7 +105,12 @@ def _run_evaluator(
     else:
         if report is None:
             out_dir = Path("out") / "eval" / name
-            inputs = evaluator.inputs(gold, out_dir)
+            # one split asked for: only its documents where the halves are separate stories
+            inputs = (
+                evaluator.split_inputs(gold, out_dir, splits[0])
+                if len(splits) == 1
+                else evaluator.inputs(gold, out_dir)
+            )
             err.print(
                 f"analysing {', '.join(map(str, inputs))} into {out_dir}/",
                 highlight=False,

@@ -289,11 +289,11 @@ class ConflictsEvaluator(Evaluator):
     default_gold = "gold/conflicts/conflicts.json"
     shared_corpora = ("ecbplus", "gvc")
 
-    def split_inputs(self, out_dir: Path, split: Split | None) -> list[Path]:
+    def split_inputs(self, gold: Path, out_dir: Path, split: Split | None) -> list[Path]:
         """Both corpora as two input files for one run; with `split`, only that half's
-        documents (the held-out test analyses half as many articles; the groups of one half
-        are the same stories either way, as a whole run and each corpus alone are)."""
-        ecbplus, gvc = self.inputs(Path(self.default_gold), out_dir)
+        documents (the groups of one half are the same stories either way, as a whole run and
+        each corpus alone are)."""
+        ecbplus, gvc = self.inputs(gold, out_dir)
         if split is not None:
             ecb_split = {
                 d["doc_id"]: "dev" if str(d["topic"]) in DEV_TOPICS else "heldout"
