@@ -165,3 +165,17 @@ def test_gvc_sentences_for_the_baselines_are_whole_sentences_at_their_offsets() 
     for unit in units:
         assert text[unit.locus["start"] : unit.locus["end"]] == unit.text
         assert (unit.topic, unit.group, unit.doc_id) == ("7", "7", "d1")
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("evaluator", [AgreementEvaluator, LinksEvaluator])
+def test_scoring_one_half_of_ecbplus_analyses_only_its_topics(
+    evaluator: type[AgreementEvaluator] | type[LinksEvaluator], tmp_path: Path
+) -> None:
+    if not (SHARED / "ecbplus-dev" / "dev_documents.jsonl").exists():
+        pytest.skip(f"ECB+ dev data not found under {SHARED}")
+    (path,) = evaluator(SHARED).split_inputs(GOLD, tmp_path, "heldout")
+    topics = {json.loads(line)["id"].split("_")[0] for line in path.read_text().splitlines()}
+    assert topics == {"5", "18", "23", "35"}
+    (path,) = evaluator(SHARED).split_inputs(GOLD, tmp_path, None)
+    assert len(path.read_text().splitlines()) == 196

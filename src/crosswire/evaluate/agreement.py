@@ -32,11 +32,13 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from crosswire.evaluate.base import Evaluator, Scores, Split, register, split_filter
+from crosswire.evaluate.links import DEV_TOPICS, HELDOUT_TOPICS
 from crosswire.evaluate.loci import (
     GoldPlaces,
     Locus,
     ecbplus_input,
     gvc_input,
+    keep_rows,
     read_jsonl,
     same_place,
 )
@@ -238,7 +240,9 @@ class AgreementEvaluator(Evaluator):
     default_gold = "gold/agreement/ecbplus.json"
 
     def _corpus(self, gold: Path) -> str:
-        return str(json.loads(gold.read_text(encoding="utf-8")).get("corpus", "ecbplus"))
+        """ "gvc" for GVC gold, else "ecbplus" (the ECB+ gold names its folder, "ecbplus-dev")."""
+        corpus = json.loads(gold.read_text(encoding="utf-8")).get("corpus", "ecbplus")
+        return "gvc" if corpus == "gvc" else "ecbplus"
 
     def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
         """The corpus the gold file names ("ecbplus" or "gvc"), as crosswire input."""
@@ -247,6 +251,23 @@ class AgreementEvaluator(Evaluator):
             gvc_input(self.gvc_documents(), target)
         else:
             ecbplus_input(self.ecbplus_documents(), target)
+        return [target]
+
+    def split_inputs(self, gold: Path, out_dir: Path, split: Split | None) -> list[Path]:
+        """The corpus, with `split` only that half's documents (ECB+ topics, GVC incidents:
+        the halves share no story)."""
+        (target,) = self.inputs(gold, out_dir)
+        if split is not None:
+            if self._corpus(gold) == "gvc":
+                keep = {d["id"] for d in read_jsonl(self.gvc_documents()) if d["split"] == split}
+            else:
+                topics = DEV_TOPICS if split == "dev" else HELDOUT_TOPICS
+                keep = {
+                    d["doc_id"]
+                    for d in read_jsonl(self.ecbplus_documents())
+                    if str(d["topic"]) in topics
+                }
+            keep_rows(target, keep)
         return [target]
 
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:

@@ -24,6 +24,7 @@ __all__ = [
     "Locus",
     "ecbplus_input",
     "gvc_input",
+    "keep_rows",
     "read_jsonl",
     "same_place",
     "write_jsonl",
@@ -33,6 +34,11 @@ __all__ = [
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as handle:
         return [json.loads(line) for line in handle if line.strip()]
+
+
+def keep_rows(path: Path, ids: set[str]) -> Path:
+    """Rewrite a crosswire JSONL input keeping only the articles whose id is in `ids`."""
+    return write_jsonl([r for r in read_jsonl(path) if r["id"] in ids], path)
 
 
 def write_jsonl(rows: Iterable[Mapping[str, Any]], out: Path) -> Path:
