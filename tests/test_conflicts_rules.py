@@ -8,7 +8,7 @@ from datetime import date
 from crosswire.compare import compare_story
 from crosswire.compare.figures import counted
 from crosswire.language import analyze_article
-from crosswire.models import Article, NumberMention, Story, StoryGroup
+from crosswire.models import Article, Conflict, NumberMention, Story, StoryGroup
 from crosswire.options import Options
 
 OPTIONS = Options()
@@ -27,18 +27,19 @@ def _story(texts: dict[str, str], published: date | None = None) -> Story:
 SEIZED = "Customs officers at Varnholm port seized {n} crates of cigarettes from the freighter."
 
 
-def test_figures_that_agree_within_rounding_stand_on_one_side() -> None:
+def _seized_conflict(**counts: str) -> Conflict:
+    """The one figure conflict of a story whose articles give these counts of seized crates."""
     story = _story(
-        {
-            "a": SEIZED.format(n="about 300"),
-            "b": SEIZED.format(n="300"),
-            "c": SEIZED.format(n="923"),
-        },
-        published=date(2026, 3, 11),
+        {aid: SEIZED.format(n=n) for aid, n in counts.items()}, published=date(2026, 3, 11)
     )
     numbers = [c for c in story.conflicts if c.kind == "number"]
     assert len(numbers) == 1
-    sides = [sorted(v.article_ids) for v in numbers[0].values]
+    return numbers[0]
+
+
+def test_figures_that_agree_within_rounding_stand_on_one_side() -> None:
+    conflict = _seized_conflict(a="about 300", b="300", c="923")
+    sides = [sorted(v.article_ids) for v in conflict.values]
     assert sorted(sides) == [["a", "b"], ["c"]]
 
 
@@ -130,18 +131,8 @@ def test_members_of_a_group_are_counted_as_the_group_under_any_of_its_names() ->
 
 
 def test_a_side_of_compatible_figures_is_named_by_its_exact_figure() -> None:
-    story = _story(
-        {
-            "a": SEIZED.format(n="at least 10"),
-            "b": SEIZED.format(n="12"),
-            "c": SEIZED.format(n="12"),
-            "d": SEIZED.format(n="9"),
-        },
-        published=date(2026, 3, 11),
-    )
-    numbers = [c for c in story.conflicts if c.kind == "number"]
-    assert len(numbers) == 1
-    assert sorted(v.normalized for v in numbers[0].values) == [9.0, 12.0]
+    conflict = _seized_conflict(a="at least 10", b="12", c="12", d="9")
+    assert sorted(v.normalized for v in conflict.values) == [9.0, 12.0]
 
 
 WOUND = (

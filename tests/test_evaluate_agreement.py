@@ -20,12 +20,17 @@ SHARED = ROOT.parent / "shared" / "data"
 GOLD = ROOT / "gold" / "agreement" / "ecbplus.json"
 
 
+def _gold_report(gold: Path, data: str, factory: pytest.TempPathFactory) -> Report:
+    """crosswire's report on every article of the corpus `gold` points into (skipped without
+    that corpus's `data` file)."""
+    if not (SHARED / data).exists():
+        pytest.skip(f"{data} not found under {SHARED}")
+    return analyze(AgreementEvaluator(SHARED).inputs(gold, factory.mktemp("gold")), Options())
+
+
 @pytest.fixture(scope="module")
 def ecbplus_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
-    if not (SHARED / "ecbplus-dev" / "dev_documents.jsonl").exists():
-        pytest.skip(f"ECB+ dev data not found under {SHARED}")
-    inputs = AgreementEvaluator(SHARED).inputs(GOLD, tmp_path_factory.mktemp("ecbplus"))
-    return analyze(inputs, Options())
+    return _gold_report(GOLD, "ecbplus-dev/dev_documents.jsonl", tmp_path_factory)
 
 
 @pytest.mark.shared
@@ -49,10 +54,7 @@ GVC_GOLD = ROOT / "gold" / "agreement" / "gvc.json"
 
 @pytest.fixture(scope="module")
 def gvc_report(tmp_path_factory: pytest.TempPathFactory) -> Report:
-    if not (SHARED / "gvc" / "documents.jsonl").exists():
-        pytest.skip(f"GVC data not found under {SHARED}")
-    inputs = AgreementEvaluator(SHARED).inputs(GVC_GOLD, tmp_path_factory.mktemp("gvc"))
-    return analyze(inputs, Options())
+    return _gold_report(GVC_GOLD, "gvc/documents.jsonl", tmp_path_factory)
 
 
 @pytest.mark.shared
