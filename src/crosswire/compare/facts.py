@@ -13,9 +13,9 @@ nearest neighbours: never all pairs):
 2. **Group, with overlaps.** Average-linkage merging over the matched pairs (a group's mean
    probability must stay high, so one bridging pair cannot join two facts), then a sentence
    also joins any other multi-outlet group whose members (two or more, from other articles) it
-   matches on average: a sentence that states two facts stands in both claims. A sentence left alone is single-source when
-   no other outlet's sentence even plausibly states it, or, less strictly, when it names a
-   figure that no other outlet names; one that might state another outlet's fact is not
+   matches on average: a sentence that states two facts stands in both claims. A sentence
+   left alone is single-source when no other outlet's sentence even plausibly states it, or,
+   less strictly, when it names a figure that no other outlet names; one that might state another outlet's fact is not
    called single-source (nor shown as shared): it is left out of the claims. Calling a shared
    fact "only X reports" misleads a reader more than leaving a sentence unclassified. Nor is
    a sentence in the writer's own first-person voice, or one about a pronoun that names no
@@ -362,10 +362,10 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list
     # with no pair to match, every sentence is its outlet's alone (bar the writer's own voice)
     bounds = units.single_bounds([ctx.outlet[a] for a in articles])
     groups = group_facts(len(ctx.units), articles, probabilities, bounds).groups
+    groups = groups + age_groups(ctx, units, entities)
     # a syndicated copy and its original group as two articles of one outlet: what a lone
     # sentence may not be called (bound 0), such a pair may not be either; two groups that
     # grew into the same sentences (each joined by the other's members) are one claim
-    groups = groups + age_groups(ctx, units, entities)
     kept: dict[tuple[int, ...], list[int]] = {}
     for g in groups:
         if ctx.outlets([articles[k] for k in g]) >= 2 or any(bounds[k] > 0 for k in g):

@@ -287,14 +287,16 @@ def _dated(text: str, times: Sequence[TimeMention], written: set[dt.date]) -> st
         before = text[: text.index(t.text)]
         if before.count("“") > before.count("”") or before.count('"') % 2:
             continue  # a quote stays as spoken
+        ago = t.precision == "day" and _AGO.match(t.text.strip())
+        last_week = t.precision == "week" and _LAST_WEEK.match(t.text.strip())
+        if t.approximate and not (ago or last_week):
+            continue  # "around the weekend": no date the brief could write
         written.add(t.earliest)
-        if t.precision == "day" and _AGO.match(t.text.strip()):
+        if ago:
             middle = t.earliest + (t.latest - t.earliest) / 2
             text = text.replace(t.text, f"around {_day(middle)}", 1)
-        elif t.precision == "week" and _LAST_WEEK.match(t.text.strip()):
+        elif last_week:
             text = text.replace(t.text, f"in the week of {_day(t.earliest)}", 1)
-        elif t.approximate:
-            continue
         elif t.precision == "day":
             weekday = _WEEKDAY.search(t.text)
             at = text.index(t.text) + len(t.text)
