@@ -194,6 +194,27 @@ def test_outlets_giving_one_person_one_age_state_one_fact_and_other_ages_do_not_
     assert not [c for c in cited if "a" in c and "c" in c]  # another 15-year-old
 
 
+def test_outlets_giving_one_person_one_home_town_state_one_fact() -> None:
+    from crosswire.compare.facts import UnitFacts, person_facts
+    from crosswire.compare.matching import build_context, story_entities
+
+    texts = {
+        "a": "Jane Doe, 36, of Harlow, was charged with dangerous driving on Tuesday.",
+        "b": "Her sister said that Jane Doe of Harlow had never owned a car before.",
+        "c": "Peter Doe, 40, of Harlow, a cousin, was not in the car.",
+    }
+    articles = {
+        aid: Article(id=aid, source=f"Outlet {aid}", title=aid, text=text)
+        for aid, text in texts.items()
+    }
+    analyses = {aid: analyze_article(a, OPTIONS) for aid, a in articles.items()}
+    group = StoryGroup(id="s-test", article_ids=sorted(articles))
+    ctx = build_context(group, articles, analyses, OPTIONS)
+    entities = story_entities(ctx)
+    facts = person_facts(ctx, UnitFacts(ctx, entities), entities)
+    assert [sorted(ctx.units[k][0] for k in g) for g in facts] == [["a", "b"]]
+
+
 def test_a_sentence_joins_a_further_claim_only_on_two_matches_from_other_articles() -> None:
     from crosswire.compare.facts import group_facts
 

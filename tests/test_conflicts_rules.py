@@ -110,13 +110,13 @@ def test_an_age_written_before_a_name_describes_the_name_after_it() -> None:
 
 
 def test_a_home_town_belongs_to_the_person_of_that_first_and_last_name() -> None:
-    from crosswire.compare.residence import _person
+    from crosswire.compare.residence import story_person
     from crosswire.models import StoryEntity
 
     jane = StoryEntity(name="Jane Marlow", type="PERSON", aliases=["Marlow"], article_ids=["a"])
-    assert _person("Jane Marlow", [jane]) is jane
-    assert _person("Marlow", [jane]) is jane
-    assert _person("Peter Marlow", [jane]) is None  # a relative, not her
+    assert story_person("Jane Marlow", [jane]) is jane
+    assert story_person("Marlow", [jane]) is jane
+    assert story_person("Peter Marlow", [jane]) is None  # a relative, not her
 
 
 def test_members_of_a_group_are_counted_as_the_group_under_any_of_its_names() -> None:

@@ -23,8 +23,8 @@ nearest neighbours: never all pairs):
    one, no figure and no date ("Most of them were young"): it reports nothing a reader can
    place. Nor is an appeal to the reader ("Anyone with information is asked to call ...").
 3. **Facts inside sentences.** A sentence states more than its family shares: the outlets
-   that give one named person one age ("Javon Wilson, 15", "15-year-old Javon Wilson") state
-   one fact, however the rest of their sentences differ (`age_groups`).
+   that give one named person one age ("Javon Wilson, 15", "15-year-old Javon Wilson") or one
+   home town state one fact, however the rest of their sentences differ (`person_facts`).
 
 The thresholds were chosen on the dev topics (`crosswire eval agreement` and `eval links`).
 """
@@ -41,21 +41,22 @@ from scipy import sparse
 
 from crosswire.compare.conflicts import unit_head
 from crosswire.compare.matching import StoryContext
+from crosswire.compare.residence import residences, story_person
 from crosswire.language.entities import fold
 from crosswire.language.quotes import find_quote_spans
-from crosswire.models import StoryEntity
+from crosswire.models import ArticleAnalysis, Sentence, StoryEntity
 
 __all__ = [
     "FACT_MODEL",
     "FEATURES",
     "FactGrouping",
     "UnitFacts",
-    "age_groups",
     "author_voice",
     "fact_groups",
     "group_facts",
     "match_probabilities",
     "pair_features",
+    "person_facts",
 ]
 
 FEATURES = (
@@ -363,7 +364,7 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list
     # with no pair to match, every sentence is its outlet's alone (bar the writer's own voice)
     bounds = units.single_bounds([ctx.outlet[a] for a in articles])
     groups = group_facts(len(ctx.units), articles, probabilities, bounds).groups
-    groups = groups + age_groups(ctx, units, entities)
+    groups = groups + person_facts(ctx, units, entities)
     # a syndicated copy and its original group as two articles of one outlet: what a lone
     # sentence may not be called (bound 0), such a pair may not be either; two groups that
     # grew into the same sentences (each joined by the other's members) are one claim
@@ -378,42 +379,55 @@ _AGE_AFTER_NAME = re.compile(r"\s*,\s*$")  # "Javon Wilson, 15"
 _AGE_BEFORE_NAME = re.compile(r"^\s+$")  # "15-year-old Javon Wilson"
 
 
-def age_groups(
+def person_facts(
     ctx: StoryContext, units: UnitFacts, entities: Sequence[StoryEntity]
 ) -> list[list[int]]:
     """Sentences of two or more outlets that give one named person one age ("Javon Wilson,
-    15", "15-year-old Javon Wilson"): an age is a fact about a person, so it is keyed by the
-    person, never by the number alone (the 15-year-old victim is not the 15-year-old
-    shooter)."""
+    15", "15-year-old Javon Wilson") or one home town ("Jane Doe, 36, of Harlow", "Jane Doe,
+    who lived in Harlow"): a fact about a person, keyed by the person, never by the value
+    alone (the 15-year-old victim is not the 15-year-old shooter)."""
     canonical = {fold(n): e.name for e in entities for n in [e.name, *e.aliases]}
-    by_age: dict[tuple[float, str], set[int]] = defaultdict(set)
+    people = [e for e in entities if e.type == "PERSON"]
+    by_fact: dict[tuple[str, object, str], set[int]] = defaultdict(set)
     for k, (aid, sentence) in enumerate(ctx.units):
         if units.author_voice[k] or units.appeal[k]:
             continue
-        analysis = ctx.analyses[aid]
-        ages = [
-            n
-            for n in analysis.numbers
-            if n.sentence == sentence.index and (n.unit or "").startswith("year")
-        ]
-        if not ages:
-            continue
-        people = [
-            (m.start - sentence.start, m.end - sentence.start, canonical.get(fold(e.name), e.name))
-            for e in analysis.entities
-            if e.type == "PERSON"
-            for m in e.mentions
-            if m.sentence == sentence.index
-        ]
-        text = sentence.text
-        for age in ages:
-            at = text.find(age.text)
-            while at >= 0:
-                stop = at + len(age.text)
-                for start, end, name in people:
-                    if (0 <= end <= at and _AGE_AFTER_NAME.fullmatch(text[end:at])) or (
-                        stop <= start and _AGE_BEFORE_NAME.fullmatch(text[stop:start])
-                    ):
-                        by_age[(age.value, name)].add(k)
-                at = text.find(age.text, stop)
-    return [sorted(ks) for ks in by_age.values() if ctx.outlets([ctx.units[k][0] for k in ks]) >= 2]
+        for name, town in residences(sentence.text):
+            who = story_person(name, people)
+            if who is not None:
+                by_fact[("home", fold(town), who.name)].add(k)
+        for age, name in _ages(ctx.analyses[aid], sentence):
+            by_fact[("age", age, canonical.get(fold(name), name))].add(k)
+    return [
+        sorted(ks) for ks in by_fact.values() if ctx.outlets([ctx.units[k][0] for k in ks]) >= 2
+    ]
+
+
+def _ages(analysis: ArticleAnalysis, sentence: Sentence) -> list[tuple[float, str]]:
+    """(age, person as named) for each age the sentence gives right beside a person's name."""
+    ages = [
+        n
+        for n in analysis.numbers
+        if n.sentence == sentence.index and (n.unit or "").startswith("year")
+    ]
+    if not ages:
+        return []
+    people = [
+        (m.start - sentence.start, m.end - sentence.start, e.name)
+        for e in analysis.entities
+        if e.type == "PERSON"
+        for m in e.mentions
+        if m.sentence == sentence.index
+    ]
+    text, found = sentence.text, []
+    for age in ages:
+        at = text.find(age.text)
+        while at >= 0:
+            stop = at + len(age.text)
+            for start, end, name in people:
+                if (0 <= end <= at and _AGE_AFTER_NAME.fullmatch(text[end:at])) or (
+                    stop <= start and _AGE_BEFORE_NAME.fullmatch(text[stop:start])
+                ):
+                    found.append((age.value, name))
+            at = text.find(age.text, stop)
+    return found

@@ -22,7 +22,7 @@ from crosswire.compare.matching import StoryContext, short_id
 from crosswire.language.entities import fold
 from crosswire.models import Conflict, ConflictValue, StoryEntity
 
-__all__ = ["residence_conflicts", "residences", "towns_apart"]
+__all__ = ["residence_conflicts", "residences", "story_person", "towns_apart"]
 
 _CAP = r"[A-Z][A-Za-z'’-]+"
 # "Name, 36, of Town," / "Name of Town was ..." : the town ends the phrase
@@ -90,7 +90,7 @@ def towns_apart(a: str, b: str) -> bool:
     return not (big >= _CONTAINS_RATIO * small and km <= _CONTAINS_KM)
 
 
-def _person(name: str, people: Sequence[StoryEntity]) -> StoryEntity | None:
+def story_person(name: str, people: Sequence[StoryEntity]) -> StoryEntity | None:
     """The story person a name as written refers to: the same last name, and the same first
     name where both are written ("Jane Doe" is not "Mark Doe", a relative); None when it is not
     one person."""
@@ -116,7 +116,7 @@ def residence_conflicts(ctx: StoryContext, entities: Sequence[StoryEntity]) -> l
     for aid, analysis in ctx.analyses.items():
         for sentence in analysis.sentences:
             for name, town in residences(sentence.text):
-                who = _person(name, people)
+                who = story_person(name, people)
                 if who is not None:
                     homes[who.name][fold(town)].append((aid, sentence.index, town))
     conflicts = []
