@@ -26,11 +26,10 @@ from sklearn.metrics import roc_auc_score
 
 from crosswire.compare import facts
 from crosswire.compare.matching import build_context, story_entities
+from crosswire.evaluate.agreement import AgreementEvaluator
 from crosswire.evaluate.loci import (
     GoldPlaces,
     Locus,
-    ecbplus_input,
-    gvc_input,
     read_jsonl,
     same_place,
 )
@@ -40,27 +39,23 @@ from crosswire.pipeline import analyze_articles_to_report, read_and_clean
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
-DEV_TOPICS = {"2", "12", "21", "34"}
 
 
-def pairs_table(out: Path, corpus: str = "ecbplus") -> dict[str, list[object]]:
+def pairs_table(out_dir: Path, corpus: str = "ecbplus") -> dict[str, list[object]]:
     """Features, today's similarity, texts and labels of every candidate pair of one corpus
     ("ecbplus" or "gvc", with its gold file gold/agreement/<corpus>.json)."""
     gold = ROOT / "gold" / "agreement" / f"{corpus}.json"
+    evaluator = AgreementEvaluator(DATA)
+    (source,) = evaluator.inputs(gold, out_dir)  # the corpus the gold names, as crosswire input
+    dev_ids = evaluator.documents_on("dev")
     if corpus == "gvc":
-        docs = read_jsonl(DATA / "gvc" / "documents.jsonl")
-        is_dev = {d["id"]: d["split"] == "dev" for d in docs}
-        gvc_input(DATA / "gvc" / "documents.jsonl", out)
-        gold_docs = {"gvc": docs}
+        gold_docs = {"gvc": read_jsonl(evaluator.gvc_documents())}
     else:
-        docs = read_jsonl(DATA / "ecbplus-dev" / "dev_documents.jsonl")
-        is_dev = {d["doc_id"]: str(d["topic"]) in DEV_TOPICS for d in docs}
-        ecbplus_input(DATA / "ecbplus-dev" / "dev_documents.jsonl", out)
-        gold_docs = {"ecbplus": docs}
+        gold_docs = {"ecbplus": read_jsonl(evaluator.ecbplus_documents())}
     facts_of_gold = json.loads(gold.read_text(encoding="utf-8"))["facts"]
     covered = {locus["doc_id"] for fact in facts_of_gold for locus in fact["loci"]}
     options = Options()
-    articles, errors = read_and_clean([out], options)
+    articles, errors = read_and_clean([source], options)
     report, _, analyses = analyze_articles_to_report(articles, options, errors=errors)
     places = GoldPlaces(report, **gold_docs)
     loci: dict[str, list[tuple[Locus, str]]] = {}
@@ -95,7 +90,7 @@ def pairs_table(out: Path, corpus: str = "ecbplus") -> dict[str, list[object]]:
             rows["x"].append(x[k])
             rows["today"].append(ctx.pairs[(a, b)])
             rows["y"].append(int(bool(stated[a] & stated[b])))
-            rows["dev"].append(is_dev[units[a][0]])
+            rows["dev"].append(units[a][0] in dev_ids)
             rows["a"].append(units[a][1].text)
             rows["b"].append(units[b][1].text)
     rows["seconds"] = [seconds]
@@ -119,7 +114,7 @@ def main() -> None:
     args = parser.parse_args()
     rows: dict[str, list[object]] = {}
     for corpus in args.corpus or ["ecbplus", "gvc"]:
-        part = pairs_table(Path(f"/tmp/crosswire-fit/{corpus}.jsonl"), corpus)
+        part = pairs_table(Path("/tmp/crosswire-fit"), corpus)
         part["corpus"] = [corpus] * len(part["y"])
         for key, values in part.items():
             rows.setdefault(key, []).extend(values)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from crosswire.evaluate.base import HELDOUT_TOPICS
 from crosswire.evaluate.framing import (
     FramingEvaluator,
     babe_sentences,
@@ -19,7 +20,6 @@ from crosswire.evaluate.framing import (
     todays_lexicon,
     word_list_flagger,
 )
-from crosswire.evaluate.links import HELDOUT_TOPICS
 from crosswire.models import Report
 from crosswire.options import Options
 from crosswire.pipeline import analyze

@@ -32,13 +32,11 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from crosswire.evaluate.base import Evaluator, Scores, Split, register, split_filter
-from crosswire.evaluate.links import DEV_TOPICS, HELDOUT_TOPICS
 from crosswire.evaluate.loci import (
     GoldPlaces,
     Locus,
     ecbplus_input,
     gvc_input,
-    keep_rows,
     read_jsonl,
     same_place,
 )
@@ -59,6 +57,11 @@ class ClaimView:
     sources: tuple[Locus, ...]
     outlets: int
     single_source: bool
+
+
+def _is_gvc(gold: Mapping[str, Any]) -> bool:
+    """Whether a gold file is GVC's (its "corpus"; the ECB+ gold names its folder)."""
+    return gold.get("corpus") == "gvc"
 
 
 def _facts(gold: Mapping[str, Any], split: Split | None) -> list[Mapping[str, Any]]:
@@ -238,42 +241,22 @@ def event_claims(units: Sequence[GoldUnit], places: GoldPlaces) -> list[ClaimVie
 class AgreementEvaluator(Evaluator):
     name = "agreement"
     default_gold = "gold/agreement/ecbplus.json"
-
-    def _corpus(self, gold: Path) -> str:
-        """ "gvc" for GVC gold, else "ecbplus" (the ECB+ gold names its folder, "ecbplus-dev")."""
-        corpus = json.loads(gold.read_text(encoding="utf-8")).get("corpus", "ecbplus")
-        return "gvc" if corpus == "gvc" else "ecbplus"
+    halves_are_stories = True
 
     def inputs(self, gold: Path, out_dir: Path) -> list[Path]:
-        """The corpus the gold file names ("ecbplus" or "gvc"), as crosswire input."""
-        target = out_dir / f"{self._corpus(gold)}.jsonl"
-        if self._corpus(gold) == "gvc":
+        """The corpus the gold file names (GVC for "gvc", else ECB+), as crosswire input."""
+        if _is_gvc(json.loads(gold.read_text(encoding="utf-8"))):
+            target = out_dir / "gvc.jsonl"
             gvc_input(self.gvc_documents(), target)
         else:
+            target = out_dir / "ecbplus.jsonl"
             ecbplus_input(self.ecbplus_documents(), target)
-        return [target]
-
-    def split_inputs(self, gold: Path, out_dir: Path, split: Split | None) -> list[Path]:
-        """The corpus, with `split` only that half's documents (ECB+ topics, GVC incidents:
-        the halves share no story)."""
-        (target,) = self.inputs(gold, out_dir)
-        if split is not None:
-            if self._corpus(gold) == "gvc":
-                keep = {d["id"] for d in read_jsonl(self.gvc_documents()) if d["split"] == split}
-            else:
-                topics = DEV_TOPICS if split == "dev" else HELDOUT_TOPICS
-                keep = {
-                    d["doc_id"]
-                    for d in read_jsonl(self.ecbplus_documents())
-                    if str(d["topic"]) in topics
-                }
-            keep_rows(target, keep)
         return [target]
 
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
         data = json.loads(gold.read_text(encoding="utf-8"))
         wanted = _facts(data, split)
-        if data.get("corpus") == "gvc":
+        if _is_gvc(data):
             docs = read_jsonl(self.gvc_documents())
             places = GoldPlaces(report, gvc=docs)
             incidents = {str(f["incident"]) for f in wanted}

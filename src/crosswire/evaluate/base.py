@@ -17,11 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from crosswire.evaluate.loci import ecbplus_input, gvc_input
+from crosswire.evaluate.loci import ecbplus_input, gvc_input, keep_rows, read_jsonl
 from crosswire.models import Report
 
 __all__ = [
+    "DEV_TOPICS",
     "EVALUATORS",
+    "HELDOUT_TOPICS",
     "METRIC_MODULES",
     "SPLITS",
     "Evaluator",
@@ -36,6 +38,10 @@ __all__ = [
 
 Split = Literal["dev", "heldout"]
 SPLITS: tuple[Split, ...] = ("dev", "heldout")
+DEV_TOPICS = frozenset({"2", "12", "21", "34"})
+HELDOUT_TOPICS = frozenset({"5", "18", "23", "35"})
+"""The ECB+ topics of each half of the project's split (../shared/data/README.md); GVC
+documents carry their half in their `split` field."""
 
 Figure = float | int | str | None
 
@@ -70,6 +76,9 @@ class Evaluator(ABC):
     needs_shared_data: ClassVar[bool] = True
     """False for evaluators that can run without `../shared/data` (the demo corpus's metrics;
     those that need it for some inputs say so themselves)."""
+    halves_are_stories: ClassVar[bool] = False
+    """True where no story crosses the dev / held-out halves of the corpora analysed (ECB+
+    topics, GVC incidents): scoring one half then analyses only its documents."""
     reads_report: ClassVar[bool] = True
     """False for evaluators that run the language stage on the gold's own texts and ignore
     REPORT (per-article readings are not in a report): the CLI then analyses nothing first."""
@@ -101,11 +110,27 @@ class Evaluator(ABC):
         return written
 
     def split_inputs(self, gold: Path, out_dir: Path, split: Split | None) -> list[Path]:
-        """The inputs to analyse for one split's figures: by default every input (`inputs`);
-        an evaluator whose halves are separate stories writes only that half's documents, so
-        that scoring one half never analyses, nor writes into its report, the other."""
-        del split
-        return self.inputs(gold, out_dir)
+        """The inputs to analyse for one split's figures (`inputs`); where the halves are
+        separate stories (`halves_are_stories`), only that half's documents, so that scoring
+        one half never analyses, nor writes into its report, the other."""
+        inputs = self.inputs(gold, out_dir)
+        if split is not None and self.halves_are_stories:
+            keep = self.documents_on(split)
+            for path in inputs:
+                keep_rows(path, keep)
+        return inputs
+
+    def documents_on(self, split: Split) -> set[str]:
+        """Ids of the ECB+ and GVC documents on one half of the project's split (a corpus
+        that is not there has none)."""
+        topics = DEV_TOPICS if split == "dev" else HELDOUT_TOPICS
+        ids: set[str] = set()
+        if self.ecbplus_documents().exists():
+            docs = read_jsonl(self.ecbplus_documents())
+            ids |= {d["doc_id"] for d in docs if str(d["topic"]) in topics}
+        if self.gvc_documents().exists():
+            ids |= {d["id"] for d in read_jsonl(self.gvc_documents()) if d["split"] == split}
+        return ids
 
     def ecbplus_documents(self) -> Path:
         return self.data / "ecbplus-dev" / "dev_documents.jsonl"

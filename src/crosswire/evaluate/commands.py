@@ -106,11 +106,7 @@ def _run_evaluator(
         if report is None:
             out_dir = Path("out") / "eval" / name
             # one split asked for: only its documents where the halves are separate stories
-            inputs = (
-                evaluator.split_inputs(gold, out_dir, splits[0])
-                if len(splits) == 1
-                else evaluator.inputs(gold, out_dir)
-            )
+            inputs = evaluator.split_inputs(gold, out_dir, splits[0] if len(splits) == 1 else None)
             err.print(
                 f"analysing {', '.join(map(str, inputs))} into {out_dir}/",
                 highlight=False,

@@ -40,8 +40,15 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from crosswire.evaluate.base import Evaluator, Figure, Scores, Split, register, split_filter
-from crosswire.evaluate.links import DEV_TOPICS
+from crosswire.evaluate.base import (
+    DEV_TOPICS,
+    Evaluator,
+    Figure,
+    Scores,
+    Split,
+    register,
+    split_filter,
+)
 from crosswire.evaluate.loci import (
     GoldPlaces,
     Locus,
@@ -288,25 +295,7 @@ class ConflictsEvaluator(Evaluator):
     name = "conflicts"
     default_gold = "gold/conflicts/conflicts.json"
     shared_corpora = ("ecbplus", "gvc")
-
-    def split_inputs(self, gold: Path, out_dir: Path, split: Split | None) -> list[Path]:
-        """Both corpora as two input files for one run; with `split`, only that half's
-        documents (the groups of one half are the same stories either way, as a whole run and
-        each corpus alone are)."""
-        ecbplus, gvc = self.inputs(gold, out_dir)
-        if split is not None:
-            ecb_split = {
-                d["doc_id"]: "dev" if str(d["topic"]) in DEV_TOPICS else "heldout"
-                for d in read_jsonl(self.ecbplus_documents())
-            }
-            gvc_split = {d["id"]: str(d["split"]) for d in read_jsonl(self.gvc_documents())}
-            for path, split_of in ((ecbplus, ecb_split), (gvc, gvc_split)):
-                lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-                path.write_text(
-                    "".join(x for x in lines if split_of[json.loads(x)["id"]] == split),
-                    encoding="utf-8",
-                )
-        return [ecbplus, gvc]
+    halves_are_stories = True  # the groups of one half are the same stories either way
 
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
         data = json.loads(gold.read_text(encoding="utf-8"))

@@ -29,7 +29,15 @@ from collections.abc import Hashable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from crosswire.evaluate.base import Evaluator, Scores, Split, register, split_filter
+from crosswire.evaluate.base import (
+    DEV_TOPICS,
+    HELDOUT_TOPICS,
+    Evaluator,
+    Scores,
+    Split,
+    register,
+    split_filter,
+)
 from crosswire.evaluate.scoring import f1, ratio
 from crosswire.language import analyze_article
 from crosswire.language.aliases import translated
@@ -39,11 +47,8 @@ from crosswire.options import Options
 
 __all__ = ["ECB_TOPICS", "EntitiesEvaluator", "b_cubed", "merged_by_crosswire"]
 
-ECB_TOPICS: dict[str, set[str]] = {
-    "dev": {"2", "12", "21", "34"},
-    "heldout": {"5", "18", "23", "35"},
-}
-"""The project's split of ECB+ dev topics (gold/README.md)."""
+ECB_TOPICS: dict[str, frozenset[str]] = {"dev": DEV_TOPICS, "heldout": HELDOUT_TOPICS}
+"""The project's split of ECB+ dev topics, by half (gold/README.md)."""
 
 Reading = tuple[list[str], str]
 """A name as the language stage reads it: its names (name first, then aliases) and type."""

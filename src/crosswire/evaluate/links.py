@@ -18,15 +18,19 @@ from itertools import combinations
 from pathlib import Path
 from typing import Any
 
-from crosswire.evaluate.base import Evaluator, Scores, Split, register
-from crosswire.evaluate.loci import GoldPlaces, Locus, keep_rows, read_jsonl, same_place
+from crosswire.evaluate.base import (
+    DEV_TOPICS,
+    HELDOUT_TOPICS,
+    Evaluator,
+    Scores,
+    Split,
+    register,
+)
+from crosswire.evaluate.loci import GoldPlaces, Locus, read_jsonl, same_place
 from crosswire.evaluate.scoring import prf
 from crosswire.models import Report
 
-__all__ = ["DEV_TOPICS", "HELDOUT_TOPICS", "LinksEvaluator"]
-
-DEV_TOPICS = frozenset({"2", "12", "21", "34"})
-HELDOUT_TOPICS = frozenset({"5", "18", "23", "35"})
+__all__ = ["LinksEvaluator"]
 
 Key = tuple[str, int]  # (document id, gold sentence index)
 Pair = tuple[Key, Key]
@@ -124,15 +128,7 @@ def _best_threshold(scores: Mapping[Pair, float], gold: set[Pair]) -> float:
 class LinksEvaluator(Evaluator):
     name = "links"
     default_gold = "../shared/data/ecbplus-dev/dev_event_gold_mentions.json"
-
-    def split_inputs(self, gold: Path, out_dir: Path, split: Split | None) -> list[Path]:
-        """ECB+, with `split` only that half's topics (the halves share no story)."""
-        (target,) = self.inputs(gold, out_dir)
-        if split is not None:
-            topics = _topics(split)
-            docs = read_jsonl(self.ecbplus_documents())
-            keep_rows(target, {d["doc_id"] for d in docs if str(d["topic"]) in topics})
-        return [target]
+    halves_are_stories = True
 
     def evaluate(self, gold: Path, report: Report, split: Split | None) -> Scores:
         all_docs = {d["doc_id"]: d for d in read_jsonl(self.ecbplus_documents())}

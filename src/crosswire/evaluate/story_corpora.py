@@ -23,8 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlparse
 
-from crosswire.evaluate.base import Split
-from crosswire.evaluate.links import DEV_TOPICS, HELDOUT_TOPICS
+from crosswire.evaluate.base import DEV_TOPICS, HELDOUT_TOPICS, Split
 from crosswire.evaluate.loci import read_jsonl
 from crosswire.models import Article
 
