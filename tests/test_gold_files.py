@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from crosswire.evaluate.base import DEV_TOPICS
 from crosswire.evaluate.loci import read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD = ROOT / "gold"
 SHARED = ROOT.parent / "shared" / "data"
-ECB_DEV_TOPICS = {"2", "12", "21", "34"}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def documents() -> dict[str, Mapping[str, Any]]:
 
 def _expected_split(doc: Mapping[str, Any]) -> str:
     if "topic" in doc and "sentences" in doc:
-        return "dev" if str(doc["topic"]) in ECB_DEV_TOPICS else "heldout"
+        return "dev" if str(doc["topic"]) in DEV_TOPICS else "heldout"
     if "split" in doc:
         return str(doc["split"])
     return "dev" if doc["id"][0] in "01234567" else "heldout"

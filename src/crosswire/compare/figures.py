@@ -307,6 +307,11 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
     return conflicts
 
 
+def _value_key(n: NumberMention) -> str:
+    """One figure as a value: the same number, bound and range end."""
+    return f"{n.value:g}|{n.bound}|{n.value_max}"
+
+
 def _sides(figures: Iterable[tuple[str, NumberMention, str]]) -> list[ConflictValue]:
     """(article, figure, evidence) in order of interval -> the conflict's sides: figures whose
     intervals all overlap stand on one side ("about 300" and "300" do not contradict each
@@ -325,15 +330,13 @@ def _sides(figures: Iterable[tuple[str, NumberMention, str]]) -> list[ConflictVa
         ids_of: dict[str, set[str]] = defaultdict(set)
         first: dict[str, NumberMention] = {}
         for aid, n, _ in members:
-            key = f"{n.value:g}|{n.bound}|{n.value_max}"
-            ids_of[key].add(aid)
-            first.setdefault(key, n)
+            ids_of[_value_key(n)].add(aid)
+            first.setdefault(_value_key(n), n)
         keys = sorted(first, key=lambda k: (first[k].bound != "exact", -len(ids_of[k])))
         texts: list[str] = []
         for k in keys:
             for _, n, _ in members:
-                key = f"{n.value:g}|{n.bound}|{n.value_max}"
-                if key == k and n.text.lower() not in [t.lower() for t in texts]:
+                if _value_key(n) == k and n.text.lower() not in [t.lower() for t in texts]:
                     texts.append(n.text)
         cv = ConflictValue(
             value="; ".join(texts), normalized=first[keys[0]].value, article_ids=[], evidence=[]
