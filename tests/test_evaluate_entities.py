@@ -4,13 +4,21 @@ the scorer shown able to fail."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
 from crosswire.evaluate.base import Scores
-from crosswire.evaluate.entities import ECB_TOPICS, EntitiesEvaluator, b_cubed
+from crosswire.evaluate.entities import (
+    ECB_TOPICS,
+    EntitiesEvaluator,
+    b_cubed,
+    entity_labels,
+    mention_key,
+)
+from crosswire.models import Report, Story, StoryEntity
 from crosswire.options import Options
 from crosswire.pipeline import analyze
 
@@ -70,6 +78,10 @@ def test_entities_on_held_out_parts_stay_above_their_floors(heldout: Scores) -> 
     # "Police", "Surgeon General" are no named entity to crosswire).
     # After this branch's alias rules: 0.744 (P 0.990, R 0.596), exact string 0.721; dev
     # unchanged (0.677).
+    # The measure changed (2026-12-08): honorifics and degrees ("Dr . Regina Benjamin , MD")
+    # dropped from a mention before string matching, for both systems, and an entity known by
+    # its type and name across stories: 0.755 (P 0.990, R 0.610), exact string 0.721 (dev
+    # 0.763 vs 0.755; before the change 0.677 vs 0.722).
     assert heldout.figure("crosswire", "B3 F1") >= 0.72
     assert heldout.figure("crosswire", "B3 F1") > heldout.figure("exact string", "B3 F1")
     assert heldout.figure("crosswire", "B3 precision") >= 0.97
@@ -82,3 +94,38 @@ def test_b_cubed_punishes_one_cluster_for_everything() -> None:
     assert lumped["B3 recall"] == 1.0
     assert lumped["B3 precision"] < 0.4
     assert b_cubed(gold, [1, 2, 3, 4, 5])["B3 recall"] < 0.7
+
+
+def test_mention_keys_drop_honorifics_and_degrees_but_keep_name_words() -> None:
+    assert mention_key("Dr . Regina Benjamin , MD") == "regina benjamin"
+    assert mention_key("Sen. John McCain") == "john mccain"
+    assert mention_key("The Toyota Camry's") == "toyota camry"
+    # a name that only begins like an honorific keeps its first word
+    assert mention_key("General Motors") == "general motors"
+    assert mention_key("Drew Brees") == "drew brees"
+
+
+def _story(story_id: str, *entities: StoryEntity) -> Story:
+    return Story(id=story_id, title=story_id, article_ids=[], entities=list(entities))
+
+
+def test_one_name_in_two_stories_is_one_entity_and_unknown_mentions_stand_alone() -> None:
+    obama_a = StoryEntity(name="Barack Obama", type="PERSON", aliases=["Obama"], article_ids=["a"])
+    obama_b = StoryEntity(name="Barack Obama", type="PERSON", aliases=[], article_ids=["b"])
+    singh = StoryEntity(name="Ravi Singh", type="PERSON", aliases=[], article_ids=["b"])
+    report = Report(
+        generated_at=dt.datetime(2026, 12, 8, tzinfo=dt.UTC),
+        articles=[],
+        stories=[_story("s1", obama_a), _story("s2", obama_b, singh)],
+    )
+    mentions = [
+        {"doc_id": "a", "tokens_str": "Obama"},
+        {"doc_id": "b", "tokens_str": "Barack Obama"},
+        {"doc_id": "b", "tokens_str": "Ravi Singh"},
+        {"doc_id": "b", "tokens_str": "Driver"},
+        {"doc_id": "a", "tokens_str": "Ravi Singh"},  # not named in its own document's story
+    ]
+    labels = entity_labels(mentions, report)
+    assert labels[0] == labels[1]
+    assert labels[2] != labels[1]
+    assert len({labels[3], labels[4]} | {labels[0], labels[2]}) == 4

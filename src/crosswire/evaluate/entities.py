@@ -45,7 +45,14 @@ from crosswire.language.entities import fold, same_entity
 from crosswire.models import Article, Report
 from crosswire.options import Options
 
-__all__ = ["ECB_TOPICS", "EntitiesEvaluator", "b_cubed", "merged_by_crosswire"]
+__all__ = [
+    "ECB_TOPICS",
+    "EntitiesEvaluator",
+    "b_cubed",
+    "entity_labels",
+    "mention_key",
+    "merged_by_crosswire",
+]
 
 ECB_TOPICS: dict[str, frozenset[str]] = {"dev": DEV_TOPICS, "heldout": HELDOUT_TOPICS}
 """The project's split of ECB+ dev topics, by half (gold/README.md)."""
@@ -117,12 +124,23 @@ def b_cubed(gold: Sequence[Hashable], system: Sequence[Hashable]) -> dict[str, f
     return {"B3 precision": precision, "B3 recall": recall, "B3 F1": f1(precision, recall)}
 
 
-def _key(text: str) -> str:
-    """A mention or entity name for string comparison: folded, "the" and "'s" dropped."""
+# titles ECB+ keeps inside a mention ("Dr . Regina Benjamin") and a name goes without
+_HONORIFICS = (
+    "dr", "mr", "mrs", "ms", "miss", "prof", "sen", "rep", "gov", "gen", "col", "capt", "lt",
+    "sgt", "adm", "rev", "sir", "dame", "det",
+)  # fmt: skip
+_HONORIFIC = re.compile(r"^(?:(?:" + "|".join(_HONORIFICS) + r")\.?\s+)+")
+_DEGREES = re.compile(r",\s*(?:m\.?\s?d|ph\.?\s?d|d\.?\s?o|r\.?\s?n|esq|jr|sr)\b.*$")
+
+
+def mention_key(text: str) -> str:
+    """A mention or entity name for string comparison: folded; "the", "'s", honorifics
+    ("Dr.") and degrees (", MD") dropped, which ECB+ keeps in a mention and a name lacks."""
     # ECB+ joins its tokens with spaces ("Dr . Regina Benjamin", "U . S ."): undo that first
     text = re.sub(r"\s+([.,])", r"\1", " ".join(text.split()))
     text = re.sub(r"\s*(['’]s|['’])$", "", text)
-    return re.sub(r"^(the|a|an)\s+", "", fold(text))
+    text = re.sub(r"^(the|a|an)\s+", "", fold(text))
+    return _DEGREES.sub("", _HONORIFIC.sub("", text)).strip()
 
 
 def _named(mention: Mapping[str, Any]) -> bool:
@@ -135,17 +153,23 @@ def _named(mention: Mapping[str, Any]) -> bool:
     )
 
 
-def _system_labels(mentions: Sequence[Mapping[str, Any]], report: Report) -> list[Hashable]:
-    """Each mention's story entity (by its document and string), else a label of its own."""
-    by_doc: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
+def entity_labels(mentions: Sequence[Mapping[str, Any]], report: Report) -> list[Hashable]:
+    """Each mention's entity (its document's story entity with that name or alias), else a
+    label of its own.
+
+    An entity is known by its type and name across stories: the report calls one referent by
+    one name wherever it appears (the web app finds a person's stories by that name), so two
+    stories' "Barack Obama" are one entity, and two people it names alike are merged."""
+    by_doc: dict[str, dict[str, tuple[str, str]]] = defaultdict(dict)
     for story in report.stories:
-        for index, entity in enumerate(story.entities):
+        for entity in story.entities:
+            label = (entity.type, mention_key(entity.name))
             for name in [entity.name, *entity.aliases]:
                 for doc in entity.article_ids:
-                    by_doc[doc].setdefault(_key(name), (story.id, index))
+                    by_doc[doc].setdefault(mention_key(name), label)
     labels: list[Hashable] = []
     for i, m in enumerate(mentions):
-        found = by_doc.get(m["doc_id"], {}).get(_key(m["tokens_str"]))
+        found = by_doc.get(m["doc_id"], {}).get(mention_key(m["tokens_str"]))
         labels.append(found if found is not None else ("alone", i))
     return labels
 
@@ -191,13 +215,13 @@ class EntitiesEvaluator(Evaluator):
         every = json.loads(self.mentions_path().read_text(encoding="utf-8"))
         mentions = [m for m in every if _named(m) and str(m["topic"]) in topics]
         truth: list[Hashable] = [m["coref_chain"] for m in mentions]
-        labels = _system_labels(mentions, report)
+        labels = entity_labels(mentions, report)
         scores.rows["crosswire"].update(b_cubed(truth, labels))
         scores.rows["exact string"].update(
-            b_cubed(truth, [_key(m["tokens_str"]) for m in mentions])
+            b_cubed(truth, [mention_key(m["tokens_str"]) for m in mentions])
         )
         scores.rows["exact string within gold topic"] = dict(
-            b_cubed(truth, [(str(m["topic"]), _key(m["tokens_str"])) for m in mentions])
+            b_cubed(truth, [(str(m["topic"]), mention_key(m["tokens_str"])) for m in mentions])
         )
         in_report = {a.id for a in report.articles}
         scores.counts["ECB+ named entity mentions"] = len(mentions)
