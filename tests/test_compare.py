@@ -233,3 +233,27 @@ def test_counts_of_one_model_spelled_two_ways_conflict() -> None:
         {"a": seized.format("12 AK-47 rifles"), "b": seized.format("seven AK 47 rifles")}
     )
     assert [c.kind for c in story.conflicts] == ["number"]
+
+
+def test_the_brief_drops_a_dateline_with_a_dated_parenthesis_or_a_double_hyphen() -> None:
+    story = _story(
+        {
+            "a": "DORNHOLM, Md. (Mar. 11, 2026) -- " + KILLED.format(n="82"),
+            "b": "DORNHOLM, Md. - " + KILLED.format(n="82"),
+        }
+    )
+    texts = [s.text for s in story.summary]
+    assert texts and all("DORNHOLM" not in t for t in texts)
+    assert any(t.startswith("82 people were killed") for t in texts)
+
+
+def test_the_brief_never_falls_back_on_page_furniture_for_its_single_source_part() -> None:
+    story = _story(
+        {
+            "a": KILLED.format(n="82") + "\nReach him at 412-320-7827 or jdoe@example.com.",
+            "b": KILLED.format(n="82") + "\nJane Doe is a Dornholm Courier staff writer.",
+        }
+    )
+    texts = " ".join(s.text for s in story.summary)
+    assert "82 people were killed" in texts
+    assert "412-320-7827" not in texts and "staff writer" not in texts

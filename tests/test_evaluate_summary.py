@@ -726,3 +726,17 @@ def test_a_headline_is_no_brief_sentence_but_a_sentence_ending_in_a_quote_is() -
     assert _complete("The Pentagon confirmed 21 bombings that left at least 82 people dead.")
     assert _complete('Maduro said Venezuela would accept "no peace of colonies."')
     assert _complete("Maduro said Venezuela would accept “no peace of colonies”.")
+
+
+def test_brief_tells_a_shared_fact_once_when_another_claim_adds_only_its_date() -> None:
+    first = "Officials are investigating after three bodies were found in a home near Knightstown."
+    again = "Three bodies were found in a home near Knightstown on Thursday, August 27, 2015."
+    other = "The children's father had recently filed for divorce from their mother."
+    claims = [
+        _claim(first, ("a", first, 1), ("b", first, 1), ("c", first, 1)),
+        _claim(again, ("b", again, 2), ("c", again, 2)),
+        _claim(other, ("a", other, 3), ("c", other, 3)),
+    ]
+    established = [s.text for s in _brief(claims, budget=6) if s.section == "established"]
+    assert len(established) == 2
+    assert not any(t.startswith("Three bodies") for t in established)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from crosswire.compare import LOADED
 from crosswire.embed import similarity_matrix
@@ -162,7 +163,7 @@ _PAGE = re.compile(r"\s\|\s.*\s\|\s|\brelated coverage\b|(?<![\w&])#[A-Za-z]", r
 # Police say"): the brief's reader needs the sentence, not where the wire filed it from.
 _DATELINE = re.compile(
     r"^\W*?(?:[A-Z][A-Z.'’ -]{2,}(?:,\s*[A-Z][A-Za-z.]*\.?(?:\s[A-Z][a-z]+\.?)?)?\s*"
-    r"(?:\([A-Za-z0-9 .-]+\))?\s*)?[—–]+\s*(?=[A-Z0-9“\"])"
+    r"(?:\([^()\n]{1,40}\))?\s*)?(?:[—–]+|--|(?<=\s)-(?=\s))\s*(?=[A-Z0-9“\"])"
 )
 
 
@@ -187,6 +188,52 @@ def _restates(a: str, b: str) -> bool:
 
 
 _RESTATED = 0.8
+
+
+def _contained(a: str, b: str) -> bool:
+    """Whether `b` already says all `a` says but its date: every content word of `a` but
+    numbers and calendar words is `b`'s. Outlets word one fact differently, so two claims of
+    the comparison can tell it twice; one other word ("bridge" for "harbour") is another fact."""
+    words = {
+        w
+        for w in _squash(a).split()
+        if w not in ENGLISH_STOP_WORDS and not w.isdigit() and w not in _CALENDAR
+    }
+    return len(words) >= _CONTAINED_MIN and words <= set(_squash(b).split())
+
+
+_CALENDAR = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "morning",
+        "afternoon",
+        "evening",
+        "night",
+        "today",
+        "yesterday",
+    ]
+)
+
+
+_CONTAINED_MIN = 4
 _CLOSING = " \"'”’»)]"
 
 
@@ -475,7 +522,11 @@ def build_summary(
             (i for i in picked if i != lead),
             key=lambda i: (-established[i].outlets, -event[i], not figure[i], -relevance[i], i),
         )
+        said: list[str] = []
         for i in [lead, *rest]:
+            if any(_contained(wording[i], t) for t in said):
+                continue  # "Three bodies were found in a home" after a sentence saying so
+            said.append(wording[i])
             add(facts.dated(established[i], wording[i]), [established[i]], "established")
 
     # disputes: the conflicts over the most shared claims first; conflicts over one claim
@@ -527,7 +578,7 @@ def build_summary(
         if len(c.sources) == 1 and _LEANS.match(c.text)
     }
     singles = [c for c in singles if _complete(c.text)] or [
-        c for c in singles if _named_subject(c, c.text) is not None
+        c for c in singles if _named_subject(c, c.text) is not None and not _furniture(c.text)
     ]
 
     def salience(c: Claim) -> float:
