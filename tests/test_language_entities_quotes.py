@@ -323,3 +323,15 @@ def test_a_nationality_adjective_and_the_noun_after_it_name_one_body() -> None:
 def test_wade_giles_and_pinyin_spellings_are_one_person() -> None:
     assert same_entity("Mao Tse-tung", "PERSON", "Mao Zedong", "PERSON")
     assert not same_entity("Kim Jong-un", "PERSON", "Kim Jong-il", "PERSON")
+
+
+def test_a_headline_gives_full_names_but_not_capitalised_common_words() -> None:
+    entities, _ = _read(
+        "Barack Obama to Name Dr. Sanjay Gupta Surgeon General:\n"
+        "Rocky Backdrop Looms Over Capital Markets\n"
+        "According to the Washington Post, the CNN doctor is expected to accept."
+    )
+    names = {e.name for e in entities if e.type == "PERSON"}
+    assert {"Barack Obama", "Sanjay Gupta"} <= names
+    # the headline's capitalised words are no part of a name, nor a name themselves
+    assert not any("Surgeon" in n or "Rocky" in n or "Backdrop" in n for n in names)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
+from crosswire.language.nlp import common_nouns
 from crosswire.models import ArticleEntity, EntityMention, Sentence
 
 if TYPE_CHECKING:
@@ -553,6 +554,16 @@ def _hyphen_joined(ent: Span, limit: int) -> Span:
     return doc[ent.start : end] if end != ent.end else ent
 
 
+def _plainly_a_name(ent: Span) -> bool:
+    """A person's name of two or more capitalised words, none an English common noun."""
+    words = [t for t in ent if not t.is_punct]
+    return (
+        ent.label_ == "PERSON"
+        and len(words) >= 2
+        and all(t.text[:1].isupper() and t.lower_ not in common_nouns() for t in words)
+    )
+
+
 def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list[ArticleEntity]:
     """Entities of one article, aliases merged, titles attached."""
     by_name: dict[tuple[str, str], ArticleEntity] = {}
@@ -563,11 +574,13 @@ def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list
             text, offset = sentences[index].text, sentences[index].start - sent.start_char
         else:
             text, offset = sent.text, 0
-        if is_heading(text):
-            continue  # Title Case headings fool the tagger ("Rocky Backdrop: Why This")
+        # Title Case headings fool the tagger ("Rocky Backdrop: Why This"), but a headline
+        # may be all an article says of its main actors ("Obama to Name Sanjay Gupta ..."):
+        # there only a person's full name made of no English common noun counts
+        heading = is_heading(text)
         for ent in sent.ents:
             kind = _TYPES.get(ent.label_)
-            if kind is None:
+            if kind is None or (heading and not _plainly_a_name(ent)):
                 continue
             if (
                 kind in ("PERSON", "ORG")
@@ -582,7 +595,8 @@ def extract_entities(docs: Sequence[Doc], sentences: Sequence[Sentence]) -> list
                 # the small model often stops a name early ("Vladimir Padrino| López")
                 end = ent.end
                 while (
-                    end < sent.end
+                    not heading  # every word of a headline is capitalised
+                    and end < sent.end
                     and sent.doc[end].pos_ == "PROPN"
                     and sent.doc[end].text[:1].isupper()
                     and sent.doc[end].ent_type_ in ("", "PERSON")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-__all__ = ["load_nlp"]
+__all__ = ["common_nouns", "load_nlp"]
 
 
 @lru_cache(maxsize=1)
@@ -25,3 +25,11 @@ def load_nlp() -> Language:
     speed_up_attribute_ruler(nlp)
     use_numpy_gemm(nlp)
     return nlp
+
+
+@lru_cache(maxsize=1)
+def common_nouns() -> frozenset[str]:
+    """The English common nouns the pipeline's lemmatizer knows (its WordNet noun index), to
+    tell a name from words capitalised in a headline ("Rocky Backdrop")."""
+    lemmatizer: Any = load_nlp().get_pipe("lemmatizer")
+    return frozenset(lemmatizer.lookups.get_table("lemma_index")["noun"])
