@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from crosswire.compare import compare_story
 from crosswire.compare.facts import author_voice
 from crosswire.language import analyze_article
@@ -257,3 +260,35 @@ def test_the_brief_never_falls_back_on_page_furniture_for_its_single_source_part
     texts = " ".join(s.text for s in story.summary)
     assert "82 people were killed" in texts
     assert "412-320-7827" not in texts and "staff writer" not in texts
+
+
+def test_outlets_naming_the_street_of_an_address_state_one_fact_but_a_passing_street_not() -> None:
+    story = _story(
+        {
+            "a": "Officers found the man in the 1500 block of Arlington Avenue around midnight.",
+            "b": "A neighbour said the police had come to his home on Arlington Avenue twice.",
+            "c": "The driver then hit another car on Arlington Avenue before fleeing the area.",
+        }
+    )
+    cited = [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
+    assert ["a", "b"] in cited
+    assert not [c for c in cited if "c" in c]
+
+
+def test_streets_are_keyed_without_their_direction_or_kind() -> None:
+    from crosswire.compare.facts import streets
+
+    assert streets("It happened in the 2000 block of S. Harrison St. on Friday.") == [
+        ("harrison", 2)
+    ]
+    assert ("harrison", 1) in streets("Police were called to a house on Harrison Street.")
+    assert streets("Stocks fell on Wall Street on Monday.") == [("wall", 0)]
+    assert streets("no street is named in this sentence at all") == []
+
+
+@given(st.text(max_size=200))
+def test_streets_read_any_text_without_failing(text: str) -> None:
+    from crosswire.compare.facts import streets
+
+    for key, sure in streets(text):
+        assert key and key == key.strip() and sure in (0, 1, 2)

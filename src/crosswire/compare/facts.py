@@ -24,7 +24,8 @@ nearest neighbours: never all pairs):
    place. Nor is an appeal to the reader ("Anyone with information is asked to call ...").
 3. **Facts inside sentences.** A sentence states more than its family shares: the outlets
    that give one named person one age ("Javon Wilson, 15", "15-year-old Javon Wilson") or one
-   home town state one fact, however the rest of their sentences differ (`person_facts`).
+   home town state one fact, however the rest of their sentences differ (`person_facts`);
+   so do the outlets that name one street where something happened (`place_facts`).
 
 The thresholds were chosen on the dev topics (`crosswire eval agreement` and `eval links`).
 """
@@ -57,6 +58,8 @@ __all__ = [
     "match_probabilities",
     "pair_features",
     "person_facts",
+    "place_facts",
+    "streets",
 ]
 
 FEATURES = (
@@ -364,7 +367,7 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list
     # with no pair to match, every sentence is its outlet's alone (bar the writer's own voice)
     bounds = units.single_bounds([ctx.outlet[a] for a in articles])
     groups = group_facts(len(ctx.units), articles, probabilities, bounds).groups
-    groups = groups + person_facts(ctx, units, entities)
+    groups = groups + person_facts(ctx, units, entities) + place_facts(ctx, units)
     # a syndicated copy and its original group as two articles of one outlet: what a lone
     # sentence may not be called (bound 0), such a pair may not be either; two groups that
     # grew into the same sentences (each joined by the other's members) are one claim
@@ -431,3 +434,70 @@ def _ages(analysis: ArticleAnalysis, sentence: Sentence) -> list[tuple[float, st
                     found.append((age.value, name))
             at = text.find(age.text, stop)
     return found
+
+
+_SUFFIXES = (
+    "street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|lane|ln|way|court|ct|place|pl|"
+    "highway|hwy|parkway|pkwy|terrace|circle|trail"
+)
+_NAME_WORD = r"[A-Z][\w'’-]*\.?"
+# "the 5500 block of West Old National Road", "the 9500 block of Page"
+_BLOCK = re.compile(rf"\b\d{{2,6}}\s+block\s+of\s+((?:{_NAME_WORD}\s?){{1,4}})")
+# "1915 Birch Street", "Arlington Avenue", "S. Harrison St."
+_STREET = re.compile(rf"(\d{{1,6}}\s+)?((?:{_NAME_WORD}\s){{1,3}})(?i:{_SUFFIXES})\b\.?")
+_COMPASS = {"n", "s", "e", "w", "north", "south", "east", "west", "the", "in", "on", "at", "of"}
+_SUFFIX_WORDS = set(_SUFFIXES.split("|"))
+
+
+def _street_key(name: str) -> str:
+    words = [w.strip(".") for w in fold(name).split()]
+    return " ".join(w for w in words if w and w not in _COMPASS and w not in _SUFFIX_WORDS)
+
+
+def streets(text: str) -> list[tuple[str, int]]:
+    """(street, how surely it is a place where something happened) for each street a sentence
+    names: 2 written as an address ('the 5500 block of West Old National Road', '1915 Birch
+    Street'), 1 as the site of a home or a venue ('his home on Arlington Avenue'), 0 otherwise
+    ('another car on American Boulevard'). Directions and the street's kind are dropped from
+    the street: outlets write them differently ('S. Harrison St.', 'Harrison Street')."""
+    found = [(_street_key(m.group(1)), 2) for m in _BLOCK.finditer(text)]
+    for m in _STREET.finditer(text):
+        site = bool(_SITE.search(text[max(0, m.start() - 30) : m.start()]))
+        found.append((_street_key(m.group(2)), 2 if m.group(1) else int(site)))
+    surest: dict[str, int] = {}
+    for key, sure in found:
+        if key:
+            surest[key] = max(sure, surest.get(key, 0))
+    return list(surest.items())
+
+
+# a home or a venue right before the street: "the house on", "a club at", "the corner of"
+_SITE = re.compile(
+    r"\b(?:home|house|residence|apartment|building|store|shop|club|bar|lounge|lodge|church|"
+    r"school|park|intersection|corner|area|scene)\s+(?:on|at|of|in|along|near)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def place_facts(ctx: StoryContext, units: UnitFacts) -> list[list[int]]:
+    """Sentences of two or more outlets naming one street where the story happened: each
+    outlet's first sentence giving it as an address, else as the site of a home or a venue. A
+    street counts only when some outlet writes it as an address: "Wall Street" in a market
+    report is no place where something happened."""
+    first: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
+    addressed: set[str] = set()
+    for k, (aid, sentence) in enumerate(ctx.units):
+        if units.author_voice[k] or units.appeal[k]:
+            continue
+        for key, sure in streets(sentence.text):
+            if sure == 0:
+                continue
+            held = first[key].get(aid)
+            if held is None or sure > held[0]:
+                first[key][aid] = (sure, k)
+            addressed.update([key] if sure == 2 else [])
+    return [
+        sorted(k for _, k in by_article.values())
+        for key, by_article in first.items()
+        if key in addressed and ctx.outlets(list(by_article)) >= 2
+    ]
