@@ -292,3 +292,17 @@ def test_streets_read_any_text_without_failing(text: str) -> None:
 
     for key, sure in streets(text):
         assert key and key == key.strip() and sure in (0, 1, 2)
+
+
+def test_outlets_giving_the_event_one_day_state_one_fact_and_a_later_day_stays_apart() -> None:
+    story = _story(
+        {
+            "a": "A gunman opened fire inside the Dornholm tavern late on Monday, police said.",
+            "b": "Two regulars were wounded when shots rang out at a bar on March 9 near midnight.",
+            "c": "Neighbours will hold a vigil on Friday evening outside the town hall.",
+            "d": "The Dornholm tavern shooting on Monday left two regulars wounded and one dead.",
+        }
+    )
+    cited = [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
+    assert any({"a", "b"} <= set(c) for c in cited)
+    assert not [c for c in cited if "c" in c]

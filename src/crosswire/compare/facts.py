@@ -25,13 +25,15 @@ nearest neighbours: never all pairs):
 3. **Facts inside sentences.** A sentence states more than its family shares: the outlets
    that give one named person one age ("Javon Wilson, 15", "15-year-old Javon Wilson") or one
    home town state one fact, however the rest of their sentences differ (`person_facts`);
-   so do the outlets that name one street where something happened (`place_facts`).
+   so do the outlets that name one street where something happened (`place_facts`), and
+   those that date something to one same day (`date_facts`).
 
 The thresholds were chosen on the dev topics (`crosswire eval agreement` and `eval links`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import re
 from collections import defaultdict
@@ -53,6 +55,7 @@ __all__ = [
     "FactGrouping",
     "UnitFacts",
     "author_voice",
+    "date_facts",
     "fact_groups",
     "group_facts",
     "match_probabilities",
@@ -367,7 +370,12 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list
     # with no pair to match, every sentence is its outlet's alone (bar the writer's own voice)
     bounds = units.single_bounds([ctx.outlet[a] for a in articles])
     groups = group_facts(len(ctx.units), articles, probabilities, bounds).groups
-    groups = groups + person_facts(ctx, units, entities) + place_facts(ctx, units)
+    groups = (
+        groups
+        + person_facts(ctx, units, entities)
+        + place_facts(ctx, units)
+        + date_facts(ctx, units)
+    )
     # a syndicated copy and its original group as two articles of one outlet: what a lone
     # sentence may not be called (bound 0), such a pair may not be either; two groups that
     # grew into the same sentences (each joined by the other's members) are one claim
@@ -501,3 +509,35 @@ def place_facts(ctx: StoryContext, units: UnitFacts) -> list[list[int]]:
         for key, by_article in first.items()
         if key in addressed and ctx.outlets(list(by_article)) >= 2
     ]
+
+
+# the day of writing, not of the event: "had a hearing today" in two papers is no shared fact
+_DEICTIC = re.compile(r"^(?:today|now|currently|this (?:morning|afternoon|evening))$", re.I)
+
+
+def date_facts(ctx: StoryContext, units: UnitFacts) -> list[list[int]]:
+    """Sentences of two or more outlets dating the story's event to one same day ("Monday
+    night", "on Aug. 1", "The shooting happened about 11:50 p.m. Monday"): each outlet's first
+    sentence giving that day. Outlets lead with the event and its day, so the first sentence
+    giving a day tells what happened on it; when it was reported ("police said Tuesday") is no
+    date of an event."""
+    first: dict[dt.date, dict[str, int]] = defaultdict(dict)
+    for k, (aid, sentence) in enumerate(ctx.units):
+        if units.author_voice[k] or units.appeal[k]:
+            continue
+        for t in ctx.analyses[aid].times:
+            if (
+                t.sentence == sentence.index
+                and t.precision == "day"
+                and not t.reporting
+                and not _DEICTIC.match(t.text.strip())
+            ):
+                first[t.earliest].setdefault(aid, k)
+    if not first:
+        return []
+    # the story's day: the one most outlets give (the earliest among equals). Other days
+    # hold the many things that happen around an event (an arrest, a vigil, a hearing), and
+    # two outlets' first sentences on such a day tell different ones as often as not
+    day = min(first, key=lambda d: (-ctx.outlets(list(first[d])), d))
+    by_article = first[day]
+    return [sorted(set(by_article.values()))] if ctx.outlets(list(by_article)) >= 2 else []
