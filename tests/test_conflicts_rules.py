@@ -163,3 +163,46 @@ def test_opposite_words_are_read_with_the_word_before_and_the_noun_after() -> No
         ("walking", "out of", "store", "walking out of the store")
     ]
     assert opposite_phrases("Right now nobody knows.") == []  # capitalised: not a side
+
+
+def _date_conflicts(story: Story) -> list[list[tuple[object, list[str]]]]:
+    return [
+        sorted((v.normalized, sorted(v.article_ids)) for v in c.values)
+        for c in story.conflicts
+        if c.kind == "date"
+    ]
+
+
+def test_undated_outlets_giving_one_happening_days_without_a_year_conflict() -> None:
+    story = _story(
+        {
+            "a": "On November 18, the frigate Varna sank a trawler that pirates had seized.",
+            "b": "On November 19, the frigate Varna sank the trawler the pirates had seized.",
+            "c": "The frigate Varna sank the seized trawler on November 19, the navy said.",
+        }
+    )
+    assert _date_conflicts(story) == [[("XXXX-11-18", ["a"]), ("XXXX-11-19", ["b", "c"])]]
+
+
+def test_undated_outlets_giving_the_same_day_without_a_year_agree() -> None:
+    story = _story(
+        {
+            "a": "On November 19, the frigate Varna sank a trawler that pirates had seized.",
+            "b": "On November 19, the frigate Varna sank the trawler the pirates had seized.",
+        }
+    )
+    assert _date_conflicts(story) == []
+
+
+def test_an_outlet_dating_two_happenings_sides_only_with_the_day_others_give() -> None:
+    story = _story(
+        {
+            "a": "On November 18, the frigate Varna sank a trawler that pirates had seized.",
+            "b": "On November 19, the frigate Varna sank the trawler the pirates had seized.",
+            "c": "Deployed on November 2, the frigate Varna sank the seized pirate trawler on"
+            " November 19.",
+        }
+    )
+    conflicts = _date_conflicts(story)
+    assert conflicts and all("XXXX-11-02" not in dict(c) for c in conflicts)
+    assert [("XXXX-11-18", ["a"]), ("XXXX-11-19", ["b", "c"])] in conflicts
