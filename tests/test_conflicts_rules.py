@@ -206,3 +206,31 @@ def test_an_outlet_dating_two_happenings_sides_only_with_the_day_others_give() -
     conflicts = _date_conflicts(story)
     assert conflicts and all("XXXX-11-02" not in dict(c) for c in conflicts)
     assert [("XXXX-11-18", ["a"]), ("XXXX-11-19", ["b", "c"])] in conflicts
+
+
+def test_a_day_dating_a_noun_conflicts_with_a_day_dating_its_verb() -> None:
+    # "the November 18 sinking" is parsed as dating "followed": its one day still dates the
+    # sinking the other outlet dates by "sank"
+    story = _story(
+        {
+            "a": "Protests in Bangkok followed the November 18 sinking of a Thai fishing trawler.",
+            "b": "On November 19, the frigate Varna sank a fishing trawler held by pirates.",
+        }
+    )
+    assert _date_conflicts(story) == [[("XXXX-11-18", ["a"]), ("XXXX-11-19", ["b"])]]
+
+
+def test_days_anchored_to_a_word_the_whole_story_uses_need_similar_sentences() -> None:
+    # "shoot" anchors every date of a story of shootings: two shootings, two days, no conflict
+    story = _story(
+        {
+            "a": "A girl of five was shot on May 11, 2016 at home with a gun. "
+            "Prosecutors said the shooting could have been prevented. "
+            "Her grandparents were charged after the shooting.",
+            "b": "On April 24, 2016 gunmen shot a boy of five riding his bicycle. "
+            "His father was shot dead in the same shooting. "
+            "Nobody has been charged over that shooting.",
+        },
+        published=date(2016, 5, 25),
+    )
+    assert _date_conflicts(story) == []

@@ -118,23 +118,52 @@ def _anchor_counts(ctx: StoryContext) -> Counter[str]:
 
 
 def _same_happening(
-    ctx: StoryContext, x: tuple[str, TimeMention], y: tuple[str, TimeMention], counts: Counter[str]
+    ctx: StoryContext,
+    x: tuple[str, TimeMention],
+    y: tuple[str, TimeMention],
+    times: dict[str, list[TimeMention]],
+    counts: Counter[str],
 ) -> bool:
     """Whether two outlets' dated sentences tell one happening: similar enough, less so when
     the dates are anchored to the same word, and less again when that word is one few of the
     story's sentences use ("sink" in a story of pirates, not "shoot" in one of a shooting) and
-    both dates are written as days of the calendar, not weekdays read against a date."""
+    both dates are written whole or both without a year, not read against a publication
+    date (weekdays, "yesterday": outlets read them against different days). A
+    sentence giving one day only dates what it tells, so the other date's word found in it
+    anchors it too ("followed the November 18 sinking" is anchored to "follow")."""
     (ax, tx), (ay, ty) = x, y
     sim = ctx.sentence_sim((ax, tx.sentence), (ay, ty.sentence))
     if sim >= ctx.options.claim_threshold * 0.9:
         return True
-    if tx.anchor is None or ty.anchor is None or _stem(tx.anchor) != _stem(ty.anchor):
+    word = _shared_anchor(ctx, x, y, times)
+    if word is None:
         return False
-    if sim >= ctx.options.claim_threshold * 0.75:
-        return True
-    rare = counts[_stem(tx.anchor)] <= max(3, round(_RARE_SHARE * len(ctx.units)))
+    if tx.anchor and ty.anchor and _stem(tx.anchor) == _stem(ty.anchor):
+        if sim >= ctx.options.claim_threshold * 0.75:
+            return True
+    rare = counts[word] <= max(3, round(_RARE_SHARE * len(ctx.units)))
     calendar = all(_yearless(t) or not t.relative for t in (tx, ty))
     return rare and calendar and sim >= _RARE_ANCHOR_FLOOR
+
+
+def _shared_anchor(
+    ctx: StoryContext,
+    x: tuple[str, TimeMention],
+    y: tuple[str, TimeMention],
+    times: dict[str, list[TimeMention]],
+) -> str | None:
+    """The (stemmed) word both dates are anchored to, or that one date is anchored to and the
+    other's sentence, which gives no other day, holds; None without one."""
+    tx, ty = x[1], y[1]
+    if tx.anchor and ty.anchor and _stem(tx.anchor) == _stem(ty.anchor):
+        return _stem(tx.anchor)
+    for (a, t), other in ((x, ty), (y, tx)):
+        days = [m for m in times.get(a, ()) if m.sentence == t.sentence and m.precision == "day"]
+        if other.anchor and len(days) == 1:
+            stems = {_stem(w) for w in ctx.analyses[a].sentences[t.sentence].lemmas}
+            if _stem(other.anchor) in stems:
+                return _stem(other.anchor)
+    return None
 
 
 def date_event_groups(
@@ -160,7 +189,7 @@ def date_event_groups(
             if ai == aj and ti.sentence == tj.sentence:
                 edges.append((i, j))  # two expressions for one event in one sentence
             continue
-        if _same_happening(ctx, mentions[i], mentions[j], counts):
+        if _same_happening(ctx, mentions[i], mentions[j], times, counts):
             edges.append((i, j))
     groups = components(len(mentions), edges)
     # Outlets that give a group's value for what is plausibly the same event join it as
@@ -265,7 +294,7 @@ def _date_conflicts(ctx: StoryContext) -> list[Conflict]:
                     continue
                 # the group joins mentions transitively: the two dated sentences themselves
                 # must tell the same happening
-                if _same_happening(ctx, (ax, tx), (ay, ty), counts):
+                if _same_happening(ctx, (ax, tx), (ay, ty), times, counts):
                     pairs.append(((ax, tx), (ay, ty), why))
         kept = _one_value_each(ctx, group, [m for x, y, _ in pairs for m in (x, y)])
         pairs = [(x, y, why) for x, y, why in pairs if x[1] in kept and y[1] in kept]
