@@ -18,6 +18,7 @@ from crosswire.compare.figures import figure_conflicts
 from crosswire.compare.matching import WORD, StoryContext, components, short_id
 from crosswire.compare.opposites import opposite_conflicts
 from crosswire.compare.residence import residence_conflicts
+from crosswire.compare.roles import role_conflicts
 from crosswire.embed import SentenceSpace
 from crosswire.language import anchored_yearless_days
 from crosswire.language.entities import ROLE_WORDS, title_head
@@ -69,7 +70,8 @@ def find_conflicts(
     its quote groups. `families` are the sentence families of `matching.sentence_families`."""
     conflicts = _date_conflicts(ctx) + figure_conflicts(ctx) + _attribute_conflicts(ctx, entities)
     quotes, quote_conflicts = _quotes(ctx, entities)
-    conflicts += residence_conflicts(ctx, entities) + opposite_conflicts(ctx)
+    conflicts += residence_conflicts(ctx, entities) + role_conflicts(ctx)
+    conflicts += opposite_conflicts(ctx)
     conflicts += quote_conflicts + _statement_conflicts(ctx, families)
     return conflicts, quotes
 
