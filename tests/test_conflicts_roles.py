@@ -62,3 +62,16 @@ def test_people_rescued_in_one_outlet_and_caught_in_another_conflict() -> None:
 def test_an_outlet_telling_the_count_on_both_sides_is_on_neither() -> None:
     story = dict(STORY, a=STORY["a"] + " Police later arrested 26 smugglers in the port.")
     assert _roles(_story(story)) == []
+
+
+def test_an_outlet_is_cited_by_its_body_before_its_headline() -> None:
+    # the headline words the story closest to the other side's sentence, but has no stop
+    headline = (
+        "The warship Sukanya thwarted an attack by pirates on Thursday and captured 26 Somali"
+        " pirates in the Gulf of Aden"
+    )
+    story = dict(STORY, b=headline + "\n" + STORY["b"])
+    conflicts = [c for c in _story(story).conflicts if "rescued or caught" in c.subject]
+    assert len(conflicts) == 1
+    caught = next(v for v in conflicts[0].values if v.normalized == OFFENDERS)
+    assert caught.evidence == [STORY["b"]]

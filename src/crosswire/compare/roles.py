@@ -23,6 +23,8 @@ OFFENDERS = "offenders"
 _SAVING = frozenset(["rescue", "free", "save", "evacuate"])
 # Verbs whose object was caught.
 _CATCHING = frozenset(["arrest", "capture", "apprehend", "nab", "detain"])
+# How a sentence of an article's body ends (a headline has no closing stop).
+_STOPS = frozenset(".!?\"”’'")
 # Nouns that name the people a happening's victims were saved from.
 _OFFENDER_NOUNS = frozenset(
     [
@@ -83,9 +85,9 @@ def role_conflicts(ctx: StoryContext) -> list[Conflict]:
     conflicts = []
     for count, sides in sorted(told.items()):
         both = set(sides[RESCUED]) & set(sides[OFFENDERS])  # an article on both is on neither
-        # each article is cited by its sentence closest to a sentence of the other side (a
-        # headline's "nabs 26 pirates" gives way to the body's telling of the same)
-        best: dict[str, tuple[float, int, str]] = {}
+        # each article is cited by a sentence of its body before a headline's ("nabs 26
+        # pirates", no closing stop), then by the one closest to a sentence of the other side
+        best: dict[str, tuple[bool, float, int, str]] = {}
         for a, mine in sides[RESCUED].items():
             for b, theirs in sides[OFFENDERS].items():
                 if a in both or b in both or ctx.outlet[a] == ctx.outlet[b]:
@@ -96,8 +98,9 @@ def role_conflicts(ctx: StoryContext) -> list[Conflict]:
                         if sim < needed:
                             continue
                         for aid, sentence, text in ((a, sa, ta), (b, sb, tb)):
-                            if sim > best.get(aid, (0.0, -1, ""))[0]:
-                                best[aid] = (sim, sentence, text)
+                            body = ctx.text(aid, sentence).rstrip()[-1:] in _STOPS
+                            if (body, sim) > best.get(aid, (False, 0.0, -1, ""))[:2]:
+                                best[aid] = (body, sim, sentence, text)
         if not any(a in best for a in sides[RESCUED]) or not any(
             b in best for b in sides[OFFENDERS]
         ):
@@ -107,10 +110,10 @@ def role_conflicts(ctx: StoryContext) -> list[Conflict]:
             ids = sorted(a for a in sides[side] if a in best)
             values.append(
                 ConflictValue(
-                    value="; ".join(sorted({best[a][2] for a in ids})),
+                    value="; ".join(sorted({best[a][3] for a in ids})),
                     normalized=side,
                     article_ids=ids,
-                    evidence=[ctx.text(a, best[a][1]) for a in ids],
+                    evidence=[ctx.text(a, best[a][2]) for a in ids],
                 )
             )
         conflicts.append(
