@@ -234,3 +234,18 @@ def test_days_anchored_to_a_word_the_whole_story_uses_need_similar_sentences() -
         published=date(2016, 5, 25),
     )
     assert _date_conflicts(story) == []
+
+
+def test_sentences_agreeing_on_a_model_count_list_one_haul_whose_other_counts_conflict() -> None:
+    story = _story(
+        {
+            "a": "Marine commandos boarded the dhow at dawn and seized seven AK-47s, two other"
+            " rifles and a grenade launcher.",
+            "b": "The confiscated arms included seven AK-47s, three other assault rifles and 13"
+            " loaded magazines, the ministry said.",
+        },
+        published=date(2026, 3, 11),
+    )
+    numbers = [c for c in story.conflicts if c.kind == "number"]
+    assert [sorted(v.article_ids for v in c.values) for c in numbers] == [[["a"], ["b"]]]
+    assert "rifle" in numbers[0].subject.lower()

@@ -243,6 +243,12 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
     # so is a count of a named model ("seven AK-47s"): few, and specific
     models = [k for k, (a, n, _) in enumerate(mentions) if _is_model(n, ctx.text(a, n.sentence))]
     candidates.update((x, y) for x in models for y in models if x < y)
+    # the models each sentence counts, and how many: two sentences agreeing on one ("seven
+    # AK-47s") list the same haul, whatever else they say around it
+    haul: dict[tuple[str, int], set[tuple[str, float]]] = defaultdict(set)
+    for k in models:
+        a, n, t = mentions[k]
+        haul[(a, n.sentence)].add((t, n.value))
     for i, j in sorted(candidates):
         (ai, ni, ti), (aj, nj, tj) = mentions[i], mentions[j]
         if not _same_thing(ti, tj) or ctx.outlet[ai] == ctx.outlet[aj]:
@@ -262,8 +268,13 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
         # a named person's age is one fact whatever the sentence tells around it
         # a model counted ("AK-47s") names the thing so closely that the sentences need only
         # be about as close as a shared verb makes them
-        specific = same_verb or (
-            _is_model(ni, ctx.text(ai, ni.sentence)) and _is_model(nj, ctx.text(aj, nj.sentence))
+        specific = (
+            same_verb
+            or (
+                _is_model(ni, ctx.text(ai, ni.sentence))
+                and _is_model(nj, ctx.text(aj, nj.sentence))
+            )
+            or bool(haul[(ai, ni.sentence)] & haul[(aj, nj.sentence)])
         )
         needed = 0.0 if named else ctx.options.claim_threshold * (0.45 if specific else 0.9)
         if sim < needed or _dated_apart(ctx, (ai, ni.sentence), (aj, nj.sentence)):
