@@ -143,7 +143,8 @@ def _same_happening(
     if tx.anchor and ty.anchor and _stem(tx.anchor) == _stem(ty.anchor):
         if sim >= ctx.options.claim_threshold * 0.75:
             return True
-    rare = counts[word] <= max(3, round(_RARE_SHARE * len(ctx.units)))
+    # a word both sentences use (a weak verb, "be", "have", is in no sentence's lemmas)
+    rare = 2 <= counts[word] <= max(3, round(_RARE_SHARE * len(ctx.units)))
     calendar = all(_yearless(t) or not t.relative for t in (tx, ty))
     return rare and calendar and sim >= _RARE_ANCHOR_FLOOR
 
