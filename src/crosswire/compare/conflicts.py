@@ -97,9 +97,12 @@ def story_times(ctx: StoryContext) -> dict[str, list[TimeMention]]:
     undated = [
         aid
         for aid, analysis in ctx.analyses.items()
-        if ctx.articles[aid].published is None and yearless_days(analysis.sentences)
+        # English only: another language's analysis has none of the parse this reads again
+        if ctx.articles[aid].published is None
+        and analysis.language in (None, "en")
+        and yearless_days(analysis.sentences)
     ]
-    if len(undated) >= 2:  # a day of an unknown year is compared only with another such day
+    if ctx.outlets(undated) >= 2:  # a day of an unknown year is compared only with another such day
         for aid in undated:
             times[aid] += anchored_yearless_days(ctx.articles[aid].text)
     return times
