@@ -1,7 +1,8 @@
 """Conflicts between outlets, comparing like with like using the structure the language stage
 read out: times with the events they date, numbers with what they count, titles with the
-person they describe, quotes with their speaker (the story's quote groups are made here too),
-and near-identical statements of which one is negated. Precision comes first: a conflict needs
+person they describe, counts of people with the side they were on (`roles`), quotes with their
+speaker (the story's quote groups are made here too), and near-identical statements of which
+one is negated. Precision comes first: a conflict needs
 two outlets, the same subject, and values that cannot both hold.
 """
 
@@ -66,8 +67,9 @@ _MODIFIERS = {
 def find_conflicts(
     ctx: StoryContext, entities: Sequence[StoryEntity], families: Sequence[list[int]]
 ) -> tuple[list[Conflict], list[QuoteGroup]]:
-    """The story's conflicts (dates, numbers, titles, quotes, statements, in that order) and
-    its quote groups. `families` are the sentence families of `matching.sentence_families`."""
+    """The story's conflicts (dates, numbers, titles, home towns, roles, opposite sides, quotes,
+    statements, in that order) and its quote groups. `families` are the sentence families of
+    `matching.sentence_families`."""
     conflicts = _date_conflicts(ctx) + figure_conflicts(ctx) + _attribute_conflicts(ctx, entities)
     quotes, quote_conflicts = _quotes(ctx, entities)
     conflicts += residence_conflicts(ctx, entities) + role_conflicts(ctx)
