@@ -163,3 +163,112 @@ def test_opposite_words_are_read_with_the_word_before_and_the_noun_after() -> No
         ("walking", "out of", "store", "walking out of the store")
     ]
     assert opposite_phrases("Right now nobody knows.") == []  # capitalised: not a side
+
+
+def _date_conflicts(story: Story) -> list[list[tuple[object, list[str]]]]:
+    return [
+        sorted((v.normalized, sorted(v.article_ids)) for v in c.values)
+        for c in story.conflicts
+        if c.kind == "date"
+    ]
+
+
+def test_undated_outlets_giving_one_happening_days_without_a_year_conflict() -> None:
+    story = _story(
+        {
+            "a": "On November 18, the frigate Varna sank a trawler that pirates had seized.",
+            "b": "On November 19, the frigate Varna sank the trawler the pirates had seized.",
+            "c": "The frigate Varna sank the seized trawler on November 19, the navy said.",
+        }
+    )
+    assert _date_conflicts(story) == [[("XXXX-11-18", ["a"]), ("XXXX-11-19", ["b", "c"])]]
+
+
+def test_undated_outlets_giving_the_same_day_without_a_year_agree() -> None:
+    story = _story(
+        {
+            "a": "On November 19, the frigate Varna sank a trawler that pirates had seized.",
+            "b": "On November 19, the frigate Varna sank the trawler the pirates had seized.",
+        }
+    )
+    assert _date_conflicts(story) == []
+
+
+def test_an_outlet_dating_two_happenings_sides_only_with_the_day_others_give() -> None:
+    story = _story(
+        {
+            "a": "On November 18, the frigate Varna sank a trawler that pirates had seized.",
+            "b": "On November 19, the frigate Varna sank the trawler the pirates had seized.",
+            "c": "Deployed on November 2, the frigate Varna sank the seized pirate trawler on"
+            " November 19.",
+        }
+    )
+    conflicts = _date_conflicts(story)
+    assert conflicts and all("XXXX-11-02" not in dict(c) for c in conflicts)
+    assert [("XXXX-11-18", ["a"]), ("XXXX-11-19", ["b", "c"])] in conflicts
+
+
+def test_a_day_dating_a_noun_conflicts_with_a_day_dating_its_verb() -> None:
+    # "the November 18 sinking" is parsed as dating "followed": its one day still dates the
+    # sinking the other outlet dates by "sank"
+    story = _story(
+        {
+            "a": "Protests in Bangkok followed the November 18 sinking of a Thai fishing trawler.",
+            "b": "On November 19, the frigate Varna sank a fishing trawler held by pirates.",
+        }
+    )
+    assert _date_conflicts(story) == [[("XXXX-11-18", ["a"]), ("XXXX-11-19", ["b"])]]
+
+
+def test_days_anchored_to_a_word_the_whole_story_uses_need_similar_sentences() -> None:
+    # "shoot" anchors every date of a story of shootings: two shootings, two days, no conflict
+    story = _story(
+        {
+            "a": "A girl of five was shot on May 11, 2016 at home with a gun. "
+            "Prosecutors said the shooting could have been prevented. "
+            "Her grandparents were charged after the shooting.",
+            "b": "On April 24, 2016 gunmen shot a boy of five riding his bicycle. "
+            "His father was shot dead in the same shooting. "
+            "Nobody has been charged over that shooting.",
+        },
+        published=date(2016, 5, 25),
+    )
+    assert _date_conflicts(story) == []
+
+
+def test_sentences_agreeing_on_a_model_count_list_one_haul_whose_other_counts_conflict() -> None:
+    story = _story(
+        {
+            "a": "Marine commandos boarded the dhow at dawn and seized seven AK-47s, two other"
+            " rifles and a grenade launcher.",
+            "b": "The confiscated arms included seven AK-47s, three other assault rifles and 13"
+            " loaded magazines, the ministry said.",
+        },
+        published=date(2026, 3, 11),
+    )
+    numbers = [c for c in story.conflicts if c.kind == "number"]
+    assert [sorted(v.article_ids for v in c.values) for c in numbers] == [[["a"], ["b"]]]
+    assert "rifle" in numbers[0].subject.lower()
+
+
+def _age_conflicts(later: date) -> list[Conflict]:
+    texts = {
+        "a": "Javon Wilson, 14, was shot inside his home in Englewood on Friday evening.",
+        "b": "Javon Wilson, 15, died on Friday night at the scene in Englewood, police said.",
+    }
+    published = {"a": date(2016, 11, 18), "b": later}
+    articles = {
+        aid: Article(id=aid, source=f"Outlet {aid}", title=aid, text=t, published=published[aid])
+        for aid, t in texts.items()
+    }
+    analyses = {aid: analyze_article(a, OPTIONS) for aid, a in articles.items()}
+    story = compare_story(
+        StoryGroup(id="s-test", article_ids=["a", "b"]), articles, analyses, OPTIONS, title="t"
+    )
+    return [c for c in story.conflicts if c.kind == "number" and "age" in c.subject.lower()]
+
+
+def test_an_age_a_report_days_later_gives_higher_is_a_conflict_not_an_update() -> None:
+    assert len(_age_conflicts(date(2016, 11, 19))) == 1
+    # months later a birthday may have passed: the higher age is then no contradiction
+    assert _age_conflicts(date(2017, 6, 1)) == []

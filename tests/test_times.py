@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crosswire.language.times import extract_times, find_time_spans, stamped_date
+from crosswire.language.times import extract_times, find_time_spans, stamped_date, yearless_days
 from crosswire.models import Sentence, TimeMention
 from timing import cpu_cost
 
@@ -464,3 +464,16 @@ def test_a_timestamp_line_states_its_day_and_a_headline_does_not() -> None:
 def test_stamped_date_reads_any_lines_without_failing(lines: list[str]) -> None:
     found = stamped_date(lines)
     assert found is None or any(ch.isdigit() for line in lines for ch in line)
+
+
+def test_a_day_without_a_year_is_read_in_an_unknown_year_only_when_asked() -> None:
+    sentences = [
+        Sentence(index=0, text="On November 18, the frigate sank the trawler.", start=0, end=45),
+        Sentence(index=1, text="It sailed on Thursday and docked on 2 May 2011.", start=46, end=93),
+    ]
+    assert [t.text for t in extract_times(sentences, None)] == ["2 May 2011"]
+    days = yearless_days(sentences)
+    assert [(t.text, t.value, t.sentence) for t in days] == [
+        ("November 18", "XXXX-11-18", 0)
+    ]  # the weekday needs a real date, the dated day has its year
+    assert days[0].earliest == days[0].latest and days[0].earliest.month == 11

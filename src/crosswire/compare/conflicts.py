@@ -1,7 +1,8 @@
 """Conflicts between outlets, comparing like with like using the structure the language stage
 read out: times with the events they date, numbers with what they count, titles with the
-person they describe, quotes with their speaker (the story's quote groups are made here too),
-and near-identical statements of which one is negated. Precision comes first: a conflict needs
+person they describe, counts of people with the side they were on (`roles`), quotes with their
+speaker (the story's quote groups are made here too), and near-identical statements of which
+one is negated. Precision comes first: a conflict needs
 two outlets, the same subject, and values that cannot both hold.
 """
 
@@ -18,8 +19,11 @@ from crosswire.compare.figures import figure_conflicts
 from crosswire.compare.matching import WORD, StoryContext, components, short_id
 from crosswire.compare.opposites import opposite_conflicts
 from crosswire.compare.residence import residence_conflicts
+from crosswire.compare.roles import role_conflicts
 from crosswire.embed import SentenceSpace
+from crosswire.language import anchored_yearless_days
 from crosswire.language.entities import ROLE_WORDS, title_head
+from crosswire.language.times import UNKNOWN_YEAR, yearless_days
 from crosswire.models import (
     Conflict,
     ConflictValue,
@@ -29,7 +33,7 @@ from crosswire.models import (
     TimeMention,
 )
 
-__all__ = ["date_event_groups", "find_conflicts", "unit_head"]
+__all__ = ["date_event_groups", "find_conflicts", "story_times", "unit_head"]
 
 # A time of day with no date ("shortly before midnight") dates nothing to a day on its own.
 _CLOCK_ONLY = re.compile(
@@ -43,6 +47,10 @@ _CLOCK_ONLY = re.compile(
 # "without" is left out: it negates a phrase ("left the scene without reporting it"), seldom
 # the statement two outlets would contradict each other on.
 _NEGATION = re.compile(r"\b(?:not|no|never|none|neither|nor)\b|n ?['’] ?t\b", re.I)
+# A word in at most this share of a story's sentences names a happening, not the story.
+_RARE_SHARE = 0.1
+# The least similarity of two sentences whose dates a rare word anchors.
+_RARE_ANCHOR_FLOOR = 0.25
 _MODIFIERS = {
     "former",
     "ex",
@@ -59,11 +67,13 @@ _MODIFIERS = {
 def find_conflicts(
     ctx: StoryContext, entities: Sequence[StoryEntity], families: Sequence[list[int]]
 ) -> tuple[list[Conflict], list[QuoteGroup]]:
-    """The story's conflicts (dates, numbers, titles, quotes, statements, in that order) and
-    its quote groups. `families` are the sentence families of `matching.sentence_families`."""
+    """The story's conflicts (dates, numbers, titles, home towns, roles, opposite sides, quotes,
+    statements, in that order) and its quote groups. `families` are the sentence families of
+    `matching.sentence_families`."""
     conflicts = _date_conflicts(ctx) + figure_conflicts(ctx) + _attribute_conflicts(ctx, entities)
     quotes, quote_conflicts = _quotes(ctx, entities)
-    conflicts += residence_conflicts(ctx, entities) + opposite_conflicts(ctx)
+    conflicts += residence_conflicts(ctx, entities) + role_conflicts(ctx)
+    conflicts += opposite_conflicts(ctx)
     conflicts += quote_conflicts + _statement_conflicts(ctx, families)
     return conflicts, quotes
 
@@ -81,12 +91,102 @@ def _subject_words(text: str, limit: int = 14) -> str:
     return subject[:1].upper() + subject[1:]  # a heading: "He spoke ...", not "he spoke ..."
 
 
-def date_event_groups(ctx: StoryContext) -> list[list[tuple[str, TimeMention]]]:
-    """Time mentions of different outlets that date the same event (not acts of reporting)."""
+def story_times(ctx: StoryContext) -> dict[str, list[TimeMention]]:
+    """Each article's time mentions, and for an article with no date (given or inferred), the
+    days it writes without a year, anchored (`anchored_yearless_days`): in a story of undated
+    articles, "November 18" and "November 19" are the only datings there are to compare."""
+    times = {aid: list(analysis.times) for aid, analysis in ctx.analyses.items()}
+    undated = [
+        aid
+        for aid, analysis in ctx.analyses.items()
+        # English only: another language's analysis has none of the parse this reads again
+        if ctx.articles[aid].published is None
+        and analysis.language in (None, "en")
+        and yearless_days(analysis.sentences)
+    ]
+    if ctx.outlets(undated) >= 2:  # a day of an unknown year is compared only with another such day
+        for aid in undated:
+            times[aid] += anchored_yearless_days(ctx.articles[aid].text)
+    return times
+
+
+def _yearless(t: TimeMention) -> bool:
+    return t.value.startswith(UNKNOWN_YEAR)
+
+
+def _stem(lemma: str) -> str:
+    """A lemma with an "-ing" noun read as its verb ("the sinking" / "sank")."""
+    return lemma[:-3] if lemma.endswith("ing") and len(lemma) > 6 else lemma
+
+
+def _anchor_counts(ctx: StoryContext) -> Counter[str]:
+    """In how many of the story's sentences each (stemmed) lemma occurs."""
+    return Counter(w for _, s in ctx.units for w in {_stem(x) for x in s.lemmas})
+
+
+def _same_happening(
+    ctx: StoryContext,
+    x: tuple[str, TimeMention],
+    y: tuple[str, TimeMention],
+    times: dict[str, list[TimeMention]],
+    counts: Counter[str],
+) -> bool:
+    """Whether two outlets' dated sentences tell one happening: similar enough, less so when
+    the dates are anchored to the same word, and less again when that word is one few of the
+    story's sentences use ("sink" in a story of pirates, not "shoot" in one of a shooting) and
+    both dates are written whole or both without a year, not read against a publication
+    date (weekdays, "yesterday": outlets read them against different days). A
+    sentence giving one day only dates what it tells, so the other date's word found in it
+    anchors it too ("followed the November 18 sinking" is anchored to "follow")."""
+    (ax, tx), (ay, ty) = x, y
+    sim = ctx.sentence_sim((ax, tx.sentence), (ay, ty.sentence))
+    if sim >= ctx.options.claim_threshold * 0.9:
+        return True
+    word = _shared_anchor(ctx, x, y, times)
+    if word is None:
+        return False
+    if tx.anchor and ty.anchor and _stem(tx.anchor) == _stem(ty.anchor):
+        if sim >= ctx.options.claim_threshold * 0.75:
+            return True
+    # a word both sentences use (a weak verb, "be", "have", is in no sentence's lemmas)
+    rare = 2 <= counts[word] <= max(3, round(_RARE_SHARE * len(ctx.units)))
+    calendar = all(_yearless(t) or not t.relative for t in (tx, ty))
+    return rare and calendar and sim >= _RARE_ANCHOR_FLOOR
+
+
+def _shared_anchor(
+    ctx: StoryContext,
+    x: tuple[str, TimeMention],
+    y: tuple[str, TimeMention],
+    times: dict[str, list[TimeMention]],
+) -> str | None:
+    """The (stemmed) word both dates are anchored to, or that one date is anchored to and the
+    other's sentence, which gives no other day, holds; None without one."""
+    tx, ty = x[1], y[1]
+    if tx.anchor and ty.anchor and _stem(tx.anchor) == _stem(ty.anchor):
+        return _stem(tx.anchor)
+    for (a, t), other in ((x, ty), (y, tx)):
+        days = [m for m in times.get(a, ()) if m.sentence == t.sentence and m.precision == "day"]
+        if other.anchor and len(days) == 1:
+            stems = {_stem(w) for w in ctx.analyses[a].sentences[t.sentence].lemmas}
+            if _stem(other.anchor) in stems:
+                return _stem(other.anchor)
+    return None
+
+
+def date_event_groups(
+    ctx: StoryContext,
+    times: dict[str, list[TimeMention]] | None = None,
+    counts: Counter[str] | None = None,
+) -> list[list[tuple[str, TimeMention]]]:
+    """Time mentions of different outlets that date the same event (not acts of reporting);
+    `times` and `counts` are `story_times` and `_anchor_counts` where already computed."""
+    times = story_times(ctx) if times is None else times
+    counts = _anchor_counts(ctx) if counts is None else counts
     mentions = [
         (aid, t)
-        for aid, analysis in ctx.analyses.items()
-        for t in analysis.times
+        for aid, found in times.items()
+        for t in found
         if t.precision != "year" and not t.reporting and not _CLOCK_ONLY.match(t.text)
     ]
     candidates = list(ctx.candidate_mention_pairs([(a, t.sentence) for a, t in mentions]))
@@ -97,9 +197,7 @@ def date_event_groups(ctx: StoryContext) -> list[list[tuple[str, TimeMention]]]:
             if ai == aj and ti.sentence == tj.sentence:
                 edges.append((i, j))  # two expressions for one event in one sentence
             continue
-        sim = ctx.sentence_sim((ai, ti.sentence), (aj, tj.sentence))
-        same_anchor = ti.anchor is not None and ti.anchor == tj.anchor
-        if sim >= ctx.options.claim_threshold * (0.75 if same_anchor else 0.9):
+        if _same_happening(ctx, mentions[i], mentions[j], times, counts):
             edges.append((i, j))
     groups = components(len(mentions), edges)
     # Outlets that give a group's value for what is plausibly the same event join it as
@@ -128,6 +226,8 @@ def _dates_clash(x: TimeMention, y: TimeMention) -> str | None:
     do not overlap; or both name a day, one exactly, and the other's day lies two or more days
     off ("November 21" vs "around November 23"): an approximate wording that still places the
     event elsewhere."""
+    if _yearless(x) != _yearless(y):
+        return None  # a day of an unknown year is compared only with another such day
     if not _overlap(x, y):
         return "apart"
     if x.precision != "day" or y.precision != "day" or x.value == y.value:
@@ -141,43 +241,79 @@ def _dates_clash(x: TimeMention, y: TimeMention) -> str | None:
     return "off" if gap >= 2 else None
 
 
-def _also_dates(ctx: StoryContext, aid: str, own: TimeMention, other: TimeMention) -> bool:
-    """Whether article `aid` itself also gives a date matching `other` but not `own`: then it
+def _also_dates(times: Sequence[TimeMention], own: TimeMention, other: TimeMention) -> bool:
+    """Whether an article's `times` also give a date matching `other` but not `own`: then it
     tells two happenings (the shooting Thursday, the dateline Friday), not a different date."""
     return any(
-        t is not own and t.precision != "year" and _overlap(t, other) and not _overlap(t, own)
-        for t in ctx.analyses[aid].times
+        t is not own
+        and t.precision != "year"
+        and _yearless(t) == _yearless(other)
+        and _overlap(t, other)
+        and not _overlap(t, own)
+        for t in times
     )
+
+
+def _one_value_each(
+    ctx: StoryContext,
+    group: Sequence[tuple[str, TimeMention]],
+    clashing: Sequence[tuple[str, TimeMention]],
+) -> list[TimeMention]:
+    """The clashing mentions, one value per article: an article that clashes with two days
+    ("deployed on November 2 ... sank a ship on November 19") tells two happenings, and only
+    the day more outlets of the group give (then the one dating the group's commonest word)
+    is its dating of the one in dispute; the other would be shown against its own agreement."""
+    outlets_of: dict[str, set[str]] = defaultdict(set)
+    for aid, t in group:
+        outlets_of[t.value].add(ctx.outlet[aid])
+    anchors = Counter(_stem(t.anchor) for _, t in group if t.anchor)
+    by_article: dict[str, list[TimeMention]] = defaultdict(list)
+    for aid, t in clashing:
+        if not any(t is m for m in by_article[aid]):
+            by_article[aid].append(t)
+    kept = []
+    for aid, found in by_article.items():
+
+        def weight(t: TimeMention, aid: str = aid) -> tuple[int, int]:
+            return (
+                len(outlets_of[t.value] - {ctx.outlet[aid]}),
+                anchors[_stem(t.anchor)] if t.anchor else 0,
+            )
+
+        best = max(found, key=weight).value
+        kept += [t for t in found if t.value == best]
+    return kept
 
 
 def _date_conflicts(ctx: StoryContext) -> list[Conflict]:
     conflicts = []
-    for group in date_event_groups(ctx):
+    times = story_times(ctx)
+    counts = _anchor_counts(ctx)
+    for group in date_event_groups(ctx, times, counts):
         if ctx.outlets([a for a, _ in group]) < 2:
             continue
-        clashing: list[tuple[str, TimeMention]] = []
-        reasons: set[str] = set()
-        shown: tuple[TimeMention, TimeMention] | None = None
+        pairs: list[tuple[tuple[str, TimeMention], tuple[str, TimeMention], str]] = []
         for k, (ax, tx) in enumerate(group):
             for ay, ty in group[k + 1 :]:
                 if ctx.outlet[ax] == ctx.outlet[ay]:
                     continue
                 why = _dates_clash(tx, ty)
-                if why is None or _also_dates(ctx, ax, tx, ty) or _also_dates(ctx, ay, ty, tx):
+                if why is None or _also_dates(times[ax], tx, ty) or _also_dates(times[ay], ty, tx):
                     continue
                 # the group joins mentions transitively: the two dated sentences themselves
                 # must tell the same happening
-                same_anchor = tx.anchor is not None and tx.anchor == ty.anchor
-                sim = ctx.sentence_sim((ax, tx.sentence), (ay, ty.sentence))
-                if sim < ctx.options.claim_threshold * (0.75 if same_anchor else 0.9):
-                    continue
-                reasons.add(why)
-                shown = shown or (tx, ty)
-                for m in ((ax, tx), (ay, ty)):
-                    if not any(m[1] is t for _, t in clashing):
-                        clashing.append(m)
-        if not clashing or shown is None:
+                if _same_happening(ctx, (ax, tx), (ay, ty), times, counts):
+                    pairs.append(((ax, tx), (ay, ty), why))
+        kept = _one_value_each(ctx, group, [m for x, y, _ in pairs for m in (x, y)])
+        pairs = [(x, y, why) for x, y, why in pairs if x[1] in kept and y[1] in kept]
+        if not pairs:
             continue
+        reasons = {why for _, _, why in pairs}
+        shown = (pairs[0][0][1], pairs[0][1][1])
+        clashing: list[tuple[str, TimeMention]] = []
+        for m in (m for x, y, _ in pairs for m in (x, y)):
+            if not any(m[1] is t for _, t in clashing):
+                clashing.append(m)
         values = _collect_values(
             (a, t.value, t.text, t.value, ctx.text(a, t.sentence))
             for a, t in sorted(clashing, key=lambda p: (p[1].earliest, p[0]))

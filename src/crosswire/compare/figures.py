@@ -31,6 +31,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Nouns that describe a person by age ("a 16-year-old boy"): the referent an age belongs to.
 _TITLE_CASE = re.compile(r"^[A-Z][a-z'’-]+$")
 _AGE = "age of "
+# Reports less than this many days apart cannot see a birthday pass between them (about one
+# chance in fifty): an age one gives higher than the other is a contradiction, not an update.
+_AGE_STEADY_DAYS = 7
 # Ages of people named only by such a noun belong to one person only when the same act is told.
 _GENERIC_PEOPLE = frozenset(
     ["man", "woman", "boy", "girl", "child", "person", "teen", "teenager", "male", "female"]
@@ -243,6 +246,12 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
     # so is a count of a named model ("seven AK-47s"): few, and specific
     models = [k for k, (a, n, _) in enumerate(mentions) if _is_model(n, ctx.text(a, n.sentence))]
     candidates.update((x, y) for x in models for y in models if x < y)
+    # the models each sentence counts, and how many: two sentences agreeing on one ("seven
+    # AK-47s") list the same haul, whatever else they say around it
+    haul: dict[tuple[str, int], set[tuple[str, float]]] = defaultdict(set)
+    for k in models:
+        a, n, t = mentions[k]
+        haul[(a, n.sentence)].add((t, n.value))
     for i, j in sorted(candidates):
         (ai, ni, ti), (aj, nj, tj) = mentions[i], mentions[j]
         if not _same_thing(ti, tj) or ctx.outlet[ai] == ctx.outlet[aj]:
@@ -262,14 +271,23 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
         # a named person's age is one fact whatever the sentence tells around it
         # a model counted ("AK-47s") names the thing so closely that the sentences need only
         # be about as close as a shared verb makes them
-        specific = same_verb or (
-            _is_model(ni, ctx.text(ai, ni.sentence)) and _is_model(nj, ctx.text(aj, nj.sentence))
+        specific = (
+            same_verb
+            or (
+                _is_model(ni, ctx.text(ai, ni.sentence))
+                and _is_model(nj, ctx.text(aj, nj.sentence))
+            )
+            or bool(haul[(ai, ni.sentence)] & haul[(aj, nj.sentence)])
         )
         needed = 0.0 if named else ctx.options.claim_threshold * (0.45 if specific else 0.9)
         if sim < needed or _dated_apart(ctx, (ai, ni.sentence), (aj, nj.sentence)):
             continue
-        if _raised_later(ctx, (ai, ni), (aj, nj)):
-            continue  # a running figure a later report raised: an update
+        # a running figure a later report raised is an update; an age is no running figure:
+        # it rises once a year, so reports a few days apart giving two ages contradict
+        if _raised_later(ctx, (ai, ni), (aj, nj)) and not (
+            age and _days_apart(ctx, ai, aj) < _AGE_STEADY_DAYS
+        ):
+            continue
         edges[ti].append((i, j))
 
     def first_statement(aid: str, n: NumberMention, thing: str) -> int:
@@ -367,6 +385,12 @@ def _dated_apart(ctx: StoryContext, a: tuple[str, int], b: tuple[str, int]) -> b
     return bool(ta and tb) and all(
         x.latest < y.earliest or y.latest < x.earliest for x in ta for y in tb
     )
+
+
+def _days_apart(ctx: StoryContext, a: str, b: str) -> int:
+    """Days between two articles' publication (0 where one has no date)."""
+    da, db = ctx.articles[a].published, ctx.articles[b].published
+    return abs((da - db).days) if da is not None and db is not None else 0
 
 
 def _raised_later(

@@ -21,7 +21,7 @@ from crosswire.language.nlp import load_nlp
 from crosswire.language.numbers import extract_numbers
 from crosswire.language.quotes import extract_quotes
 from crosswire.language.text import tokenizer_safe
-from crosswire.language.times import extract_times, stamped_date
+from crosswire.language.times import extract_times, stamped_date, yearless_days
 from crosswire.models import Article, ArticleAnalysis, Sentence, TimeMention
 from crosswire.options import Options
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "analyze_articles",
+    "anchored_yearless_days",
     "detect_language",
     "language_of",
     "load_nlp",
@@ -238,6 +239,18 @@ def analyze_article(article: Article, options: Options) -> ArticleAnalysis:
         times=times,
         published_inferred=inferred,
     )
+
+
+def anchored_yearless_days(text: str) -> list[TimeMention]:
+    """The days an undated article writes without a year (`times.yearless_days`), each with
+    the event it dates, as `analyze_article` anchors the times it reads: its analysis has none
+    of them (with no date, their year is unknown), and only the comparison of a story's undated
+    articles can use them. Parses the text again, so asked only where they are needed."""
+    sentences, docs = parse(text)
+    days = yearless_days(sentences)
+    if not days:
+        return []
+    return anchor_mentions(docs, sentences, days, [])[1]
 
 
 def analyze_articles(articles: Sequence[Article], options: Options) -> list[ArticleAnalysis]:

@@ -20,11 +20,20 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
+from crosswire.language._lexicon import MONTHS
 from crosswire.language._time_patterns import NEEDS, PATTERNS, PRIORITY, Pattern, possible_kinds
 from crosswire.language._time_rules import RESOLVERS, Context
 from crosswire.models import Sentence, TimeMention
 
-__all__ = ["extract_times", "find_time_spans", "readable_event", "stamped_date"]
+__all__ = [
+    "MONTH_NAMES",
+    "UNKNOWN_YEAR",
+    "extract_times",
+    "find_time_spans",
+    "readable_event",
+    "stamped_date",
+    "yearless_days",
+]
 
 
 @dataclass(frozen=True)
@@ -108,6 +117,43 @@ def extract_times(sentences: Sequence[Sentence], published: date | None) -> list
                 ctx.days_here.append((cand.start, mention))
         history[first:] = [resolved[k] for k in sorted(resolved)]
     return history
+
+
+MONTH_NAMES = frozenset(MONTHS)
+"""Month names and their abbreviations, lower case."""
+UNKNOWN_YEAR = "XXXX"
+"""How TIMEX3 writes a year the text does not give: `yearless_days`' values open with it."""
+# The year `yearless_days` reads its days in: a leap year, so that February 29 exists.
+_NOMINAL_YEAR = 2000
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def yearless_days(sentences: Sequence[Sentence]) -> list[TimeMention]:
+    """The days a text writes with a month but no year ("on November 18", "the November 18
+    sinking"), which `extract_times` skips when there is no publication date to take the year
+    from: each read in one nominal year, its value written with TIMEX3's unknown year
+    ("XXXX-11-18"). Outlets reporting one story write one same year, so two such days of one
+    story can be compared with each other; they never place anything on a calendar."""
+    found = []
+    for t in extract_times(sentences, date(_NOMINAL_YEAR, 12, 31)):
+        words = {w.lower().rstrip(".") for w in _WORDS.findall(t.text)}
+        # a month and a day of it, written; a weekday or "yesterday" needs the real date
+        if t.precision != "day" or not t.relative or not words & MONTHS.keys():
+            continue
+        if not re.search(r"\d", t.text) or re.search(r"\d{3}", t.text):
+            continue
+        day = date.fromisoformat(t.value)
+        shift = day - date(_NOMINAL_YEAR, day.month, day.day)
+        found.append(
+            t.model_copy(
+                update={
+                    "value": UNKNOWN_YEAR + t.value[4:],
+                    "earliest": t.earliest - shift,
+                    "latest": t.latest - shift,
+                }
+            )
+        )
+    return found
 
 
 # A clause opening with a relative word or a pronoun leans on the rest of its sentence
