@@ -249,26 +249,3 @@ def test_sentences_agreeing_on_a_model_count_list_one_haul_whose_other_counts_co
     numbers = [c for c in story.conflicts if c.kind == "number"]
     assert [sorted(v.article_ids for v in c.values) for c in numbers] == [[["a"], ["b"]]]
     assert "rifle" in numbers[0].subject.lower()
-
-
-def _age_conflicts(later: date) -> list[Conflict]:
-    texts = {
-        "a": "Javon Wilson, 14, was shot inside his home in Englewood on Friday evening.",
-        "b": "Javon Wilson, 15, died on Friday night at the scene in Englewood, police said.",
-    }
-    published = {"a": date(2016, 11, 18), "b": later}
-    articles = {
-        aid: Article(id=aid, source=f"Outlet {aid}", title=aid, text=t, published=published[aid])
-        for aid, t in texts.items()
-    }
-    analyses = {aid: analyze_article(a, OPTIONS) for aid, a in articles.items()}
-    story = compare_story(
-        StoryGroup(id="s-test", article_ids=["a", "b"]), articles, analyses, OPTIONS, title="t"
-    )
-    return [c for c in story.conflicts if c.kind == "number" and "age" in c.subject.lower()]
-
-
-def test_an_age_a_report_days_later_gives_higher_is_a_conflict_not_an_update() -> None:
-    assert len(_age_conflicts(date(2016, 11, 19))) == 1
-    # months later a birthday may have passed: the higher age is then no contradiction
-    assert _age_conflicts(date(2017, 6, 1)) == []

@@ -31,9 +31,6 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 # Nouns that describe a person by age ("a 16-year-old boy"): the referent an age belongs to.
 _TITLE_CASE = re.compile(r"^[A-Z][a-z'’-]+$")
 _AGE = "age of "
-# Reports less than this many days apart cannot see a birthday pass between them (about one
-# chance in fifty): an age one gives higher than the other is a contradiction, not an update.
-_AGE_STEADY_DAYS = 7
 # Ages of people named only by such a noun belong to one person only when the same act is told.
 _GENERIC_PEOPLE = frozenset(
     ["man", "woman", "boy", "girl", "child", "person", "teen", "teenager", "male", "female"]
@@ -282,12 +279,8 @@ def figure_conflicts(ctx: StoryContext) -> list[Conflict]:
         needed = 0.0 if named else ctx.options.claim_threshold * (0.45 if specific else 0.9)
         if sim < needed or _dated_apart(ctx, (ai, ni.sentence), (aj, nj.sentence)):
             continue
-        # a running figure a later report raised is an update; an age is no running figure:
-        # it rises once a year, so reports a few days apart giving two ages contradict
-        if _raised_later(ctx, (ai, ni), (aj, nj)) and not (
-            age and _days_apart(ctx, ai, aj) < _AGE_STEADY_DAYS
-        ):
-            continue
+        if _raised_later(ctx, (ai, ni), (aj, nj)):
+            continue  # a running figure a later report raised: an update
         edges[ti].append((i, j))
 
     def first_statement(aid: str, n: NumberMention, thing: str) -> int:
@@ -385,12 +378,6 @@ def _dated_apart(ctx: StoryContext, a: tuple[str, int], b: tuple[str, int]) -> b
     return bool(ta and tb) and all(
         x.latest < y.earliest or y.latest < x.earliest for x in ta for y in tb
     )
-
-
-def _days_apart(ctx: StoryContext, a: str, b: str) -> int:
-    """Days between two articles' publication (0 where one has no date)."""
-    da, db = ctx.articles[a].published, ctx.articles[b].published
-    return abs((da - db).days) if da is not None and db is not None else 0
 
 
 def _raised_later(
