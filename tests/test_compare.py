@@ -306,3 +306,19 @@ def test_outlets_giving_the_event_one_day_state_one_fact_and_a_later_day_stays_a
     cited = [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
     assert any({"a", "b"} <= set(c) for c in cited)
     assert not [c for c in cited if "c" in c]
+
+
+def test_outlets_introducing_one_person_by_name_state_one_fact_a_mere_mention_not() -> None:
+    story = _story(
+        {
+            "a": "Police said the victim, identified as Marcus Johnson, was shot twice in the "
+            "chest outside his home in Dornholm.",
+            "b": "Marcus Johnson, 15, died at Dornholm General Hospital shortly after midnight, "
+            "his family said on Friday.",
+            "c": "Friends of Marcus Johnson set up a fund that had raised a thousand dollars by "
+            "Saturday night.",
+        }
+    )
+    cited = [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
+    assert ["a", "b"] in cited
+    assert not [c for c in cited if "c" in c]

@@ -59,6 +59,7 @@ __all__ = [
     "fact_groups",
     "group_facts",
     "match_probabilities",
+    "name_facts",
     "pair_features",
     "person_facts",
     "place_facts",
@@ -375,6 +376,7 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list
         + person_facts(ctx, units, entities)
         + place_facts(ctx, units)
         + date_facts(ctx, units)
+        + name_facts(ctx, units, entities)
     )
     # a syndicated copy and its original group as two articles of one outlet: what a lone
     # sentence may not be called (bound 0), such a pair may not be either; two groups that
@@ -541,3 +543,42 @@ def date_facts(ctx: StoryContext, units: UnitFacts) -> list[list[int]]:
     day = min(first, key=lambda d: (-ctx.outlets(list(first[d])), d))
     by_article = first[day]
     return [sorted(set(by_article.values()))] if ctx.outlets(list(by_article)) >= 2 else []
+
+
+# how a report introduces a person it names: by age ("Javon Wilson, 15,", "46-year old
+# Steven Dolan") or as identified ("The teen, identified as DaMontez Jones")
+_INTRODUCED = re.compile(r",\s*\d{1,3}\s*,|\d{1,3}[- ]year[- ]old|\bidentified\b|\bnamed\b", re.I)
+
+
+def name_facts(
+    ctx: StoryContext, units: UnitFacts, entities: Sequence[StoryEntity]
+) -> list[list[int]]:
+    """Sentences of two or more outlets that introduce one person by full name, each
+    outlet's first: who the victim or the suspect is ("The teen, identified as DaMontez
+    Jones, ...", "Jovan Wilson, 15, died Friday night"). A name alone is not enough: a
+    well-known name opens sentences that say anything.
+
+    A person who speaks in the story (an official, a witness) is left out: outlets name them
+    where they say something, and what each says differs."""
+    speakers = {
+        fold(q.speaker) for analysis in ctx.analyses.values() for q in analysis.quotes if q.speaker
+    }
+    people = [
+        e
+        for e in entities
+        if e.type == "PERSON" and len(e.name.split()) >= 2 and fold(e.name) not in speakers
+    ]
+    first: dict[str, dict[str, int]] = defaultdict(dict)
+    for person in people:
+        names = [fold(n) for n in [person.name, *person.aliases] if len(n.split()) >= 2]
+        for k, (aid, sentence) in enumerate(ctx.units):
+            if aid in first[person.name] or units.author_voice[k] or units.appeal[k]:
+                continue
+            text = fold(sentence.text)
+            if _INTRODUCED.search(sentence.text) and any(n in text for n in names):
+                first[person.name][aid] = k
+    return [
+        sorted(by_article.values())
+        for by_article in first.values()
+        if ctx.outlets(list(by_article)) >= 2
+    ]
