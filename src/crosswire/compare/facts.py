@@ -55,6 +55,8 @@ __all__ = [
     "FactGrouping",
     "UnitFacts",
     "author_voice",
+    "clock_facts",
+    "clock_times",
     "date_facts",
     "fact_groups",
     "group_facts",
@@ -377,6 +379,7 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list
         + place_facts(ctx, units)
         + date_facts(ctx, units)
         + name_facts(ctx, units, entities)
+        + clock_facts(ctx, units)
     )
     # a syndicated copy and its original group as two articles of one outlet: what a lone
     # sentence may not be called (bound 0), such a pair may not be either; two groups that
@@ -579,6 +582,39 @@ def name_facts(
                 first[person.name][aid] = k
     return [
         sorted(by_article.values())
+        for by_article in first.values()
+        if ctx.outlets(list(by_article)) >= 2
+    ]
+
+
+_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?", re.I)
+_NAMED_HOURS = {"noon": 12 * 60, "midnight": 0}
+
+
+def clock_times(text: str) -> list[int]:
+    """The times of day a sentence gives, in minutes after midnight: '6:45 p.m.' -> 1125,
+    'around 10 p.m.' -> 1320, 'just before midnight' -> 0."""
+    found = []
+    for m in _CLOCK.finditer(text):
+        hour, minute = int(m.group(1)), int(m.group(2) or 0)
+        if 1 <= hour <= 12 and minute < 60:
+            found.append((hour % 12 + (12 if m.group(3).lower() == "p" else 0)) * 60 + minute)
+    found.extend(v for w, v in _NAMED_HOURS.items() if re.search(rf"\b{w}\b", text, re.I))
+    return found
+
+
+def clock_facts(ctx: StoryContext, units: UnitFacts) -> list[list[int]]:
+    """Sentences of two or more outlets giving one same time of day ("about 6:45 p.m.",
+    "around 10 p.m." / "after 10 p.m."), each outlet's first: a time to the minute that two
+    outlets share is one moment of the story (the shots, the call to the police)."""
+    first: dict[int, dict[str, int]] = defaultdict(dict)
+    for k, (aid, sentence) in enumerate(ctx.units):
+        if units.author_voice[k] or units.appeal[k]:
+            continue
+        for minute in clock_times(sentence.text):
+            first[minute].setdefault(aid, k)
+    return [
+        sorted(set(by_article.values()))
         for by_article in first.values()
         if ctx.outlets(list(by_article)) >= 2
     ]
