@@ -23,17 +23,15 @@ nearest neighbours: never all pairs):
    one, no figure and no date ("Most of them were young"): it reports nothing a reader can
    place. Nor is an appeal to the reader ("Anyone with information is asked to call ...").
 3. **Facts inside sentences.** A sentence states more than its family shares: the outlets
-   that give one named person one age ("Javon Wilson, 15", "15-year-old Javon Wilson") or one
-   home town state one fact, however the rest of their sentences differ (`person_facts`);
-   so do the outlets that name one street where something happened (`place_facts`), and
-   those that date something to one same day (`date_facts`).
+   that give one person one age or home town, name one street where the story happened, date
+   its event to one day, give one time of day or introduce one person by full name state one
+   fact, however the rest of their sentences differ (`compare.slots`).
 
 The thresholds were chosen on the dev topics (`crosswire eval agreement` and `eval links`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import heapq
 import re
 from collections import defaultdict
@@ -44,10 +42,16 @@ from scipy import sparse
 
 from crosswire.compare.conflicts import unit_head
 from crosswire.compare.matching import StoryContext
-from crosswire.compare.residence import residences, story_person
+from crosswire.compare.slots import (
+    clock_facts,
+    date_facts,
+    name_facts,
+    person_facts,
+    place_facts,
+)
 from crosswire.language.entities import fold
 from crosswire.language.quotes import find_quote_spans
-from crosswire.models import ArticleAnalysis, Sentence, StoryEntity
+from crosswire.models import StoryEntity
 
 __all__ = [
     "FACT_MODEL",
@@ -55,17 +59,10 @@ __all__ = [
     "FactGrouping",
     "UnitFacts",
     "author_voice",
-    "clock_facts",
-    "clock_times",
-    "date_facts",
     "fact_groups",
     "group_facts",
     "match_probabilities",
-    "name_facts",
     "pair_features",
-    "person_facts",
-    "place_facts",
-    "streets",
 ]
 
 FEATURES = (
@@ -373,13 +370,16 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list
     # with no pair to match, every sentence is its outlet's alone (bar the writer's own voice)
     bounds = units.single_bounds([ctx.outlet[a] for a in articles])
     groups = group_facts(len(ctx.units), articles, probabilities, bounds).groups
+    quiet = [
+        voice or appeal for voice, appeal in zip(units.author_voice, units.appeal, strict=True)
+    ]
     groups = (
         groups
-        + person_facts(ctx, units, entities)
-        + place_facts(ctx, units)
-        + date_facts(ctx, units)
-        + name_facts(ctx, units, entities)
-        + clock_facts(ctx, units)
+        + person_facts(ctx, quiet, entities)
+        + place_facts(ctx, quiet)
+        + date_facts(ctx, quiet)
+        + name_facts(ctx, quiet, entities)
+        + clock_facts(ctx, quiet)
     )
     # a syndicated copy and its original group as two articles of one outlet: what a lone
     # sentence may not be called (bound 0), such a pair may not be either; two groups that
@@ -389,232 +389,3 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list
         if ctx.outlets([articles[k] for k in g]) >= 2 or any(bounds[k] > 0 for k in g):
             kept.setdefault(tuple(g), g)
     return list(kept.values())
-
-
-_AGE_AFTER_NAME = re.compile(r"\s*,\s*$")  # "Javon Wilson, 15"
-_AGE_BEFORE_NAME = re.compile(r"^\s+$")  # "15-year-old Javon Wilson"
-
-
-def person_facts(
-    ctx: StoryContext, units: UnitFacts, entities: Sequence[StoryEntity]
-) -> list[list[int]]:
-    """Sentences of two or more outlets that give one named person one age ("Javon Wilson,
-    15", "15-year-old Javon Wilson") or one home town ("Jane Doe, 36, of Harlow", "Jane Doe,
-    who lived in Harlow"): a fact about a person, keyed by the person, never by the value
-    alone (the 15-year-old victim is not the 15-year-old shooter)."""
-    canonical = {fold(n): e.name for e in entities for n in [e.name, *e.aliases]}
-    people = [e for e in entities if e.type == "PERSON"]
-    by_fact: dict[tuple[str, object, str], set[int]] = defaultdict(set)
-    for k, (aid, sentence) in enumerate(ctx.units):
-        if units.author_voice[k] or units.appeal[k]:
-            continue
-        for name, town in residences(sentence.text):
-            who = story_person(name, people)
-            if who is not None:
-                by_fact[("home", fold(town), who.name)].add(k)
-        for age, name in _ages(ctx.analyses[aid], sentence):
-            by_fact[("age", age, canonical.get(fold(name), name))].add(k)
-    return [
-        sorted(ks) for ks in by_fact.values() if ctx.outlets([ctx.units[k][0] for k in ks]) >= 2
-    ]
-
-
-def _ages(analysis: ArticleAnalysis, sentence: Sentence) -> list[tuple[float, str]]:
-    """(age, person as named) for each age the sentence gives right beside a person's name."""
-    ages = [
-        n
-        for n in analysis.numbers
-        if n.sentence == sentence.index and (n.unit or "").startswith("year")
-    ]
-    if not ages:
-        return []
-    people = [
-        (m.start - sentence.start, m.end - sentence.start, e.name)
-        for e in analysis.entities
-        if e.type == "PERSON"
-        for m in e.mentions
-        if m.sentence == sentence.index
-    ]
-    text, found = sentence.text, []
-    for age in ages:
-        at = text.find(age.text)
-        while at >= 0:
-            stop = at + len(age.text)
-            for start, end, name in people:
-                if (0 <= end <= at and _AGE_AFTER_NAME.fullmatch(text[end:at])) or (
-                    stop <= start and _AGE_BEFORE_NAME.fullmatch(text[stop:start])
-                ):
-                    found.append((age.value, name))
-            at = text.find(age.text, stop)
-    return found
-
-
-_SUFFIXES = (
-    "street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|lane|ln|way|court|ct|place|pl|"
-    "highway|hwy|parkway|pkwy|terrace|circle|trail"
-)
-_NAME_WORD = r"[A-Z][\w'’-]*\.?"
-# "the 5500 block of West Old National Road", "the 9500 block of Page"
-_BLOCK = re.compile(rf"\b\d{{2,6}}\s+block\s+of\s+((?:{_NAME_WORD}\s?){{1,4}})")
-# "1915 Birch Street", "Arlington Avenue", "S. Harrison St."
-_STREET = re.compile(rf"(\d{{1,6}}\s+)?((?:{_NAME_WORD}\s){{1,3}})(?i:{_SUFFIXES})\b\.?")
-_COMPASS = {"n", "s", "e", "w", "north", "south", "east", "west", "the", "in", "on", "at", "of"}
-_SUFFIX_WORDS = set(_SUFFIXES.split("|"))
-
-
-def _street_key(name: str) -> str:
-    words = [w.strip(".") for w in fold(name).split()]
-    return " ".join(w for w in words if w and w not in _COMPASS and w not in _SUFFIX_WORDS)
-
-
-def streets(text: str) -> list[tuple[str, int]]:
-    """(street, how surely it is a place where something happened) for each street a sentence
-    names: 2 written as an address ('the 5500 block of West Old National Road', '1915 Birch
-    Street'), 1 as the site of a home or a venue ('his home on Arlington Avenue'), 0 otherwise
-    ('another car on American Boulevard'). Directions and the street's kind are dropped from
-    the street: outlets write them differently ('S. Harrison St.', 'Harrison Street')."""
-    found = [(_street_key(m.group(1)), 2) for m in _BLOCK.finditer(text)]
-    for m in _STREET.finditer(text):
-        site = bool(_SITE.search(text[max(0, m.start() - 30) : m.start()]))
-        found.append((_street_key(m.group(2)), 2 if m.group(1) else int(site)))
-    surest: dict[str, int] = {}
-    for key, sure in found:
-        if key:
-            surest[key] = max(sure, surest.get(key, 0))
-    return list(surest.items())
-
-
-# a home or a venue right before the street: "the house on", "a club at", "the corner of"
-_SITE = re.compile(
-    r"\b(?:home|house|residence|apartment|building|store|shop|club|bar|lounge|lodge|church|"
-    r"school|park|intersection|corner|area|scene)\s+(?:on|at|of|in|along|near)\s+(?:the\s+)?$",
-    re.IGNORECASE,
-)
-
-
-def place_facts(ctx: StoryContext, units: UnitFacts) -> list[list[int]]:
-    """Sentences of two or more outlets naming one street where the story happened: each
-    outlet's first sentence giving it as an address, else as the site of a home or a venue. A
-    street counts only when some outlet writes it as an address: "Wall Street" in a market
-    report is no place where something happened."""
-    first: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-    addressed: set[str] = set()
-    for k, (aid, sentence) in enumerate(ctx.units):
-        if units.author_voice[k] or units.appeal[k]:
-            continue
-        for key, sure in streets(sentence.text):
-            if sure == 0:
-                continue
-            held = first[key].get(aid)
-            if held is None or sure > held[0]:
-                first[key][aid] = (sure, k)
-            addressed.update([key] if sure == 2 else [])
-    return [
-        sorted(k for _, k in by_article.values())
-        for key, by_article in first.items()
-        if key in addressed and ctx.outlets(list(by_article)) >= 2
-    ]
-
-
-# the day of writing, not of the event: "had a hearing today" in two papers is no shared fact
-_DEICTIC = re.compile(r"^(?:today|now|currently|this (?:morning|afternoon|evening))$", re.I)
-
-
-def date_facts(ctx: StoryContext, units: UnitFacts) -> list[list[int]]:
-    """Sentences of two or more outlets dating the story's event to one same day ("Monday
-    night", "on Aug. 1", "The shooting happened about 11:50 p.m. Monday"): each outlet's first
-    sentence giving that day. Outlets lead with the event and its day, so the first sentence
-    giving a day tells what happened on it; when it was reported ("police said Tuesday") is no
-    date of an event."""
-    first: dict[dt.date, dict[str, int]] = defaultdict(dict)
-    for k, (aid, sentence) in enumerate(ctx.units):
-        if units.author_voice[k] or units.appeal[k]:
-            continue
-        for t in ctx.analyses[aid].times:
-            if (
-                t.sentence == sentence.index
-                and t.precision == "day"
-                and not t.reporting
-                and not _DEICTIC.match(t.text.strip())
-            ):
-                first[t.earliest].setdefault(aid, k)
-    if not first:
-        return []
-    # the story's day: the one most outlets give (the earliest among equals). Other days
-    # hold the many things that happen around an event (an arrest, a vigil, a hearing), and
-    # two outlets' first sentences on such a day tell different ones as often as not
-    day = min(first, key=lambda d: (-ctx.outlets(list(first[d])), d))
-    by_article = first[day]
-    return [sorted(set(by_article.values()))] if ctx.outlets(list(by_article)) >= 2 else []
-
-
-# how a report introduces a person it names: by age ("Javon Wilson, 15,", "46-year old
-# Steven Dolan") or as identified ("The teen, identified as DaMontez Jones")
-_INTRODUCED = re.compile(r",\s*\d{1,3}\s*,|\d{1,3}[- ]year[- ]old|\bidentified\b|\bnamed\b", re.I)
-
-
-def name_facts(
-    ctx: StoryContext, units: UnitFacts, entities: Sequence[StoryEntity]
-) -> list[list[int]]:
-    """Sentences of two or more outlets that introduce one person by full name, each
-    outlet's first: who the victim or the suspect is ("The teen, identified as DaMontez
-    Jones, ...", "Jovan Wilson, 15, died Friday night"). A name alone is not enough: a
-    well-known name opens sentences that say anything.
-
-    A person who speaks in the story (an official, a witness) is left out: outlets name them
-    where they say something, and what each says differs."""
-    speakers = {
-        fold(q.speaker) for analysis in ctx.analyses.values() for q in analysis.quotes if q.speaker
-    }
-    people = [
-        e
-        for e in entities
-        if e.type == "PERSON" and len(e.name.split()) >= 2 and fold(e.name) not in speakers
-    ]
-    first: dict[str, dict[str, int]] = defaultdict(dict)
-    for person in people:
-        names = [fold(n) for n in [person.name, *person.aliases] if len(n.split()) >= 2]
-        for k, (aid, sentence) in enumerate(ctx.units):
-            if aid in first[person.name] or units.author_voice[k] or units.appeal[k]:
-                continue
-            text = fold(sentence.text)
-            if _INTRODUCED.search(sentence.text) and any(n in text for n in names):
-                first[person.name][aid] = k
-    return [
-        sorted(by_article.values())
-        for by_article in first.values()
-        if ctx.outlets(list(by_article)) >= 2
-    ]
-
-
-_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?", re.I)
-_NAMED_HOURS = {"noon": 12 * 60, "midnight": 0}
-
-
-def clock_times(text: str) -> list[int]:
-    """The times of day a sentence gives, in minutes after midnight: '6:45 p.m.' -> 1125,
-    'around 10 p.m.' -> 1320, 'just before midnight' -> 0."""
-    found = []
-    for m in _CLOCK.finditer(text):
-        hour, minute = int(m.group(1)), int(m.group(2) or 0)
-        if 1 <= hour <= 12 and minute < 60:
-            found.append((hour % 12 + (12 if m.group(3).lower() == "p" else 0)) * 60 + minute)
-    found.extend(v for w, v in _NAMED_HOURS.items() if re.search(rf"\b{w}\b", text, re.I))
-    return found
-
-
-def clock_facts(ctx: StoryContext, units: UnitFacts) -> list[list[int]]:
-    """Sentences of two or more outlets giving one same time of day ("about 6:45 p.m.",
-    "around 10 p.m." / "after 10 p.m."), each outlet's first: a time to the minute that two
-    outlets share is one moment of the story (the shots, the call to the police)."""
-    first: dict[int, dict[str, int]] = defaultdict(dict)
-    for k, (aid, sentence) in enumerate(ctx.units):
-        if units.author_voice[k] or units.appeal[k]:
-            continue
-        for minute in clock_times(sentence.text):
-            first[minute].setdefault(aid, k)
-    return [
-        sorted(set(by_article.values()))
-        for by_article in first.values()
-        if ctx.outlets(list(by_article)) >= 2
-    ]
