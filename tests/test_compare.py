@@ -352,3 +352,26 @@ def test_outlets_giving_one_time_of_day_state_one_fact() -> None:
     )
     cited = [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
     assert ["a", "b"] in cited
+
+
+def test_a_surname_both_use_does_not_make_husband_and_wife_one_person() -> None:
+    from crosswire.compare.matching import StoryContext, story_entities
+    from crosswire.models import ArticleAnalysis, ArticleEntity, EntityMention
+
+    # each article calls its own Dolan by the surname alone later on
+    names = {"a": ("Brenda Dolan", ["Dolan"]), "b": ("Steven Dolan", ["Dolan"])}
+    articles, analyses = {}, {}
+    for aid, (name, aliases) in names.items():
+        articles[aid] = Article(id=aid, source=f"Outlet {aid}", text=name)
+        mention = EntityMention(text=name, sentence=0, start=0, end=len(name))
+        entity = ArticleEntity(name=name, type="PERSON", aliases=aliases, mentions=[mention])
+        analyses[aid] = ArticleAnalysis(article_id=aid, entities=[entity])
+    ctx = StoryContext(
+        group=StoryGroup(id="s", article_ids=sorted(articles)),
+        articles=articles,
+        analyses=analyses,
+        outlet={a: a for a in articles},
+        options=OPTIONS,
+    )
+    people = {e.name: e for e in story_entities(ctx)}
+    assert people.keys() == {"Steven Dolan", "Brenda Dolan"}

@@ -177,6 +177,20 @@ class _EntityCluster:
         )
 
 
+def _other_person(name: str, names: set[str]) -> bool:
+    """Whether `names` hold another person of the same surname ("Brenda Dolan" for "Steven
+    Dolan"): the surname alone, an alias of both, must not make husband and wife one."""
+    words = fold(name).split()
+    if len(words) < 2:
+        return False
+    for other in names:
+        theirs = fold(other).split()
+        if len(theirs) >= 2 and theirs[-1] == words[-1] and theirs[0] != words[0]:
+            if not (theirs[0][0] == words[0][0] and min(len(theirs[0]), len(words[0])) <= 2):
+                return True  # "S. Dolan" may be Steven; "Brenda" may not
+    return False
+
+
 def story_entities(ctx: StoryContext) -> list[StoryEntity]:
     """The articles' entities merged across the story by the same alias rules."""
     clusters: list[_EntityCluster] = []
@@ -188,7 +202,12 @@ def story_entities(ctx: StoryContext) -> list[StoryEntity]:
         names = [ent.name, *ent.aliases]
         # most names recur verbatim across a story: look those up before testing aliases
         target = exact.get(fold(ent.name)) or next(
-            (c for c in clusters if any(c.matches(n, ent.type, language[aid]) for n in names)),
+            (
+                c
+                for c in clusters
+                if any(c.matches(n, ent.type, language[aid]) for n in names)
+                and not (ent.type == "PERSON" and _other_person(ent.name, c.names))
+            ),
             None,
         )
         if target is None:
