@@ -91,7 +91,7 @@ def main() -> None:
         families = sentence_families(ctx)
         families_s = time.perf_counter() - started
         started = time.perf_counter()
-        facts = fact_groups(ctx, entities)
+        facts = fact_groups(ctx, entities).groups
         facts_s = time.perf_counter() - started
         sentences = sum(len(a.sentences) for a in analyses.values())
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -218,7 +218,8 @@ def test_outlets_giving_one_person_one_home_town_state_one_fact() -> None:
     units = UnitFacts(ctx, entities)
     quiet = [v or a for v, a in zip(units.author_voice, units.appeal, strict=True)]
     facts = person_facts(ctx, quiet, entities)
-    assert [sorted(ctx.units[k][0] for k in g) for g in facts] == [["a", "b"]]
+    assert [sorted(ctx.units[k][0] for k in g) for g, _ in facts] == [["a", "b"]]
+    assert [about for _, about in facts] == ["home town of Jane Doe: Harlow"]
 
 
 def test_a_sentence_joins_a_further_claim_only_on_two_matches_from_other_articles() -> None:
@@ -282,10 +283,12 @@ def test_streets_are_keyed_without_their_direction_or_kind() -> None:
     from crosswire.compare.slots import streets
 
     assert streets("It happened in the 2000 block of S. Harrison St. on Friday.") == [
-        ("harrison", 2)
+        ("harrison", 2, "S. Harrison St")
     ]
-    assert ("harrison", 1) in streets("Police were called to a house on Harrison Street.")
-    assert streets("Stocks fell on Wall Street on Monday.") == [("wall", 0)]
+    assert ("harrison", 1, "Harrison Street") in streets(
+        "Police were called to a house on Harrison Street."
+    )
+    assert streets("Stocks fell on Wall Street on Monday.") == [("wall", 0, "Wall Street")]
     assert streets("no street is named in this sentence at all") == []
 
 
@@ -293,8 +296,8 @@ def test_streets_are_keyed_without_their_direction_or_kind() -> None:
 def test_streets_read_any_text_without_failing(text: str) -> None:
     from crosswire.compare.slots import streets
 
-    for key, sure in streets(text):
-        assert key and key == key.strip() and sure in (0, 1, 2)
+    for key, sure, written in streets(text):
+        assert key and key == key.strip() and sure in (0, 1, 2) and written
 
 
 def test_outlets_giving_the_event_one_day_state_one_fact_and_a_later_day_stays_apart() -> None:

@@ -228,6 +228,12 @@ class Claim(_Model):
         default=None, description="When the claim is what someone said, who said it."
     )
     conflict_ids: list[str] = Field(default_factory=list)
+    about: str | None = Field(
+        default=None,
+        description="For a fact keyed by what it is about, that: 'age of Javon Wilson: 15', "
+        "'street: West Highland', 'day: Tuesday 28 June 2016', 'time of day: 10 p.m.', "
+        "'named: Steven Dolan'. Its text is still one outlet's sentence stating it.",
+    )
 
 
 class QuoteVariant(_Model):

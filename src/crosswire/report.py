@@ -386,7 +386,8 @@ def _md_story(story: Story, by_id: dict[str, ReportArticle]) -> list[str]:
     if story.claims:
         rows = []
         for c in story.claims:
-            text = _md(c.text) + (f" — *{_md(c.attributed_to)}*" if c.attributed_to else "")
+            text = (f"*{_md(c.about)}* · " if c.about else "") + _md(c.text)
+            text += f" — *{_md(c.attributed_to)}*" if c.attributed_to else ""
             sources = _md_cites(list(dict.fromkeys(s.article_id for s in c.sources)))
             conflicts = ", ".join(_md(x) for x in c.conflict_ids)
             rows.append(

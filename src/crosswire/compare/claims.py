@@ -6,7 +6,7 @@ how many outlets state it) — and the consensus claims each article leaves out 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from crosswire.compare.matching import StoryContext, short_id
 from crosswire.models import Claim, ClaimSource, Conflict
@@ -17,9 +17,13 @@ _ORDER = {"disputed": 0, "consensus": 1, "corroborated": 2, "single_source": 3}
 
 
 def build_claims(
-    ctx: StoryContext, families: Sequence[list[int]], conflicts: Sequence[Conflict]
+    ctx: StoryContext,
+    families: Sequence[list[int]],
+    conflicts: Sequence[Conflict],
+    about: Mapping[tuple[int, ...], str] | None = None,
 ) -> list[Claim]:
-    """One claim per sentence family (indices into `ctx.units`), disputed ones first."""
+    """One claim per sentence family (indices into `ctx.units`), disputed ones first; `about`
+    says what a family keyed by a person, a street, a day or a time is about."""
     # A title conflict is about the person, not about the facts of the sentence naming them.
     evidence = {
         (a, e): c.id
@@ -72,6 +76,7 @@ def build_claims(
                 status=status,
                 attributed_to=_attribution(ctx, aid, sentence.index),
                 conflict_ids=conflict_ids,
+                about=(about or {}).get(tuple(members)),
             )
         )
     claims.sort(

@@ -36,6 +36,7 @@ import heapq
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -57,6 +58,7 @@ __all__ = [
     "FACT_MODEL",
     "FEATURES",
     "FactGrouping",
+    "FactGroups",
     "UnitFacts",
     "author_voice",
     "fact_groups",
@@ -351,9 +353,17 @@ def group_facts(
     return FactGrouping(groups, left_out)
 
 
-def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list[int]]:
-    """The story's claims as groups of indices into `ctx.units` (a sentence may be in several;
-    one that may state another outlet's fact, but not surely, is in none)."""
+class FactGroups(NamedTuple):
+    """The story's claims as groups of indices into `ctx.units`, and what the facts keyed by
+    a person, a street, a day or a time are about (`compare.slots`), by group."""
+
+    groups: list[list[int]]
+    about: dict[tuple[int, ...], str]
+
+
+def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> FactGroups:
+    """The story's claims (a sentence may be in several; one that may state another outlet's
+    fact, but not surely, is in none)."""
     articles = [aid for aid, _ in ctx.units]
     units = UnitFacts(ctx, entities)
     cross = [
@@ -373,19 +383,21 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> list[list
     quiet = [
         voice or appeal for voice, appeal in zip(units.author_voice, units.appeal, strict=True)
     ]
-    groups = (
-        groups
-        + person_facts(ctx, quiet, entities)
-        + place_facts(ctx, quiet)
-        + date_facts(ctx, quiet)
-        + name_facts(ctx, quiet, entities)
-        + clock_facts(ctx, quiet)
-    )
+    slots = [
+        *person_facts(ctx, quiet, entities),
+        *place_facts(ctx, quiet),
+        *date_facts(ctx, quiet),
+        *name_facts(ctx, quiet, entities),
+        *clock_facts(ctx, quiet),
+    ]
+    about: dict[tuple[int, ...], str] = {}
+    for group, what in slots:
+        about.setdefault(tuple(group), what)
     # a syndicated copy and its original group as two articles of one outlet: what a lone
     # sentence may not be called (bound 0), such a pair may not be either; two groups that
     # grew into the same sentences (each joined by the other's members) are one claim
     kept: dict[tuple[int, ...], list[int]] = {}
-    for g in groups:
+    for g in [*groups, *(group for group, _ in slots)]:
         if ctx.outlets([articles[k] for k in g]) >= 2 or any(bounds[k] > 0 for k in g):
             kept.setdefault(tuple(g), g)
-    return list(kept.values())
+    return FactGroups(list(kept.values()), {k: v for k, v in about.items() if k in kept})

@@ -23,6 +23,7 @@ from crosswire.language.entities import fold
 from crosswire.models import ArticleAnalysis, Sentence, StoryEntity
 
 __all__ = [
+    "Slot",
     "clock_facts",
     "clock_times",
     "date_facts",
@@ -33,13 +34,17 @@ __all__ = [
 ]
 
 
+Slot = tuple[list[int], str]
+"""A fact's sentences (indices into `ctx.units`) and what it is about, for the reader:
+'age of Javon Wilson: 15', 'street: West Highland', 'time of day: 10 p.m.'."""
+
 _AGE_AFTER_NAME = re.compile(r"\s*,\s*$")  # "Javon Wilson, 15"
 _AGE_BEFORE_NAME = re.compile(r"^\s+$")  # "15-year-old Javon Wilson"
 
 
 def person_facts(
     ctx: StoryContext, quiet: Sequence[bool], entities: Sequence[StoryEntity]
-) -> list[list[int]]:
+) -> list[Slot]:
     """Sentences of two or more outlets that give one named person one age ("Javon Wilson,
     15", "15-year-old Javon Wilson") or one home town ("Jane Doe, 36, of Harlow", "Jane Doe,
     who lived in Harlow"): a fact about a person, keyed by the person, never by the value
@@ -47,17 +52,24 @@ def person_facts(
     canonical = {fold(n): e.name for e in entities for n in [e.name, *e.aliases]}
     people = [e for e in entities if e.type == "PERSON"]
     by_fact: dict[tuple[str, object, str], set[int]] = defaultdict(set)
+    written: dict[tuple[str, object, str], str] = {}
     for k, (aid, sentence) in enumerate(ctx.units):
         if quiet[k]:
             continue
         for name, town in residences(sentence.text):
             who = story_person(name, people)
             if who is not None:
-                by_fact[("home", fold(town), who.name)].add(k)
+                home: tuple[str, object, str] = ("home", fold(town), who.name)
+                by_fact[home].add(k)
+                written.setdefault(home, f"home town of {who.name}: {town}")
         for age, name in _ages(ctx.analyses[aid], sentence):
-            by_fact[("age", age, canonical.get(fold(name), name))].add(k)
+            person = canonical.get(fold(name), name)
+            by_fact[("age", age, person)].add(k)
+            written.setdefault(("age", age, person), f"age of {person}: {age:g}")
     return [
-        sorted(ks) for ks in by_fact.values() if ctx.outlets([ctx.units[k][0] for k in ks]) >= 2
+        (sorted(ks), written[key])
+        for key, ks in by_fact.items()
+        if ctx.outlets([ctx.units[k][0] for k in ks]) >= 2
     ]
 
 
@@ -109,21 +121,23 @@ def _street_key(name: str) -> str:
     return " ".join(w for w in words if w and w not in _COMPASS and w not in _SUFFIX_WORDS)
 
 
-def streets(text: str) -> list[tuple[str, int]]:
-    """(street, how surely it is a place where something happened) for each street a sentence
-    names: 2 written as an address ('the 5500 block of West Old National Road', '1915 Birch
-    Street'), 1 as the site of a home or a venue ('his home on Arlington Avenue'), 0 otherwise
-    ('another car on American Boulevard'). Directions and the street's kind are dropped from
-    the street: outlets write them differently ('S. Harrison St.', 'Harrison Street')."""
-    found = [(_street_key(m.group(1)), 2) for m in _BLOCK.finditer(text)]
+def streets(text: str) -> list[tuple[str, int, str]]:
+    """(street, how surely it is a place where something happened, the street as written) for
+    each street a sentence names: 2 written as an address ('the 5500 block of West Old
+    National Road', '1915 Birch Street'), 1 as the site of a home or a venue ('his home on
+    Arlington Avenue'), 0 otherwise ('another car on American Boulevard'). Directions and the
+    street's kind are dropped from the street: outlets write them differently ('S. Harrison
+    St.', 'Harrison Street')."""
+    found = [(_street_key(m.group(1)), 2, m.group(1)) for m in _BLOCK.finditer(text)]
     for m in _STREET.finditer(text):
         site = bool(_SITE.search(text[max(0, m.start() - 30) : m.start()]))
-        found.append((_street_key(m.group(2)), 2 if m.group(1) else int(site)))
-    surest: dict[str, int] = {}
-    for key, sure in found:
-        if key:
-            surest[key] = max(sure, surest.get(key, 0))
-    return list(surest.items())
+        sure = 2 if m.group(1) else int(site)
+        found.append((_street_key(m.group(2)), sure, m.group(0)[len(m.group(1) or "") :]))
+    surest: dict[str, tuple[int, str]] = {}
+    for key, sure, written in found:
+        if key and sure >= surest.get(key, (-1, ""))[0]:
+            surest[key] = (sure, " ".join(written.split()).rstrip(".,"))
+    return [(key, sure, written) for key, (sure, written) in surest.items()]
 
 
 # a home or a venue right before the street: "the house on", "a club at", "the corner of"
@@ -134,25 +148,26 @@ _SITE = re.compile(
 )
 
 
-def place_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[list[int]]:
+def place_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[Slot]:
     """Sentences of two or more outlets naming one street where the story happened: each
     outlet's first sentence giving it as an address, else as the site of a home or a venue. A
     street counts only when some outlet writes it as an address: "Wall Street" in a market
     report is no place where something happened."""
     first: dict[str, dict[str, tuple[int, int]]] = defaultdict(dict)
-    addressed: set[str] = set()
+    addressed: dict[str, str] = {}
     for k, (aid, sentence) in enumerate(ctx.units):
         if quiet[k]:
             continue
-        for key, sure in streets(sentence.text):
+        for key, sure, written in streets(sentence.text):
             if sure == 0:
                 continue
             held = first[key].get(aid)
             if held is None or sure > held[0]:
                 first[key][aid] = (sure, k)
-            addressed.update([key] if sure == 2 else [])
+            if sure == 2:
+                addressed.setdefault(key, written)
     return [
-        sorted(k for _, k in by_article.values())
+        (sorted(k for _, k in by_article.values()), f"street: {addressed[key]}")
         for key, by_article in first.items()
         if key in addressed and ctx.outlets(list(by_article)) >= 2
     ]
@@ -162,7 +177,7 @@ def place_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[list[int]]:
 _DEICTIC = re.compile(r"^(?:today|now|currently|this (?:morning|afternoon|evening))$", re.I)
 
 
-def date_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[list[int]]:
+def date_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[Slot]:
     """Sentences of two or more outlets dating the story's event to one same day ("Monday
     night", "on Aug. 1", "The shooting happened about 11:50 p.m. Monday"): each outlet's first
     sentence giving that day. Outlets lead with the event and its day, so the first sentence
@@ -187,7 +202,9 @@ def date_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[list[int]]:
     # two outlets' first sentences on such a day tell different ones as often as not
     day = min(first, key=lambda d: (-ctx.outlets(list(first[d])), d))
     by_article = first[day]
-    return [sorted(set(by_article.values()))] if ctx.outlets(list(by_article)) >= 2 else []
+    if ctx.outlets(list(by_article)) < 2:
+        return []
+    return [(sorted(set(by_article.values())), f"day: {day:%A} {day.day} {day:%B %Y}")]
 
 
 # how a report introduces a person it names: by age ("Javon Wilson, 15,", "46-year old
@@ -195,9 +212,13 @@ def date_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[list[int]]:
 _INTRODUCED = re.compile(r",\s*\d{1,3}\s*,|\d{1,3}[- ]year[- ]old|\bidentified\b|\bnamed\b", re.I)
 
 
+# words that follow a place, never a person: "Aransas Pass police", "Henry County officials"
+_OF_A_PLACE = r"(?:police|officials|residents|city council|fire department)\b"
+
+
 def name_facts(
     ctx: StoryContext, quiet: Sequence[bool], entities: Sequence[StoryEntity]
-) -> list[list[int]]:
+) -> list[Slot]:
     """Sentences of two or more outlets that introduce one person by full name, each
     outlet's first: who the victim or the suspect is ("The teen, identified as DaMontez
     Jones, ...", "Jovan Wilson, 15, died Friday night"). A name alone is not enough: a
@@ -208,10 +229,19 @@ def name_facts(
     speakers = {
         fold(q.speaker) for analysis in ctx.analyses.values() for q in analysis.quotes if q.speaker
     }
+    # the tagger reads some towns as people ("Aransas Pass police said"): a name any
+    # article of the story reads as a place, or writes before "police", is no person's
+    places = {
+        fold(n) for e in entities if e.type in ("GPE", "LOC", "FAC") for n in [e.name, *e.aliases]
+    }
+    text = fold(" ".join(sentence.text for _, sentence in ctx.units))
     people = [
         e
         for e in entities
-        if e.type == "PERSON" and len(e.name.split()) >= 2 and fold(e.name) not in speakers
+        if e.type == "PERSON"
+        and len(e.name.split()) >= 2
+        and fold(e.name) not in speakers | places
+        and not re.search(rf"\b{re.escape(fold(e.name))} {_OF_A_PLACE}", text)
     ]
     first: dict[str, dict[str, int]] = defaultdict(dict)
     for person in people:
@@ -223,8 +253,8 @@ def name_facts(
             if _INTRODUCED.search(sentence.text) and any(n in text for n in names):
                 first[person.name][aid] = k
     return [
-        sorted(by_article.values())
-        for by_article in first.values()
+        (sorted(by_article.values()), f"named: {name}")
+        for name, by_article in first.items()
         if ctx.outlets(list(by_article)) >= 2
     ]
 
@@ -245,7 +275,7 @@ def clock_times(text: str) -> list[int]:
     return found
 
 
-def clock_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[list[int]]:
+def clock_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[Slot]:
     """Sentences of two or more outlets giving one same time of day ("about 6:45 p.m.",
     "around 10 p.m." / "after 10 p.m."), each outlet's first: a time to the minute that two
     outlets share is one moment of the story (the shots, the call to the police)."""
@@ -256,7 +286,15 @@ def clock_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[list[int]]:
         for minute in clock_times(sentence.text):
             first[minute].setdefault(aid, k)
     return [
-        sorted(set(by_article.values()))
-        for by_article in first.values()
+        (sorted(set(by_article.values())), f"time of day: {_clock(minute)}")
+        for minute, by_article in first.items()
         if ctx.outlets(list(by_article)) >= 2
     ]
+
+
+def _clock(minute: int) -> str:
+    if minute in (0, 12 * 60):
+        return "midnight" if minute == 0 else "noon"
+    hour, rest = divmod(minute, 60)
+    suffix = "a.m." if hour < 12 else "p.m."
+    return f"{hour % 12 or 12}{f':{rest:02d}' if rest else ''} {suffix}"

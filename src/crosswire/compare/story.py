@@ -31,7 +31,7 @@ def compare_story(
     conflicts, quotes = find_conflicts(ctx, entities, families)
     # conflicts still pair whole sentences; the claims are facts (a sentence may state several)
     groups = fact_groups(ctx, entities)
-    claims = build_claims(ctx, groups, conflicts)
+    claims = build_claims(ctx, groups.groups, conflicts, groups.about)
     return Story(
         id=group.id,
         title=title,
@@ -41,6 +41,6 @@ def compare_story(
         claims=claims,
         quotes=quotes,
         conflicts=conflicts,
-        framing=framing_entries(ctx, entities, groups),
+        framing=framing_entries(ctx, entities, groups.groups),
         omissions=omissions(ctx, claims),
     )
