@@ -48,15 +48,6 @@ def test_month_day_takes_the_publication_year() -> None:
     assert t.relative and not t.approximate
 
 
-def test_a_year_after_a_spaced_comma_belongs_to_its_day() -> None:
-    # tokenised text (ECB+) writes "September 18 , 2013": the year is the day's, not the
-    # publication year's
-    t = _one(THU, "The ship was attacked on September 18 , 2013 off Aden, officials said.")
-    assert (t.value, t.text) == ("2013-09-18", "September 18 , 2013")
-    t = _one(THU, "The ship was attacked on 18 September , 2013 off Aden, officials said.")
-    assert t.value == "2013-09-18"
-
-
 def test_about_ten_days_ago_is_approximate_plus_minus_three_days() -> None:
     for text in ("The call took place about 10 days ago.", "It was «about ten days ago»."):
         t = _one(THU, text)

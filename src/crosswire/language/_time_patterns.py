@@ -267,15 +267,14 @@ PATTERNS: list[Pattern] = [
         "numeric",
         r"(?<![\w/.,-])(?P<a>[01]?\d)/(?P<b>[0-3]?\d)/(?P<year>\d{4}|\d{2})(?![\w/])",
     ),
-    # "September 18 , 2013": tokenised text (ECB+) puts a space before the comma
     _p(
         "mdy",
-        rf"{_WD_PREFIX}(?:{_APPROX}\s+)?(?P<month>{_MONTH_ANY})\s+{_DAY}(?:\s?,?\s+{_YEAR})?",
+        rf"{_WD_PREFIX}(?:{_APPROX}\s+)?(?P<month>{_MONTH_ANY})\s+{_DAY}(?:,?\s+{_YEAR})?",
     ),
     _p(
         "dmy",
         rf"{_WD_PREFIX}(?:{_APPROX}\s+)?(?<![\d,.$])(?:the\s+)?{_DAY}\s+(?:of\s+)?"
-        rf"(?P<month>{_MONTH_ANY})(?:\s?,?\s+{_YEAR})?",
+        rf"(?P<month>{_MONTH_ANY})(?:,?\s+{_YEAR})?",
     ),
     _p(
         "month_year",
