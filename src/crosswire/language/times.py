@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from crosswire.language._lexicon import MONTHS
+from crosswire.language._lexicon import MONTHS, WEEKDAYS
 from crosswire.language._time_patterns import NEEDS, PATTERNS, PRIORITY, Pattern, possible_kinds
 from crosswire.language._time_rules import RESOLVERS, Context
 from crosswire.models import Sentence, TimeMention
@@ -28,6 +28,7 @@ from crosswire.models import Sentence, TimeMention
 __all__ = [
     "MONTH_NAMES",
     "UNKNOWN_YEAR",
+    "WEEKDAY_NAMES",
     "extract_times",
     "find_time_spans",
     "readable_event",
@@ -120,7 +121,9 @@ def extract_times(sentences: Sequence[Sentence], published: date | None) -> list
 
 
 MONTH_NAMES = frozenset(MONTHS)
-"""Month names and their abbreviations, lower case."""
+"""Month names, lower case."""
+WEEKDAY_NAMES = frozenset(WEEKDAYS)
+"""Weekday names, lower case."""
 UNKNOWN_YEAR = "XXXX"
 """How TIMEX3 writes a year the text does not give: `yearless_days`' values open with it."""
 # The year `yearless_days` reads its days in: a leap year, so that February 29 exists.

@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from crosswire.compare import LOADED
 from crosswire.embed import similarity_matrix
+from crosswire.language.times import MONTH_NAMES, WEEKDAY_NAMES
 from crosswire.models import (
     Article,
     ArticleAnalysis,
@@ -202,35 +203,9 @@ def _contained(a: str, b: str) -> bool:
     return len(words) >= _CONTAINED_MIN and words <= set(_squash(b).split())
 
 
-_CALENDAR = frozenset(
-    [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "morning",
-        "afternoon",
-        "evening",
-        "night",
-        "today",
-        "yesterday",
-    ]
-)
+_CALENDAR = MONTH_NAMES | WEEKDAY_NAMES | {
+    "morning", "afternoon", "evening", "night", "today", "yesterday",
+}  # fmt: skip
 
 
 _CONTAINED_MIN = 4
