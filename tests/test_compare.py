@@ -330,33 +330,6 @@ def test_outlets_introducing_one_person_by_name_state_one_fact_a_mere_mention_no
     assert not [c for c in cited if "c" in c]
 
 
-def test_times_of_day_are_read_in_minutes_after_midnight() -> None:
-    from crosswire.compare.slots import clock_times
-
-    assert clock_times("The shooting happened at about 6:45 p.m. Friday.") == [18 * 60 + 45]
-    assert clock_times("Officers were called around 10 p.m.") == [22 * 60]
-    assert clock_times("A call came at 12:10 a.m. and another just before midnight.") == [10, 0]
-    assert clock_times("He scored 13 points in 45 minutes.") == []
-
-
-@given(st.text(max_size=120))
-def test_times_of_day_read_any_text_as_minutes_of_one_day(text: str) -> None:
-    from crosswire.compare.slots import clock_times
-
-    assert all(0 <= minute < 24 * 60 for minute in clock_times(text))
-
-
-def test_outlets_giving_one_time_of_day_state_one_fact() -> None:
-    story = _story(
-        {
-            "a": "Neighbours heard several shots at about 6:45 p.m. in the quiet cul-de-sac.",
-            "b": "Police said the first call reporting gunfire came in at 6:45 p.m. on Friday.",
-        }
-    )
-    cited = [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
-    assert ["a", "b"] in cited
-
-
 def test_a_surname_both_use_does_not_make_husband_and_wife_one_person() -> None:
     from crosswire.compare.matching import StoryContext, story_entities
     from crosswire.models import ArticleAnalysis, ArticleEntity, EntityMention

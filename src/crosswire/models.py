@@ -231,7 +231,7 @@ class Claim(_Model):
     about: str | None = Field(
         default=None,
         description="For a fact keyed by what it is about, that: 'age of Javon Wilson: 15', "
-        "'street: West Highland', 'day: Tuesday 28 June 2016', 'time of day: 10 p.m.', "
+        "'street: West Highland', 'day: Tuesday 28 June 2016', "
         "'named: Steven Dolan'. Its text is still one outlet's sentence stating it.",
     )
 

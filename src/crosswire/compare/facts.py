@@ -24,8 +24,8 @@ nearest neighbours: never all pairs):
    place. Nor is an appeal to the reader ("Anyone with information is asked to call ...").
 3. **Facts inside sentences.** A sentence states more than its family shares: the outlets
    that give one person one age or home town, name one street where the story happened, date
-   its event to one day, give one time of day or introduce one person by full name state one
-   fact, however the rest of their sentences differ (`compare.slots`).
+   its event to one day or introduce one person by full name state one fact, however the
+   rest of their sentences differ (`compare.slots`).
 
 The thresholds were chosen on the dev topics (`crosswire eval agreement` and `eval links`).
 """
@@ -44,7 +44,6 @@ from scipy import sparse
 from crosswire.compare.conflicts import unit_head
 from crosswire.compare.matching import StoryContext
 from crosswire.compare.slots import (
-    clock_facts,
     date_facts,
     name_facts,
     person_facts,
@@ -388,7 +387,6 @@ def fact_groups(ctx: StoryContext, entities: Sequence[StoryEntity]) -> FactGroup
         *place_facts(ctx, quiet),
         *date_facts(ctx, quiet),
         *name_facts(ctx, quiet, entities),
-        *clock_facts(ctx, quiet),
     ]
     about: dict[tuple[int, ...], str] = {}
     for group, what in slots:

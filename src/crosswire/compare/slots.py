@@ -1,8 +1,8 @@
 """Facts keyed by what they are about (issue 20): the outlets that give one named person one
-age or home town, name one street where the story happened, date its event to one day, give
-one time of day, or introduce one person by full name state one fact, however the rest of
-their sentences differ. Long local reports pack several such facts into each sentence, and
-sentence similarity (`facts.group_facts`) joins a sentence to one family only.
+age or home town, name one street where the story happened, date its event to one day or
+introduce one person by full name state one fact, however the rest of their sentences differ.
+Long local reports pack several such facts into each sentence, and sentence similarity
+(`facts.group_facts`) joins a sentence to one family only.
 
 Each function takes the story's context and, per unit, whether to pass over it (the writer's
 own voice, an appeal to the reader), and returns groups of indices into `ctx.units`: each
@@ -24,8 +24,6 @@ from crosswire.models import ArticleAnalysis, Sentence, StoryEntity
 
 __all__ = [
     "Slot",
-    "clock_facts",
-    "clock_times",
     "date_facts",
     "name_facts",
     "person_facts",
@@ -36,7 +34,7 @@ __all__ = [
 
 Slot = tuple[list[int], str]
 """A fact's sentences (indices into `ctx.units`) and what it is about, for the reader:
-'age of Javon Wilson: 15', 'street: West Highland', 'time of day: 10 p.m.'."""
+'age of Javon Wilson: 15', 'street: West Highland', 'named: Steven Dolan'."""
 
 _AGE_AFTER_NAME = re.compile(r"\s*,\s*$")  # "Javon Wilson, 15"
 _AGE_BEFORE_NAME = re.compile(r"^\s+$")  # "15-year-old Javon Wilson"
@@ -257,44 +255,3 @@ def name_facts(
         for name, by_article in first.items()
         if ctx.outlets(list(by_article)) >= 2
     ]
-
-
-_CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?", re.I)
-_NAMED_HOURS = {"noon": 12 * 60, "midnight": 0}
-
-
-def clock_times(text: str) -> list[int]:
-    """The times of day a sentence gives, in minutes after midnight: '6:45 p.m.' -> 1125,
-    'around 10 p.m.' -> 1320, 'just before midnight' -> 0."""
-    found = []
-    for m in _CLOCK.finditer(text):
-        hour, minute = int(m.group(1)), int(m.group(2) or 0)
-        if 1 <= hour <= 12 and minute < 60:
-            found.append((hour % 12 + (12 if m.group(3).lower() == "p" else 0)) * 60 + minute)
-    found.extend(v for w, v in _NAMED_HOURS.items() if re.search(rf"\b{w}\b", text, re.I))
-    return found
-
-
-def clock_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[Slot]:
-    """Sentences of two or more outlets giving one same time of day ("about 6:45 p.m.",
-    "around 10 p.m." / "after 10 p.m."), each outlet's first: a time to the minute that two
-    outlets share is one moment of the story (the shots, the call to the police)."""
-    first: dict[int, dict[str, int]] = defaultdict(dict)
-    for k, (aid, sentence) in enumerate(ctx.units):
-        if quiet[k]:
-            continue
-        for minute in clock_times(sentence.text):
-            first[minute].setdefault(aid, k)
-    return [
-        (sorted(set(by_article.values())), f"time of day: {_clock(minute)}")
-        for minute, by_article in first.items()
-        if ctx.outlets(list(by_article)) >= 2
-    ]
-
-
-def _clock(minute: int) -> str:
-    if minute in (0, 12 * 60):
-        return "midnight" if minute == 0 else "noon"
-    hour, rest = divmod(minute, 60)
-    suffix = "a.m." if hour < 12 else "p.m."
-    return f"{hour % 12 or 12}{f':{rest:02d}' if rest else ''} {suffix}"
