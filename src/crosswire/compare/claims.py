@@ -23,7 +23,7 @@ def build_claims(
     about: Mapping[tuple[int, ...], str] | None = None,
 ) -> list[Claim]:
     """One claim per sentence family (indices into `ctx.units`), disputed ones first; `about`
-    says what a family keyed by a person, a street, a day or a time is about."""
+    says what a family keyed by a person, a street or a day is about."""
     # A title conflict is about the person, not about the facts of the sentence naming them.
     evidence = {
         (a, e): c.id

@@ -354,7 +354,7 @@ def group_facts(
 
 class FactGroups(NamedTuple):
     """The story's claims as groups of indices into `ctx.units`, and what the facts keyed by
-    a person, a street, a day or a time are about (`compare.slots`), by group."""
+    a person, a street or a day are about (`compare.slots`), by group."""
 
     groups: list[list[int]]
     about: dict[tuple[int, ...], str]
