@@ -335,3 +335,11 @@ def test_a_headline_gives_full_names_but_not_capitalised_common_words() -> None:
     assert {"Barack Obama", "Sanjay Gupta"} <= names
     # the headline's capitalised words are no part of a name, nor a name themselves
     assert not any("Surgeon" in n or "Rocky" in n or "Backdrop" in n for n in names)
+
+
+def test_two_bodies_named_alike_but_for_the_word_that_tells_them_apart_stay_two() -> None:
+    assert not same_entity(
+        "American Medical Association", "ORG", "American Library Association", "ORG"
+    )
+    # a name translated word by word still matches itself
+    assert same_entity("Cartel de los Soles", "ORG", "Cartel of the Suns", "ORG")

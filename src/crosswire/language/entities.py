@@ -292,9 +292,12 @@ def same_entity(a: str, type_a: str, b: str, type_b: str) -> bool:
     # A name translated word by word keeps its first content word and its shape
     # ("Cartel de los Soles" / "Cartel of the Suns"); the fuzzy ratio guards the rest.
     if len(wa) >= 2 and len(wa) == len(wb) and wa[0] == wb[0]:
-        return fuzz.ratio(" ".join(wa[1:]), " ".join(wb[1:])) >= 60 or all(
-            x[0] == y[0] for x, y in zip(wa[1:], wb[1:], strict=True)
-        )
+        # only the words that differ are compared: "American Medical Association" and
+        # "American Library Association" share all but the word that tells them apart
+        differ = [(x, y) for x, y in zip(wa[1:], wb[1:], strict=True) if x != y]
+        return fuzz.ratio(
+            " ".join(x for x, _ in differ), " ".join(y for _, y in differ)
+        ) >= 60 or all(x[0] == y[0] for x, y in differ)
     return False
 
 
