@@ -28,6 +28,11 @@ def _story(texts: dict[str, str], published: date = date(2026, 3, 11)) -> Story:
     return synthesize(story, articles, analyses, OPTIONS)
 
 
+def _shared_claims(story: Story) -> list[list[str]]:
+    """The articles each claim of two or more outlets cites."""
+    return [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
+
+
 KILLED = "{n} people were killed when the factory in Dornholm collapsed on Monday morning."
 
 
@@ -192,7 +197,7 @@ def test_outlets_giving_one_person_one_age_state_one_fact_and_other_ages_do_not_
             "c": "A 15-year-old boy was charged with murder, the police department said on Sunday.",
         }
     )
-    cited = [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
+    cited = _shared_claims(story)
     assert ["a", "b"] in cited
     assert not [c for c in cited if "a" in c and "c" in c]  # another 15-year-old
 
@@ -274,7 +279,7 @@ def test_outlets_naming_the_street_of_an_address_state_one_fact_but_a_passing_st
             "c": "The driver then hit another car on Arlington Avenue before fleeing the area.",
         }
     )
-    cited = [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
+    cited = _shared_claims(story)
     assert ["a", "b"] in cited
     assert not [c for c in cited if "c" in c]
 
@@ -309,7 +314,7 @@ def test_outlets_giving_the_event_one_day_state_one_fact_and_a_later_day_stays_a
             "d": "The Dornholm tavern shooting on Monday left two regulars wounded and one dead.",
         }
     )
-    cited = [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
+    cited = _shared_claims(story)
     assert any({"a", "b"} <= set(c) for c in cited)
     assert not [c for c in cited if "c" in c]
 
@@ -325,7 +330,7 @@ def test_outlets_introducing_one_person_by_name_state_one_fact_a_mere_mention_no
             "Saturday night.",
         }
     )
-    cited = [sorted(s.article_id for s in c.sources) for c in story.claims if c.outlets >= 2]
+    cited = _shared_claims(story)
     assert ["a", "b"] in cited
     assert not [c for c in cited if "c" in c]
 

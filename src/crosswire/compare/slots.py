@@ -181,18 +181,16 @@ def date_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[Slot]:
     sentence giving that day. Outlets lead with the event and its day, so the first sentence
     giving a day tells what happened on it; when it was reported ("police said Tuesday") is no
     date of an event."""
+    days: dict[tuple[str, int], list[dt.date]] = defaultdict(list)
+    for aid, analysis in ctx.analyses.items():
+        for t in analysis.times:
+            if t.precision == "day" and not t.reporting and not _DEICTIC.match(t.text.strip()):
+                days[(aid, t.sentence)].append(t.earliest)
     first: dict[dt.date, dict[str, int]] = defaultdict(dict)
     for k, (aid, sentence) in enumerate(ctx.units):
-        if quiet[k]:
-            continue
-        for t in ctx.analyses[aid].times:
-            if (
-                t.sentence == sentence.index
-                and t.precision == "day"
-                and not t.reporting
-                and not _DEICTIC.match(t.text.strip())
-            ):
-                first[t.earliest].setdefault(aid, k)
+        if not quiet[k]:
+            for day in days.get((aid, sentence.index), ()):
+                first[day].setdefault(aid, k)
     if not first:
         return []
     # the story's day: the one most outlets give (the earliest among equals). Other days
@@ -202,7 +200,7 @@ def date_facts(ctx: StoryContext, quiet: Sequence[bool]) -> list[Slot]:
     by_article = first[day]
     if ctx.outlets(list(by_article)) < 2:
         return []
-    return [(sorted(set(by_article.values())), f"day: {day:%A} {day.day} {day:%B %Y}")]
+    return [(sorted(by_article.values()), f"day: {day:%A} {day.day} {day:%B %Y}")]
 
 
 # how a report introduces a person it names: by age ("Javon Wilson, 15,", "46-year old
@@ -241,14 +239,17 @@ def name_facts(
         and fold(e.name) not in speakers | places
         and not re.search(rf"\b{re.escape(fold(e.name))} {_OF_A_PLACE}", text)
     ]
+    # the sentences that introduce someone, folded once for every person looked for in them
+    introducing = [
+        (k, aid, fold(sentence.text))
+        for k, (aid, sentence) in enumerate(ctx.units)
+        if not quiet[k] and _INTRODUCED.search(sentence.text)
+    ]
     first: dict[str, dict[str, int]] = defaultdict(dict)
     for person in people:
         names = [fold(n) for n in [person.name, *person.aliases] if len(n.split()) >= 2]
-        for k, (aid, sentence) in enumerate(ctx.units):
-            if aid in first[person.name] or quiet[k]:
-                continue
-            text = fold(sentence.text)
-            if _INTRODUCED.search(sentence.text) and any(n in text for n in names):
+        for k, aid, folded in introducing:
+            if aid not in first[person.name] and any(n in folded for n in names):
                 first[person.name][aid] = k
     return [
         (sorted(by_article.values()), f"named: {name}")
